@@ -1,0 +1,379 @@
+"""The framework of Themes → Outcomes → Measures, loaded from its workbook and validated."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+from typing import Callable, Mapping
+
+from .findings import Finding, has_errors
+from .numbers import is_number, number_from_text
+from .tables import Table, find_table
+from .xlsx import Cell, Sheet, UnreadableWorkbook, Workbook, cell_ref
+
+KINDS = ("monetised", "target", "binary")
+DIRECTIONS = ("benefit", "harm", "lower_is_better")
+COMPONENTS = ("monetised", "attainment", "quality")
+
+SHEET_COLUMNS: dict[str, tuple[str, ...]] = {
+    "Settings": ("key", "value"),
+    "Themes": ("theme_id", "theme", "description", "weight"),
+    "Outcomes": ("outcome_id", "theme_id", "outcome"),
+    "Measures": (
+        "measure_id", "outcome_id", "measure", "unit", "kind", "direction", "proxy_gbp",
+        "proxy_basis", "deadweight", "target", "counting_rule", "evidence",
+    ),
+    "QualityScale": ("score", "label", "descriptor"),
+}
+REQUIRED_COLUMNS: dict[str, tuple[str, ...]] = {
+    "Settings": ("key", "value"),
+    "Themes": ("theme_id", "theme", "weight"),
+    "Outcomes": ("outcome_id", "theme_id", "outcome"),
+    "Measures": ("measure_id", "outcome_id", "measure", "unit", "kind", "direction", "proxy_gbp", "target"),
+    "QualityScale": ("score", "label"),
+}
+REQUIRED_SETTINGS = ("framework_name", "framework_version", "max_points", *(f"weight_{c}" for c in COMPONENTS))
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Framework-wide settings: identity, points available and component weights."""
+
+    framework_name: str
+    framework_version: str
+    currency: str = "GBP"
+    price_base_year: str = ""
+    max_points: float = 20.0
+    weight_monetised: float = 0.4
+    weight_attainment: float = 0.2
+    weight_quality: float = 0.4
+
+    def component_weight(self, component: str) -> float:
+        """Weight of ``monetised``, ``attainment`` or ``quality``."""
+        return float(getattr(self, f"weight_{component}"))
+
+
+@dataclass(frozen=True)
+class Theme:
+    """A strategic theme and its weight in the points."""
+
+    id: str
+    name: str
+    description: str = ""
+    weight: float = 1.0
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """An outcome within a theme."""
+
+    id: str
+    theme_id: str
+    name: str
+
+
+@dataclass(frozen=True)
+class Measure:
+    """A countable measure: how it is scored and what evidence is asked for."""
+
+    id: str
+    outcome_id: str
+    theme_id: str
+    name: str
+    unit: str
+    kind: str
+    direction: str = "benefit"
+    proxy_gbp: float | None = None
+    proxy_basis: str = ""
+    deadweight: float = 0.0
+    target: float | None = None
+    counting_rule: str = ""
+    evidence: str = ""
+
+    @property
+    def illustrative(self) -> bool:
+        """True when the proxy value is marked illustrative."""
+        return "illustrative" in self.proxy_basis.casefold()
+
+
+@dataclass(frozen=True)
+class QualityLevel:
+    """One point of the officers' quality scale."""
+
+    score: float
+    label: str
+    descriptor: str = ""
+
+
+@dataclass(frozen=True)
+class Framework:
+    """A validated framework; ``findings`` holds its non-blocking warnings."""
+
+    settings: Settings
+    themes: tuple[Theme, ...]
+    outcomes: tuple[Outcome, ...]
+    measures: tuple[Measure, ...]
+    quality_scale: tuple[QualityLevel, ...]
+    findings: tuple[Finding, ...] = field(default=(), compare=False)
+
+    @property
+    def name(self) -> str:
+        """The framework's name."""
+        return self.settings.framework_name
+
+    @property
+    def version(self) -> str:
+        """The framework's version."""
+        return self.settings.framework_version
+
+    @cached_property
+    def measure_by_id(self) -> dict[str, Measure]:
+        """Measures keyed by id."""
+        return {m.id: m for m in self.measures}
+
+    @cached_property
+    def theme_by_id(self) -> dict[str, Theme]:
+        """Themes keyed by id."""
+        return {t.id: t for t in self.themes}
+
+    @cached_property
+    def outcome_by_id(self) -> dict[str, Outcome]:
+        """Outcomes keyed by id."""
+        return {o.id: o for o in self.outcomes}
+
+    def theme_measures(self, theme_id: str) -> tuple[Measure, ...]:
+        """The measures of one theme, in framework order."""
+        return tuple(m for m in self.measures if m.theme_id == theme_id)
+
+    def theme_components(self, theme_id: str) -> tuple[str, ...]:
+        """The measurable components a theme has: monetised and/or attainment."""
+        kinds = {m.kind for m in self.theme_measures(theme_id)}
+        present = []
+        if "monetised" in kinds:
+            present.append("monetised")
+        if kinds & {"target", "binary"}:
+            present.append("attainment")
+        return tuple(present)
+
+
+class FrameworkError(Exception):
+    """The framework has errors; ``findings`` lists them with sheet and cell."""
+
+    def __init__(self, findings: list[Finding]) -> None:
+        self.findings = findings
+        errors = [f for f in findings if f.severity == "error"]
+        super().__init__(f"The framework has {len(errors)} error(s); first: {errors[0] if errors else ''}")
+
+
+def load_framework(path: str | Path) -> Framework:
+    """Read and validate a framework workbook (or a live scoring workbook); raise FrameworkError on errors."""
+    path = Path(path)
+    try:
+        with Workbook(path) as book:
+            sheets = {name: book.sheet(name) for name in SHEET_COLUMNS}
+    except UnreadableWorkbook as exc:
+        raise FrameworkError([Finding(exc.type, "error", exc.message, path.name)]) from exc
+    except OSError as exc:
+        raise FrameworkError([Finding("file-missing", "error", f"Cannot open the framework: {exc.strerror}.", path.name)]) from exc
+    return framework_from_sheets(sheets, path.name)
+
+
+def framework_from_sheets(sheets: Mapping[str, Sheet | None], file: str = "") -> Framework:
+    """Build and validate a framework from its five sheets; raise FrameworkError on errors."""
+    return _FrameworkReader(sheets, file).read()
+
+
+class _FrameworkReader:
+    """Collects every finding while turning framework sheets into a Framework."""
+
+    def __init__(self, sheets: Mapping[str, Sheet | None], file: str) -> None:
+        self.sheets = sheets
+        self.file = file
+        self.findings: list[Finding] = []
+
+    def finding(self, type: str, sheet: str, cell: str, message: str, severity: str = "error") -> None:
+        self.findings.append(Finding(type, severity, message, self.file, sheet, cell))  # type: ignore[arg-type]
+
+    def read(self) -> Framework:
+        tables = {name: self.table(name) for name in SHEET_COLUMNS}
+        if has_errors(self.findings):
+            raise FrameworkError(self.findings)
+        settings = self.read_settings(tables["Settings"])
+        themes = self.read_themes(tables["Themes"])
+        outcomes = self.read_outcomes(tables["Outcomes"], {t.id for t in themes})
+        measures = self.read_measures(tables["Measures"], {o.id: o.theme_id for o in outcomes})
+        scale = self.read_quality_scale(tables["QualityScale"])
+        for theme in themes:
+            if not any(m.theme_id == theme.id for m in measures):
+                self.finding(
+                    "theme-without-measures", "Themes", "A1",
+                    f"Theme {theme.id} has no measures; it scores on quality alone.", "warning",
+                )
+        if has_errors(self.findings) or settings is None:
+            raise FrameworkError(self.findings)
+        return Framework(settings, tuple(themes), tuple(outcomes), tuple(measures), tuple(scale), tuple(self.findings))
+
+    def table(self, name: str) -> Table | None:
+        sheet = self.sheets.get(name)
+        if sheet is None:
+            self.finding("missing-sheet", name, "", f"The framework has no '{name}' sheet. Add it with the columns {', '.join(SHEET_COLUMNS[name])}.")
+            return None
+        table, missing, row = find_table(sheet, REQUIRED_COLUMNS[name], SHEET_COLUMNS[name], first_row_only=True)
+        if table is None:
+            self.finding(
+                "missing-header", name, cell_ref(row, 1),
+                f"Row 1 of '{name}' lacks the column(s) {', '.join(missing)}. Restore the header names exactly.",
+            )
+        return table
+
+    def number(self, table: Table, row: int, column: str, default: float | None = None, what: str = "") -> float | None:
+        """A numeric field; blank gives ``default``; anything else non-numeric is an error."""
+        cell: Cell | None = table.cell(row, column)
+        ref = table.ref(row, column)
+        if cell is not None and cell.formula is not None and cell.value is None and cell.error is None:
+            self.finding("formula-without-value", table.sheet.name, ref, f"The formula in {ref} has no calculated value. Open the workbook in Excel, let it calculate, and save it.")
+            return None
+        if cell is not None and cell.error is not None:
+            self.finding("cell-error", table.sheet.name, ref, f"{ref} shows the error {cell.error}. Correct the formula or type a number.")
+            return None
+        value = None if cell is None else cell.value
+        if value is None or (isinstance(value, str) and not value.strip()):
+            return default
+        if is_number(value):
+            return float(value)  # type: ignore[arg-type]
+        parsed = number_from_text(value) if isinstance(value, str) else None
+        if parsed is None:
+            self.finding("not-a-number", table.sheet.name, ref, f"{what or column} in {ref} is '{value}', not a number. Type a plain number.")
+        return parsed
+
+    def unique_ids(self, table: Table, column: str) -> list[tuple[int, str]]:
+        """(row, id) pairs with blank ids skipped and duplicates reported."""
+        seen: dict[str, str] = {}
+        out = []
+        for row in table.rows():
+            ident = table.text(row, column)
+            if not ident:
+                if any(table.text(row, c) for c in table.columns if c != column):
+                    self.finding("missing-id", table.sheet.name, table.ref(row, column), f"Row {row} of '{table.sheet.name}' has no {column}. Give it a unique id or delete the row.")
+                continue
+            ref = table.ref(row, column)
+            if ident in seen:
+                self.finding("duplicate-id", table.sheet.name, ref, f"{column} '{ident}' in {ref} is used again (first in {seen[ident]}). Give each row its own id.")
+                continue
+            seen[ident] = ref
+            out.append((row, ident))
+        return out
+
+    def read_settings(self, table: Table | None) -> Settings | None:
+        assert table is not None
+        rows = {table.text(r, "key"): r for r in table.rows() if table.text(r, "key")}
+        missing = [k for k in REQUIRED_SETTINGS if k not in rows]
+        for key in missing:
+            self.finding("missing-setting", "Settings", "A1", f"Settings has no '{key}' row. Add it in column A with its value in column B.")
+        if missing:
+            return None
+        values: dict[str, object] = {k: table.text(r, "value") for k, r in rows.items() if k in Settings.__dataclass_fields__}
+        for key in ("max_points", *(f"weight_{c}" for c in COMPONENTS)):
+            number = self.number(table, rows[key], "value", what=key)
+            ref = table.ref(rows[key], "value")
+            if number is None:
+                if table.value(rows[key], "value") is None:
+                    self.finding("not-a-number", "Settings", ref, f"{key} in {ref} is blank. Type a number.")
+                continue
+            if key == "max_points" and number <= 0:
+                self.finding("bad-setting", "Settings", ref, f"max_points in {ref} is {number:g}; it must be more than 0.")
+            if key.startswith("weight_") and number < 0:
+                self.finding("bad-weight", "Settings", ref, f"{key} in {ref} is {number:g}; component weights cannot be negative.")
+            values[key] = number
+        if not all(isinstance(values.get(f"weight_{c}"), float) for c in COMPONENTS):
+            return None
+        if sum(values[f"weight_{c}"] for c in COMPONENTS) <= 0:  # type: ignore[misc]
+            self.finding("weights-not-positive", "Settings", table.ref(rows["weight_monetised"], "value"), "The component weights add up to 0. Give at least one a positive weight.")
+        for key in ("framework_name", "framework_version"):
+            if not values[key]:
+                self.finding("missing-setting", "Settings", table.ref(rows[key], "value"), f"{key} is blank. Type a value.")
+        return Settings(**values)  # type: ignore[arg-type]
+
+    def read_themes(self, table: Table | None) -> list[Theme]:
+        assert table is not None
+        themes = []
+        for row, ident in self.unique_ids(table, "theme_id"):
+            weight = self.number(table, row, "weight", default=1.0, what="weight")
+            if weight is not None and weight < 0:
+                self.finding("bad-weight", "Themes", table.ref(row, "weight"), f"Theme {ident} has weight {weight:g} in {table.ref(row, 'weight')}; weights cannot be negative.")
+            themes.append(Theme(ident, table.text(row, "theme"), table.text(row, "description"), weight if weight is not None else 0.0))
+        if not themes:
+            self.finding("empty-framework", "Themes", "A2", "The Themes sheet lists no themes. Add one row per theme.")
+        elif sum(t.weight for t in themes) <= 0:
+            self.finding("weights-not-positive", "Themes", table.ref(table.header_row + 1, "weight"), "The theme weights add up to 0. Give at least one theme a positive weight.")
+        return themes
+
+    def read_outcomes(self, table: Table | None, theme_ids: set[str]) -> list[Outcome]:
+        assert table is not None
+        outcomes = []
+        for row, ident in self.unique_ids(table, "outcome_id"):
+            theme_id = table.text(row, "theme_id")
+            if theme_id not in theme_ids:
+                self.finding("orphan-outcome", "Outcomes", table.ref(row, "theme_id"), f"Outcome {ident} belongs to theme '{theme_id}', which is not on the Themes sheet. Use one of: {', '.join(sorted(theme_ids))}.")
+                continue
+            outcomes.append(Outcome(ident, theme_id, table.text(row, "outcome")))
+        return outcomes
+
+    def read_measures(self, table: Table | None, outcome_theme: dict[str, str]) -> list[Measure]:
+        assert table is not None
+        measures = []
+        for row, ident in self.unique_ids(table, "measure_id"):
+            sheet_ref: Callable[[str], str] = lambda column, row=row: table.ref(row, column)
+            outcome_id = table.text(row, "outcome_id")
+            kind = table.text(row, "kind").casefold()
+            direction = (table.text(row, "direction") or "benefit").casefold()
+            ok = True
+            if outcome_id not in outcome_theme:
+                self.finding("orphan-measure", "Measures", sheet_ref("outcome_id"), f"Measure {ident} belongs to outcome '{outcome_id}', which is not on the Outcomes sheet.")
+                ok = False
+            if kind not in KINDS:
+                self.finding("unknown-kind", "Measures", sheet_ref("kind"), f"Measure {ident} has kind '{table.text(row, 'kind')}'. Use one of: {', '.join(KINDS)}.")
+                ok = False
+            allowed = {"monetised": ("benefit", "harm"), "target": ("benefit", "lower_is_better"), "binary": ("benefit",)}.get(kind, DIRECTIONS)
+            if direction not in allowed:
+                self.finding("unknown-direction", "Measures", sheet_ref("direction"), f"Measure {ident} has direction '{direction}'; a {kind or 'measure'} measure takes one of: {', '.join(allowed)}.")
+                ok = False
+            proxy = self.number(table, row, "proxy_gbp", what="proxy_gbp")
+            if kind == "monetised" and proxy is None and table.value(row, "proxy_gbp") is None:
+                self.finding("missing-proxy", "Measures", sheet_ref("proxy_gbp"), f"Monetised measure {ident} has no proxy value in {sheet_ref('proxy_gbp')}. Type the £ value of one {table.text(row, 'unit') or 'unit'}.")
+                ok = False
+            elif proxy is not None and proxy < 0:
+                self.finding("bad-proxy", "Measures", sheet_ref("proxy_gbp"), f"Measure {ident} has a negative proxy value; record harms with direction 'harm' and a positive proxy.")
+                ok = False
+            deadweight = self.number(table, row, "deadweight", default=0.0, what="deadweight") if "deadweight" in table.columns else 0.0
+            if deadweight is not None and not 0 <= deadweight <= 1:
+                self.finding("bad-deadweight", "Measures", sheet_ref("deadweight"), f"Measure {ident} has deadweight {deadweight:g}; it must be between 0 and 1 (e.g. 0.25 for 25%).")
+                ok = False
+            target = self.number(table, row, "target", what="target")
+            if kind == "target" and (target is None or target <= 0):
+                self.finding("missing-target", "Measures", sheet_ref("target"), f"Target measure {ident} needs a target above 0 in {sheet_ref('target')}.")
+                ok = False
+            if ok:
+                measures.append(Measure(
+                    ident, outcome_id, outcome_theme[outcome_id], table.text(row, "measure"), table.text(row, "unit"),
+                    kind, direction, proxy if kind == "monetised" else None, table.text(row, "proxy_basis"),
+                    deadweight or 0.0, target if kind == "target" else None,
+                    table.text(row, "counting_rule"), table.text(row, "evidence"),
+                ))
+        if not measures and not has_errors(self.findings):
+            self.finding("empty-framework", "Measures", "A2", "The Measures sheet lists no measures. Add one row per measure.")
+        return measures
+
+    def read_quality_scale(self, table: Table | None) -> list[QualityLevel]:
+        assert table is not None
+        levels = []
+        for row in table.rows():
+            score = self.number(table, row, "score", what="score")
+            if score is None:
+                continue
+            if not 0 <= score <= 100:
+                self.finding("bad-quality-scale", "QualityScale", table.ref(row, "score"), f"Quality score {score:g} in {table.ref(row, 'score')} is outside 0–100.")
+                continue
+            levels.append(QualityLevel(score, table.text(row, "label"), table.text(row, "descriptor")))
+        return sorted(levels, key=lambda level: level.score)

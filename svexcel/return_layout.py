@@ -1,0 +1,64 @@
+"""The return workbook's layout (SPEC §2), shared by the template writer and the reader."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+
+from .framework import Framework
+
+COVER = "Cover"
+COMMITMENTS = "Commitments"
+NARRATIVE = "Narrative"
+META = "_svexcel"
+REQUIRED_SHEETS = (COVER, COMMITMENTS, NARRATIVE, META)
+
+COVER_LABELS = ("Organisation", "Contract reference", "Contract value (GBP)", "Contract years", "Contact")
+COVER_FIRST_ROW = 4
+
+COMMITMENT_COLUMNS = (
+    "Measure ID", "Theme", "Outcome", "Measure", "Unit", "Quantity", "Evidence", "Counting rule", "Evidence asked for",
+)
+COMMITMENT_REQUIRED = ("Measure ID", "Theme", "Measure", "Unit", "Quantity", "Evidence")
+COMMITMENT_HEADER_ROW = 4
+# Locked columns that the reader checks against the framework, with the field that fills each.
+LOCKED_MEASURE_COLUMNS = {
+    "Theme": "theme",
+    "Outcome": "outcome",
+    "Measure": "name",
+    "Unit": "unit",
+    "Counting rule": "counting_rule",
+    "Evidence asked for": "evidence",
+}
+
+NARRATIVE_COLUMNS = ("Theme ID", "Theme", "Response")
+NARRATIVE_HEADER_ROW = 3
+
+META_KEYS = ("framework_name", "framework_version", "fingerprint")
+
+
+def expected_locked(framework: Framework) -> dict[tuple[str, str, str], str]:
+    """What each locked cell should hold, keyed by (sheet, row key, column) so reordered rows still match."""
+    expected: dict[tuple[str, str, str], str] = {}
+    for label in COVER_LABELS:
+        expected[(COVER, label, "label")] = label
+    for m in framework.measures:
+        fields = {
+            "theme": framework.theme_by_id[m.theme_id].name,
+            "outcome": framework.outcome_by_id[m.outcome_id].name,
+            "name": m.name,
+            "unit": m.unit,
+            "counting_rule": m.counting_rule,
+            "evidence": m.evidence,
+        }
+        for column, field in LOCKED_MEASURE_COLUMNS.items():
+            expected[(COMMITMENTS, m.id, column)] = fields[field]
+    for t in framework.themes:
+        expected[(NARRATIVE, t.id, "Theme")] = t.name
+    return expected
+
+
+def fingerprint(locked: dict[tuple[str, str, str], str]) -> str:
+    """A short SHA-256 of locked cell contents, independent of row order."""
+    canonical = json.dumps(sorted([*k, v] for k, v in locked.items()), ensure_ascii=False)
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()[:32]

@@ -1,0 +1,261 @@
+"""Read a completed return workbook into data, collecting every finding (SPEC §2)."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .findings import Finding, Severity, has_errors
+from .framework import Framework
+from .numbers import is_number, number_from_text
+from .return_layout import (
+    COMMITMENT_COLUMNS, COMMITMENT_REQUIRED, COMMITMENTS, COVER, COVER_FIRST_ROW, COVER_LABELS,
+    LOCKED_MEASURE_COLUMNS, META, NARRATIVE, NARRATIVE_COLUMNS, REQUIRED_SHEETS, expected_locked, fingerprint,
+)
+from .tables import Table, cell_text, find_table, normalise
+from .xlsx import MAX_ROWS, Cell, Sheet, UnreadableWorkbook, Workbook, cell_ref, parse_ref
+
+MEASURE_ID = re.compile(r"^[A-Za-z0-9][\w.\-]*$")
+YES = {"yes", "y", "true"}
+NO = {"no", "n", "false"}
+
+
+@dataclass
+class Return:
+    """One organisation's return as read: cover details, quantities per measure, words, findings."""
+
+    file: str
+    organisation: str = ""
+    contract_reference: str = ""
+    contract_value: float | None = None
+    contract_years: float | None = None
+    contact: str = ""
+    quantities: dict[str, float | None] = field(default_factory=dict)
+    evidence: dict[str, str] = field(default_factory=dict)
+    narrative: dict[str, str] = field(default_factory=dict)
+    quantity_cells: dict[str, str] = field(default_factory=dict)
+    findings: list[Finding] = field(default_factory=list)
+
+    @property
+    def rejected(self) -> bool:
+        """True when an error finding blocks scoring."""
+        return has_errors(self.findings)
+
+
+def read_return(path: str | Path, framework: Framework) -> Return:
+    """Read and validate one return; never raises for bad content, reports it as findings."""
+    path = Path(path)
+    reader = _ReturnReader(path.name, framework)
+    try:
+        with Workbook(path) as book:
+            reader.read(book)
+    except UnreadableWorkbook as exc:
+        reader.add(exc.type, "error", exc.message)
+    except OSError as exc:
+        reader.add("file-unreadable", "error", f"The file could not be opened ({exc.strerror or exc}). Check it is not open elsewhere and try again.")
+    return reader.result
+
+
+class _ReturnReader:
+    """Walks a return's sheets, filling a Return and its findings."""
+
+    def __init__(self, file: str, framework: Framework) -> None:
+        self.framework = framework
+        self.result = Return(file)
+
+    def add(self, type: str, severity: Severity, message: str, sheet: str = "", cell: str = "") -> None:
+        self.result.findings.append(Finding(type, severity, message, self.result.file, sheet, cell))
+
+    def read(self, book: Workbook) -> None:
+        sheets: dict[str, Sheet] = {}
+        for name in REQUIRED_SHEETS:
+            sheet = book.sheet(name)
+            if sheet is None:
+                hint = "It was not made from the svexcel template" if name == META else "Do not rename or delete sheets"
+                self.add("missing-sheet", "error", f"The workbook has no '{name}' sheet. {hint}; fill in a fresh template.", name)
+            else:
+                self.check_size(sheet)
+                sheets[name] = sheet
+        if META in sheets and not self.check_meta(sheets[META]):
+            return
+        if COVER in sheets:
+            self.read_cover(sheets[COVER])
+        if COMMITMENTS in sheets:
+            self.read_commitments(sheets[COMMITMENTS])
+        if NARRATIVE in sheets:
+            self.read_narrative(sheets[NARRATIVE])
+        if META in sheets and len(sheets) == len(REQUIRED_SHEETS):
+            self.check_fingerprint(sheets[META])
+
+    def check_size(self, sheet: Sheet) -> None:
+        if sheet.truncated_at_row:
+            self.add("sheet-too-large", "error", f"The sheet has data below row {MAX_ROWS:,}, far beyond a return's size; only the first {MAX_ROWS:,} rows were read. Delete the extra rows and resend.", sheet.name)
+        elif sheet.dimension and ":" in sheet.dimension:
+            rows, cols = parse_ref(sheet.dimension.split(":")[1])
+            if rows > MAX_ROWS or cols > 200:
+                self.add("absurd-dimensions", "info", f"The sheet claims a used range of {sheet.dimension}; only its filled cells were read.", sheet.name, sheet.dimension)
+
+    def check_meta(self, sheet: Sheet) -> bool:
+        """Check the return was made for this framework and version; False stops further reading."""
+        meta = {normalise(sheet.value(r, 1)): (sheet.value(r, 2), r) for (r, c) in sheet.cells if c == 1}
+        ok = True
+        for key, expected in (("framework_name", self.framework.name), ("framework_version", self.framework.version)):
+            value, row = meta.get(key, (None, 1))
+            found = cell_text(value)
+            if found != expected:
+                what = "framework" if key == "framework_name" else "framework version"
+                self.add(
+                    "wrong-framework" if key == "framework_name" else "wrong-framework-version", "error",
+                    f"This return was made for {what} '{found or '(none)'}', but we are scoring '{expected}'. Ask for the current template and copy your answers into it.",
+                    META, cell_ref(row, 2),
+                )
+                ok = False
+        return ok
+
+    def check_fingerprint(self, sheet: Sheet) -> None:
+        expected = fingerprint(expected_locked(self.framework))
+        row = next((r for (r, c) in sheet.cells if c == 1 and normalise(sheet.value(r, 1)) == "fingerprint"), 3)
+        stored = sheet.value(row, 2)
+        if stored != expected and not any(f.type == "locked-cell-edited" for f in self.result.findings):
+            self.add(
+                "fingerprint-mismatch", "error",
+                f"The return's fingerprint does not match {self.framework.name} {self.framework.version}: it was made "
+                "from a different copy of the framework or its hidden sheet was edited. Copy your answers into a fresh template.",
+                META, cell_ref(row, 2),
+            )
+
+    def number(self, cell: Cell | None, sheet: str, ref: str, what: str) -> tuple[float | None, bool]:
+        """Read a number as people type it: (value or None when blank, ok)."""
+        if cell is None:
+            return None, True
+        if cell.error is not None:
+            self.add("cell-error", "error", f"{what} shows the error {cell.error}. Type a plain number instead of the formula.", sheet, ref)
+            return None, False
+        if cell.formula is not None:
+            if cell.value is None or cell.value == "":
+                self.add("formula-without-value", "error", f"{what} holds a formula with no calculated value. Open the return in Excel, let it calculate and save it, or type the number.", sheet, ref)
+                return None, False
+            self.add("formula-value-used", "info", f"{what} holds a formula (={cell.formula}); its calculated value {cell.value!r} was used.", sheet, ref)
+        value = cell.value
+        if isinstance(value, str):
+            if not value.strip():
+                return None, True
+            parsed = number_from_text(value)
+            if parsed is None:
+                self.add("not-a-number", "error", f"{what} is '{value}', which is not a number. Type a plain number such as 1200 (no words or ranges).", sheet, ref)
+                return None, False
+            self.add("number-as-text", "info", f"{what} was typed as text '{value}' and read as the number {parsed:,.10g}.", sheet, ref)
+            value = parsed
+        if not is_number(value):
+            self.add("not-a-number", "error", f"{what} is {value!r}, which is not a number. Type a plain number.", sheet, ref)
+            return None, False
+        if value < 0:  # type: ignore[operator]
+            self.add("negative-quantity", "error", f"{what} is {value:,.10g}; it cannot be negative. Declare harms as positive amounts on their own measures.", sheet, ref)
+            return None, False
+        return float(value), True  # type: ignore[arg-type]
+
+    def read_cover(self, sheet: Sheet) -> None:
+        labels = {normalise(cell.value): row for (row, col), cell in sheet.cells.items() if col == 1 and isinstance(cell.value, str)}
+        values: dict[str, tuple[Cell | None, str]] = {}
+        for offset, label in enumerate(COVER_LABELS):
+            row = labels.get(normalise(label))
+            if row is None:
+                self.add("missing-header", "error", f"The Cover sheet has no '{label}' label in column A. Restore it; it is where the reader looks for the answer beside it.", COVER, cell_ref(COVER_FIRST_ROW + offset, 1))
+                continue
+            values[label] = (sheet.get(row, 2), cell_ref(row, 2))
+        text = {label: cell_text(None if cell is None else cell.value) for label, (cell, _) in values.items()}
+        r = self.result
+        r.organisation = text.get("Organisation", "")
+        r.contract_reference = text.get("Contract reference", "")
+        r.contact = text.get("Contact", "")
+        if "Organisation" in values and not r.organisation:
+            self.add("no-organisation", "warning", "No organisation name is given. Type it so reports name you.", COVER, values["Organisation"][1])
+        if "Contract value (GBP)" in values:
+            cell, ref = values["Contract value (GBP)"]
+            value, ok = self.number(cell, COVER, ref, f"Contract value in {ref}")
+            if ok and not value:
+                self.add("no-contract-value", "warning", "No contract value is given, so the ratio of social value to contract value is left blank. Type the contract value in pounds.", COVER, ref)
+            r.contract_value = value or None
+        if "Contract years" in values:
+            cell, ref = values["Contract years"]
+            before = len(r.findings)
+            value, ok = self.number(cell, COVER, ref, f"Contract years in {ref}")
+            r.contract_years = value
+            for i in range(before, len(r.findings)):
+                if r.findings[i].severity == "error":
+                    r.findings[i] = Finding(r.findings[i].type, "warning", r.findings[i].message, r.file, COVER, ref)
+
+    def read_commitments(self, sheet: Sheet) -> None:
+        table, missing, row = find_table(sheet, COMMITMENT_REQUIRED, COMMITMENT_COLUMNS)
+        if table is None:
+            self.add("missing-header", "error", f"The Commitments header row lacks {', '.join(repr(m) for m in missing)}. Restore the header names exactly as in the template.", COMMITMENTS, cell_ref(row, 1))
+            return
+        framework = self.framework
+        expected = expected_locked(framework)
+        seen: dict[str, str] = {}
+        for row in table.rows():
+            ident = table.text(row, "Measure ID")
+            if not ident or not MEASURE_ID.match(ident):
+                continue  # band rows, notes and blank rows
+            id_ref = table.ref(row, "Measure ID")
+            measure = framework.measure_by_id.get(ident)
+            if measure is None:
+                self.add("unknown-measure", "error", f"Measure ID '{ident}' is not in {framework.name} {framework.version}. Delete the row or correct the id.", COMMITMENTS, id_ref)
+                continue
+            if ident in seen:
+                self.add("duplicate-measure", "error", f"Measure {ident} appears twice (first in {seen[ident]}). Keep one row per measure and add the quantities together.", COMMITMENTS, id_ref)
+                continue
+            seen[ident] = id_ref
+            for column in LOCKED_MEASURE_COLUMNS:
+                if column in table.columns:
+                    actual = table.text(row, column)
+                    if actual != expected[(COMMITMENTS, ident, column)]:
+                        self.add("locked-cell-edited", "error", f"The locked {column} of measure {ident} was changed to '{actual}'. Restore '{expected[(COMMITMENTS, ident, column)]}' or use a fresh template.", COMMITMENTS, table.ref(row, column))
+            self.read_quantity(table, row, measure.id, measure.kind == "binary")
+            self.result.evidence[ident] = table.text(row, "Evidence")
+        for measure in framework.measures:
+            if measure.id not in seen:
+                self.result.quantities.setdefault(measure.id, None)
+                self.add("missing-measure", "error", f"Measure {measure.id} ({measure.name}) is missing from Commitments. Use a fresh template; do not delete rows.", COMMITMENTS, table.header_ref)
+
+    def read_quantity(self, table: Table, row: int, ident: str, binary: bool) -> None:
+        ref = table.ref(row, "Quantity")
+        self.result.quantity_cells[ident] = ref
+        cell = table.cell(row, "Quantity")
+        what = f"The quantity for {ident} in {ref}"
+        self.result.quantities[ident] = None
+        if binary and cell is not None and cell.error is None and not (cell.formula is not None and cell.value is None):
+            value = cell.value
+            if cell.formula is not None:
+                self.add("formula-value-used", "info", f"{what} holds a formula (={cell.formula}); its calculated value {value!r} was used.", COMMITMENTS, ref)
+            word = str(value).strip().casefold() if value is not None else ""
+            if isinstance(value, bool):
+                self.result.quantities[ident] = 1.0 if value else 0.0
+            elif word in YES or word in NO:
+                self.result.quantities[ident] = 1.0 if word in YES else 0.0
+            elif word:
+                self.add("not-yes-no", "error", f"{what} is '{value}'. Choose Yes or No.", COMMITMENTS, ref)
+                return
+        else:
+            value, ok = self.number(cell, COMMITMENTS, ref, what)
+            if not ok:
+                return
+            self.result.quantities[ident] = value
+        if self.result.quantities[ident] is None:
+            self.add("unanswered", "warning", f"Measure {ident} is not answered; it counts as no commitment. Type 0 if that is your answer.", COMMITMENTS, ref)
+
+    def read_narrative(self, sheet: Sheet) -> None:
+        table, missing, row = find_table(sheet, NARRATIVE_COLUMNS)
+        if table is None:
+            self.add("missing-header", "error", f"The Narrative header row lacks {', '.join(repr(m) for m in missing)}. Restore the header names exactly as in the template.", NARRATIVE, cell_ref(row, 1))
+            return
+        for row in table.rows():
+            theme = self.framework.theme_by_id.get(table.text(row, "Theme ID"))
+            if theme is None:
+                continue
+            actual = table.text(row, "Theme")
+            if actual != theme.name:
+                self.add("locked-cell-edited", "error", f"The locked theme name of {theme.id} was changed to '{actual}'. Restore '{theme.name}' or use a fresh template.", NARRATIVE, table.ref(row, "Theme"))
+            self.result.narrative[theme.id] = table.text(row, "Response")
+

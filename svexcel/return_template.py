@@ -1,0 +1,167 @@
+"""Write the blank return workbook an organisation fills in (SPEC §2)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Font
+from openpyxl.worksheet.datavalidation import DataValidation
+from openpyxl.worksheet.worksheet import Worksheet
+
+from .atomic import atomic_path
+from .framework import Framework
+from .return_layout import (
+    COMMITMENT_COLUMNS, COMMITMENT_HEADER_ROW, COMMITMENTS, COVER, COVER_FIRST_ROW, COVER_LABELS, META,
+    NARRATIVE, NARRATIVE_COLUMNS, NARRATIVE_HEADER_ROW, expected_locked, fingerprint,
+)
+from .styles import GBP, NOTE_FONT, THEME_FILLS, TITLE_FONT, WRAP, mark_input, set_widths, style_header
+
+INSTRUCTIONS = (
+    "How to fill in this return",
+    "1. Complete the yellow cells on this sheet: your organisation, the contract and a contact.",
+    "2. On 'Commitments', type the quantity you commit to for each measure you can deliver, in the unit shown. "
+    "Leave a measure blank if you make no commitment. Type plain numbers (no words such as 'about').",
+    "3. For yes/no measures choose Yes or No from the list.",
+    "4. In 'Evidence', say what evidence you will provide; the 'Evidence asked for' column says what we expect.",
+    "5. Follow each measure's counting rule: count each person, hour or pound once, and only what this contract adds.",
+    "6. Harms (e.g. emissions) are measures too: declare them honestly; they are subtracted from your social value.",
+    "7. On 'Narrative', describe in your own words how you will deliver each theme. Officers score these.",
+    "8. Do not rename sheets or change grey cells: the return is checked automatically and edited cells are rejected.",
+    "9. Save as .xlsx (Excel Workbook) and send it back without a password.",
+)
+
+
+def write_return_template(framework: Framework, path: str | Path) -> Path:
+    """Write a blank, protected return workbook for ``framework`` to ``path``."""
+    wb = Workbook()
+    wb.remove(wb.active)
+    _cover(wb.create_sheet(COVER), framework)
+    _commitments(wb.create_sheet(COMMITMENTS), framework)
+    _narrative(wb.create_sheet(NARRATIVE), framework)
+    _meta(wb.create_sheet(META), framework)
+    path = Path(path)
+    with atomic_path(path) as tmp:
+        wb.save(tmp)
+    return path
+
+
+def _protect(ws: Worksheet) -> None:
+    ws.protection.sheet = True
+    ws.protection.formatCells = False
+    ws.protection.formatColumns = False
+    ws.protection.formatRows = False
+
+
+def _print_setup(ws: Worksheet, landscape: bool, title_rows: str | None = None) -> None:
+    ws.page_setup.orientation = "landscape" if landscape else "portrait"
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    if title_rows:
+        ws.print_title_rows = title_rows
+    ws.oddFooter.center.text = "&A – page &P of &N"
+
+
+def _cover(ws: Worksheet, framework: Framework) -> None:
+    ws["A1"] = "Social value return"
+    ws["A1"].font = TITLE_FONT
+    ws["A2"] = f"Framework: {framework.name}, version {framework.version}"
+    ws["A2"].font = NOTE_FONT
+    for offset, label in enumerate(COVER_LABELS):
+        row = COVER_FIRST_ROW + offset
+        ws.cell(row, 1, label).font = Font(bold=True)
+        mark_input(ws.cell(row, 2))
+    value_cell = ws.cell(COVER_FIRST_ROW + 2, 2)
+    value_cell.number_format = GBP
+    numbers = DataValidation(type="decimal", operator="greaterThanOrEqual", formula1="0", allow_blank=True,
+                             showErrorMessage=True, errorTitle="Not a number", error="Type a number of pounds, 0 or more.")
+    numbers.add(value_cell)
+    numbers.add(ws.cell(COVER_FIRST_ROW + 3, 2))
+    ws.add_data_validation(numbers)
+    first = COVER_FIRST_ROW + len(COVER_LABELS) + 1
+    for offset, line in enumerate(INSTRUCTIONS):
+        cell = ws.cell(first + offset, 1, line)
+        cell.font = Font(bold=True) if offset == 0 else Font()
+        cell.alignment = Alignment(wrap_text=True, vertical="top")
+        ws.merge_cells(start_row=first + offset, start_column=1, end_row=first + offset, end_column=2)
+        ws.row_dimensions[first + offset].height = 15 if offset == 0 else 31
+    set_widths(ws, {"A": 26, "B": 70})
+    _protect(ws)
+    _print_setup(ws, landscape=False)
+
+
+def _commitments(ws: Worksheet, framework: Framework) -> None:
+    ws["A1"] = "Commitments"
+    ws["A1"].font = TITLE_FONT
+    ws["A2"] = "Fill in the yellow Quantity and Evidence cells. Leave blank what you do not commit to. Grey cells are locked."
+    ws["A2"].font = NOTE_FONT
+    header = COMMITMENT_HEADER_ROW
+    for col, name in enumerate(COMMITMENT_COLUMNS, start=1):
+        ws.cell(header, col, name)
+    style_header(ws, header, 1, len(COMMITMENT_COLUMNS))
+    decimal = DataValidation(type="decimal", operator="greaterThanOrEqual", formula1="0", allow_blank=True,
+                             showErrorMessage=True, errorTitle="Not a quantity",
+                             error="Type a plain number, 0 or more, in the unit shown. Leave blank for no commitment.",
+                             showInputMessage=True, promptTitle="Quantity", prompt="A number, 0 or more, in the unit shown.")
+    yes_no = DataValidation(type="list", formula1='"Yes,No"', allow_blank=True, showErrorMessage=True,
+                            errorTitle="Yes or No", error="Choose Yes or No from the list.")
+    row = header + 1
+    for index, theme in enumerate(framework.themes):
+        fill = THEME_FILLS[index % len(THEME_FILLS)]
+        band = ws.cell(row, 1, f"{theme.id} – {theme.name}")
+        band.font = Font(bold=True)
+        for col in range(1, len(COMMITMENT_COLUMNS) + 1):
+            ws.cell(row, col).fill = fill
+        row += 1
+        for m in framework.theme_measures(theme.id):
+            values = (m.id, theme.name, framework.outcome_by_id[m.outcome_id].name, m.name, m.unit, None, None,
+                      m.counting_rule, m.evidence)
+            for col, value in enumerate(values, start=1):
+                cell = ws.cell(row, col, value)
+                cell.alignment = WRAP
+                if col not in (6, 7):
+                    cell.fill = fill
+            mark_input(ws.cell(row, 6))
+            mark_input(ws.cell(row, 7))
+            (yes_no if m.kind == "binary" else decimal).add(ws.cell(row, 6))
+            if m.unit == "GBP":
+                ws.cell(row, 6).number_format = GBP
+            row += 1
+    ws.add_data_validation(decimal)
+    ws.add_data_validation(yes_no)
+    set_widths(ws, {"A": 11, "B": 22, "C": 32, "D": 46, "E": 13, "F": 13, "G": 40, "H": 40, "I": 32})
+    ws.freeze_panes = ws.cell(header + 1, 2)
+    ws.auto_filter.ref = None
+    _protect(ws)
+    _print_setup(ws, landscape=True, title_rows=f"{header}:{header}")
+
+
+def _narrative(ws: Worksheet, framework: Framework) -> None:
+    ws["A1"] = "Narrative"
+    ws["A1"].font = TITLE_FONT
+    ws["A2"] = "For each theme, say in your own words how you will deliver it. Officers score these responses."
+    ws["A2"].font = NOTE_FONT
+    for col, name in enumerate(NARRATIVE_COLUMNS, start=1):
+        ws.cell(NARRATIVE_HEADER_ROW, col, name)
+    style_header(ws, NARRATIVE_HEADER_ROW, 1, len(NARRATIVE_COLUMNS))
+    for offset, theme in enumerate(framework.themes, start=1):
+        row = NARRATIVE_HEADER_ROW + offset
+        ws.cell(row, 1, theme.id)
+        ws.cell(row, 2, theme.name).alignment = WRAP
+        mark_input(ws.cell(row, 3))
+        ws.cell(row, 3).alignment = WRAP
+        ws.row_dimensions[row].height = 90
+    set_widths(ws, {"A": 10, "B": 28, "C": 100})
+    _protect(ws)
+    _print_setup(ws, landscape=True, title_rows=f"{NARRATIVE_HEADER_ROW}:{NARRATIVE_HEADER_ROW}")
+
+
+def _meta(ws: Worksheet, framework: Framework) -> None:
+    values = (framework.name, framework.version, fingerprint(expected_locked(framework)))
+    for row, value in enumerate(values, start=1):
+        ws.cell(row, 1, ("framework_name", "framework_version", "fingerprint")[row - 1])
+        ws.cell(row, 2, value)
+    ws.sheet_state = "hidden"
+    _protect(ws)

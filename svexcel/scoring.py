@@ -1,0 +1,129 @@
+"""The scoring engine (SPEC §3): one return's values, then relative scores across a competition.
+
+Pure Python with no Excel dependency; the live workbook's formulas, the UDFs and
+the reports all reproduce or call these functions.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Mapping, Sequence
+
+from .framework import Framework, Measure
+
+TIE_TOLERANCE = 1e-9
+
+
+@dataclass(frozen=True)
+class MeasureResult:
+    """A measure's quantity (None if unanswered), £ value (monetised) or attainment 0–1 (target, binary)."""
+
+    quantity: float | None
+    value: float | None = None
+    attainment: float | None = None
+
+
+@dataclass(frozen=True)
+class Assessment:
+    """What one return is worth on its own, before comparison with others."""
+
+    measures: dict[str, MeasureResult]
+    sv: dict[str, float]
+    attainment: dict[str, float | None]
+    total_sv: float
+    sv_ratio: float | None
+
+
+@dataclass(frozen=True)
+class ThemeResult:
+    """One theme's figures for one return; components absent for the theme are None."""
+
+    sv: float
+    attainment: float | None
+    monetised: float | None
+    quality: float | None
+    score: float
+
+
+@dataclass(frozen=True)
+class Score:
+    """A return's place in the competition: theme results, points and rank."""
+
+    assessment: Assessment
+    themes: dict[str, ThemeResult]
+    points: float
+    rank: int
+
+
+def measure_result(measure: Measure, quantity: float | None) -> MeasureResult:
+    """Value or attainment of one measure for one quantity (None = unanswered, counts as no commitment)."""
+    if measure.kind == "monetised":
+        if quantity is None:
+            return MeasureResult(None, value=0.0)
+        net = quantity * (measure.proxy_gbp or 0.0) * (1 - measure.deadweight)
+        return MeasureResult(quantity, value=-net if measure.direction == "harm" else net)
+    if quantity is None:
+        return MeasureResult(None, attainment=0.0)
+    if measure.kind == "binary":
+        return MeasureResult(quantity, attainment=1.0 if quantity else 0.0)
+    target = measure.target or 0.0
+    if measure.direction == "lower_is_better":
+        return MeasureResult(quantity, attainment=1.0 if quantity <= target else target / quantity)
+    return MeasureResult(quantity, attainment=min(quantity / target, 1.0))
+
+
+def assess(framework: Framework, quantities: Mapping[str, float | None], contract_value: float | None) -> Assessment:
+    """Score every measure of one return and total its themes."""
+    measures = {m.id: measure_result(m, quantities.get(m.id)) for m in framework.measures}
+    sv: dict[str, float] = {}
+    attainment: dict[str, float | None] = {}
+    for theme in framework.themes:
+        results = [(m, measures[m.id]) for m in framework.theme_measures(theme.id)]
+        sv[theme.id] = sum(r.value for m, r in results if m.kind == "monetised")  # type: ignore[misc]
+        scored = [r.attainment for m, r in results if m.kind != "monetised"]
+        attainment[theme.id] = sum(scored) / len(scored) if scored else None  # type: ignore[arg-type]
+    total = sum(sv.values())
+    ratio = total / contract_value if contract_value else None
+    return Assessment(measures, sv, attainment, total, ratio)
+
+
+def theme_score(framework: Framework, components: Mapping[str, float | None]) -> float:
+    """Weighted mean of the components present (monetised, attainment, quality), renormalised."""
+    present = {c: v for c, v in components.items() if v is not None}
+    weight = sum(framework.settings.component_weight(c) for c in present)
+    if weight <= 0:
+        return 0.0
+    return sum(framework.settings.component_weight(c) * v for c, v in present.items()) / weight
+
+
+def compete(
+    framework: Framework,
+    assessments: Sequence[Assessment],
+    quality: Sequence[Mapping[str, float | None]] | None = None,
+) -> list[Score]:
+    """Relative scores, points and ranks for returns compared with each other (quality in 0–100, None = unscored)."""
+    quality = quality or [{} for _ in assessments]
+    best = {t.id: max((max(a.sv[t.id], 0.0) for a in assessments), default=0.0) for t in framework.themes}
+    total_weight = sum(t.weight for t in framework.themes)
+    scores: list[tuple[Assessment, dict[str, ThemeResult], float]] = []
+    for assessment, marks in zip(assessments, quality):
+        themes: dict[str, ThemeResult] = {}
+        for theme in framework.themes:
+            has = framework.theme_components(theme.id)
+            sv = assessment.sv[theme.id]
+            monetised = (max(sv, 0.0) / best[theme.id] if best[theme.id] > 0 else 0.0) if "monetised" in has else None
+            mark = marks.get(theme.id)
+            qual = None if mark is None else mark / 100
+            att = assessment.attainment[theme.id]
+            score = theme_score(framework, {"monetised": monetised, "attainment": att, "quality": qual})
+            themes[theme.id] = ThemeResult(sv, att, monetised, qual, score)
+        weighted = sum(t.weight * themes[t.id].score for t in framework.themes)
+        points = framework.settings.max_points * weighted / total_weight if total_weight > 0 else 0.0
+        scores.append((assessment, themes, points))
+    all_points = [p for _, _, p in scores]
+    return [Score(a, themes, p, rank(p, all_points)) for a, themes, p in scores]
+
+
+def rank(points: float, all_points: Sequence[float]) -> int:
+    """Competition rank, highest first; points within 1e-9 share the better rank (1, 2, 2, 4)."""
+    return 1 + sum(1 for other in all_points if other > points + TIE_TOLERANCE)

@@ -1,0 +1,57 @@
+"""The look shared by every workbook svexcel writes: headers, input cells, number formats."""
+
+from __future__ import annotations
+
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side
+from openpyxl.worksheet.worksheet import Worksheet
+
+GBP = '"£"#,##0.00;[Red]-"£"#,##0.00'
+GBP_WHOLE = '"£"#,##0;[Red]-"£"#,##0'
+POINTS = "0.00"
+SHARE = "0.0%"
+RATIO = "0.00"
+
+HEADER_FONT = Font(bold=True, color="FFFFFF")
+HEADER_FILL = PatternFill("solid", fgColor="1F4E79")
+TITLE_FONT = Font(bold=True, size=14, color="1F4E79")
+NOTE_FONT = Font(italic=True, color="595959")
+INPUT_FILL = PatternFill("solid", fgColor="FFF2CC")
+LOCKED_FILL = PatternFill("solid", fgColor="F2F2F2")
+THIN = Side(style="thin", color="BFBFBF")
+INPUT_BORDER = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
+WRAP = Alignment(wrap_text=True, vertical="top")
+UNLOCKED = Protection(locked=False)
+
+# Pale fills that band the five themes; the theme name is always written too,
+# so meaning never rests on colour alone.
+THEME_FILLS = [PatternFill("solid", fgColor=c) for c in ("DEEAF6", "E2EFDA", "FCE4D6", "EDE1F5", "FFF2CC")]
+
+
+def style_header(ws: Worksheet, row: int, first_col: int, last_col: int) -> None:
+    """Bold white-on-blue header cells, wrapped."""
+    for col in range(first_col, last_col + 1):
+        cell = ws.cell(row, col)
+        cell.font = HEADER_FONT
+        cell.fill = HEADER_FILL
+        cell.alignment = Alignment(wrap_text=True, vertical="center")
+
+
+def mark_input(cell: object) -> None:
+    """Show a cell as one the user fills in, and unlock it for sheet protection."""
+    cell.fill = INPUT_FILL  # type: ignore[attr-defined]
+    cell.border = INPUT_BORDER  # type: ignore[attr-defined]
+    cell.protection = UNLOCKED  # type: ignore[attr-defined]
+
+
+def set_widths(ws: Worksheet, widths: dict[str, float]) -> None:
+    """Set column widths by letter."""
+    for letter, width in widths.items():
+        ws.column_dimensions[letter].width = width
+
+
+def write_text(cell: object, text: str | None) -> None:
+    """Write text from a return as text: never a live formula, even if it starts with = + - @."""
+    cell.value = text  # type: ignore[attr-defined]
+    if isinstance(text, str) and text[:1] in ("=", "+", "-", "@"):
+        cell.data_type = "s"  # type: ignore[attr-defined]
+        cell.quotePrefix = True  # type: ignore[attr-defined]
