@@ -1,0 +1,38 @@
+"""Shared fixtures: the shipped framework, samples, and fresh returns built in tmp_path."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from svexcel.framework import Framework, load_framework
+from svexcel.paths import DEFAULT_FRAMEWORK, SAMPLE_QUALITY, SAMPLES
+from svexcel.return_template import write_return_template
+
+
+@pytest.fixture(scope="session")
+def framework() -> Framework:
+    """The shipped CCIN framework."""
+    return load_framework(DEFAULT_FRAMEWORK)
+
+
+@pytest.fixture(scope="session")
+def blank_return(framework: Framework, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A blank return template written once per session (copy it before editing)."""
+    return write_return_template(framework, tmp_path_factory.mktemp("template") / "blank.xlsx")
+
+
+@pytest.fixture
+def samples_dir(tmp_path: Path) -> Path:
+    """A private copy of the shipped sample returns."""
+    target = tmp_path / "returns"
+    shutil.copytree(SAMPLES, target)
+    return target
+
+
+@pytest.fixture
+def sample_quality() -> Path:
+    """The officers' sample quality scores."""
+    return SAMPLE_QUALITY
