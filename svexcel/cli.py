@@ -1,0 +1,217 @@
+"""The ``svexcel`` command line (SPEC §4): a thin layer over the library."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import click
+
+from . import __version__
+from .findings import Finding, has_errors, sort_findings
+from .framework import Framework, FrameworkError, load_framework
+from .paths import DEFAULT_FRAMEWORK, SAMPLE_QUALITY, SAMPLES
+
+EXIT_USAGE = 2
+SEVERITY_COLOURS = {"error": "red", "warning": "yellow", "info": "blue"}
+
+framework_option = click.option(
+    "--framework", "-f", "framework_path", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    default=None, help="Framework workbook (default: the shipped CCIN framework).",
+)
+
+
+class UsageError(click.ClickException):
+    """A problem with what was asked for, not with a return: exit code 2."""
+
+    exit_code = EXIT_USAGE
+
+
+def _framework(path: Path | None) -> Framework:
+    """Load a framework or stop with its findings."""
+    try:
+        framework = load_framework(path or DEFAULT_FRAMEWORK)
+    except FrameworkError as exc:
+        _print_findings(exc.findings)
+        raise UsageError(f"The framework {(path or DEFAULT_FRAMEWORK).name} has errors; fix the cells listed above.") from exc
+    for finding in framework.findings:
+        click.echo(_line(finding), err=True)
+    return framework
+
+
+def _line(finding: Finding) -> str:
+    """One finding for people: severity, where, what to do."""
+    colour = SEVERITY_COLOURS[finding.severity]
+    return f"{click.style(finding.severity.upper().ljust(7), fg=colour, bold=True)} {finding.where}: {finding.message} [{finding.type}]"
+
+
+def _print_findings(findings: list[Finding]) -> None:
+    for finding in sort_findings(findings):
+        click.echo(_line(finding), err=True)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.version_option(__version__, prog_name="svexcel")
+def main() -> None:
+    """Score social value returns in Excel and report them in Word.
+
+    \b
+    Typical use:
+      svexcel template -o return.xlsx          # send this to each bidder
+      svexcel validate acme.xlsx               # check one completed return
+      svexcel batch returns/ --out results/    # score a folder, write reports
+      svexcel build --returns returns/ -o live.xlsm   # live scoring workbook
+      svexcel demo                             # the whole job on shipped samples
+    """
+
+
+@main.command()
+@framework_option
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True, help="Where to write the blank return (.xlsx).")
+def template(framework_path: Path | None, output: Path) -> None:
+    """Write a blank return workbook for organisations to fill in.
+
+    \b
+    Example:
+      svexcel template -o return.xlsx
+      svexcel template --framework my-framework.xlsx -o return-2027.xlsx
+    """
+    from .return_template import write_return_template
+
+    framework = _framework(framework_path)
+    write_return_template(framework, output)
+    click.echo(f"Wrote {output} for {framework.name} version {framework.version} ({len(framework.measures)} measures).")
+
+
+@main.command()
+@click.argument("returns", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@framework_option
+@click.option("--json", "as_json", is_flag=True, help="Print findings as JSON for scripts.")
+def validate(returns: tuple[Path, ...], framework_path: Path | None, as_json: bool) -> None:
+    """Check completed returns and list every problem with its sheet and cell.
+
+    Exit code 0 when every return can be scored, 1 when any has errors that block scoring.
+
+    \b
+    Example:
+      svexcel validate acme.xlsx
+      svexcel validate returns/*.xlsx --json > findings.json
+    """
+    from .return_reader import read_return
+
+    framework = _framework(framework_path)
+    reads = [read_return(path, framework) for path in returns]
+    if as_json:
+        document = [
+            {"file": r.file, "status": "rejected" if r.rejected else "valid", "findings": [f.to_dict() for f in sort_findings(r.findings)]}
+            for r in reads
+        ]
+        click.echo(json.dumps(document if len(document) > 1 else document[0], indent=2, ensure_ascii=False))
+    else:
+        for r in reads:
+            counts = ", ".join(f"{sum(f.severity == s for f in r.findings)} {s}s" for s in ("error", "warning", "info"))
+            verdict = click.style("REJECTED", fg="red", bold=True) if r.rejected else click.style("OK", fg="green", bold=True)
+            click.echo(f"{r.file}: {verdict} ({counts})")
+            for finding in sort_findings(r.findings):
+                click.echo("  " + _line(finding))
+    sys.exit(1 if any(has_errors(r.findings) for r in reads) else 0)
+
+
+@main.command()
+@click.argument("returns_dir", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@framework_option
+@click.option("--quality", "-q", "quality_path", type=click.Path(exists=True, dir_okay=False, path_type=Path), help="Officers' quality scores: a workbook with a Quality sheet, or a live scoring workbook.")
+@click.option("--out", "-o", type=click.Path(file_okay=False, path_type=Path), required=True, help="Folder for reports/, comparison.docx, summary.xlsx and results.json.")
+@click.option("--jobs", "-j", type=click.IntRange(min=1), default=1, show_default=True, help="Worker processes; results are identical for any number.")
+@click.option("--template", "evaluation_template", type=click.Path(exists=True, dir_okay=False, path_type=Path), help="Your own Word template for the per-return evaluation report.")
+@click.option("--comparison-template", type=click.Path(exists=True, dir_okay=False, path_type=Path), help="Your own Word template for the comparison report.")
+def batch(returns_dir: Path, framework_path: Path | None, quality_path: Path | None, out: Path, jobs: int,
+          evaluation_template: Path | None, comparison_template: Path | None) -> None:
+    """Validate and score every return in a folder as one competition and write the reports.
+
+    Writes OUT/reports/<return>.docx, OUT/comparison.docx, OUT/summary.xlsx and OUT/results.json.
+    Exit code 0 when every return was scored and reported, 1 when any was rejected or its report
+    failed, 2 when the framework, quality workbook, templates or folder are unusable.
+
+    \b
+    Example:
+      svexcel batch returns/ --out results/
+      svexcel batch returns/ --quality quality.xlsx --out results/ --jobs 4
+      svexcel batch returns/ --out results/ --template our-report.docx
+    """
+    sys.exit(_run_batch(returns_dir, out, framework_path, quality_path, jobs, evaluation_template, comparison_template))
+
+
+def _run_batch(returns_dir: Path, out: Path, framework_path: Path | None, quality_path: Path | None, jobs: int = 1,
+               evaluation_template: Path | None = None, comparison_template: Path | None = None) -> int:
+    """Run a batch for the CLI: usage problems stop with exit 2, otherwise exit with the batch's code."""
+    from .batch import find_returns, run_batch
+    from .quality import read_quality
+    from .reports import ReportTemplateError
+
+    framework = _framework(framework_path)
+    if not find_returns(returns_dir):
+        raise UsageError(f"No returns (*.xlsx, *.xlsm) found in {returns_dir}.")
+    marks = None
+    if quality_path is not None:
+        marks, findings = read_quality(quality_path, framework)
+        _print_findings(findings)
+        if has_errors(findings):
+            raise UsageError(f"The quality workbook {quality_path.name} has errors; fix the cells listed above.")
+    try:
+        result = run_batch(
+            returns_dir, out, framework=framework, quality=marks, quality_name=quality_path.name if quality_path else None,
+            jobs=jobs, evaluation_template=evaluation_template, comparison_template=comparison_template,
+            progress=sys.stderr.isatty(),
+        )
+    except ReportTemplateError as exc:
+        raise UsageError(str(exc)) from exc
+    for note in result.notes:
+        click.echo(f"Note: {note}", err=True)
+    for r in result.results:
+        if r.status == "rejected":
+            errors = [f for f in r.ret.findings if f.severity == "error"]
+            click.echo(f"Rejected {r.file}: {errors[0].message}" + (f" (+{len(errors) - 1} more)" if len(errors) > 1 else ""), err=True)
+        elif r.report_error:
+            click.echo(f"Report failed for {r.file}: {r.report_error}", err=True)
+    click.echo(result.tally())
+    click.echo(f"Outputs in {out}: results.json, summary.xlsx, comparison.docx, reports/")
+    return result.exit_code
+
+
+@main.command()
+@framework_option
+@click.option("--returns", "returns_dir", type=click.Path(exists=True, file_okay=False, path_type=Path), help="Folder of returns to import.")
+@click.option("--quality", "-q", "quality_path", type=click.Path(exists=True, dir_okay=False, path_type=Path), help="Officers' quality scores to carry into the workbook.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True, help="Where to write the live workbook (.xlsm).")
+def build(framework_path: Path | None, returns_dir: Path | None, quality_path: Path | None, output: Path) -> None:
+    """Write the live scoring workbook: formulas score every return as weights change in cells.
+
+    \b
+    Example:
+      svexcel build --returns returns/ -o live.xlsm
+      svexcel build --framework my-framework.xlsx --returns returns/ --quality quality.xlsx -o live.xlsm
+    """
+    from .live_workbook import build_from_folder
+
+    _framework(framework_path)  # report framework problems before building
+    if output.suffix.lower() != ".xlsm":
+        raise UsageError(f"The live workbook carries macros, so it must end in .xlsm (got {output.name}).")
+    summary = build_from_folder(framework_path or DEFAULT_FRAMEWORK, output, returns_dir, quality_path)
+    click.echo(str(summary))
+
+
+@main.command()
+@click.option("--out", "-o", type=click.Path(file_okay=False, path_type=Path), default=Path("svexcel-demo"), show_default=True, help="Folder for the demo's outputs.")
+@click.option("--jobs", "-j", type=click.IntRange(min=1), default=1, show_default=True, help="Worker processes.")
+def demo(out: Path, jobs: int) -> None:
+    """Run the whole job on the shipped sample returns and say where everything is.
+
+    \b
+    Example:
+      svexcel demo
+      svexcel demo --out /tmp/demo
+    """
+    click.echo(f"Scoring the {len(list(SAMPLES.glob('*.xlsx')))} sample returns in {SAMPLES} with officers' scores from {SAMPLE_QUALITY.name} ...")
+    sys.exit(_run_batch(SAMPLES, out, None, SAMPLE_QUALITY, jobs))
