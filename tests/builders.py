@@ -13,6 +13,7 @@ from openpyxl.workbook.workbook import Workbook
 
 from svexcel.framework import Framework
 from svexcel.return_layout import COMMITMENTS, COVER, COVER_FIRST_ROW
+from svexcel.styles import write_text
 
 Edit = Callable[[Workbook], None]
 
@@ -38,7 +39,7 @@ def make_return(
     shutil.copy(blank, target)
     wb = load_workbook(target)
     cover = wb[COVER]
-    cover.cell(COVER_FIRST_ROW, 2, organisation)
+    write_text(cover.cell(COVER_FIRST_ROW, 2), organisation)  # as typed: '=1+1 stays text
     cover.cell(COVER_FIRST_ROW + 1, 2, "REF-1")
     cover.cell(COVER_FIRST_ROW + 2, 2, contract_value)
     cover.cell(COVER_FIRST_ROW + 3, 2, 3)
