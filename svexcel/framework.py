@@ -8,9 +8,9 @@ from pathlib import Path
 from typing import Callable, Mapping
 
 from .findings import Finding, has_errors
-from .numbers import is_number, number_from_text
+from .numbers import cell_number
 from .tables import Table, find_table
-from .xlsx import Cell, Sheet, UnreadableWorkbook, Workbook, cell_ref
+from .xlsx import Sheet, UnreadableWorkbook, Workbook, cell_ref
 
 KINDS = ("monetised", "target", "binary")
 DIRECTIONS = ("benefit", "harm", "lower_is_better")
@@ -228,24 +228,19 @@ class _FrameworkReader:
         return table
 
     def number(self, table: Table, row: int, column: str, default: float | None = None, what: str = "") -> float | None:
-        """A numeric field; blank gives ``default``; anything else non-numeric is an error."""
-        cell: Cell | None = table.cell(row, column)
+        """A numeric field; blank gives ``default``; anything else that is not a number is an error."""
+        cell = table.cell(row, column)
         ref = table.ref(row, column)
-        if cell is not None and cell.formula is not None and cell.value is None and cell.error is None:
-            self.finding("formula-without-value", table.sheet.name, ref, f"The formula in {ref} has no calculated value. Open the workbook in Excel, let it calculate, and save it.")
+        read = cell_number(cell)
+        if read.problem is not None:
+            detail = {
+                "cell-error": f"shows the error {cell.error if cell else ''}",
+                "formula-without-value": "holds a formula with no calculated value; open the workbook in Excel, let it calculate and save it",
+                "not-a-number": f"is {cell.value if cell else ''!r}, not a number",
+            }[read.problem]
+            self.finding(read.problem, table.sheet.name, ref, f"{what or column} in {ref} {detail}. Type a plain number.")
             return None
-        if cell is not None and cell.error is not None:
-            self.finding("cell-error", table.sheet.name, ref, f"{ref} shows the error {cell.error}. Correct the formula or type a number.")
-            return None
-        value = None if cell is None else cell.value
-        if value is None or (isinstance(value, str) and not value.strip()):
-            return default
-        if is_number(value):
-            return float(value)  # type: ignore[arg-type]
-        parsed = number_from_text(value) if isinstance(value, str) else None
-        if parsed is None:
-            self.finding("not-a-number", table.sheet.name, ref, f"{what or column} in {ref} is '{value}', not a number. Type a plain number.")
-        return parsed
+        return default if read.value is None else read.value
 
     def unique_ids(self, table: Table, column: str) -> list[tuple[int, str]]:
         """(row, id) pairs with blank ids skipped and duplicates reported."""

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import math
 import re
+from dataclasses import dataclass
+
+from .xlsx import Cell
 
 _NUMBER_TEXT = re.compile(
     r"""^\s*
@@ -27,3 +30,36 @@ def number_from_text(text: str) -> float | None:
 def is_number(value: object) -> bool:
     """True for a finite int or float (bools are not numbers here)."""
     return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
+
+
+@dataclass(frozen=True)
+class CellNumber:
+    """A cell read as a number: the value (None if blank or unreadable), a problem type, or an info note type."""
+
+    value: float | None
+    problem: str | None = None
+    note: str | None = None
+
+
+def cell_number(cell: Cell | None) -> CellNumber:
+    """Read a cell as people fill it in: cached formula values, numbers typed as text; never a guess."""
+    if cell is None:
+        return CellNumber(None)
+    if cell.error is not None:
+        return CellNumber(None, "cell-error")
+    note = None
+    if cell.formula is not None:
+        if cell.value is None or cell.value == "":
+            return CellNumber(None, "formula-without-value")
+        note = "formula-value-used"
+    value = cell.value
+    if isinstance(value, str):
+        if not value.strip():
+            return CellNumber(None, note=note)
+        parsed = number_from_text(value)
+        if parsed is None:
+            return CellNumber(None, "not-a-number")
+        return CellNumber(parsed, note=note or "number-as-text")
+    if not is_number(value):
+        return CellNumber(None, "not-a-number")
+    return CellNumber(float(value), note=note)  # type: ignore[arg-type]

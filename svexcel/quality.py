@@ -13,7 +13,7 @@ from .atomic import atomic_path
 from .findings import Finding
 from .framework import Framework
 from .framework_sheets import framework_rows
-from .numbers import is_number, number_from_text
+from .numbers import cell_number
 from .styles import mark_input, set_widths, style_header, write_text
 from .tables import find_table
 from .xlsx import UnreadableWorkbook, Workbook as XlsxWorkbook
@@ -55,11 +55,11 @@ def read_quality(path: str | Path, framework: Framework) -> tuple[Marks, list[Fi
             continue
         marks[file] = {}
         for theme_id in theme_ids:
-            value = table.value(row, theme_id)
             ref = table.ref(row, theme_id) if theme_id in table.columns else ""
-            number = value if is_number(value) else number_from_text(value) if isinstance(value, str) and value.strip() else None
-            if value not in (None, "") and number is None:
-                add("not-a-number", f"The {theme_id} quality score for {file} is '{value}'. Type a score from 0 to 100, or leave it blank if not yet scored.", ref)
+            read = cell_number(table.cell(row, theme_id))
+            number = read.value
+            if read.problem is not None:
+                add(read.problem, f"The {theme_id} quality score for {file} in {ref} is not a number ({read.problem}). Type a score from 0 to 100, or leave it blank if not yet scored.", ref)
             elif number is not None and not 0 <= number <= 100:
                 add("bad-quality-score", f"The {theme_id} quality score for {file} is {number:g}; scores run from 0 to 100.", ref)
                 number = None

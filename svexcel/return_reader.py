@@ -8,7 +8,7 @@ from pathlib import Path
 
 from .findings import Finding, Severity, has_errors
 from .framework import Framework
-from .numbers import is_number, number_from_text
+from .numbers import cell_number
 from .return_layout import (
     COMMITMENT_COLUMNS, COMMITMENT_REQUIRED, COMMITMENTS, COVER, COVER_FIRST_ROW, COVER_LABELS,
     LOCKED_MEASURE_COLUMNS, META, NARRATIVE, NARRATIVE_COLUMNS, REQUIRED_SHEETS, expected_locked, fingerprint,
@@ -125,35 +125,25 @@ class _ReturnReader:
                 META, cell_ref(row, 2),
             )
 
-    def number(self, cell: Cell | None, sheet: str, ref: str, what: str) -> tuple[float | None, bool]:
-        """Read a number as people type it: (value or None when blank, ok)."""
-        if cell is None:
-            return None, True
-        if cell.error is not None:
-            self.add("cell-error", "error", f"{what} shows the error {cell.error}. Type a plain number instead of the formula.", sheet, ref)
+    def number(self, cell: Cell | None, sheet: str, ref: str, what: str, severity: Severity = "error") -> tuple[float | None, bool]:
+        """Read a number as people type it: (value or None when blank, ok); problems get ``severity``."""
+        read = cell_number(cell)
+        messages = {
+            "cell-error": lambda: f"{what} shows the error {cell.error}. Type a plain number instead of the formula.",
+            "formula-without-value": lambda: f"{what} holds a formula with no calculated value. Open the return in Excel, let it calculate and save it, or type the number.",
+            "not-a-number": lambda: f"{what} is {cell.value!r}, which is not a number. Type a plain number such as 1200 (no words or ranges).",
+            "formula-value-used": lambda: f"{what} holds a formula (={cell.formula}); its calculated value {cell.value!r} was used.",
+            "number-as-text": lambda: f"{what} was typed as text {cell.value!r} and read as the number {read.value:,.10g}.",
+        }
+        if read.problem:
+            self.add(read.problem, severity, messages[read.problem](), sheet, ref)
             return None, False
-        if cell.formula is not None:
-            if cell.value is None or cell.value == "":
-                self.add("formula-without-value", "error", f"{what} holds a formula with no calculated value. Open the return in Excel, let it calculate and save it, or type the number.", sheet, ref)
-                return None, False
-            self.add("formula-value-used", "info", f"{what} holds a formula (={cell.formula}); its calculated value {cell.value!r} was used.", sheet, ref)
-        value = cell.value
-        if isinstance(value, str):
-            if not value.strip():
-                return None, True
-            parsed = number_from_text(value)
-            if parsed is None:
-                self.add("not-a-number", "error", f"{what} is '{value}', which is not a number. Type a plain number such as 1200 (no words or ranges).", sheet, ref)
-                return None, False
-            self.add("number-as-text", "info", f"{what} was typed as text '{value}' and read as the number {parsed:,.10g}.", sheet, ref)
-            value = parsed
-        if not is_number(value):
-            self.add("not-a-number", "error", f"{what} is {value!r}, which is not a number. Type a plain number.", sheet, ref)
+        if read.note:
+            self.add(read.note, "info", messages[read.note](), sheet, ref)
+        if read.value is not None and read.value < 0:
+            self.add("negative-quantity", severity, f"{what} is {read.value:,.10g}; it cannot be negative. Declare harms as positive amounts on their own measures.", sheet, ref)
             return None, False
-        if value < 0:  # type: ignore[operator]
-            self.add("negative-quantity", "error", f"{what} is {value:,.10g}; it cannot be negative. Declare harms as positive amounts on their own measures.", sheet, ref)
-            return None, False
-        return float(value), True  # type: ignore[arg-type]
+        return read.value, True
 
     def read_cover(self, sheet: Sheet) -> None:
         labels = {normalise(cell.value): row for (row, col), cell in sheet.cells.items() if col == 1 and isinstance(cell.value, str)}
@@ -179,12 +169,7 @@ class _ReturnReader:
             r.contract_value = value or None
         if "Contract years" in values:
             cell, ref = values["Contract years"]
-            before = len(r.findings)
-            value, ok = self.number(cell, COVER, ref, f"Contract years in {ref}")
-            r.contract_years = value
-            for i in range(before, len(r.findings)):
-                if r.findings[i].severity == "error":
-                    r.findings[i] = Finding(r.findings[i].type, "warning", r.findings[i].message, r.file, COVER, ref)
+            r.contract_years, _ = self.number(cell, COVER, ref, f"Contract years in {ref}", severity="warning")
 
     def read_commitments(self, sheet: Sheet) -> None:
         table, missing, row = find_table(sheet, COMMITMENT_REQUIRED, COMMITMENT_COLUMNS)
