@@ -4,6 +4,7 @@ the Word reports, ``comparison.docx``, ``summary.xlsx`` and ``results.json`` (SP
 from __future__ import annotations
 
 import datetime as dt
+from contextlib import suppress
 from concurrent.futures import Executor, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -98,7 +99,8 @@ def _render(job: tuple[ReturnResult, Competition, Path]) -> str | None:
     try:
         write_bytes_atomic(target, _worker["reporter"].evaluation(result, competition))
     except Exception as exc:  # one bad report must never stop the others
-        target.unlink(missing_ok=True)
+        with suppress(OSError):  # no stale report may survive beside a failed one
+            target.unlink(missing_ok=True)
         return f"{type(exc).__name__}: {exc}"
     return None
 

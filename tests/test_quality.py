@@ -1,0 +1,46 @@
+"""Officers' quality scores: the Quality sheet read back, with findings for bad cells."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from openpyxl import load_workbook
+
+from svexcel.framework import Framework
+from svexcel.quality import read_quality, write_quality_workbook
+
+
+def test_sample_quality_round_trip(framework: Framework, sample_quality: Path, tmp_path: Path) -> None:
+    marks, findings = read_quality(sample_quality, framework)
+    assert findings == [] and len(marks) == 6
+    assert marks["city-digital-partners.xlsx"]["PA"] is None  # not yet scored
+    copy = write_quality_workbook(framework, tmp_path / "q.xlsx", marks, {})
+    assert read_quality(copy, framework) == (marks, [])
+
+
+def test_scores_are_validated_from_the_scale(framework: Framework, sample_quality: Path) -> None:
+    ws = load_workbook(sample_quality)["Quality"]
+    [rule] = ws.data_validations.dataValidation
+    assert rule.type == "list" and rule.formula1 == "QualityScale!$A$2:$A$6"
+    assert "C2" in rule.sqref and ws["C2"].protection.locked is False
+
+
+def test_bad_scores_are_findings(framework: Framework, sample_quality: Path, tmp_path: Path) -> None:
+    path = tmp_path / "quality.xlsx"
+    wb = load_workbook(sample_quality)
+    ws = wb["Quality"]
+    ws["C2"] = "good"
+    ws["D3"] = 150
+    wb.save(path)
+    marks, findings = read_quality(path, framework)
+    assert [(f.sheet, f.cell, f.type) for f in findings] == [("Quality", "C2", "not-a-number"), ("Quality", "D3", "bad-quality-score")]
+    assert marks[ws["A3"].value]["PA"] is None
+
+
+def test_missing_quality_sheet(framework: Framework, tmp_path: Path) -> None:
+    path = tmp_path / "other.xlsx"
+    write_quality_workbook(framework, path, {}, {})
+    wb = load_workbook(path)
+    wb["Quality"].title = "Scores"
+    wb.save(path)
+    assert [(f.type, f.severity) for f in read_quality(path, framework)[1]] == [("missing-sheet", "error")]
