@@ -15,6 +15,7 @@ from .paths import DEFAULT_FRAMEWORK, SAMPLE_QUALITY, SAMPLES
 
 EXIT_USAGE = 2
 SEVERITY_COLOURS = {"error": "red", "warning": "yellow", "info": "blue"}
+SHOWN_PER_KIND = 3
 
 framework_option = click.option(
     "--framework", "-f", "framework_path", type=click.Path(exists=True, dir_okay=False, path_type=Path),
@@ -46,9 +47,18 @@ def _line(finding: Finding) -> str:
     return f"{click.style(finding.severity.upper().ljust(7), fg=colour, bold=True)} {finding.where}: {finding.message} [{finding.type}]"
 
 
-def _print_findings(findings: list[Finding]) -> None:
+def _print_findings(findings: list[Finding], indent: str = "", err: bool = True) -> None:
+    """Findings for people, worst first; a long run of one kind is shortened to its first few and their cells."""
+    groups: dict[tuple[str, str], list[Finding]] = {}
     for finding in sort_findings(findings):
-        click.echo(_line(finding), err=True)
+        groups.setdefault((finding.severity, finding.type), []).append(finding)
+    for (severity, type), group in groups.items():
+        for finding in group[: SHOWN_PER_KIND if len(group) > SHOWN_PER_KIND + 1 else None]:
+            click.echo(indent + _line(finding), err=err)
+        rest = group[SHOWN_PER_KIND:] if len(group) > SHOWN_PER_KIND + 1 else []
+        if rest:
+            cells = ", ".join(f"{f.sheet}!{f.cell}" for f in rest)
+            click.echo(f"{indent}{' ' * 8}… and {len(rest)} more [{type}] at {cells}", err=err)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
@@ -110,11 +120,11 @@ def validate(returns: tuple[Path, ...], framework_path: Path | None, as_json: bo
         click.echo(json.dumps(document if len(document) > 1 else document[0], indent=2, ensure_ascii=False))
     else:
         for r in reads:
-            counts = ", ".join(f"{sum(f.severity == s for f in r.findings)} {s}s" for s in ("error", "warning", "info"))
+            counts = ", ".join(f"{n} {name}" for n, name in zip(
+                (sum(f.severity == s for f in r.findings) for s in ("error", "warning", "info")), ("errors", "warnings", "info")))
             verdict = click.style("REJECTED", fg="red", bold=True) if r.rejected else click.style("OK", fg="green", bold=True)
             click.echo(f"{r.file}: {verdict} ({counts})")
-            for finding in sort_findings(r.findings):
-                click.echo("  " + _line(finding))
+            _print_findings(r.findings, indent="  ", err=False)
     sys.exit(1 if any(has_errors(r.findings) for r in reads) else 0)
 
 

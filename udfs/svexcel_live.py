@@ -1,1 +1,206 @@
-def hello(): return 1
+"""Excel functions and macros for the svexcel live scoring workbook (xlwings).
+
+Thin wrappers: each reads ranges, calls a pure function in ``svexcel`` and
+returns a table. The workbook's ``xlwings.conf`` sheet names this module
+(``UDF Modules = svexcel_live``); Excel's xlwings tab > Import Functions makes
+the functions and macros available.
+"""
+
+from pathlib import Path
+from typing import Annotated, Any
+
+import xlwings as xw
+
+from svexcel.explain import explain_return, findings_table, ranking_stability, score_table
+from svexcel.framework import FrameworkError
+from svexcel.live_actions import FolderProblem, import_layout, import_message, reports_message, resolve_folder
+from svexcel.live_inputs import LiveInputs, framework_from_tables, inputs_from_tables
+from svexcel.live_layout import DASHBOARD_HEADER_ROW, Formula, Grid, LiveLayout
+from svexcel.return_reader import read_return
+
+Settings = Annotated[list, {"doc": "The Settings table with its header: type SettingsTable", "ndim": 2}]
+Themes = Annotated[list, {"doc": "The Themes table with its header: type ThemesTable", "ndim": 2}]
+Outcomes = Annotated[list, {"doc": "The Outcomes table with its header: type OutcomesTable", "ndim": 2}]
+Measures = Annotated[list, {"doc": "The Measures table with its header: type MeasuresTable", "ndim": 2}]
+Returns = Annotated[list, {"doc": "The Returns table with its header: type ReturnsTable", "ndim": 2}]
+Quality = Annotated[list, {"doc": "The Quality table with its header: type QualityTable", "ndim": 2}]
+INPUT_NAMES = ("SettingsTable", "ThemesTable", "OutcomesTable", "MeasuresTable", "ReturnsTable", "QualityTable")
+
+
+def _problem(exc: Exception) -> list[list[Any]]:
+    """A one-column table saying why nothing could be scored."""
+    lines = [str(f) for f in getattr(exc, "findings", [])] or [str(exc)]
+    return [["Cannot score: correct these cells first."], *([line] for line in lines)]
+
+
+@xw.func
+def sv_scores(
+    settings: Settings, themes: Themes, outcomes: Outcomes, measures: Measures, returns: Returns, quality: Quality,
+    formula_scores: Annotated[list, {"doc": "Optional: the Scores table (ScoresTable) to check the formulas against", "ndim": 2}] = None,  # type: ignore[assignment]
+) -> list:
+    """Score every return with the svexcel engine; give ScoresTable to check the formulas agree."""
+    try:
+        inputs = inputs_from_tables(settings, themes, outcomes, measures, returns, quality)
+    except FrameworkError as exc:
+        return _problem(exc)
+    return score_table(inputs, formula_scores)
+
+
+@xw.func
+def sv_explain(
+    file: Annotated[str, {"doc": "The return's file name, as in column A of Scores"}],
+    settings: Settings, themes: Themes, outcomes: Outcomes, measures: Measures, returns: Returns, quality: Quality,
+) -> list:
+    """Explain in plain English how one return earned its points."""
+    try:
+        inputs = inputs_from_tables(settings, themes, outcomes, measures, returns, quality)
+    except FrameworkError as exc:
+        return _problem(exc)
+    return [[line] for line in explain_return(inputs, str(file or ""))]
+
+
+@xw.func
+def sv_stability(
+    percent: Annotated[float, {"doc": "How far to move each theme weight, in percent (e.g. 10)"}],
+    settings: Settings, themes: Themes, outcomes: Outcomes, measures: Measures, returns: Returns, quality: Quality,
+) -> list:
+    """Show how the ranking changes when each theme weight moves up or down by a percentage."""
+    try:
+        inputs = inputs_from_tables(settings, themes, outcomes, measures, returns, quality)
+    except FrameworkError as exc:
+        return _problem(exc)
+    return ranking_stability(inputs, float(percent or 0))
+
+
+@xw.func
+def sv_findings(
+    path: Annotated[str, {"doc": "Full path of the return file, e.g. ReturnsFolder&\"\\\"&Scores!A2"}],
+    settings: Settings, themes: Themes, outcomes: Outcomes, measures: Measures,
+) -> list:
+    """Check one return file against this workbook's framework and list what was found."""
+    try:
+        framework = framework_from_tables(settings, themes, outcomes, measures)
+    except FrameworkError as exc:
+        return _problem(exc)
+    ret = read_return(Path(str(path or "")), framework)
+    return findings_table(ret.findings, ret.file)
+
+
+# Macros carry no return annotation: xlwings would look up a converter for NoneType and fail after the work is done.
+
+
+@xw.sub
+def import_returns():
+    """Read every return in the returns folder into Returns, keeping quality scores already typed."""
+    book = xw.Book.caller()
+    try:
+        folder = resolve_folder(_cell(book, "ReturnsFolder"), Path(book.fullname))
+        layout = import_layout(_book_inputs(book), folder, exclude=Path(book.fullname))
+    except (FolderProblem, FrameworkError) as exc:
+        _status(book, str(exc))
+        return
+    for grid in layout.grids():
+        _write_grid(book.sheets[grid.sheet], grid)
+    for name, target in layout.data_names().items():
+        book.names.add(name, "=" + target)
+    _update_charts(book.sheets["Dashboard"], layout)
+    _status(book, import_message(layout, folder))
+
+
+@xw.sub
+def refresh_findings():
+    """Check every return in the returns folder again and list the findings on Findings."""
+    book = xw.Book.caller()
+    try:
+        folder = resolve_folder(_cell(book, "ReturnsFolder"), Path(book.fullname))
+        layout = import_layout(_book_inputs(book), folder, exclude=Path(book.fullname))
+    except (FolderProblem, FrameworkError) as exc:
+        _status(book, str(exc))
+        return
+    _write_grid(book.sheets["Findings"], layout.findings_grid())
+    book.names.add("FindingsTable", "=" + layout.data_names()["FindingsTable"])
+    _status(book, f"Checked the returns in {folder}: {len(layout.findings)} finding(s) listed on Findings.")
+
+
+@xw.sub
+def make_reports():
+    """Write the Word reports with this workbook's current weights, proxies and quality scores."""
+    from svexcel.batch import run_batch
+
+    book = xw.Book.caller()
+    try:
+        folder = resolve_folder(_cell(book, "ReturnsFolder"), Path(book.fullname))
+        out = resolve_folder(_cell(book, "ReportsFolder"), Path(book.fullname), default="reports")
+        inputs = _book_inputs(book)
+    except (FolderProblem, FrameworkError) as exc:
+        _status(book, str(exc))
+        return
+    _status(book, f"Writing reports to {out} …")
+    result = run_batch(folder, out, framework=inputs.framework, quality=inputs.quality, quality_name=book.name, progress=False)
+    _status(book, reports_message(result.results, out))
+
+
+# --- Excel side of the macros (needs Excel; not reachable on Linux) -------------------------------------------
+
+
+def _cell(book: Any, name: str) -> Any:
+    """The value of a one-cell defined name."""
+    return book.names[name].refers_to_range.value
+
+
+def _book_inputs(book: Any) -> LiveInputs:
+    """The open workbook's current inputs, read through its defined names (unsaved edits included)."""
+    tables = [book.names[name].refers_to_range.options(ndim=2).value for name in INPUT_NAMES]
+    return inputs_from_tables(*tables)
+
+
+def _excel_value(value: Any) -> Any:
+    """A grid value as Range.Formula takes it: text is quoted so Excel never reads it as a formula or number."""
+    if value is None:
+        return ""
+    if isinstance(value, Formula):
+        return str(value)
+    if isinstance(value, str):
+        return "'" + value
+    return value
+
+
+def _write_grid(sheet: Any, grid: Grid) -> None:
+    """Replace a sheet's content with a grid; new data rows take the formats and validation of the first one."""
+    sheet.api.Unprotect()
+    used = sheet.used_range.last_cell
+    width = max(grid.width, used.column)
+    sheet.range((1, 1), (max(used.row, len(grid.rows)), width)).clear_contents()
+    last = len(grid.rows)
+    if used.row > max(last, grid.first_data_row):
+        sheet.range((max(last, grid.first_data_row) + 1, 1), (used.row, width)).clear()
+    if last > grid.first_data_row:
+        template = sheet.range((grid.first_data_row, 1), (grid.first_data_row, width))
+        target = sheet.range((grid.first_data_row + 1, 1), (last, width))
+        template.copy()
+        target.paste(paste="formats")
+        target.paste(paste="validation")
+        sheet.book.app.api.CutCopyMode = False
+    values = [[_excel_value(v) for v in row] + [""] * (width - len(row)) for row in grid.rows]
+    sheet.range((1, 1), (last, width)).formula = values
+    sheet.api.Protect(Contents=True, AllowFormattingColumns=True, AllowFormattingRows=True, AllowSorting=True, AllowFiltering=True)
+
+
+def _update_charts(sheet: Any, layout: LiveLayout) -> None:
+    """Point the Dashboard's charts at the resized ranking table."""
+    if layout.n == 0 or len(sheet.charts) < 2:
+        return
+    header, last = DASHBOARD_HEADER_ROW, DASHBOARD_HEADER_ROW + layout.n
+    last_theme = 3 + len(layout.theme_ids)
+    sheet.charts[0].set_source_data(sheet.range((header, 2), (last, 3)))
+    themes = f"{sheet.range((header, 2), (last, 2)).address},{sheet.range((header, 4), (last, last_theme)).address}"
+    sheet.charts[1].set_source_data(sheet.range(themes))
+
+
+def _status(book: Any, message: str) -> None:
+    """Show what a macro did on the Tools sheet and in a message box."""
+    tools = book.sheets["Tools"]
+    tools.api.Unprotect()
+    book.names["MacroStatus"].refers_to_range.value = "'" + message
+    tools.api.Protect(Contents=True, AllowFormattingColumns=True)
+    book.app.alert(message, title="svexcel")

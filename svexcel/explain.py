@@ -1,0 +1,152 @@
+"""What the live workbook's Python functions return: the engine's score table, explanations, ranking stability, findings.
+
+Pure functions over LiveInputs; ``udfs/svexcel_live.py`` only passes Excel ranges in and tables out.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import replace
+from typing import Sequence
+
+from .findings import Finding, sort_findings
+from .framework import Framework
+from .live_inputs import LiveInputs
+from .live_layout import FINDING_COLUMNS, SCORE_TOTALS
+from .scoring import assess, compete
+from .tables import cell_text
+from .xlsx import Value
+
+TOLERANCE = 1e-9
+AGREES = "Agrees with formulas"
+Table = list[list[Value]]
+
+
+def score_table(inputs: LiveInputs, formula_scores: Sequence[Sequence[Value]] | None = None) -> Table:
+    """The engine's Scores table for the inputs; with the formulas' table, a last column saying whether they agree."""
+    theme_ids = [t.id for t in inputs.framework.themes]
+    header: list[Value] = ["File", "Organisation", "Points", "Rank", *theme_ids, *SCORE_TOTALS[:3]]
+    rows: Table = [header + ([AGREES] if formula_scores is not None else [])]
+    formulas = _rows_by_file(formula_scores) if formula_scores is not None else {}
+    for ret, score in zip(inputs.returns, inputs.scores()):
+        row: list[Value] = [ret.file, ret.organisation, score.points, float(score.rank),
+                            *(score.themes[t].score for t in theme_ids),
+                            score.assessment.total_sv, ret.contract_value, score.assessment.sv_ratio]
+        if formula_scores is not None:
+            row.append(_agreement(header, row, formulas.get(ret.file.casefold())))
+        rows.append(row)
+    return rows
+
+
+def _rows_by_file(table: Sequence[Sequence[Value]]) -> dict[str, dict[str, Value]]:
+    """Rows of a table with a header row, keyed by their File (case-insensitive, like MATCH)."""
+    if not table:
+        return {}
+    header = [cell_text(h) for h in table[0]]
+    return {cell_text(row[0]).casefold(): dict(zip(header, row)) for row in table[1:] if row and cell_text(row[0])}
+
+
+def _agreement(header: list[Value], engine: list[Value], formulas: dict[str, Value] | None) -> str:
+    """'Yes', or which figures differ between the engine and the formulas."""
+    if formulas is None:
+        return "No: not on Scores"
+    differ = []
+    for name, value in zip(header[2:], engine[2:]):
+        theirs = formulas.get(str(name))
+        if not _same(value, theirs):
+            differ.append(f"{name} {_show(theirs)} (engine {_show(value)})")
+    return "Yes" if not differ else "No: " + "; ".join(differ)
+
+
+def _same(a: Value, b: Value) -> bool:
+    """Equal to 1e-9 (relative for large figures); blank, None and '' are the same."""
+    blank_a, blank_b = a is None or a == "", b is None or b == ""
+    if blank_a or blank_b:
+        return blank_a and blank_b
+    if isinstance(a, (int, float)) and isinstance(b, (int, float)):
+        return math.isclose(a, b, rel_tol=TOLERANCE, abs_tol=TOLERANCE)
+    return a == b
+
+
+def _show(value: Value) -> str:
+    return "blank" if value is None or value == "" else f"{value:.6g}" if isinstance(value, float) else str(value)
+
+
+def explain_return(inputs: LiveInputs, file: str) -> list[str]:
+    """A plain-English account of one return's points, theme by theme."""
+    fw = inputs.framework
+    scores = inputs.scores()
+    found = [(r, s) for r, s in zip(inputs.returns, scores) if r.file.casefold() == file.strip().casefold()]
+    if not found:
+        return [f"No return named '{file}' is on Returns. Give the file name exactly as in column A of Scores."]
+    ret, score = found[0]
+    settings = fw.settings
+    total_weight = sum(t.weight for t in fw.themes)
+    best = {t.id: max((max(s.themes[t.id].sv, 0.0) for s in scores), default=0.0) for t in fw.themes}
+    name = ret.organisation or ret.file
+    lines = [
+        f"{name} ({ret.file}) scores {score.points:.2f} of {settings.max_points:g} points and ranks {score.rank} of {len(scores)}.",
+        f"Points = {settings.max_points:g} × (sum of theme weight × theme score) ÷ {total_weight:g}, the total theme weight.",
+        f"Each theme score is the weighted mean of its parts: £ value against the best offer ({settings.weight_monetised:g}), "
+        f"targets and yes/no measures met ({settings.weight_attainment:g}) and officers' quality ({settings.weight_quality:g}); "
+        "parts a theme does not have, and quality not yet scored, are left out.",
+    ]
+    missed = []
+    for theme in fw.themes:
+        result = score.themes[theme.id]
+        share = settings.max_points * theme.weight / total_weight if total_weight > 0 else 0.0
+        parts = []
+        if result.monetised is not None:
+            parts.append(f"£ value {_gbp(result.sv)} against the best offer of {_gbp(best[theme.id])} gives {result.monetised:.3f}")
+        if result.attainment is not None:
+            parts.append(f"targets and yes/no measures met {result.attainment:.0%} on average")
+        parts.append("quality not yet scored" if result.quality is None else f"officers' quality {result.quality * 100:g}/100")
+        lines.append(f"{theme.id} {theme.name} (weight {theme.weight:g}): score {result.score:.3f}, "
+                     f"{share * result.score:.2f} of {share:.2f} points. " + "; ".join(parts) + ".")
+        missed.append((share * (1 - result.score), theme))
+    gap, theme = max(missed, key=lambda m: m[0])
+    if gap > TOLERANCE:
+        lines.append(f"Most points were missed on {theme.id} {theme.name}: {gap:.2f} points below full marks.")
+    return lines
+
+
+def _gbp(value: float) -> str:
+    return f"-£{-value:,.2f}" if value < 0 else f"£{value:,.2f}"
+
+
+def ranking_stability(inputs: LiveInputs, percent: float) -> Table:
+    """For each theme weight moved up and down by ``percent``: the new top return and every rank that changes."""
+    fw = inputs.framework
+    assessments = [assess(fw, r.quantities, r.contract_value) for r in inputs.returns]
+    marks = [inputs.quality.get(r.file, {}) for r in inputs.returns]
+    names = [r.organisation or r.file for r in inputs.returns]
+    base = [s.rank for s in compete(fw, assessments, marks)]
+    rows: Table = [["Theme", "Weight change", "New weight", "Top return", "Ranks that change", "Returns moving"]]
+    for index, theme in enumerate(fw.themes):
+        for sign in (1, -1):
+            weight = theme.weight * (1 + sign * percent / 100)
+            moved = _with_theme_weight(fw, index, max(weight, 0.0))
+            ranks = [s.rank for s in compete(moved, assessments, marks)]
+            changes = [f"{n} {a}→{b}" for n, a, b in zip(names, base, ranks) if a != b]
+            top = "; ".join(n for n, r in zip(names, ranks) if r == 1)
+            rows.append([theme.id, f"{sign * percent:+g}%", max(weight, 0.0), top,
+                         "; ".join(changes) if changes else "none", float(len(changes))])
+    return rows
+
+
+def _with_theme_weight(framework: Framework, index: int, weight: float) -> Framework:
+    """The framework with one theme's weight replaced."""
+    themes = list(framework.themes)
+    themes[index] = replace(themes[index], weight=weight)
+    return replace(framework, themes=tuple(themes))
+
+
+def findings_table(findings: Sequence[Finding], file: str = "") -> Table:
+    """Findings as a table under the Findings sheet's header; one row saying so when there are none."""
+    rows: Table = [list(FINDING_COLUMNS)]
+    for f in sort_findings(findings):
+        rows.append([f.file, f.severity, f.type, f.sheet, f.cell, f.message])
+    if len(rows) == 1:
+        rows.append([file, "", "", "", "", "No findings: the return can be scored as it is."])
+    return rows
+

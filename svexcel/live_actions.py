@@ -1,0 +1,50 @@
+"""What the live workbook's macros do, apart from touching Excel: import a folder, find folders, sum up a report run."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Sequence
+
+from .live_inputs import LiveInputs
+from .live_layout import LiveLayout
+from .live_workbook import read_folder
+from .results import ReturnResult
+
+
+class FolderProblem(Exception):
+    """A folder named in the workbook is missing or blank; the message says what to type where."""
+
+
+def resolve_folder(value: object, workbook: Path, default: str | None = None) -> Path:
+    """The folder typed in a Tools cell (relative to the workbook); ``default`` beside the workbook when blank."""
+    text = str(value).strip() if value is not None else ""
+    if not text:
+        if default is None:
+            raise FolderProblem("Type the returns folder on the Tools sheet (cell B4) and run the macro again.")
+        return workbook.parent / default
+    path = Path(text)
+    return path if path.is_absolute() else workbook.parent / path
+
+
+def import_layout(inputs: LiveInputs, folder: Path, exclude: Path | None = None) -> LiveLayout:
+    """The workbook's sheets after importing every return in ``folder``; officers' marks already typed are kept."""
+    if not folder.is_dir():
+        raise FolderProblem(f"The returns folder {folder} does not exist. Correct it on the Tools sheet (cell B4).")
+    returns = read_folder(inputs.framework, folder, exclude)
+    findings = [*inputs.framework.findings, *(f for r in returns for f in r.findings)]
+    return LiveLayout(inputs.framework, [r for r in returns if not r.rejected], inputs.quality, findings)
+
+
+def import_message(layout: LiveLayout, folder: Path) -> str:
+    """One line for the Tools sheet after an import."""
+    rejected = len({f.file for f in layout.findings if f.severity == "error" and f.file})
+    return (f"Imported {layout.n} return(s) from {folder}; {rejected} rejected (see Findings). "
+            f"{len(layout.findings)} finding(s) listed.")
+
+
+def reports_message(results: Sequence[ReturnResult], out: Path) -> str:
+    """One line for the Tools sheet after writing the Word reports."""
+    scored = sum(1 for r in results if r.status == "scored")
+    failed = sum(1 for r in results if r.report_error)
+    line = f"Wrote {scored - failed} report(s) and the comparison to {out}; {len(results) - scored} return(s) rejected."
+    return line + (f" {failed} report(s) failed: see results.json." if failed else "")

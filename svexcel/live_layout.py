@@ -1,0 +1,397 @@
+"""The live scoring workbook's data and formula sheets as cell grids (SPEC §3, §5).
+
+Every figure of the engine is rebuilt here as a native formula that Excel 2016+
+and LibreOffice compute alike (no XLOOKUP, XMATCH, LET or spilled arrays). The
+builder writes these grids with openpyxl; the import macro writes the same grids
+into an open workbook, so both agree cell for cell.
+
+Sheets: ``Returns`` (quantities), ``Quality`` (officers' marks),
+``MeasureScores`` (each measure's £ value or attainment), ``ThemeScores`` (each
+theme's components and score), ``Scores`` (points and rank), ``Dashboard``
+(ranking table) and ``Findings``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Mapping, Sequence
+
+from .findings import Finding, sort_findings
+from .framework import SHEET_COLUMNS, Framework
+from .framework_sheets import SETTING_NOTES
+from .return_reader import Return
+from .xlsx import column_letter
+
+RETURNS = "Returns"
+QUALITY = "Quality"
+MEASURE_SCORES = "MeasureScores"
+THEME_SCORES = "ThemeScores"
+SCORES = "Scores"
+DASHBOARD = "Dashboard"
+FINDINGS = "Findings"
+
+RETURN_COLUMNS = ("File", "Organisation", "Contract value (GBP)")
+MEASURE_PROPERTIES = ("Measure ID", "Row in Measures", "Theme", "Kind", "Direction", "Proxy (£)", "Deadweight", "Target")
+THEME_PROPERTIES = ("Theme", "Theme weight", "Measures", "Best £ value")
+COMPONENTS = ("£ value", "attainment", "monetised", "quality mark", "quality", "score")
+SCORE_TOTALS = ("Social value (£)", "Contract value (£)", "Social value per £", "Order")
+FINDING_COLUMNS = ("File", "Severity", "Type", "Sheet", "Cell", "Message")
+DASHBOARD_HEADER_ROW = 4
+
+# Settings rows (as write_framework_sheets lays them out) and the names formulas use for them.
+SETTING_NAMES = {
+    "framework_name": "FrameworkName",
+    "framework_version": "FrameworkVersion",
+    "max_points": "MaxPoints",
+    "weight_monetised": "WeightMonetised",
+    "weight_attainment": "WeightAttainment",
+    "weight_quality": "WeightQuality",
+}
+# Framework columns named for formulas: name -> (sheet, column).
+COLUMN_NAMES = {
+    "ThemeID": ("Themes", "theme_id"),
+    "ThemeWeight": ("Themes", "weight"),
+    "OutcomeID": ("Outcomes", "outcome_id"),
+    "OutcomeTheme": ("Outcomes", "theme_id"),
+    "MeasureID": ("Measures", "measure_id"),
+    "MeasureOutcome": ("Measures", "outcome_id"),
+    "MeasureKind": ("Measures", "kind"),
+    "MeasureDirection": ("Measures", "direction"),
+    "ProxyGBP": ("Measures", "proxy_gbp"),
+    "Deadweight": ("Measures", "deadweight"),
+    "Target": ("Measures", "target"),
+    "QualityScaleScore": ("QualityScale", "score"),
+}
+# Whole framework tables (header included), for the Python functions.
+TABLE_NAMES = {
+    "Settings": "SettingsTable",
+    "Themes": "ThemesTable",
+    "Outcomes": "OutcomesTable",
+    "Measures": "MeasuresTable",
+    "QualityScale": "QualityScaleTable",
+}
+
+
+class Formula(str):
+    """A cell formula such as ``=SUM(A1:A3)``; any other ``str`` in a grid is text and is never evaluated."""
+
+
+CellValue = Formula | str | float | None
+
+
+@dataclass(frozen=True)
+class Grid:
+    """A sheet's content from A1: rows of values and formulas; data rows start at ``first_data_row``."""
+
+    sheet: str
+    rows: list[list[CellValue]]
+    first_data_row: int
+
+    @property
+    def width(self) -> int:
+        """Number of columns the grid spans."""
+        return max((len(r) for r in self.rows), default=0)
+
+
+def ref(sheet: str, col: int, row: int, last_col: int | None = None, last_row: int | None = None) -> str:
+    """An absolute reference such as ``Scores!$C$2:$C$7``."""
+    start = f"${column_letter(col)}${row}"
+    if last_col is None:
+        return f"{sheet}!{start}"
+    return f"{sheet}!{start}:${column_letter(last_col)}${last_row}"
+
+
+@dataclass(frozen=True)
+class LiveLayout:
+    """Cell positions of every figure for one framework and a list of returns, and the grids that fill them."""
+
+    framework: Framework
+    returns: Sequence[Return]
+    quality: Mapping[str, Mapping[str, float | None]]
+    findings: Sequence[Finding] = ()
+
+    # --- geometry -------------------------------------------------------------------------------------------
+    @property
+    def n(self) -> int:
+        """Number of returns in the competition."""
+        return len(self.returns)
+
+    @property
+    def rows(self) -> int:
+        """Rows the named data ranges span: at least one, so names stay valid with no returns."""
+        return max(self.n, 1)
+
+    @property
+    def theme_ids(self) -> list[str]:
+        """Theme ids in framework order."""
+        return [t.id for t in self.framework.themes]
+
+    @property
+    def measure_ids(self) -> list[str]:
+        """Measure ids in framework order: the Returns and MeasureScores columns."""
+        return [m.id for m in self.framework.measures]
+
+    def returns_col(self, measure_index: int) -> int:
+        """Column of a measure's quantity on Returns."""
+        return len(RETURN_COLUMNS) + 1 + measure_index
+
+    def theme_col(self, component: str, theme_index: int) -> int:
+        """Column of a theme's component on ThemeScores (blocks of one column per theme)."""
+        return 2 + COMPONENTS.index(component) * len(self.framework.themes) + theme_index
+
+    @property
+    def ms_data_row(self) -> int:
+        """First data row of MeasureScores."""
+        return len(MEASURE_PROPERTIES) + 2
+
+    @property
+    def ts_data_row(self) -> int:
+        """First data row of ThemeScores."""
+        return len(THEME_PROPERTIES) + 2
+
+    def score_col(self, header: str) -> int:
+        """Column of a Scores header (File, Points, a theme id, Social value (£) …)."""
+        return self.scores_header.index(header) + 1
+
+    @property
+    def scores_header(self) -> list[str]:
+        """The Scores header row."""
+        return ["File", "Organisation", "Points", "Rank", *self.theme_ids, *SCORE_TOTALS]
+
+    @property
+    def dashboard_header(self) -> list[str]:
+        """The Dashboard ranking table's header."""
+        return ["Rank", "Return", "Points", *self.theme_ids, "Social value (£)"]
+
+    # --- names ----------------------------------------------------------------------------------------------
+    def names(self) -> dict[str, str]:
+        """Every defined name and what it refers to."""
+        return self.framework_names() | self.data_names()
+
+    def framework_names(self) -> dict[str, str]:
+        """Names of the framework's input cells and tables (independent of the returns)."""
+        fw = self.framework
+        counts = {"Settings": len(SETTING_NOTES), "Themes": len(fw.themes), "Outcomes": len(fw.outcomes),
+                  "Measures": len(fw.measures), "QualityScale": len(fw.quality_scale)}
+        names = {name: ref("Settings", 2, list(SETTING_NOTES).index(key) + 2) for key, name in SETTING_NAMES.items()}
+        for name, (sheet, column) in COLUMN_NAMES.items():
+            col = SHEET_COLUMNS[sheet].index(column) + 1
+            names[name] = ref(sheet, col, 2, col, max(counts[sheet], 1) + 1)
+        for sheet, name in TABLE_NAMES.items():
+            width = len(SHEET_COLUMNS[sheet]) + (1 if sheet == "Settings" else 0)
+            names[name] = ref(sheet, 1, 1, width, max(counts[sheet], 1) + 1)
+        m_last = len(self.measure_ids) + 1
+        names["MeasureScoreTheme"] = ref(MEASURE_SCORES, 2, 3, m_last, 3)
+        names["MeasureScoreKind"] = ref(MEASURE_SCORES, 2, 4, m_last, 4)
+        t = len(self.theme_ids)
+        names["ThemeWeightUsed"] = ref(THEME_SCORES, self.theme_col("score", 0), 2, self.theme_col("score", t - 1), 2)
+        return names
+
+    def data_names(self) -> dict[str, str]:
+        """Names whose extent follows the number of returns."""
+        last = self.rows + 1
+        q_last = len(self.theme_ids) + 2
+        s_last = len(self.scores_header)
+        names = {
+            "ReturnsTable": ref(RETURNS, 1, 1, len(RETURN_COLUMNS) + len(self.measure_ids), last),
+            "QualityTable": ref(QUALITY, 1, 1, q_last, last),
+            "QualityHeader": ref(QUALITY, 1, 1, q_last, 1),
+            "QualityMarks": ref(QUALITY, 1, 2, q_last, last),
+            "QualityFile": ref(QUALITY, 1, 2, 1, last),
+            "ScoresTable": ref(SCORES, 1, 1, s_last, last),
+            "ScoresHeader": ref(SCORES, 1, 1, s_last, 1),
+            "ScoresData": ref(SCORES, 1, 2, s_last, last),
+            "FindingsTable": ref(FINDINGS, 1, 1, len(FINDING_COLUMNS), max(len(self.findings), 1) + 1),
+        }
+        for name, header in (("ScoreFile", "File"), ("ScoreOrganisation", "Organisation"), ("Points", "Points"),
+                             ("ScoreRank", "Rank"), ("ScoreSocialValue", "Social value (£)"), ("ScoreOrder", "Order")):
+            col = self.score_col(header)
+            names[name] = ref(SCORES, col, 2, col, last)
+        return names
+
+    # --- grids ----------------------------------------------------------------------------------------------
+    def grids(self) -> list[Grid]:
+        """Every sheet whose content follows the returns, in writing order."""
+        return [self.returns_grid(), self.quality_grid(), self.measure_scores_grid(), self.theme_scores_grid(),
+                self.scores_grid(), self.dashboard_grid(), self.findings_grid()]
+
+    def returns_grid(self) -> Grid:
+        """File, organisation, contract value and one quantity per measure (binary as Yes/No)."""
+        rows: list[list[CellValue]] = [[*RETURN_COLUMNS, *self.measure_ids]]
+        binary = {m.id for m in self.framework.measures if m.kind == "binary"}
+        for ret in self.returns:
+            row: list[CellValue] = [ret.file, ret.organisation, ret.contract_value]
+            for mid in self.measure_ids:
+                q = ret.quantities.get(mid)
+                row.append(None if q is None else ("Yes" if q else "No") if mid in binary else q)
+            rows.append(row)
+        return Grid(RETURNS, rows, 2)
+
+    def quality_grid(self) -> Grid:
+        """One row per return with its marks per theme (the layout of ``write_quality_sheet``)."""
+        rows: list[list[CellValue]] = [["File", "Organisation", *self.theme_ids]]
+        for ret in self.returns:
+            marks = self.quality.get(ret.file, {})
+            rows.append([ret.file, ret.organisation, *(marks.get(t) for t in self.theme_ids)])
+        return Grid(QUALITY, rows, 2)
+
+    def measure_scores_grid(self) -> Grid:
+        """Each measure's properties looked up by id, then its £ value or attainment for every return."""
+        ids = self.measure_ids
+        rows: list[list[CellValue]] = [[label] for label in MEASURE_PROPERTIES]
+        rows.append(["File", *ids])
+        rows[0].extend(ids)
+        for j in range(len(ids)):
+            c = column_letter(j + 2)
+            k = f"{c}$2"
+            rows[1].append(Formula(f"=MATCH({c}$1,MeasureID,0)"))
+            rows[2].append(Formula(f"=INDEX(OutcomeTheme,MATCH(INDEX(MeasureOutcome,{k}),OutcomeID,0))"))
+            rows[3].append(Formula(f"=INDEX(MeasureKind,{k})"))
+            rows[4].append(Formula(f"=INDEX(MeasureDirection,{k})"))
+            rows[5].append(Formula(f"=INDEX(ProxyGBP,{k})"))
+            rows[6].append(Formula(f"=INDEX(Deadweight,{k})"))
+            rows[7].append(Formula(f"=INDEX(Target,{k})"))
+        for i in range(self.n):
+            r = i + 2
+            row: list[CellValue] = [Formula(f"={RETURNS}!$A{r}&\"\"")]
+            for j in range(len(ids)):
+                row.append(Formula(_measure_formula(column_letter(j + 2), f"{RETURNS}!{column_letter(self.returns_col(j))}{r}")))
+            rows.append(row)
+        return Grid(MEASURE_SCORES, rows, self.ms_data_row)
+
+    def theme_scores_grid(self) -> Grid:
+        """Per theme: £ value, attainment, relative monetised score, quality and the weighted theme score."""
+        t = len(self.theme_ids)
+        first, last = self.ts_data_row, self.ts_data_row + self.rows - 1
+        rows: list[list[CellValue]] = [[label] for label in THEME_PROPERTIES]
+        header: list[CellValue] = ["File"]
+        for component in COMPONENTS:
+            for j, tid in enumerate(self.theme_ids):
+                c = column_letter(self.theme_col(component, j))
+                rows[0].append(tid)
+                header.append(f"{tid} {component}")
+                rows[1].append(Formula(
+                    f"=IF(INDEX(ThemeWeight,MATCH({c}$1,ThemeID,0))=\"\",1,INDEX(ThemeWeight,MATCH({c}$1,ThemeID,0)))"
+                ) if component == "score" else None)
+                if component == "£ value":
+                    rows[2].append(Formula(f"=COUNTIFS(MeasureScoreTheme,{c}$1,MeasureScoreKind,\"monetised\")"))
+                    rows[3].append(Formula(f"=MAX(0,MAX({c}{first}:{c}{last}))"))
+                elif component == "attainment":
+                    rows[2].append(Formula(f"=COUNTIFS(MeasureScoreTheme,{c}$1,MeasureScoreKind,\"<>monetised\")"))
+                    rows[3].append(None)
+                else:
+                    rows[2].append(None)
+                    rows[3].append(None)
+        rows.append(header)
+        ms_last = column_letter(len(self.measure_ids) + 1)
+        cols = [{comp: column_letter(self.theme_col(comp, j)) for comp in COMPONENTS} for j in range(t)]
+        for i in range(self.n):
+            r = first + i
+            m = self.ms_data_row + i
+            measures = f"{MEASURE_SCORES}!$B{m}:${ms_last}{m}"
+            row: list[CellValue] = [Formula(f"={RETURNS}!$A{i + 2}&\"\"")]
+            for component in COMPONENTS:
+                for j in range(t):
+                    row.append(Formula(_component_formula(component, cols[j], r, measures)))
+            rows.append(row)
+        return Grid(THEME_SCORES, rows, first)
+
+    def scores_grid(self) -> Grid:
+        """File, organisation, points, rank, theme scores, social value, ratio and the dashboard's order."""
+        t = len(self.theme_ids)
+        rows: list[list[CellValue]] = [list(self.scores_header)]
+        score0, score1 = (column_letter(self.theme_col("score", j)) for j in (0, t - 1))
+        sv0, sv1 = (column_letter(self.theme_col("£ value", j)) for j in (0, t - 1))
+        points, total = (column_letter(self.score_col(h)) for h in ("Points", "Social value (£)"))
+        for i in range(self.n):
+            r, ts = i + 2, self.ts_data_row + i
+            cv = f"{RETURNS}!C{r}"
+            rows.append([
+                Formula(f"={RETURNS}!A{r}&\"\""),
+                Formula(f"={RETURNS}!B{r}&\"\""),
+                Formula(f"=IF(SUM(ThemeWeightUsed)>0,MaxPoints*SUMPRODUCT(ThemeWeightUsed,{THEME_SCORES}!${score0}{ts}:${score1}{ts})/SUM(ThemeWeightUsed),0)"),
+                Formula(f"=1+COUNTIF(Points,\">\"&({points}{r}+1E-9))"),
+                *(Formula(f"={THEME_SCORES}!{column_letter(self.theme_col('score', j))}{ts}") for j in range(t)),
+                Formula(f"=SUM({THEME_SCORES}!${sv0}{ts}:${sv1}{ts})"),
+                Formula(f"=IF(ISNUMBER({cv}),{cv},\"\")"),
+                Formula(f"=IF(ISNUMBER({cv}),IF({cv}<>0,{total}{r}/{cv},\"\"),\"\")"),
+                Formula(f"=SUMPRODUCT(--(Points>{points}{r}))+SUMPRODUCT(--({points}$2:{points}{r}={points}{r}))"),
+            ])
+        return Grid(SCORES, rows, 2)
+
+    def dashboard_grid(self) -> Grid:
+        """A title and the ranking table, best first, read from Scores."""
+        rows: list[list[CellValue]] = [
+            [Formula("=\"Social value scores: \"&FrameworkName&\" (version \"&FrameworkVersion&\")\"")],
+            [Formula("=\"Points out of \"&MaxPoints&\". Theme scores run from 0 to 1. Every figure recalculates when "
+                     "the yellow cells on Settings, Themes, Measures or Quality change.\"")],
+            [],
+            list(self.dashboard_header),
+        ]
+        for k in range(1, self.n + 1):
+            at = f"MATCH({k},ScoreOrder,0)"
+            row: list[CellValue] = [
+                Formula(f"=INDEX(ScoreRank,{at})"),
+                Formula(f"=IF(INDEX(ScoreOrganisation,{at})=\"\",INDEX(ScoreFile,{at}),INDEX(ScoreOrganisation,{at}))"),
+                Formula(f"=INDEX(Points,{at})"),
+            ]
+            for j in range(len(self.theme_ids)):
+                c = column_letter(4 + j)
+                row.append(Formula(f"=INDEX(ScoresData,{at},MATCH({c}${DASHBOARD_HEADER_ROW},ScoresHeader,0))"))
+            row.append(Formula(f"=INDEX(ScoreSocialValue,{at})"))
+            rows.append(row)
+        return Grid(DASHBOARD, rows, DASHBOARD_HEADER_ROW + 1)
+
+    def findings_grid(self) -> Grid:
+        """Every finding: file, severity, type, sheet, cell and message (all text)."""
+        rows: list[list[CellValue]] = [list(FINDING_COLUMNS)]
+        for f in sorted(sort_findings(self.findings), key=lambda f: f.file):
+            rows.append([f.file, f.severity, f.type, f.sheet, f.cell, f.message])
+        return Grid(FINDINGS, rows, 2)
+
+
+def _measure_formula(c: str, q: str) -> str:
+    """£ value (monetised) or attainment (target, binary) of the quantity in ``q`` for the measure in column ``c``.
+
+    Property rows above: 4 kind, 5 direction, 6 proxy, 7 deadweight, 8 target. Blank counts as no commitment.
+    """
+    monetised = f"{q}*{c}$6*(1-{c}$7)*IF({c}$5=\"harm\",-1,1)"
+    target = f"IF({c}$5=\"lower_is_better\",IF({q}<={c}$8,1,{c}$8/{q}),MIN({q}/{c}$8,1))"
+    numeric = f"IF({c}$4=\"monetised\",{monetised},IF({c}$4=\"binary\",IF({q}<>0,1,0),{target}))"
+    return f"=IF(ISNUMBER({q}),{numeric},IF(AND({c}$4=\"binary\",{q}=\"Yes\"),1,0))"
+
+
+def _component_formula(component: str, col: dict[str, str], r: int, measures: str) -> str:
+    """One theme component in row ``r``; ``col`` gives the theme's column per component (property rows 1–4 above).
+
+    Row 1 holds the theme id, row 3 how many measures feed the £ value / attainment, row 4 the best £ value.
+    """
+    c = col[component]
+    if component == "£ value":
+        return f"=SUMIFS({measures},MeasureScoreTheme,{c}$1,MeasureScoreKind,\"monetised\")"
+    if component == "attainment":
+        return f"=IF({c}$3=0,\"\",SUMIFS({measures},MeasureScoreTheme,{c}$1,MeasureScoreKind,\"<>monetised\")/{c}$3)"
+    if component == "monetised":
+        sv = col["£ value"]
+        return f"=IF({sv}$3=0,\"\",IF({sv}$4>0,MAX({sv}{r},0)/{sv}$4,0))"
+    if component == "quality mark":
+        return _quality_mark_formula(f"$A{r}", f"{c}$1")
+    mark = f"{col['quality mark']}{r}"
+    if component == "quality":
+        return f"=IF(ISNUMBER({mark}),IF(AND({mark}>=0,{mark}<=100),{mark}/100,\"\"),\"\")"
+    return _theme_score_formula(f"{col['monetised']}{r}", f"{col['attainment']}{r}", f"{col['quality']}{r}")
+
+
+def _quality_mark_formula(file: str, theme: str) -> str:
+    """The officer's mark for a file and theme as typed on Quality; blank when unscored or not listed."""
+    mark = f"INDEX(QualityMarks,MATCH({file},QualityFile,0),MATCH({theme},QualityHeader,0))"
+    return f"=IFERROR(IF({mark}=\"\",\"\",{mark}),\"\")"
+
+
+def _theme_score_formula(mon: str, att: str, qual: str) -> str:
+    """Weighted mean of the components present, renormalised over their weights; 0 when no weight remains."""
+    parts = ((mon, "WeightMonetised"), (att, "WeightAttainment"), (qual, "WeightQuality"))
+    num = "+".join(f"IF(ISNUMBER({cell}),{weight}*{cell},0)" for cell, weight in parts)
+    den = "+".join(f"IF(ISNUMBER({cell}),{weight},0)" for cell, weight in parts)
+    return f"=IF(({den})>0,({num})/({den}),0)"
+

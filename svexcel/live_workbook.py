@@ -1,0 +1,163 @@
+"""Build the live scoring workbook (``svexcel build``): framework inputs, returns, quality and formula scores (SPEC §5)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Mapping, Sequence
+
+from openpyxl import load_workbook
+from openpyxl.workbook.defined_name import DefinedName
+from openpyxl.workbook.workbook import Workbook
+from openpyxl.worksheet.worksheet import Worksheet
+
+from .atomic import atomic_path
+from .batch import find_returns
+from .findings import Finding
+from .framework import Framework, load_framework
+from .framework_sheets import write_framework_sheets
+from .live_layout import (
+    DASHBOARD, FINDINGS, MEASURE_SCORES, QUALITY, RETURNS, SCORES, THEME_SCORES, Formula, Grid, LiveLayout,
+)
+from .live_sheets import (
+    TOOLS, TOOLS_NAMES, decorate_dashboard, decorate_findings, decorate_framework, decorate_measure_scores,
+    decorate_quality, decorate_returns, decorate_scores, decorate_theme_scores, protect, set_up_conf_sheet,
+    write_tools_sheet,
+)
+from .paths import DEFAULT_FRAMEWORK
+from .quality import Marks, read_quality, write_quality_sheet
+from .return_reader import Return, read_return
+from .styles import write_text
+
+
+@dataclass(frozen=True)
+class BuildSummary:
+    """What ``build_from_folder`` wrote: the workbook, the files scored and rejected, every finding listed."""
+
+    path: Path
+    scored: list[str]
+    rejected: list[str]
+    findings: list[Finding]
+
+    def __str__(self) -> str:
+        rejected = f"{len(self.rejected)} rejected (see its Findings sheet)" if self.rejected else "none rejected"
+        return f"Wrote {self.path}: {len(self.scored)} return(s) scored, {rejected}, {len(self.findings)} finding(s) listed."
+
+
+def quickstart_workbook() -> Path:
+    """The workbook ``xlwings quickstart --standalone`` copies: xlwings' VBA module and a config sheet."""
+    import xlwings
+
+    return Path(xlwings.__file__).parent / "quickstart_standalone.xlsm"
+
+
+def read_folder(framework: Framework, folder: Path, exclude: Path | None = None) -> list[Return]:
+    """Read and validate every return in ``folder`` as a batch would (rejected ones included); ``exclude`` is skipped."""
+    skip = exclude.resolve() if exclude is not None else None
+    return [read_return(p, framework) for p in find_returns(folder) if p.resolve() != skip]
+
+
+def build_live_workbook(
+    framework: Framework,
+    out: Path,
+    returns: Sequence[Return] = (),
+    quality: Mapping[str, Mapping[str, float | None]] | None = None,
+    findings: Sequence[Finding] = (),
+    returns_dir: Path | None = None,
+) -> Path:
+    """Write the live scoring workbook (.xlsm) scoring ``returns`` (rejected ones take no part); ``findings`` are listed."""
+    out = Path(out)
+    competing = [r for r in returns if not r.rejected]
+    layout = LiveLayout(framework, competing, quality or {}, list(findings))
+    wb = load_workbook(quickstart_workbook(), keep_vba=True)
+    wb.remove(wb["Sheet1"])
+    conf = set_up_conf_sheet(wb)
+    sheets = {name: wb.create_sheet(name) for name in (DASHBOARD, SCORES, QUALITY, RETURNS, FINDINGS)}
+    framework_sheets = write_framework_sheets(wb, framework)
+    sheets |= {name: wb.create_sheet(name) for name in (THEME_SCORES, MEASURE_SCORES)}
+    tools = write_tools_sheet(wb.create_sheet(TOOLS), _folder_text(returns_dir, out))
+    wb.move_sheet(conf, len(wb.sheetnames) - 1 - wb.sheetnames.index(conf.title))
+
+    write_quality_sheet(sheets[QUALITY], framework, [r.file for r in competing], {r.file: r.organisation for r in competing},
+                        layout.quality, f"QualityScale!$A$2:$A${max(len(framework.quality_scale), 1) + 1}")
+    for grid in layout.grids():
+        if grid.sheet != QUALITY:
+            write_grid(sheets[grid.sheet], grid)
+    define_names(wb, layout.names() | TOOLS_NAMES)
+    _decorate(sheets, layout)
+    decorate_framework(framework_sheets)
+    for ws in [*sheets.values(), *framework_sheets.values(), tools]:
+        protect(ws)
+
+    dashboard = sheets[DASHBOARD]
+    dashboard.sheet_properties.codeName = "Sheet1"  # binds the VBA project's document module of the removed Sheet1
+    for ws in wb.worksheets:
+        ws.sheet_view.tabSelected = ws is dashboard
+    wb.active = wb.worksheets.index(dashboard)
+    with atomic_path(out) as tmp:
+        wb.save(tmp)
+    return out
+
+
+def _decorate(sheets: dict[str, Worksheet], layout: LiveLayout) -> None:
+    """Formats, validation, conditional formatting and charts of the sheets that follow the returns."""
+    decorate_returns(sheets[RETURNS], layout)
+    decorate_quality(sheets[QUALITY], layout)
+    decorate_measure_scores(sheets[MEASURE_SCORES], layout)
+    decorate_theme_scores(sheets[THEME_SCORES], layout)
+    decorate_scores(sheets[SCORES], layout)
+    decorate_dashboard(sheets[DASHBOARD], layout)
+    decorate_findings(sheets[FINDINGS], layout)
+
+
+def _folder_text(folder: Path | None, out: Path) -> str | None:
+    """The returns folder as the macros should find it: relative to the workbook when it lies beside it."""
+    if folder is None:
+        return None
+    folder, base = folder.resolve(), out.resolve().parent
+    return str(folder.relative_to(base)) if folder.is_relative_to(base) else str(folder)
+
+
+def write_grid(ws: Worksheet, grid: Grid) -> None:
+    """Write a grid's values from A1: formulas as formulas, any other text as text."""
+    for r, row in enumerate(grid.rows, start=1):
+        for c, value in enumerate(row, start=1):
+            if value is None:
+                continue
+            cell = ws.cell(r, c)
+            if isinstance(value, Formula):
+                cell.value = str(value)
+            elif isinstance(value, str):
+                write_text(cell, value)
+            else:
+                cell.value = value
+
+
+def define_names(wb: Workbook, names: dict[str, str]) -> None:
+    """Add (or replace) workbook-level defined names."""
+    for name, target in names.items():
+        if name in wb.defined_names:
+            del wb.defined_names[name]
+        wb.defined_names[name] = DefinedName(name, attr_text=target)
+
+
+def build_from_folder(
+    framework_path: Path | None, out: Path, returns_dir: Path | None = None, quality_path: Path | None = None,
+) -> BuildSummary:
+    """Read a framework, every return in a folder and officers' marks, then build the live workbook."""
+    framework = load_framework(framework_path or DEFAULT_FRAMEWORK)
+    returns = read_folder(framework, returns_dir, exclude=Path(out)) if returns_dir is not None else []
+    findings = list(framework.findings)
+    marks: Marks = {}
+    if quality_path is not None:
+        marks, quality_findings = read_quality(quality_path, framework)
+        findings.extend(quality_findings)
+    for ret in returns:
+        findings.extend(ret.findings)
+    path = build_live_workbook(framework, Path(out), returns, marks, findings, returns_dir)
+    return BuildSummary(
+        path,
+        scored=[r.file for r in returns if not r.rejected],
+        rejected=[r.file for r in returns if r.rejected],
+        findings=findings,
+    )

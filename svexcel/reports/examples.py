@@ -1,0 +1,35 @@
+"""Made-up results with every kind of content, used to try a template out before a batch relies on it."""
+
+from __future__ import annotations
+
+from ..findings import Finding
+from ..framework import Framework
+from ..results import Competition, ReturnResult
+from ..return_reader import Return
+from ..scoring import assess, compete
+
+EXAMPLE_DATE = "2026-01-01"
+
+
+def example_results(framework: Framework) -> tuple[list[ReturnResult], Competition]:
+    """A scored return (with a warning and a note) and a rejected one, and the competition they form."""
+    quantities: dict[str, float | None] = {
+        m.id: 1.0 if m.kind == "binary" else (m.target or 2.0) / 2 if m.kind == "target" else 10.0 for m in framework.measures
+    }
+    scored = Return(
+        "example.xlsx", organisation="Example Co-operative", contract_reference="EX-001", contract_value=100000.0,
+        contract_years=1.0, quantities=quantities,
+        evidence={m.id: "Example evidence" for m in framework.measures},
+        narrative={t.id: "Example response" for t in framework.themes},
+        findings=[
+            Finding("unanswered", "warning", "Example warning.", "example.xlsx", "Commitments", "F6"),
+            Finding("number-as-text", "info", "Example note.", "example.xlsx", "Commitments", "F7"),
+        ],
+    )
+    rejected = Return("rejected.xlsx", organisation="Rejected Example Ltd", findings=[
+        Finding("not-a-number", "error", "Example error.", "rejected.xlsx", "Commitments", "F8"),
+    ])
+    assessment = assess(framework, quantities, scored.contract_value)
+    score = compete(framework, [assessment], [{t.id: 50.0 for t in framework.themes}])[0]
+    results = [ReturnResult(scored, score), ReturnResult(rejected)]
+    return results, Competition.of(framework, results, EXAMPLE_DATE, "example-quality.xlsx")

@@ -1,0 +1,163 @@
+"""svexcel batch: every input accounted for, results.json to SPEC §4, isolation of failures, determinism."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from docx import Document
+
+from svexcel.batch import run_batch
+from svexcel.cli import main
+from svexcel.framework import Framework
+from svexcel.quality import read_quality
+from svexcel.return_reader import read_return
+from svexcel.scoring import assess, compete
+
+from builders import make_return
+
+DATE = dt.date(2026, 11, 28)
+MEASURE_KEYS = {"quantity", "value", "attainment"}
+THEME_KEYS = {"sv", "attainment", "quality", "score"}
+SCORED_KEYS = {"file", "status", "organisation", "contract_value", "measures", "themes", "sv", "sv_ratio", "points", "rank", "findings"}
+
+
+def batch(returns: Path, out: Path, framework: Framework, quality: Path | None = None, **kwargs):
+    """Run a batch the way the CLI does."""
+    marks = read_quality(quality, framework)[0] if quality else None
+    return run_batch(returns, out, framework=framework, quality=marks, quality_name=quality.name if quality else None, date=DATE, **kwargs)
+
+
+def load(out: Path) -> dict:
+    return json.loads((out / "results.json").read_text())
+
+
+def test_samples_score_and_every_output_is_written(tmp_path: Path, framework: Framework, samples_dir: Path, sample_quality: Path) -> None:
+    result = batch(samples_dir, tmp_path / "out", framework, sample_quality)
+    assert result.exit_code == 0 and result.tally() == "6 returns: 6 scored, 0 rejected, 0 reports failed"
+    out = tmp_path / "out"
+    for name in ("results.json", "summary.xlsx", "comparison.docx"):
+        assert (out / name).stat().st_size > 0
+    assert sorted(p.name for p in (out / "reports").iterdir()) == sorted(f"{p.stem}.docx" for p in samples_dir.glob("*.xlsx"))
+    assert not list(out.rglob("*.part"))
+
+
+def test_results_json_follows_spec_and_equals_the_engine(tmp_path: Path, framework: Framework, samples_dir: Path, sample_quality: Path) -> None:
+    batch(samples_dir, tmp_path / "out", framework, sample_quality)
+    document = load(tmp_path / "out")
+    assert document["framework"] == {"name": framework.name, "version": framework.version}
+    # independent run of the engine on the same inputs
+    marks, _ = read_quality(sample_quality, framework)
+    reads = [read_return(p, framework) for p in sorted(samples_dir.glob("*.xlsx"))]
+    scores = compete(framework, [assess(framework, r.quantities, r.contract_value) for r in reads], [marks.get(r.file, {}) for r in reads])
+    assert [r["file"] for r in document["returns"]] == [r.file for r in reads]
+    for record, ret, score in zip(document["returns"], reads, scores):
+        assert SCORED_KEYS <= set(record) and record["status"] == "scored"
+        assert record["points"] == score.points and record["rank"] == score.rank  # full precision, exactly
+        assert record["sv"] == score.assessment.total_sv and record["sv_ratio"] == score.assessment.sv_ratio
+        assert record["organisation"] == ret.organisation and record["contract_value"] == ret.contract_value
+        assert set(record["measures"]) == {m.id for m in framework.measures}
+        for mid, m in record["measures"].items():
+            assert MEASURE_KEYS <= set(m)
+            assert (m["quantity"], m["value"], m["attainment"]) == (ret.quantities[mid], score.assessment.measures[mid].value, score.assessment.measures[mid].attainment)
+        for tid, t in record["themes"].items():
+            assert THEME_KEYS <= set(t) and t["score"] == score.themes[tid].score and t["quality"] == score.themes[tid].quality
+        for f in record["findings"]:
+            assert {"sheet", "cell", "type", "severity", "message"} <= set(f)
+    swift = next(r for r in document["returns"] if r["file"] == "swift-logistics.xlsx")
+    assert swift["sv"] < 0  # harms outweigh benefits
+    digital = next(r for r in document["returns"] if r["file"] == "city-digital-partners.xlsx")
+    assert digital["sv_ratio"] is None and any(f["type"] == "no-contract-value" for f in digital["findings"])
+
+
+def test_every_input_is_accounted_for(tmp_path: Path, framework: Framework, samples_dir: Path, blank_return: Path) -> None:
+    (samples_dir / "broken.xlsx").write_bytes(b"PK\x03\x04 truncated")
+    shutil.copy(samples_dir / "openfields-cic.xlsx", samples_dir / "openfields-cic.xlsm")
+    make_return(blank_return, samples_dir / "typo.xlsx", framework, quantities={"EQ1.1": "about 10"})
+    (samples_dir / "~$riverside-care-coop.xlsx").write_bytes(b"lock")  # Excel's lock file, not a return
+    (samples_dir / "notes.txt").write_text("not a return")
+    result = batch(samples_dir, tmp_path / "out", framework)
+    records = {r["file"]: r for r in load(tmp_path / "out")["returns"]}
+    assert len(records) == 9 and "~$riverside-care-coop.xlsx" not in records
+    assert records["broken.xlsx"]["status"] == "rejected" and records["typo.xlsx"]["status"] == "rejected"
+    assert [f["cell"] for f in records["typo.xlsx"]["findings"] if f["severity"] == "error"] == ["F6"]
+    assert result.exit_code == 1 and result.tally() == "9 returns: 7 scored, 2 rejected, 0 reports failed"
+    reports = {p.name for p in (tmp_path / "out" / "reports").iterdir()}
+    assert {"openfields-cic-xlsx.docx", "openfields-cic-xlsm.docx"} <= reports and "typo.docx" not in reports
+
+
+def test_rejected_returns_do_not_move_anyone_elses_score(tmp_path: Path, framework: Framework, samples_dir: Path, blank_return: Path) -> None:
+    batch(samples_dir, tmp_path / "before", framework)
+    # a tampered return with huge quantities would win every theme if it were scored
+    make_return(blank_return, samples_dir / "tampered.xlsx", framework, quantities={m.id: 1e9 for m in framework.measures if m.kind != "binary"},
+                edit=lambda wb: wb["_svexcel"].cell(2, 2, "1999.1"))
+    batch(samples_dir, tmp_path / "after", framework)
+    before = {r["file"]: r for r in load(tmp_path / "before")["returns"]}
+    after = {r["file"]: r for r in load(tmp_path / "after")["returns"]}
+    assert after["tampered.xlsx"]["status"] == "rejected"
+    for file, record in before.items():
+        assert (after[file]["points"], after[file]["rank"], after[file]["themes"]) == (record["points"], record["rank"], record["themes"])
+
+
+def test_two_jobs_give_identical_output(tmp_path: Path, framework: Framework, samples_dir: Path, sample_quality: Path) -> None:
+    batch(samples_dir, tmp_path / "one", framework, sample_quality, jobs=1)
+    batch(samples_dir, tmp_path / "two", framework, sample_quality, jobs=2)
+    assert (tmp_path / "one" / "results.json").read_bytes() == (tmp_path / "two" / "results.json").read_bytes()
+    for report in (tmp_path / "one" / "reports").iterdir():
+        assert report.read_bytes() == (tmp_path / "two" / "reports" / report.name).read_bytes(), report.name
+    assert (tmp_path / "one" / "comparison.docx").read_bytes() == (tmp_path / "two" / "comparison.docx").read_bytes()
+
+
+def test_a_report_that_fails_leaves_the_others_complete(tmp_path: Path, framework: Framework, samples_dir: Path) -> None:
+    out = tmp_path / "out"
+    (out / "reports" / "greenway-facilities.docx").mkdir(parents=True)  # the report cannot be written there
+    result = batch(samples_dir, out, framework)
+    records = {r["file"]: r for r in load(out)["returns"]}
+    failed = records["greenway-facilities.xlsx"]
+    assert failed["status"] == "scored" and failed["report"] is None and "IsADirectoryError" in failed["report_error"]
+    assert result.exit_code == 1 and result.tally() == "6 returns: 6 scored, 0 rejected, 1 report failed"
+    for file, record in records.items():
+        if file != "greenway-facilities.xlsx":
+            assert record["report"] == f"reports/{Path(file).stem}.docx"
+            assert Document(str(out / record["report"])).paragraphs  # a complete, openable report
+    assert not list(out.rglob("*.part"))
+
+
+def test_old_report_of_a_now_rejected_return_is_removed(tmp_path: Path, framework: Framework, samples_dir: Path) -> None:
+    out = tmp_path / "out"
+    batch(samples_dir, out, framework)
+    assert (out / "reports" / "hillside-community-trust.docx").exists()
+    (samples_dir / "hillside-community-trust.xlsx").write_bytes(b"")  # resent, broken
+    batch(samples_dir, out, framework)
+    assert not (out / "reports" / "hillside-community-trust.docx").exists()
+
+
+def test_cli_batch_is_quiet_off_a_terminal_and_prints_a_tally(tmp_path: Path, samples_dir: Path, sample_quality: Path) -> None:
+    result = CliRunner().invoke(main, ["batch", str(samples_dir), "--quality", str(sample_quality), "--out", str(tmp_path / "out"), "--jobs", "2"])
+    assert result.exit_code == 0, result.output
+    assert "6 returns: 6 scored, 0 rejected, 0 reports failed" in result.output
+    assert "Reading returns" not in result.output and "%|" not in result.output
+
+
+def test_quality_workbook_errors_stop_before_the_batch(tmp_path: Path, samples_dir: Path, sample_quality: Path) -> None:
+    from openpyxl import load_workbook
+
+    bad = tmp_path / "quality.xlsx"
+    wb = load_workbook(sample_quality)
+    wb["Quality"]["C2"] = 400
+    wb.save(bad)
+    result = CliRunner().invoke(main, ["batch", str(samples_dir), "--quality", str(bad), "--out", str(tmp_path / "out")])
+    assert result.exit_code == 2 and "quality.xlsx!Quality!C2" in result.output
+    assert not (tmp_path / "out").exists()
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_demo_runs_the_whole_job(tmp_path: Path, jobs: int) -> None:
+    result = CliRunner().invoke(main, ["demo", "--out", str(tmp_path / "demo"), "--jobs", str(jobs)])
+    assert result.exit_code == 0, result.output
+    assert "6 returns: 6 scored" in result.output and str(tmp_path / "demo") in result.output
+    assert len(list((tmp_path / "demo" / "reports").glob("*.docx"))) == 6
