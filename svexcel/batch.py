@@ -1,14 +1,26 @@
 """Run a batch: read, validate and score every return in a folder as one competition, then write
-the Word reports, ``comparison.docx``, ``summary.xlsx`` and ``results.json`` (SPEC §4)."""
+the Word reports, ``comparison.docx``, ``summary.xlsx`` and ``results.json`` (SPEC §4).
+
+Memory stays flat however many returns there are: each return is spooled to a temporary file once
+read, and streamed back through its report into the summary and results.json; only light figures
+for the ranking stay in memory. Work runs in this process or in a pool of worker processes, in
+input order either way, so output is identical for any number of jobs.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
-from contextlib import suppress
+import gc
+import os
+import pickle
+import tempfile
+from collections import deque
 from concurrent.futures import Executor, ProcessPoolExecutor
-from dataclasses import dataclass, field
+from contextlib import ExitStack, suppress
+from dataclasses import dataclass, field, replace
+from itertools import islice
 from pathlib import Path
-from typing import Any, Callable, Iterable, Iterator, Sequence, TypeVar
+from typing import IO, Any, Callable, Iterable, Iterator, NamedTuple, Sequence, TypeVar
 
 from tqdm import tqdm
 
@@ -17,23 +29,25 @@ from .findings import Finding
 from .framework import Framework
 from .quality import Marks
 from .reports import Reporter
-from .results import Competition, ReturnResult, results_json
-from .return_reader import Return, read_return
-from .scoring import Assessment, assess, compete
-from .summary import write_summary
+from .results import Competition, ReturnResult, json_record, results_writer, summary_values
+from .return_reader import read_return
+from .scoring import Assessment, Score, assess, compete
 
 RETURN_SUFFIXES = (".xlsx", ".xlsm")
+CHUNK = 8  # returns per task sent to a worker
+WINDOW = 4  # chunks in flight per worker
 T = TypeVar("T")
 R = TypeVar("R")
 
 
 @dataclass
 class BatchResult:
-    """Every input's result and where the outputs were written."""
+    """Every input's result (light: figures and errors; results.json has everything) and where outputs went."""
 
     results: list[ReturnResult]
     out: Path
     notes: list[str] = field(default_factory=list)
+    comparison_error: str | None = None
 
     @property
     def scored(self) -> int:
@@ -47,8 +61,8 @@ class BatchResult:
 
     @property
     def failed(self) -> int:
-        """Scored returns whose Word report could not be written."""
-        return sum(r.report_error is not None for r in self.results)
+        """Reports that could not be written (evaluation reports and the comparison)."""
+        return sum(r.report_error is not None for r in self.results) + (self.comparison_error is not None)
 
     @property
     def exit_code(self) -> int:
@@ -78,33 +92,6 @@ def report_names(files: Sequence[str]) -> dict[str, str]:
     }
 
 
-# Per-process state: each worker builds its framework and prepared templates once.
-_worker: dict[str, Any] = {}
-
-
-def _init_worker(framework: Framework, evaluation_template: Path | None, comparison_template: Path | None) -> None:
-    _worker["framework"] = framework
-    _worker["reporter"] = Reporter(framework, evaluation_template, comparison_template)
-
-
-def _read(path: Path) -> tuple[Return, Assessment | None]:
-    framework: Framework = _worker["framework"]
-    ret = read_return(path, framework)
-    return ret, None if ret.rejected else assess(framework, ret.quantities, ret.contract_value)
-
-
-def _render(job: tuple[ReturnResult, Competition, Path]) -> str | None:
-    """Write one evaluation report atomically; return the error text instead of raising."""
-    result, competition, target = job
-    try:
-        write_bytes_atomic(target, _worker["reporter"].evaluation(result, competition))
-    except Exception as exc:  # one bad report must never stop the others
-        with suppress(OSError):  # no stale report may survive beside a failed one
-            target.unlink(missing_ok=True)
-        return f"{type(exc).__name__}: {exc}"
-    return None
-
-
 def run_batch(
     returns_dir: Path,
     out: Path,
@@ -120,54 +107,163 @@ def run_batch(
 ) -> BatchResult:
     """Score every return in ``returns_dir`` and write all outputs under ``out``."""
     files = find_returns(returns_dir)
-    reporter = Reporter(framework, evaluation_template, comparison_template)
+    reporter = Reporter(framework, evaluation_template, comparison_template)  # checks the templates first
     out.mkdir(parents=True, exist_ok=True)
-    executor = ProcessPoolExecutor(jobs, initializer=_init_worker, initargs=(framework, evaluation_template, comparison_template)) if jobs > 1 else None
-    if executor is None:
-        _worker.update(framework=framework, reporter=reporter)
-    try:
+    _worker.clear()
+    _worker.update(framework=framework, reporter=reporter)  # forked workers inherit it
+    with ExitStack() as stack:
+        executor = None
+        if jobs > 1:
+            gc.freeze()  # forked workers then neither scan nor copy-on-write the parent's objects
+            stack.callback(gc.unfreeze)
+            executor = stack.enter_context(ProcessPoolExecutor(
+                jobs, initializer=_init_worker, initargs=(framework, evaluation_template, comparison_template)))
         run = _Runner(executor, jobs, progress)
-        read = run.map(_read, files, "Reading returns")
-        results = _score(framework, read, quality or {}, quality_name)
-        competition = Competition.of(framework, results, (date or dt.date.today()).isoformat(), quality_name)
-        names = report_names([r.file for r in results])
-        for result in results:
-            if result.score is None:  # an old report must not survive beside a now-rejected return
-                (out / names[result.file]).unlink(missing_ok=True)
-        scored = [r for r in results if r.score is not None]
-        jobs_list = [(r, competition, out / names[r.file]) for r in scored]
-        pending = run.map_async(_render, jobs_list, "Writing reports")
-        write_bytes_atomic(out / "comparison.docx", reporter.comparison(results, competition))
-        for result, error in zip(scored, pending()):
-            result.report, result.report_error = (None, error) if error else (names[result.file], None)
-    finally:
-        if executor is not None:
-            executor.shutdown()
-    batch = BatchResult(results, out, _quality_notes(quality or {}, results, quality_name))
-    write_summary(out / "summary.xlsx", framework, results, competition)
-    write_bytes_atomic(out / "results.json", results_json(framework, results).encode("utf-8"))
-    return batch
+        folder = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="svexcel-")))
+        stack.callback(_spool(folder).close)
+        read = [outcome for _, outcome in run.pairs(_read, ((f, folder) for f in files), len(files), "Reading returns")]
+        briefs = [brief for brief, *_ in read]
+        _compete(framework, briefs, [standing for _, standing, *_ in read], quality or {})
+        competition = Competition.of(framework, briefs, (date or dt.date.today()).isoformat(), quality_name)
+        names = report_names([b.file for b in briefs])
+        tasks = ((place, brief.score, competition, out, names[brief.file], quality_name) for brief, _, place in read)
+        finishing = run.pairs(_finish, tasks, len(briefs), "Writing reports")  # workers start on the first chunks
+        comparison = run.submit(_write_comparison, briefs, competition, out / "comparison.docx")
+        from .summary import summary_writer  # loaded only now, while the workers are busy: they never need it
+
+        summary = stack.enter_context(summary_writer(out / "summary.xlsx", framework, competition))
+        results = stack.enter_context(results_writer(out / "results.json", framework))
+        for brief, (_, finished) in zip(briefs, finishing):
+            brief.report, brief.report_error = finished.report, finished.error
+            summary.append(finished.summary_row, finished.finding_rows)
+            results.add_line(finished.record)
+        return BatchResult(briefs, out, _quality_notes(quality or {}, briefs, quality_name), comparison())
 
 
-def _score(framework: Framework, read: Iterable[tuple[Return, Assessment | None]], quality: Marks, quality_name: str | None) -> list[ReturnResult]:
-    """Compete the valid returns; flag themes whose quality is unscored."""
-    read = list(read)
-    results = [ReturnResult(ret) for ret, _ in read]
-    valid = [(result, assessment) for result, (_, assessment) in zip(results, read) if assessment is not None]
-    marks = [quality.get(result.file, {}) for result, _ in valid]
-    scores = compete(framework, [a for _, a in valid], marks)
-    for (result, _), score, given in zip(valid, scores, marks):
-        result.score = score
-        unscored = [t.id for t in framework.themes if given.get(t.id) is None]
-        if unscored:
-            source = f"the Quality sheet of {quality_name}" if quality_name else "a quality workbook (--quality)"
-            result.ret.findings.append(Finding(
-                "quality-unscored", "warning",
-                f"Quality is not scored for theme{'s' if len(unscored) > 1 else ''} {', '.join(unscored)}, so "
-                f"{'their scores use' if len(unscored) > 1 else 'its score uses'} the measures alone. Add officers' scores to {source}.",
-                result.file, "Quality", "",
-            ))
-    return results
+# Per-process state: the framework and prepared templates, built once per worker.
+_worker: dict[str, Any] = {}
+
+
+def _init_worker(framework: Framework, evaluation_template: Path | None, comparison_template: Path | None) -> None:
+    """Prepare a worker: a forked one already has the parent's state; a spawned one builds its own."""
+    if not _worker:
+        _worker.update(framework=framework, reporter=Reporter(framework, evaluation_template, comparison_template))
+
+
+def _read(task: tuple[Path, Path]) -> tuple[ReturnResult, Assessment | None, tuple[str, int]]:
+    """Read, validate and assess one return and park it in the spool; send back only its light copy,
+    its light assessment (theme totals) and where it is parked."""
+    path, folder = task
+    framework: Framework = _worker["framework"]
+    ret = read_return(path, framework)
+    assessment = None if ret.rejected else assess(framework, ret.quantities, ret.contract_value)
+    place = _spool(folder).park((ret, assessment))
+    return ReturnResult(ret).brief(), None if assessment is None else replace(assessment, measures={}), place
+
+
+class _Finished(NamedTuple):
+    """What a worker sends back for one return: its report's fate and its ready-made output rows."""
+
+    report: str | None
+    error: str | None
+    record: str
+    summary_row: list[object]
+    finding_rows: list[list[object]]
+
+
+def _finish(task: tuple[tuple[str, int], Score | None, Competition, Path, str, str | None]) -> _Finished:
+    """Take one return from the spool, write its report atomically (never raises) and make its output rows."""
+    place, score, competition, out, name, quality_name = task
+    framework: Framework = _worker["framework"]
+    result = _restore(place, score, framework, quality_name)
+    target = out / name
+    try:
+        if result.score is None:  # an old report must not survive beside a now-rejected return
+            target.unlink(missing_ok=True)
+        else:
+            write_bytes_atomic(target, _worker["reporter"].evaluation(result, competition))
+            result.report = name
+    except Exception as exc:  # one bad report must never stop the others
+        with suppress(OSError):
+            target.unlink(missing_ok=True)
+        result.report_error = f"{type(exc).__name__}: {exc}"
+    return _Finished(result.report, result.report_error, json_record(framework, result),
+                     *summary_values(result, [t.id for t in framework.themes]))
+
+
+def _write_comparison(results: Sequence[ReturnResult], competition: Competition, target: Path) -> str | None:
+    """Write comparison.docx atomically; the error text if it fails."""
+    try:
+        write_bytes_atomic(target, _worker["reporter"].comparison(results, competition))
+    except Exception as exc:
+        return f"{type(exc).__name__}: {exc}"
+    return None
+
+
+def _compete(framework: Framework, briefs: list[ReturnResult], standings: list[Assessment | None], quality: Marks) -> None:
+    """Score the valid returns against each other, in place."""
+    valid = [(b, a) for b, a in zip(briefs, standings) if a is not None]
+    scores = compete(framework, [a for _, a in valid], [quality.get(b.file, {}) for b, _ in valid])
+    for (brief, _), score in zip(valid, scores):
+        brief.score = score
+
+
+def _restore(place: tuple[str, int], score: Score | None, framework: Framework, quality_name: str | None) -> ReturnResult:
+    """A return back from the spool with its full score, and a warning for themes whose quality is unscored."""
+    ret, assessment = _spool(Path(place[0]).parent).fetch(place)
+    if score is None:
+        return ReturnResult(ret)
+    unscored = [t.id for t in framework.themes if score.themes[t.id].quality is None]
+    if unscored:
+        source = f"the Quality sheet of {quality_name}" if quality_name else "a quality workbook (--quality)"
+        many = len(unscored) > 1
+        ret.findings.append(Finding(
+            "quality-unscored", "warning",
+            f"Quality is not scored for theme{'s' if many else ''} {', '.join(unscored)}, so "
+            f"{'their scores use' if many else 'its score uses'} the measures alone. Add officers' scores to {source}.",
+            ret.file, "Quality", "",
+        ))
+    return ReturnResult(ret, replace(score, assessment=assessment))
+
+
+class _Spool:
+    """Returns parked on disk between reading and reporting; each process appends to a file of its own."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self.writer: IO[bytes] | None = None
+        self.readers: dict[str, IO[bytes]] = {}
+
+    def park(self, item: object) -> tuple[str, int]:
+        """Append ``item``; where to fetch it from."""
+        if self.writer is None:
+            self.writer = (self.folder / f"returns-{os.getpid()}.pickle").open("ab")
+        offset = self.writer.tell()
+        pickle.dump(item, self.writer, pickle.HIGHEST_PROTOCOL)
+        self.writer.flush()
+        return self.writer.name, offset
+
+    def fetch(self, place: tuple[str, int]) -> Any:
+        """The item parked at ``place`` (by any process)."""
+        name, offset = place
+        handle = self.readers.get(name) or self.readers.setdefault(name, open(name, "rb"))
+        handle.seek(offset)
+        return pickle.load(handle)
+
+    def close(self) -> None:
+        """Close this process's files."""
+        for handle in [self.writer, *self.readers.values()]:
+            if handle is not None:
+                handle.close()
+        self.writer, self.readers = None, {}
+
+
+def _spool(folder: Path) -> _Spool:
+    """This process's spool for ``folder``."""
+    spool = _worker.get("spool")
+    if spool is None or spool.folder != folder:
+        spool = _worker["spool"] = _Spool(folder)
+    return spool
 
 
 def _quality_notes(quality: Marks, results: Sequence[ReturnResult], quality_name: str | None) -> list[str]:
@@ -176,30 +272,61 @@ def _quality_notes(quality: Marks, results: Sequence[ReturnResult], quality_name
     return [f"{quality_name}: quality scores for '{f}' match no return in the folder" for f in sorted(quality) if f not in files]
 
 
+def _apply(fn: Callable[[T], R], chunk: list[T]) -> list[R]:
+    """Run ``fn`` over a chunk of items (in a worker)."""
+    return [fn(item) for item in chunk]
+
+
+def _chunks(items: Iterable[T], size: int) -> Iterator[list[T]]:
+    """Lists of up to ``size`` items."""
+    chunk: list[T] = []
+    for item in items:
+        chunk.append(item)
+        if len(chunk) == size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
+
+
 class _Runner:
-    """Maps work over returns in this process or a process pool, in input order, with an optional progress bar."""
+    """Maps work over returns in this process or the pool, in input order, with a progress bar on a terminal."""
 
     def __init__(self, executor: Executor | None, jobs: int, progress: bool) -> None:
         self.executor = executor
         self.jobs = jobs
         self.progress = progress
 
-    def _iterate(self, fn: Callable[[T], R], items: Sequence[T]) -> Iterator[R]:
+    def pairs(self, fn: Callable[[T], R], items: Iterable[T], total: int, label: str) -> Iterator[tuple[T, R]]:
+        """(item, fn(item)) in input order; with a pool, the first chunks start at once and items are drawn
+        lazily, a few chunks ahead of the results."""
+        pairs = ((item, fn(item)) for item in items) if self.executor is None else self._pooled(fn, items)
+        return self._progress(pairs, total, label)
+
+    def _progress(self, pairs: Iterator[tuple[T, R]], total: int, label: str) -> Iterator[tuple[T, R]]:
+        with tqdm(total=total, desc=label, unit="return", disable=not self.progress, leave=False) as bar:
+            for pair in pairs:
+                bar.update()
+                yield pair
+
+    def _pooled(self, fn: Callable[[T], R], items: Iterable[T]) -> Iterator[tuple[T, R]]:
+        assert self.executor is not None
+        chunks = _chunks(items, CHUNK)
+        pending = deque((chunk, self.executor.submit(_apply, fn, chunk)) for chunk in islice(chunks, self.jobs * WINDOW))
+        return self._drain(fn, chunks, pending)
+
+    def _drain(self, fn: Callable[[T], R], chunks: Iterator[list[T]], pending: deque[tuple[list[T], Any]]) -> Iterator[tuple[T, R]]:
+        assert self.executor is not None
+        for chunk in chunks:
+            done, future = pending.popleft()
+            pending.append((chunk, self.executor.submit(_apply, fn, chunk)))
+            yield from zip(done, future.result())
+        for done, future in pending:
+            yield from zip(done, future.result())
+
+    def submit(self, fn: Callable[..., R], *args: Any) -> Callable[[], R]:
+        """Start ``fn(*args)`` (in the pool, if any); call the result to wait for its value."""
         if self.executor is None:
-            return map(fn, items)
-        return self.executor.map(fn, items, chunksize=max(1, len(items) // (self.jobs * 8)))
-
-    def map(self, fn: Callable[[T], R], items: Sequence[T], label: str) -> list[R]:
-        """Run ``fn`` over ``items`` and wait for all results."""
-        return self.map_async(fn, items, label)()
-
-    def map_async(self, fn: Callable[[T], R], items: Sequence[T], label: str) -> Callable[[], list[R]]:
-        """Start ``fn`` over ``items`` (in the pool, if any); call the result to wait for the outputs."""
-        started = self._iterate(fn, items) if self.executor is not None else None
-
-        def wait() -> list[R]:
-            results = started if started is not None else self._iterate(fn, items)
-            bar = tqdm(results, total=len(items), desc=label, unit="return", disable=not self.progress, leave=False)
-            return list(bar)
-
-        return wait
+            value = fn(*args)
+            return lambda: value
+        return self.executor.submit(fn, *args).result

@@ -11,7 +11,8 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from .atomic import atomic_path
 from .framework import SHEET_COLUMNS, Framework
-from .styles import GBP, NOTE_FONT, mark_input, set_widths, style_header
+from .excel_formats import GBP
+from .styles import NOTE_FONT, mark_input, set_widths, style_header
 
 SETTING_NOTES = {
     "framework_name": "Name printed on returns and reports",

@@ -16,9 +16,8 @@ from .live_layout import (
     COMPONENTS, DASHBOARD_HEADER_ROW, FINDING_COLUMNS, MEASURE_PROPERTIES, RETURN_COLUMNS, THEME_PROPERTIES,
     LiveLayout,
 )
-from .styles import (
-    GBP, GBP_WHOLE, NOTE_FONT, POINTS, RATIO, TITLE_FONT, WRAP, mark_input, set_widths, style_header, write_text,
-)
+from .excel_formats import GBP, GBP_WHOLE, POINTS, RATIO
+from .styles import NOTE_FONT, TITLE_FONT, WRAP, mark_input, set_widths, style_header, write_text
 from .xlsx import column_letter
 
 TOOLS = "Tools"

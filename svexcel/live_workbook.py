@@ -25,7 +25,8 @@ from .live_sheets import (
     write_tools_sheet,
 )
 from .paths import DEFAULT_FRAMEWORK
-from .quality import Marks, read_quality, write_quality_sheet
+from .quality import Marks, read_quality
+from .quality_workbook import write_quality_sheet
 from .return_reader import Return, read_return
 from .styles import write_text
 

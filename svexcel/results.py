@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
-from typing import Any, Literal, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any, Iterator, Literal, Sequence, TextIO
 
+from .atomic import atomic_path
 from .framework import Framework
 from .return_reader import Return
 from .scoring import Score
@@ -13,7 +16,7 @@ from .scoring import Score
 Status = Literal["scored", "rejected"]
 
 
-@dataclass
+@dataclass(slots=True)
 class ReturnResult:
     """One input file: what was read, its score if it took part, and its report."""
 
@@ -31,6 +34,14 @@ class ReturnResult:
     def status(self) -> Status:
         """``scored`` or ``rejected``."""
         return "scored" if self.score is not None else "rejected"
+
+    def brief(self) -> ReturnResult:
+        """A light copy for rankings and tallies: cover details, figures and errors, without per-measure detail."""
+        r = self.ret
+        ret = Return(r.file, r.organisation, r.contract_reference, r.contract_value, r.contract_years, r.contact,
+                     findings=[f for f in r.findings if f.severity == "error"])
+        score = None if self.score is None else replace(self.score, assessment=replace(self.score.assessment, measures={}))
+        return ReturnResult(ret, score, self.report, self.report_error)
 
     def to_json(self, framework: Framework) -> dict[str, Any]:
         """The SPEC §4 record for this file, in full precision."""
@@ -70,7 +81,7 @@ class ReturnResult:
         return record
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Competition:
     """What every report needs to know about the field a return competed in."""
 
@@ -97,10 +108,53 @@ class Competition:
         )
 
 
-def results_json(framework: Framework, results: Sequence[ReturnResult]) -> str:
-    """The whole ``results.json`` document."""
-    document = {
-        "framework": {"name": framework.name, "version": framework.version},
-        "returns": [r.to_json(framework) for r in results],
-    }
-    return json.dumps(document, indent=2, ensure_ascii=False, allow_nan=False) + "\n"
+def summary_values(r: ReturnResult, theme_ids: Sequence[str]) -> tuple[list[object], list[list[object]]]:
+    """One result's row of summary.xlsx and its rows of the Findings sheet, as plain values."""
+    s = r.score
+    counts = [sum(f.severity == severity for f in r.ret.findings) for severity in ("error", "warning")]
+    row = [
+        r.file, r.status, r.ret.organisation, r.ret.contract_value,
+        s.assessment.total_sv if s else None, s.assessment.sv_ratio if s else None,
+        s.points if s else None, s.rank if s else None,
+        *(s.themes[t].score if s else None for t in theme_ids),
+        *counts, r.report or (f"FAILED: {r.report_error}" if r.report_error else ""),
+    ]
+    return row, [[r.file, f.severity, f.type, f.sheet, f.cell, f.message] for f in r.ret.findings]
+
+
+def json_record(framework: Framework, result: ReturnResult) -> str:
+    """One file's results.json record on one line."""
+    return json.dumps(result.to_json(framework), ensure_ascii=False, allow_nan=False)
+
+
+class ResultsWriter:
+    """Writes ``results.json`` record by record, one line per input file, so memory stays flat for big batches."""
+
+    def __init__(self, file: TextIO, framework: Framework) -> None:
+        self.file = file
+        self.framework = framework
+        head = json.dumps({"name": framework.name, "version": framework.version}, ensure_ascii=False)
+        file.write(f'{{\n  "framework": {head},\n  "returns": [')
+        self.separator = "\n"
+
+    def add(self, result: ReturnResult) -> None:
+        """Append one file's record."""
+        self.add_line(json_record(self.framework, result))
+
+    def add_line(self, record: str) -> None:
+        """Append a record made by ``json_record`` (possibly in a worker process)."""
+        self.file.write(self.separator + "    " + record)
+        self.separator = ",\n"
+
+    def finish(self) -> None:
+        """Close the document's brackets."""
+        self.file.write("\n  ]\n}\n")
+
+
+@contextmanager
+def results_writer(path: Path, framework: Framework) -> Iterator[ResultsWriter]:
+    """A ResultsWriter whose file appears at ``path`` only once it is complete."""
+    with atomic_path(path) as tmp, tmp.open("w", encoding="utf-8") as file:
+        writer = ResultsWriter(file, framework)
+        yield writer
+        writer.finish()

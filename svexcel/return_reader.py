@@ -21,7 +21,7 @@ YES = {"yes", "y", "true"}
 NO = {"no", "n", "false"}
 
 
-@dataclass
+@dataclass(slots=True)
 class Return:
     """One organisation's return as read: cover details, quantities per measure, words, findings."""
 

@@ -15,7 +15,8 @@ from .return_layout import (
     COMMITMENT_COLUMNS, COMMITMENT_HEADER_ROW, COMMITMENTS, COVER, COVER_FIRST_ROW, COVER_LABELS, META,
     NARRATIVE, NARRATIVE_COLUMNS, NARRATIVE_HEADER_ROW, expected_locked, fingerprint,
 )
-from .styles import GBP, NOTE_FONT, THEME_FILLS, TITLE_FONT, WRAP, mark_input, set_widths, style_header
+from .excel_formats import GBP
+from .styles import NOTE_FONT, THEME_FILLS, TITLE_FONT, WRAP, mark_input, set_widths, style_header
 
 INSTRUCTIONS = (
     "How to fill in this return",

@@ -6,16 +6,16 @@ the reports all reproduce or call these functions.
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from dataclasses import dataclass
-from typing import Mapping, Sequence
+from typing import Mapping, NamedTuple, Sequence
 
 from .framework import Framework, Measure
 
 TIE_TOLERANCE = 1e-9
 
 
-@dataclass(frozen=True)
-class MeasureResult:
+class MeasureResult(NamedTuple):
     """A measure's quantity (None if unanswered), £ value (monetised) or attainment 0–1 (target, binary)."""
 
     quantity: float | None
@@ -23,7 +23,7 @@ class MeasureResult:
     attainment: float | None = None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Assessment:
     """What one return is worth on its own, before comparison with others."""
 
@@ -34,8 +34,7 @@ class Assessment:
     sv_ratio: float | None
 
 
-@dataclass(frozen=True)
-class ThemeResult:
+class ThemeResult(NamedTuple):
     """One theme's figures for one return; components absent for the theme are None."""
 
     sv: float
@@ -45,7 +44,7 @@ class ThemeResult:
     score: float
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Score:
     """A return's place in the competition: theme results, points and rank."""
 
@@ -120,10 +119,10 @@ def compete(
         weighted = sum(t.weight * themes[t.id].score for t in framework.themes)
         points = framework.settings.max_points * weighted / total_weight if total_weight > 0 else 0.0
         scores.append((assessment, themes, points))
-    all_points = [p for _, _, p in scores]
-    return [Score(a, themes, p, rank(p, all_points)) for a, themes, p in scores]
+    return [Score(a, themes, p, r) for (a, themes, p), r in zip(scores, ranks([p for _, _, p in scores]))]
 
 
-def rank(points: float, all_points: Sequence[float]) -> int:
-    """Competition rank, highest first; points within 1e-9 share the better rank (1, 2, 2, 4)."""
-    return 1 + sum(1 for other in all_points if other > points + TIE_TOLERANCE)
+def ranks(points: Sequence[float]) -> list[int]:
+    """Competition ranks, highest first: 1 + how many have more than 1e-9 more points (so 1, 2, 2, 4)."""
+    ordered = sorted(points)
+    return [1 + len(ordered) - bisect_right(ordered, p + TIE_TOLERANCE) for p in points]

@@ -5,11 +5,7 @@ from __future__ import annotations
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side
 from openpyxl.worksheet.worksheet import Worksheet
 
-GBP = '"£"#,##0.00;[Red]-"£"#,##0.00'
-GBP_WHOLE = '"£"#,##0;[Red]-"£"#,##0'
-POINTS = "0.00"
-SHARE = "0.0%"
-RATIO = "0.00"
+from .excel_formats import FORMULA_STARTS
 
 HEADER_FONT = Font(bold=True, color="FFFFFF")
 HEADER_FILL = PatternFill("solid", fgColor="1F4E79")
@@ -52,6 +48,6 @@ def set_widths(ws: Worksheet, widths: dict[str, float]) -> None:
 def write_text(cell: object, text: str | None) -> None:
     """Write text from a return as text: never a live formula, even if it starts with = + - @."""
     cell.value = text  # type: ignore[attr-defined]
-    if isinstance(text, str) and text[:1] in ("=", "+", "-", "@"):
+    if isinstance(text, str) and text.startswith(FORMULA_STARTS):
         cell.data_type = "s"  # type: ignore[attr-defined]
         cell.quotePrefix = True  # type: ignore[attr-defined]

@@ -1,99 +1,109 @@
-"""``summary.xlsx``: one row per input file, every finding, and the method in force."""
+"""``summary.xlsx``: one row per input file, every finding, and the method in force.
+
+Written with XlsxWriter in constant-memory mode: rows stream to disk as they come (memory stays flat
+for big batches) at a few microseconds a cell, several times faster than openpyxl's write-only mode.
+"""
 
 from __future__ import annotations
 
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Sequence
+from typing import Iterator, Sequence
 
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.worksheet.worksheet import Worksheet
+import xlsxwriter
+from xlsxwriter.format import Format
+from xlsxwriter.worksheet import Worksheet
 
 from .atomic import atomic_path
 from .framework import Framework
-from .results import Competition, ReturnResult
-from .styles import GBP, HEADER_FILL, HEADER_FONT, POINTS, RATIO, SHARE, write_text
-from .xlsx import column_letter
+from .results import Competition, ReturnResult, summary_values
+from .excel_formats import FORMULA_STARTS, GBP, POINTS, RATIO, SHARE
 
+SUMMARY_COLUMNS = ("File", "Status", "Organisation", "Contract value", "Social value", "Ratio to contract value",
+                   "Points", "Rank", "Errors", "Warnings", "Report")
 FINDING_COLUMNS = ("File", "Severity", "Type", "Sheet", "Cell", "Message")
+HEADER = {"bold": True, "font_color": "#FFFFFF", "bg_color": "#1F4E79", "text_wrap": True, "valign": "vcenter"}
+
+
+class SummaryWriter:
+    """Streams ``summary.xlsx`` row by row; every text is written as text, never as a formula."""
+
+    def __init__(self, path: Path, framework: Framework) -> None:
+        self.framework = framework
+        self.book = xlsxwriter.Workbook(str(path), {"constant_memory": True, "strings_to_formulas": False,
+                                                    "strings_to_numbers": False, "strings_to_urls": False})
+        self.header = self.book.add_format(HEADER)
+        self.text_kept = self.book.add_format({"quote_prefix": True})  # shown and kept as typed, e.g. =1+1
+        self.summary = self.book.add_worksheet("Summary")
+        self.findings = self.book.add_worksheet("Findings")
+        self.method = self.book.add_worksheet("Method")
+        self.themes = [t.id for t in framework.themes]
+        self.columns = [*SUMMARY_COLUMNS[:8], *(f"{t} score" for t in self.themes), *SUMMARY_COLUMNS[8:]]
+        self._start(self.summary, self.columns, [30, 10, 32, 16, 16, 12, 9, 7, *[10] * len(self.themes), 8, 10, 40])
+        self._start(self.findings, FINDING_COLUMNS, [30, 9, 22, 13, 8, 110])
+        number = {fmt: self.book.add_format({"num_format": fmt}) for fmt in (GBP, RATIO, POINTS, SHARE)}
+        self.formats = [None, None, None, number[GBP], number[GBP], number[RATIO], number[POINTS], None,
+                        *[number[SHARE]] * len(self.themes), None, None, None]
+        self.rows = self.finding_rows = 0
+
+    def add(self, result: ReturnResult) -> None:
+        """One input file's row, and a row per finding."""
+        self.append(*summary_values(result, self.themes))
+
+    def append(self, row: list[object], finding_rows: list[list[object]]) -> None:
+        """Append rows made by ``summary_values`` (possibly in a worker process)."""
+        self.rows += 1
+        self._row(self.summary, self.rows, row, self.formats)
+        for values in finding_rows:
+            self.finding_rows += 1
+            self._row(self.findings, self.finding_rows, values)
+
+    def close(self, competition: Competition) -> None:
+        """Add filters and the Method sheet, then write the file."""
+        self.summary.autofilter(0, 0, self.rows, len(self.columns) - 1)
+        self.findings.autofilter(0, 0, self.finding_rows, len(FINDING_COLUMNS) - 1)
+        s = self.framework.settings
+        self._start(self.method, ["Setting", "Value"], [34, 60])
+        rows: list[tuple[str, object]] = [
+            ("Framework", self.framework.name), ("Version", self.framework.version), ("Date", competition.date),
+            ("Quality scores", competition.quality_file or "none given"), ("Max points", s.max_points),
+            ("Weight: monetised", s.weight_monetised), ("Weight: attainment", s.weight_attainment),
+            ("Weight: quality", s.weight_quality),
+            *((f"Theme weight: {t.id} {t.name}", t.weight) for t in self.framework.themes),
+            ("Returns scored", competition.scored), ("Returns in the batch", competition.total),
+        ]
+        for index, values in enumerate(rows, start=1):
+            self._row(self.method, index, values)
+        self.book.close()
+
+    def _start(self, ws: Worksheet, names: Sequence[str], widths: Sequence[float]) -> None:
+        for col, width in enumerate(widths):
+            ws.set_column(col, col, width)
+        ws.freeze_panes(1, 0)
+        for col, name in enumerate(names):
+            ws.write_string(0, col, name, self.header)
+
+    def _row(self, ws: Worksheet, row: int, values: Sequence[object], formats: Sequence[Format | None] = ()) -> None:
+        for col, value in enumerate(values):
+            fmt = formats[col] if col < len(formats) else None
+            if isinstance(value, str) and value:
+                ws.write_string(row, col, value, self.text_kept if value.startswith(FORMULA_STARTS) else fmt)
+            elif isinstance(value, (int, float)):
+                ws.write_number(row, col, value, fmt)
+
+
+@contextmanager
+def summary_writer(path: Path, framework: Framework, competition: Competition) -> Iterator[SummaryWriter]:
+    """A SummaryWriter whose file appears at ``path`` only once it is complete."""
+    with atomic_path(path) as tmp:
+        writer = SummaryWriter(tmp, framework)
+        yield writer
+        writer.close(competition)
 
 
 def write_summary(path: Path, framework: Framework, results: Sequence[ReturnResult], competition: Competition) -> Path:
-    """Write the batch summary workbook atomically (streamed, so memory stays flat for big batches)."""
-    wb = Workbook(write_only=True)
-    _returns_sheet(wb.create_sheet("Summary"), framework, results)
-    _findings_sheet(wb.create_sheet("Findings"), results)
-    _method_sheet(wb.create_sheet("Method"), framework, competition)
-    with atomic_path(path) as tmp:
-        wb.save(tmp)
+    """Write the batch summary workbook for ``results`` in one go."""
+    with summary_writer(path, framework, competition) as writer:
+        for result in results:
+            writer.add(result)
     return path
-
-
-def _cell(ws: Worksheet, value: object, number_format: str | None = None) -> WriteOnlyCell:
-    cell = WriteOnlyCell(ws)
-    if isinstance(value, str):
-        write_text(cell, value)
-    else:
-        cell.value = value
-    if number_format:
-        cell.number_format = number_format
-    return cell
-
-
-def _header(ws: Worksheet, names: Sequence[str], widths: Sequence[float]) -> None:
-    for index, width in enumerate(widths):
-        ws.column_dimensions[column_letter(index + 1)].width = width
-    ws.freeze_panes = "A2"
-    cells = []
-    for name in names:
-        cell = WriteOnlyCell(ws, name)
-        cell.font = HEADER_FONT
-        cell.fill = HEADER_FILL
-        cells.append(cell)
-    ws.append(cells)
-
-
-def _returns_sheet(ws: Worksheet, framework: Framework, results: Sequence[ReturnResult]) -> None:
-    themes = [t.id for t in framework.themes]
-    names = ["File", "Status", "Organisation", "Contract value", "Social value", "Ratio to contract value",
-             "Points", "Rank", *(f"{t} score" for t in themes), "Errors", "Warnings", "Report"]
-    _header(ws, names, [30, 10, 32, 16, 16, 12, 9, 7, *[10] * len(themes), 8, 10, 40])
-    ws.auto_filter.ref = f"A1:{column_letter(len(names))}{len(results) + 1}"
-    for r in results:
-        s = r.score
-        counts = {sev: sum(f.severity == sev for f in r.ret.findings) for sev in ("error", "warning")}
-        report = r.report or (f"FAILED: {r.report_error}" if r.report_error else "")
-        row = [
-            _cell(ws, r.file), _cell(ws, r.status), _cell(ws, r.ret.organisation),
-            _cell(ws, r.ret.contract_value, GBP),
-            _cell(ws, s.assessment.total_sv if s else None, GBP),
-            _cell(ws, s.assessment.sv_ratio if s else None, RATIO),
-            _cell(ws, s.points if s else None, POINTS),
-            _cell(ws, s.rank if s else None),
-            *(_cell(ws, s.themes[t].score if s else None, SHARE) for t in themes),
-            _cell(ws, counts["error"]), _cell(ws, counts["warning"]), _cell(ws, report),
-        ]
-        ws.append(row)
-
-
-def _findings_sheet(ws: Worksheet, results: Sequence[ReturnResult]) -> None:
-    _header(ws, FINDING_COLUMNS, [30, 9, 22, 13, 8, 110])
-    rows = [(r.file, f) for r in results for f in r.ret.findings]
-    ws.auto_filter.ref = f"A1:F{len(rows) + 1}"
-    for file, f in rows:
-        ws.append([_cell(ws, v) for v in (file, f.severity, f.type, f.sheet, f.cell, f.message)])
-
-
-def _method_sheet(ws: Worksheet, framework: Framework, competition: Competition) -> None:
-    s = framework.settings
-    _header(ws, ["Setting", "Value"], [34, 60])
-    rows: list[tuple[str, object]] = [
-        ("Framework", framework.name), ("Version", framework.version), ("Date", competition.date),
-        ("Quality scores", competition.quality_file or "none given"), ("Max points", s.max_points),
-        ("Weight: monetised", s.weight_monetised), ("Weight: attainment", s.weight_attainment),
-        ("Weight: quality", s.weight_quality),
-        *((f"Theme weight: {t.id} {t.name}", t.weight) for t in framework.themes),
-        ("Returns scored", competition.scored), ("Returns in the batch", competition.total),
-    ]
-    for key, value in rows:
-        ws.append([_cell(ws, key), _cell(ws, value)])

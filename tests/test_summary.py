@@ -60,7 +60,8 @@ def test_one_row_per_input_with_figures(summary, framework: Framework) -> None:
             assert row["Social value"] == pytest.approx(r.score.assessment.total_sv, rel=1e-15)
             assert [row[f"{t.id} score"] for t in framework.themes] == pytest.approx([r.score.themes[t.id].score for t in framework.themes], rel=1e-15)
     assert ws.freeze_panes == "A2" and ws.auto_filter.ref.startswith("A1:")
-    assert ws["E2"].number_format.startswith('"£"') and ws["G2"].number_format == "0.00"
+    scored_row = next(row[0].row for row in ws.iter_rows(min_row=2) if row[1].value == "scored")
+    assert ws[f"E{scored_row}"].number_format.startswith('"£"') and ws[f"G{scored_row}"].number_format == "0.00"
 
 
 def test_findings_sheet_lists_every_finding(summary) -> None:

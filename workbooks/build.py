@@ -13,7 +13,7 @@ from openpyxl import load_workbook
 
 from svexcel.framework import Framework, Measure, Outcome, QualityLevel, Settings, Theme
 from svexcel.framework_sheets import DEFAULT_QUALITY_SCALE, write_framework_workbook
-from svexcel.quality import write_quality_workbook
+from svexcel.quality_workbook import write_quality_workbook
 from svexcel.return_layout import COMMITMENTS, COVER, COVER_FIRST_ROW, COVER_LABELS, NARRATIVE
 from svexcel.return_template import write_return_template
 
