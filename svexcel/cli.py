@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
@@ -12,6 +13,9 @@ from . import __version__
 from .findings import Finding, has_errors, sort_findings
 from .framework import Framework, FrameworkError, load_framework
 from .paths import DEFAULT_FRAMEWORK, SAMPLE_QUALITY, SAMPLES
+
+if TYPE_CHECKING:
+    from .batch import BatchResult
 
 EXIT_USAGE = 2
 SEVERITY_COLOURS = {"error": "red", "warning": "yellow", "info": "blue"}
@@ -52,13 +56,13 @@ def _print_findings(findings: list[Finding], indent: str = "", err: bool = True)
     groups: dict[tuple[str, str], list[Finding]] = {}
     for finding in sort_findings(findings):
         groups.setdefault((finding.severity, finding.type), []).append(finding)
-    for (severity, type), group in groups.items():
-        for finding in group[: SHOWN_PER_KIND if len(group) > SHOWN_PER_KIND + 1 else None]:
+    for (_, kind), group in groups.items():
+        shown, rest = (group[:SHOWN_PER_KIND], group[SHOWN_PER_KIND:]) if len(group) > SHOWN_PER_KIND + 1 else (group, [])
+        for finding in shown:
             click.echo(indent + _line(finding), err=err)
-        rest = group[SHOWN_PER_KIND:] if len(group) > SHOWN_PER_KIND + 1 else []
         if rest:
             cells = ", ".join(f"{f.sheet}!{f.cell}" for f in rest)
-            click.echo(f"{indent}{' ' * 8}… and {len(rest)} more [{type}] at {cells}", err=err)
+            click.echo(f"{indent}{' ' * 8}… and {len(rest)} more [{kind}] at {cells}", err=err)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
@@ -150,12 +154,12 @@ def batch(returns_dir: Path, framework_path: Path | None, quality_path: Path | N
       svexcel batch returns/ --quality quality.xlsx --out results/ --jobs 4
       svexcel batch returns/ --out results/ --template our-report.docx
     """
-    sys.exit(_run_batch(returns_dir, out, framework_path, quality_path, jobs, evaluation_template, comparison_template))
+    sys.exit(_run_batch(returns_dir, out, framework_path, quality_path, jobs, evaluation_template, comparison_template).exit_code)
 
 
 def _run_batch(returns_dir: Path, out: Path, framework_path: Path | None, quality_path: Path | None, jobs: int = 1,
-               evaluation_template: Path | None = None, comparison_template: Path | None = None) -> int:
-    """Run a batch for the CLI: usage problems stop with exit 2, otherwise exit with the batch's code."""
+               evaluation_template: Path | None = None, comparison_template: Path | None = None) -> BatchResult:
+    """Run a batch for the CLI and report it; usage problems stop with exit 2."""
     from .batch import find_returns, run_batch
     from .quality import read_quality
     from .reports import ReportTemplateError
@@ -185,9 +189,11 @@ def _run_batch(returns_dir: Path, out: Path, framework_path: Path | None, qualit
             click.echo(f"Rejected {r.file}: {errors[0].message}" + (f" (+{len(errors) - 1} more)" if len(errors) > 1 else ""), err=True)
         elif r.report_error:
             click.echo(f"Report failed for {r.file}: {r.report_error}", err=True)
+    if result.comparison_error:
+        click.echo(f"The comparison report failed: {result.comparison_error}", err=True)
     click.echo(result.tally())
     click.echo(f"Outputs in {out}: results.json, summary.xlsx, comparison.docx, reports/")
-    return result.exit_code
+    return result
 
 
 @main.command()
@@ -223,5 +229,22 @@ def demo(out: Path, jobs: int) -> None:
       svexcel demo
       svexcel demo --out /tmp/demo
     """
+    from .live_workbook import build_from_folder
+    from .reports.formatting import money
+
     click.echo(f"Scoring the {len(list(SAMPLES.glob('*.xlsx')))} sample returns in {SAMPLES} with officers' scores from {SAMPLE_QUALITY.name} ...")
-    sys.exit(_run_batch(SAMPLES, out, None, SAMPLE_QUALITY, jobs))
+    result = _run_batch(SAMPLES, out, None, SAMPLE_QUALITY, jobs)
+    live = build_from_folder(DEFAULT_FRAMEWORK, out / "live.xlsm", SAMPLES, SAMPLE_QUALITY)
+    click.echo("\nRanking (points out of 20):")
+    for r in sorted((r for r in result.results if r.score is not None), key=lambda r: (r.score.rank, r.file)):  # type: ignore[union-attr]
+        click.echo(f"  {r.score.rank:>2}. {r.ret.organisation:<36} {r.score.points:6.2f}  {money(r.score.assessment.total_sv):>14}")  # type: ignore[union-attr]
+    click.echo("\nWhere everything is:")
+    for path, what in (
+        (out / "reports", f"one Word evaluation report per return ({result.scored})"),
+        (out / "comparison.docx", "the comparison report for the panel"),
+        (out / "summary.xlsx", "one row per return, and every finding"),
+        (out / "results.json", "every figure in full precision, for scripts"),
+        (live.path, "the live scoring workbook: change weights in cells, scores follow"),
+    ):
+        click.echo(f"  {str(path):<40} {what}")
+    sys.exit(result.exit_code)

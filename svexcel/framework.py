@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cached_property, partial
 from pathlib import Path
-from typing import Callable, Mapping
+from typing import Mapping
 
 from .findings import Finding, has_errors
 from .numbers import cell_number
@@ -319,7 +319,7 @@ class _FrameworkReader:
         assert table is not None
         measures = []
         for row, ident in self.unique_ids(table, "measure_id"):
-            sheet_ref: Callable[[str], str] = lambda column, row=row: table.ref(row, column)
+            sheet_ref = partial(table.ref, row)
             outcome_id = table.text(row, "outcome_id")
             kind = table.text(row, "kind").casefold()
             direction = (table.text(row, "direction") or "benefit").casefold()

@@ -12,7 +12,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from .atomic import atomic_path
 from .framework import SHEET_COLUMNS, Framework
 from .excel_formats import GBP
-from .styles import NOTE_FONT, mark_input, set_widths, style_header
+from .styles import FONT, NOTE_FONT, mark_input, set_widths, style_header
 
 SETTING_NOTES = {
     "framework_name": "Name printed on returns and reports",
@@ -38,7 +38,7 @@ EDITABLE = {
     "Measures": ("proxy_gbp", "proxy_basis", "deadweight", "target"),
     "QualityScale": ("descriptor",),
 }
-ILLUSTRATIVE_FONT = Font(italic=True, color="C55A11")
+ILLUSTRATIVE_FONT = Font(name=FONT, italic=True, color="C55A11")
 DEFAULT_QUALITY_SCALE = (
     (0, "None", "No response, or the response does not address the theme."),
     (25, "Poor", "Addresses the theme in general terms, with little detail or evidence of how it will be delivered."),

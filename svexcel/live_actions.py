@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Sequence
 
 from .live_inputs import LiveInputs
 from .live_layout import LiveLayout
 from .live_workbook import read_folder
-from .results import ReturnResult
 
 
 class FolderProblem(Exception):
@@ -41,10 +39,3 @@ def import_message(layout: LiveLayout, folder: Path) -> str:
     return (f"Imported {layout.n} return(s) from {folder}; {rejected} rejected (see Findings). "
             f"{len(layout.findings)} finding(s) listed.")
 
-
-def reports_message(results: Sequence[ReturnResult], out: Path) -> str:
-    """One line for the Tools sheet after writing the Word reports."""
-    scored = sum(1 for r in results if r.status == "scored")
-    failed = sum(1 for r in results if r.report_error)
-    line = f"Wrote {scored - failed} report(s) and the comparison to {out}; {len(results) - scored} return(s) rejected."
-    return line + (f" {failed} report(s) failed: see results.json." if failed else "")

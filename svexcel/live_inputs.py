@@ -117,7 +117,6 @@ def _returns(sheet: Sheet | None, framework: Framework, file: str, findings: lis
         for mid in ids:
             if mid in table.columns:
                 ret.quantities[mid] = _quantity(table, row, mid, mid in binary, add)
-                ret.quantity_cells[mid] = table.ref(row, mid)
         returns.append(ret)
     return returns
 

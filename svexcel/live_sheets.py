@@ -17,14 +17,14 @@ from .live_layout import (
     LiveLayout,
 )
 from .excel_formats import GBP, GBP_WHOLE, POINTS, RATIO
-from .styles import NOTE_FONT, TITLE_FONT, WRAP, mark_input, set_widths, style_header, write_text
+from .styles import BOLD_FONT, FONT, NOTE_FONT, TITLE_FONT, WRAP, mark_input, set_widths, style_header, write_text
 from .xlsx import column_letter
 
 TOOLS = "Tools"
 CONF_SHEET = "xlwings.conf"
 UDF_MODULE = "svexcel_live"
 SCORE = "0.000"
-LABEL_FONT = Font(bold=True, color="1F4E79")
+LABEL_FONT = Font(name=FONT, bold=True, color="1F4E79")
 UNSCORED_FILL = PatternFill("solid", fgColor="F8CBAD")
 ERROR_FILL = PatternFill("solid", fgColor="F8CBAD")
 WARNING_FILL = PatternFill("solid", fgColor="FFE699")
@@ -250,7 +250,7 @@ def decorate_dashboard(ws: Worksheet, layout: LiveLayout) -> None:
         ws.cell(row, width).number_format = GBP_WHOLE
     ws.conditional_formatting.add(f"D{first}:{column_letter(3 + t)}{last}", SCORE_SCALE)
     ws.conditional_formatting.add(f"C{first}:C{last}", DataBarRule(start_type="num", start_value=0, end_type="max", color="5B9BD5"))
-    ws.conditional_formatting.add(f"A{first}:B{last}", FormulaRule(formula=[f"$A{first}=1"], fill=BEST_FILL, font=Font(bold=True)))
+    ws.conditional_formatting.add(f"A{first}:B{last}", FormulaRule(formula=[f"$A{first}=1"], fill=BEST_FILL, font=BOLD_FONT))
     set_widths(ws, {"A": 6.0, "B": 34.0, "C": 9.0} | {column_letter(4 + j): 7.0 for j in range(t)} | {column_letter(width): 14.0})
     if layout.n:
         _charts(ws, layout, first, last)

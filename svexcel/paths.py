@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-from importlib import resources
 from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
 
 
 def _shipped(folder: str) -> Path:
-    """A shipped data folder: inside the installed wheel, or the repository's own folder."""
-    try:
-        return Path(str(resources.files(f"svexcel.{folder}")))
-    except ModuleNotFoundError:
-        return Path(__file__).resolve().parent.parent / folder
+    """A shipped data folder: inside the installed package (a wheel), or the repository's own (a checkout)."""
+    inside = HERE / folder
+    return inside if inside.is_dir() else HERE.parent / folder
 
 
 WORKBOOKS = _shipped("workbooks")

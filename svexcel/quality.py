@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Mapping
 
 from .findings import Finding
 from .framework import Framework
@@ -42,10 +41,15 @@ def read_quality(path: str | Path, framework: Framework) -> tuple[Marks, list[Fi
         if theme_id not in table.columns:
             add("missing-header", f"The Quality sheet has no column for theme {theme_id}; its quality is unscored for every return.", table.header_ref, "warning")
     marks: Marks = {}
+    first_row: dict[str, str] = {}
     for row in table.rows():
         file = table.text(row, "File")
         if not file:
             continue
+        if file in first_row:
+            add("duplicate-file", f"{file} has a second row of quality scores (first in {first_row[file]}). Keep one row per return.", table.ref(row, "File"))
+            continue
+        first_row[file] = table.ref(row, "File")
         marks[file] = {}
         for theme_id in theme_ids:
             ref = table.ref(row, theme_id) if theme_id in table.columns else ""
@@ -53,6 +57,10 @@ def read_quality(path: str | Path, framework: Framework) -> tuple[Marks, list[Fi
             number = read.value
             if read.problem is not None:
                 add(read.problem, f"The {theme_id} quality score for {file} in {ref} is not a number ({read.problem}). Type a score from 0 to 100, or leave it blank if not yet scored.", ref)
+            elif read.note == "number-as-text":
+                # the live workbook's formulas would not count a score typed as text: stop rather than disagree
+                add("score-as-text", f"The {theme_id} quality score for {file} in {ref} was typed as text. Type it as a number.", ref)
+                number = None
             elif number is not None and not 0 <= number <= 100:
                 add("bad-quality-score", f"The {theme_id} quality score for {file} is {number:g}; scores run from 0 to 100.", ref)
                 number = None

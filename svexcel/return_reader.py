@@ -34,7 +34,6 @@ class Return:
     quantities: dict[str, float | None] = field(default_factory=dict)
     evidence: dict[str, str] = field(default_factory=dict)
     narrative: dict[str, str] = field(default_factory=dict)
-    quantity_cells: dict[str, str] = field(default_factory=dict)
     findings: list[Finding] = field(default_factory=list)
 
     @property
@@ -206,7 +205,6 @@ class _ReturnReader:
 
     def read_quantity(self, table: Table, row: int, ident: str, binary: bool) -> None:
         ref = table.ref(row, "Quantity")
-        self.result.quantity_cells[ident] = ref
         cell = table.cell(row, "Quantity")
         what = f"The quantity for {ident} in {ref}"
         self.result.quantities[ident] = None

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from openpyxl import Workbook
-from openpyxl.styles import Alignment, Font
+from openpyxl.styles import Alignment
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
@@ -16,7 +16,7 @@ from .return_layout import (
     NARRATIVE, NARRATIVE_COLUMNS, NARRATIVE_HEADER_ROW, expected_locked, fingerprint,
 )
 from .excel_formats import GBP
-from .styles import NOTE_FONT, THEME_FILLS, TITLE_FONT, WRAP, mark_input, set_widths, style_header
+from .styles import BOLD_FONT, NOTE_FONT, THEME_FILLS, TITLE_FONT, WRAP, mark_input, set_widths, style_header
 
 INSTRUCTIONS = (
     "How to fill in this return",
@@ -72,7 +72,7 @@ def _cover(ws: Worksheet, framework: Framework) -> None:
     ws["A2"].font = NOTE_FONT
     for offset, label in enumerate(COVER_LABELS):
         row = COVER_FIRST_ROW + offset
-        ws.cell(row, 1, label).font = Font(bold=True)
+        ws.cell(row, 1, label).font = BOLD_FONT
         mark_input(ws.cell(row, 2))
     value_cell = ws.cell(COVER_FIRST_ROW + 2, 2)
     value_cell.number_format = GBP
@@ -84,7 +84,8 @@ def _cover(ws: Worksheet, framework: Framework) -> None:
     first = COVER_FIRST_ROW + len(COVER_LABELS) + 1
     for offset, line in enumerate(INSTRUCTIONS):
         cell = ws.cell(first + offset, 1, line)
-        cell.font = Font(bold=True) if offset == 0 else Font()
+        if offset == 0:
+            cell.font = BOLD_FONT
         cell.alignment = Alignment(wrap_text=True, vertical="top")
         ws.merge_cells(start_row=first + offset, start_column=1, end_row=first + offset, end_column=2)
         ws.row_dimensions[first + offset].height = 15 if offset == 0 else 31
@@ -112,7 +113,7 @@ def _commitments(ws: Worksheet, framework: Framework) -> None:
     for index, theme in enumerate(framework.themes):
         fill = THEME_FILLS[index % len(THEME_FILLS)]
         band = ws.cell(row, 1, f"{theme.id} – {theme.name}")
-        band.font = Font(bold=True)
+        band.font = BOLD_FONT
         for col in range(1, len(COMMITMENT_COLUMNS) + 1):
             ws.cell(row, col).fill = fill
         row += 1

@@ -7,10 +7,12 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from .excel_formats import FORMULA_STARTS
 
-HEADER_FONT = Font(bold=True, color="FFFFFF")
+FONT = "Calibri"  # Excel's own default; named so LibreOffice does not fall back to a serif
+BOLD_FONT = Font(name=FONT, bold=True)
+HEADER_FONT = Font(name=FONT, bold=True, color="FFFFFF")
 HEADER_FILL = PatternFill("solid", fgColor="1F4E79")
-TITLE_FONT = Font(bold=True, size=14, color="1F4E79")
-NOTE_FONT = Font(italic=True, color="595959")
+TITLE_FONT = Font(name=FONT, bold=True, size=14, color="1F4E79")
+NOTE_FONT = Font(name=FONT, italic=True, color="595959")
 INPUT_FILL = PatternFill("solid", fgColor="FFF2CC")
 LOCKED_FILL = PatternFill("solid", fgColor="F2F2F2")
 THIN = Side(style="thin", color="BFBFBF")

@@ -159,5 +159,7 @@ def test_quality_workbook_errors_stop_before_the_batch(tmp_path: Path, samples_d
 def test_demo_runs_the_whole_job(tmp_path: Path, jobs: int) -> None:
     result = CliRunner().invoke(main, ["demo", "--out", str(tmp_path / "demo"), "--jobs", str(jobs)])
     assert result.exit_code == 0, result.output
-    assert "6 returns: 6 scored" in result.output and str(tmp_path / "demo") in result.output
+    assert "6 returns: 6 scored" in result.output and "Where everything is:" in result.output
+    assert "1. Hillside Community Trust" in result.output  # the ranking, best first
     assert len(list((tmp_path / "demo" / "reports").glob("*.docx"))) == 6
+    assert (tmp_path / "demo" / "live.xlsm").stat().st_size > 0 and str(tmp_path / "demo" / "live.xlsm") in result.output

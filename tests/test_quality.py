@@ -32,10 +32,15 @@ def test_bad_scores_are_findings(framework: Framework, sample_quality: Path, tmp
     ws = wb["Quality"]
     ws["C2"] = "good"
     ws["D3"] = 150
+    ws["E4"] = "50"  # the live workbook's formulas would not count it
+    ws.append([ws["A2"].value, "again", 75])
     wb.save(path)
     marks, findings = read_quality(path, framework)
-    assert [(f.sheet, f.cell, f.type) for f in findings] == [("Quality", "C2", "not-a-number"), ("Quality", "D3", "bad-quality-score")]
-    assert marks[ws["A3"].value]["PA"] is None
+    assert [(f.sheet, f.cell, f.type) for f in findings] == [
+        ("Quality", "C2", "not-a-number"), ("Quality", "D3", "bad-quality-score"), ("Quality", "E4", "score-as-text"),
+        ("Quality", f"A{ws.max_row}", "duplicate-file")]
+    assert all(f.severity == "error" for f in findings)
+    assert marks[ws["A3"].value]["PA"] is None and marks[ws["A2"].value]["EQ"] is None
 
 
 def test_missing_quality_sheet(framework: Framework, tmp_path: Path) -> None:

@@ -21,14 +21,13 @@ from openpyxl import load_workbook
 from libreoffice import convert
 import svexcel_live
 from svexcel.framework import Framework
-from svexcel.live_actions import FolderProblem, import_layout, import_message, reports_message, resolve_folder
+from svexcel.live_actions import FolderProblem, import_layout, import_message, resolve_folder
 from svexcel.live_inputs import LiveInputs, read_live_workbook
 from svexcel.live_layout import Formula
 from svexcel.live_sheets import FUNCTIONS, MACROS
 from svexcel.live_workbook import build_from_folder, build_live_workbook, quickstart_workbook, read_folder
 from svexcel.paths import SAMPLE_QUALITY, SAMPLES
 from svexcel.quality import read_quality
-from svexcel.results import ReturnResult
 from svexcel.return_reader import read_return
 from svexcel.scoring import assess, compete
 from svexcel.xlsx import Workbook, parse_ref
@@ -187,15 +186,6 @@ def test_macro_folders(tmp_path: Path) -> None:
     assert resolve_folder(None, book, default="reports") == tmp_path / "reports"
     with pytest.raises(FolderProblem):
         resolve_folder("  ", book)
-
-
-def test_reports_message_counts_results(framework: Framework) -> None:
-    returns = read_folder(framework, SAMPLES)[:3]
-    scores = compete(framework, [assess(framework, r.quantities, r.contract_value) for r in returns])
-    results = [ReturnResult(returns[0], scores[0], report="a.docx"),
-               ReturnResult(returns[1], scores[1], report_error="template missing"), ReturnResult(returns[2])]
-    message = reports_message(results, Path("out"))
-    assert "Wrote 1 report(s)" in message and "1 return(s) rejected" in message and "1 report(s) failed" in message
 
 
 def test_tools_sheet_formulas_fit_the_functions() -> None:

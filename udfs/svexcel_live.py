@@ -13,7 +13,7 @@ import xlwings as xw
 
 from svexcel.explain import explain_return, findings_table, ranking_stability, score_table
 from svexcel.framework import FrameworkError
-from svexcel.live_actions import FolderProblem, import_layout, import_message, reports_message, resolve_folder
+from svexcel.live_actions import FolderProblem, import_layout, import_message, resolve_folder
 from svexcel.live_inputs import LiveInputs, framework_from_tables, inputs_from_tables
 from svexcel.live_layout import DASHBOARD_HEADER_ROW, Formula, Grid, LiveLayout
 from svexcel.return_reader import read_return
@@ -137,7 +137,7 @@ def make_reports():
         return
     _status(book, f"Writing reports to {out} …")
     result = run_batch(folder, out, framework=inputs.framework, quality=inputs.quality, quality_name=book.name, progress=False)
-    _status(book, reports_message(result.results, out))
+    _status(book, f"{result.tally()}. Outputs in {out}: reports, comparison.docx, summary.xlsx, results.json.")
 
 
 # --- Excel side of the macros (needs Excel; not reachable on Linux) -------------------------------------------
