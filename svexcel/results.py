@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections import Counter
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -92,6 +93,7 @@ class Competition:
     best_points: float = 0.0
     date: str = ""
     quality_file: str | None = None
+    shared_ranks: frozenset[int] = frozenset()
 
     @classmethod
     def of(cls, framework: Framework, results: Sequence[ReturnResult], date: str, quality_file: str | None = None) -> Competition:
@@ -105,6 +107,7 @@ class Competition:
             best_points=max((s.points for s in scores), default=0.0),
             date=date,
             quality_file=quality_file,
+            shared_ranks=frozenset(rank for rank, count in Counter(s.rank for s in scores).items() if count > 1),
         )
 
 

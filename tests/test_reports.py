@@ -331,6 +331,8 @@ def test_comparison_marks_shared_ranks(framework: Framework, reporter: Reporter)
     assert [r.score.rank for r in results] == [1, 1]
     rows = rows_of(table_with(Document(io.BytesIO(reporter.comparison(results, competition))), "Rank", "Organisation", "File"))
     assert [row[0] for row in rows] == ["1=", "1="]
+    evaluation = document_text(Document(io.BytesIO(reporter.evaluation(results[0], competition))))
+    assert "joint 1st of 2" in evaluation
 
 
 # ---------------------------------------------------------------- text from returns is data

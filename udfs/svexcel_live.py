@@ -7,7 +7,7 @@ the functions and macros available.
 """
 
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, Callable
 
 import xlwings as xw
 
@@ -33,17 +33,22 @@ def _problem(exc: Exception) -> list[list[Any]]:
     return [["Cannot score: correct these cells first."], *([line] for line in lines)]
 
 
+def _scored(tables: tuple[list, ...], answer: Callable[[LiveInputs], list]) -> list:
+    """The answer computed from the workbook's tables, or why they cannot be scored."""
+    try:
+        inputs = inputs_from_tables(*tables)
+    except FrameworkError as exc:
+        return _problem(exc)
+    return answer(inputs)
+
+
 @xw.func
 def sv_scores(
     settings: Settings, themes: Themes, outcomes: Outcomes, measures: Measures, returns: Returns, quality: Quality,
     formula_scores: Annotated[list, {"doc": "Optional: the Scores table (ScoresTable) to check the formulas against", "ndim": 2}] = None,  # type: ignore[assignment]
 ) -> list:
     """Score every return with the svexcel engine; give ScoresTable to check the formulas agree."""
-    try:
-        inputs = inputs_from_tables(settings, themes, outcomes, measures, returns, quality)
-    except FrameworkError as exc:
-        return _problem(exc)
-    return score_table(inputs, formula_scores)
+    return _scored((settings, themes, outcomes, measures, returns, quality), lambda inputs: score_table(inputs, formula_scores))
 
 
 @xw.func
@@ -52,11 +57,8 @@ def sv_explain(
     settings: Settings, themes: Themes, outcomes: Outcomes, measures: Measures, returns: Returns, quality: Quality,
 ) -> list:
     """Explain in plain English how one return earned its points."""
-    try:
-        inputs = inputs_from_tables(settings, themes, outcomes, measures, returns, quality)
-    except FrameworkError as exc:
-        return _problem(exc)
-    return [[line] for line in explain_return(inputs, str(file or ""))]
+    return _scored((settings, themes, outcomes, measures, returns, quality),
+                   lambda inputs: [[line] for line in explain_return(inputs, str(file or ""))])
 
 
 @xw.func
@@ -65,11 +67,7 @@ def sv_stability(
     settings: Settings, themes: Themes, outcomes: Outcomes, measures: Measures, returns: Returns, quality: Quality,
 ) -> list:
     """Show how the ranking changes when each theme weight moves up or down by a percentage."""
-    try:
-        inputs = inputs_from_tables(settings, themes, outcomes, measures, returns, quality)
-    except FrameworkError as exc:
-        return _problem(exc)
-    return ranking_stability(inputs, float(percent or 0))
+    return _scored((settings, themes, outcomes, measures, returns, quality), lambda inputs: ranking_stability(inputs, float(percent or 0)))
 
 
 @xw.func

@@ -209,7 +209,7 @@ def evaluation_context(facts: FrameworkFacts, result: ReturnResult, competition:
         "quality_file": clean_text(competition.quality_file) or "none supplied",
         "points": points(score.points),
         "rank": score.rank,
-        "rank_text": rank_text(score.rank, competition.scored),
+        "rank_text": rank_text(score.rank, competition.scored, score.rank in competition.shared_ranks),
         "scored_count": competition.scored,
         "total_count": competition.total,
         "sv": money(score.assessment.total_sv),

@@ -43,9 +43,9 @@ def ordinal(n: int) -> str:
     return f"{n}{suffix}"
 
 
-def rank_text(rank: int, of: int) -> str:
-    """A rank in words, e.g. ``3rd of 6``."""
-    return f"{ordinal(rank)} of {of}"
+def rank_text(rank: int, of: int, shared: bool = False) -> str:
+    """A rank in words, e.g. ``3rd of 6``, or ``joint 2nd of 6`` when others have the same points."""
+    return f"{'joint ' if shared else ''}{ordinal(rank)} of {of}"
 
 
 def number(value: float) -> str:

@@ -14,7 +14,7 @@ def summary_text(framework: Framework, ret: Return, score: Score, competition: C
     who = ret.organisation.strip() or "This organisation"
     sentences = [
         f"{who} scores {points(score.points)} of {points(framework.settings.max_points)} points, "
-        f"ranking {rank_text(score.rank, competition.scored)} among the scored returns.",
+        f"ranking {rank_text(score.rank, competition.scored, score.rank in competition.shared_ranks)} among the scored returns.",
         _themes_sentence(framework, score),
         _value_sentence(ret, score),
         _harms_sentence(framework, ret, score),
