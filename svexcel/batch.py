@@ -77,10 +77,21 @@ class BatchResult:
 
 def find_returns(folder: Path) -> list[Path]:
     """Every return workbook in ``folder`` in name order, ignoring Excel lock files (``~$…``) and hidden files."""
-    return sorted(
-        p for p in folder.iterdir()
-        if p.is_file() and p.suffix.lower() in RETURN_SUFFIXES and not p.name.startswith(("~$", "."))
-    )
+    return [p for p in _visible_files(folder) if p.suffix.lower() in RETURN_SUFFIXES]
+
+
+def _visible_files(folder: Path) -> list[Path]:
+    """Files in ``folder`` in name order, without Excel lock files (``~$…``) and hidden files."""
+    return sorted(p for p in folder.iterdir() if p.is_file() and not p.name.startswith(("~$", ".")))
+
+
+def _skipped_note(folder: Path) -> list[str]:
+    """A note naming the files that are not returns, so none goes unnoticed (an .xls sent by mistake, say)."""
+    others = [p.name for p in _visible_files(folder) if p.suffix.lower() not in RETURN_SUFFIXES]
+    if not others:
+        return []
+    return [f"skipped {len(others)} file(s) that are not .xlsx/.xlsm returns: {', '.join(others)} "
+            "(save .xls or .ods returns as .xlsx to include them)"]
 
 
 def report_names(files: Sequence[str]) -> dict[str, str]:
@@ -137,7 +148,8 @@ def run_batch(
             brief.report, brief.report_error = finished.report, finished.error
             summary.append(finished.summary_row, finished.finding_rows)
             results.add_line(finished.record)
-        return BatchResult(briefs, out, _quality_notes(quality or {}, briefs, quality_name), comparison())
+        notes = _skipped_note(returns_dir) + _quality_notes(quality or {}, briefs, quality_name)
+        return BatchResult(briefs, out, notes, comparison())
 
 
 # Per-process state: the framework and prepared templates, built once per worker.

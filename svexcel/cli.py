@@ -167,6 +167,8 @@ def _run_batch(returns_dir: Path, out: Path, framework_path: Path | None, qualit
     framework = _framework(framework_path)
     if not find_returns(returns_dir):
         raise UsageError(f"No returns (*.xlsx, *.xlsm) found in {returns_dir}.")
+    if out.resolve() == returns_dir.resolve():
+        raise UsageError("Choose an --out folder other than the returns folder, so outputs are never read as returns.")
     marks = None
     if quality_path is not None:
         marks, findings = read_quality(quality_path, framework)

@@ -89,6 +89,7 @@ def test_every_input_is_accounted_for(tmp_path: Path, framework: Framework, samp
     assert records["broken.xlsx"]["status"] == "rejected" and records["typo.xlsx"]["status"] == "rejected"
     assert [f["cell"] for f in records["typo.xlsx"]["findings"] if f["severity"] == "error"] == ["F6"]
     assert result.exit_code == 1 and result.tally() == "9 returns: 7 scored, 2 rejected, 0 reports failed"
+    assert result.notes == ["skipped 1 file(s) that are not .xlsx/.xlsm returns: notes.txt (save .xls or .ods returns as .xlsx to include them)"]
     reports = {p.name for p in (tmp_path / "out" / "reports").iterdir()}
     assert {"openfields-cic-xlsx.docx", "openfields-cic-xlsm.docx"} <= reports and "typo.docx" not in reports
 
@@ -144,6 +145,12 @@ def test_cli_batch_is_quiet_off_a_terminal_and_prints_a_tally(tmp_path: Path, sa
     assert result.exit_code == 0, result.output
     assert "6 returns: 6 scored, 0 rejected, 0 reports failed" in result.output
     assert "Reading returns" not in result.output and "%|" not in result.output
+
+
+def test_out_folder_must_not_be_the_returns_folder(samples_dir: Path) -> None:
+    result = CliRunner().invoke(main, ["batch", str(samples_dir), "--out", str(samples_dir)])
+    assert result.exit_code == 2 and "other than the returns folder" in result.output
+    assert not (samples_dir / "results.json").exists()
 
 
 def test_quality_workbook_errors_stop_before_the_batch(tmp_path: Path, samples_dir: Path, sample_quality: Path) -> None:
