@@ -199,3 +199,14 @@ def test_cli_batch_shows_a_progress_bar_on_a_terminal(tmp_path: Path, samples_di
     os.close(leader)
     assert process.returncode == 0 and b"6 returns: 6 scored" in process.stdout
     assert b"Reading returns:" in terminal and b"Writing reports:" in terminal and b"/6 [" in terminal
+
+
+def test_a_custom_template_with_unknown_variables_stops_before_anything_is_written(tmp_path: Path, samples_dir: Path) -> None:
+    template = tmp_path / "our-report.docx"
+    document = Document()
+    document.add_paragraph("{{ organisation }} scored {{ pionts }} — {{ unknown_thing }}")
+    document.save(str(template))
+    result = CliRunner().invoke(main, ["batch", str(samples_dir), "--out", str(tmp_path / "out"), "--template", str(template)])
+    assert result.exit_code == 2
+    assert "our-report.docx" in result.output and "pionts" in result.output and "unknown_thing" in result.output
+    assert not (tmp_path / "out").exists()
