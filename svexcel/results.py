@@ -90,7 +90,6 @@ class Competition:
     total: int
     best_theme_scores: dict[str, float] = field(default_factory=dict)
     best_sv: dict[str, float] = field(default_factory=dict)
-    best_points: float = 0.0
     date: str = ""
     quality_file: str | None = None
     shared_ranks: frozenset[int] = frozenset()
@@ -104,7 +103,6 @@ class Competition:
             total=len(results),
             best_theme_scores={t.id: max((s.themes[t.id].score for s in scores), default=0.0) for t in framework.themes},
             best_sv={t.id: max((s.themes[t.id].sv for s in scores), default=0.0) for t in framework.themes},
-            best_points=max((s.points for s in scores), default=0.0),
             date=date,
             quality_file=quality_file,
             shared_ranks=frozenset(rank for rank, count in Counter(s.rank for s in scores).items() if count > 1),

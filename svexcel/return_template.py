@@ -12,7 +12,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from .atomic import atomic_path
 from .framework import Framework
 from .return_layout import (
-    COMMITMENT_COLUMNS, COMMITMENT_HEADER_ROW, COMMITMENTS, COVER, COVER_FIRST_ROW, COVER_LABELS, META,
+    COMMITMENT_COLUMNS, COMMITMENT_HEADER_ROW, COMMITMENTS, COVER, COVER_FIRST_ROW, COVER_LABELS, META, META_KEYS,
     NARRATIVE, NARRATIVE_COLUMNS, NARRATIVE_HEADER_ROW, expected_locked, fingerprint,
 )
 from .excel_formats import GBP
@@ -162,8 +162,8 @@ def _narrative(ws: Worksheet, framework: Framework) -> None:
 
 def _meta(ws: Worksheet, framework: Framework) -> None:
     values = (framework.name, framework.version, fingerprint(expected_locked(framework)))
-    for row, value in enumerate(values, start=1):
-        ws.cell(row, 1, ("framework_name", "framework_version", "fingerprint")[row - 1])
+    for row, (key, value) in enumerate(zip(META_KEYS, values), start=1):
+        ws.cell(row, 1, key)
         ws.cell(row, 2, value)
     ws.sheet_state = "hidden"
     _protect(ws)
