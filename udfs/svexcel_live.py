@@ -87,16 +87,24 @@ def sv_findings(
 # Macros carry no return annotation: xlwings would look up a converter for NoneType and fail after the work is done.
 
 
+def _import(book: Any) -> tuple[Path, LiveLayout] | None:
+    """The returns folder and the layout importing it gives; None after saying on Tools why it cannot be read."""
+    try:
+        folder = resolve_folder(_cell(book, "ReturnsFolder"), Path(book.fullname))
+        return folder, import_layout(_book_inputs(book), folder, exclude=Path(book.fullname))
+    except (FolderProblem, FrameworkError) as exc:
+        _status(book, str(exc))
+        return None
+
+
 @xw.sub
 def import_returns():
     """Read every return in the returns folder into Returns, keeping quality scores already typed."""
     book = xw.Book.caller()
-    try:
-        folder = resolve_folder(_cell(book, "ReturnsFolder"), Path(book.fullname))
-        layout = import_layout(_book_inputs(book), folder, exclude=Path(book.fullname))
-    except (FolderProblem, FrameworkError) as exc:
-        _status(book, str(exc))
+    imported = _import(book)
+    if imported is None:
         return
+    folder, layout = imported
     for grid in layout.grids():
         _write_grid(book.sheets[grid.sheet], grid)
     for name, target in layout.data_names().items():
@@ -109,12 +117,10 @@ def import_returns():
 def refresh_findings():
     """Check every return in the returns folder again and list the findings on Findings."""
     book = xw.Book.caller()
-    try:
-        folder = resolve_folder(_cell(book, "ReturnsFolder"), Path(book.fullname))
-        layout = import_layout(_book_inputs(book), folder, exclude=Path(book.fullname))
-    except (FolderProblem, FrameworkError) as exc:
-        _status(book, str(exc))
+    imported = _import(book)
+    if imported is None:
         return
+    folder, layout = imported
     _write_grid(book.sheets["Findings"], layout.findings_grid())
     book.names.add("FindingsTable", "=" + layout.data_names()["FindingsTable"])
     _status(book, f"Checked the returns in {folder}: {len(layout.findings)} finding(s) listed on Findings.")
