@@ -61,6 +61,7 @@ class _ReturnReader:
 
     def __init__(self, file: str, framework: Framework) -> None:
         self.framework = framework
+        self.expected = expected_locked(framework)  # what every locked cell should hold; also fingerprinted
         self.result = Return(file)
 
     def add(self, type: str, severity: Severity, message: str, sheet: str = "", cell: str = "") -> None:
@@ -113,7 +114,7 @@ class _ReturnReader:
         return ok
 
     def check_fingerprint(self, sheet: Sheet) -> None:
-        expected = fingerprint(expected_locked(self.framework))
+        expected = fingerprint(self.expected)
         row = next((r for (r, c) in sheet.cells if c == 1 and normalise(sheet.value(r, 1)) == "fingerprint"), 3)
         stored = sheet.value(row, 2)
         if stored != expected and not any(f.type == "locked-cell-edited" for f in self.result.findings):
@@ -175,8 +176,7 @@ class _ReturnReader:
         if table is None:
             self.add("missing-header", "error", f"The Commitments header row lacks {', '.join(repr(m) for m in missing)}. Restore the header names exactly as in the template.", COMMITMENTS, cell_ref(row, 1))
             return
-        framework = self.framework
-        expected = expected_locked(framework)
+        framework, expected = self.framework, self.expected
         seen: dict[str, str] = {}
         for row in table.rows():
             ident = table.text(row, "Measure ID")
