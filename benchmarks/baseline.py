@@ -40,7 +40,7 @@ def number(value: object) -> float | None:
 def read(path: Path) -> Return:
     """Read one return with pandas."""
     sheets = pd.read_excel(path, sheet_name=None, header=None)
-    cover = {str(k): v for k, v in zip(sheets["Cover"][0], sheets["Cover"][1])}
+    cover = {str(k): v for k, v in zip(sheets["Cover"][0], sheets["Cover"][1], strict=False)}
     commitments = sheets["Commitments"].iloc[4:]
     rows = [r for r in commitments.itertuples(index=False) if isinstance(r[0], str) and " " not in r[0]]
     narrative = sheets["Narrative"].iloc[3:]
@@ -57,7 +57,7 @@ def main(returns: Path, out: Path) -> None:
     reads = [read(p) for p in sorted(returns.glob("*.xlsx"))]
     results = [ReturnResult(r) for r in reads]
     scores = compete(framework, [assess(framework, r.quantities, r.contract_value) for r in reads])
-    for result, score in zip(results, scores):
+    for result, score in zip(results, scores, strict=False):
         result.score = score
     competition = Competition.of(framework, results, "2026-11-28")
     facts = FrameworkFacts(framework)

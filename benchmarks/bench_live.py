@@ -13,13 +13,13 @@ import time
 from pathlib import Path
 from typing import Any, Callable
 
+import svexcel_live
 from openpyxl import load_workbook
 
-import svexcel_live
 from svexcel.framework import SHEET_COLUMNS, Framework, load_framework
 from svexcel.framework_sheets import framework_rows
-from svexcel.live_layout import LiveLayout
-from svexcel.live_workbook import build_from_folder, read_folder
+from svexcel.live.layout import LiveLayout
+from svexcel.live.workbook import build_from_folder, read_folder
 from svexcel.paths import DEFAULT_FRAMEWORK, SAMPLES
 from svexcel.return_layout import COMMITMENT_HEADER_ROW, COMMITMENTS
 from svexcel.return_reader import Return

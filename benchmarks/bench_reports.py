@@ -34,7 +34,7 @@ def field_of(framework: Framework, count: int) -> tuple[list[ReturnResult], Comp
         returns.append(dataclasses.replace(base, file=f"return-{i:04d}.xlsx", organisation=f"{base.organisation} {i}", quantities=quantities))
     assessments = [assess(framework, r.quantities, r.contract_value) for r in returns]
     quality = [marks.get(samples[i % len(samples)].file, {}) for i in range(count)]
-    results = [ReturnResult(r, s) for r, s in zip(returns, compete(framework, assessments, quality))]
+    results = [ReturnResult(r, s) for r, s in zip(returns, compete(framework, assessments, quality), strict=False)]
     return results, Competition.of(framework, results, "2026-11-28", paths.SAMPLE_QUALITY.name)
 
 
@@ -53,8 +53,8 @@ def naive_evaluation(framework: Framework, result: ReturnResult, competition: Co
     """What a first version would do: load the template, draw with matplotlib, render, save."""
     import matplotlib
     matplotlib.use("Agg")
-    from matplotlib import pyplot as plt
     from docxtpl import DocxTemplate
+    from matplotlib import pyplot as plt
 
     template = DocxTemplate(paths.EVALUATION_TEMPLATE)
     bars = theme_bars(framework, result, competition)

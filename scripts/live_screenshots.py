@@ -17,7 +17,7 @@ from pathlib import Path
 
 from PIL import Image, ImageChops
 
-from svexcel.live_workbook import build_from_folder
+from svexcel.live.workbook import build_from_folder
 from svexcel.paths import SAMPLE_QUALITY, SAMPLES
 
 SHOTS = {"Dashboard": "live-dashboard.png", "Scores": "live-scores.png"}

@@ -30,7 +30,7 @@ def sample_report(sample: str) -> bytes:
     marks, _ = read_quality(paths.SAMPLE_QUALITY, framework)
     returns = [r for r in (read_return(p, framework) for p in sorted(paths.SAMPLES.glob("*.xlsx"))) if not r.rejected]
     scores = compete(framework, [assess(framework, r.quantities, r.contract_value) for r in returns], [marks.get(r.file, {}) for r in returns])
-    results = [ReturnResult(r, s) for r, s in zip(returns, scores)]
+    results = [ReturnResult(r, s) for r, s in zip(returns, scores, strict=False)]
     competition = Competition.of(framework, results, "2026-11-28", paths.SAMPLE_QUALITY.name)
     chosen = next((r for r in results if r.file == sample), None)
     if chosen is None:

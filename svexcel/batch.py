@@ -99,7 +99,7 @@ def report_names(files: Sequence[str]) -> dict[str, str]:
     stems = [Path(f).stem for f in files]
     return {
         f: f"reports/{stem if stems.count(stem) == 1 else stem + '-' + Path(f).suffix.lstrip('.')}.docx"
-        for f, stem in zip(files, stems)
+        for f, stem in zip(files, stems, strict=False)
     }
 
 
@@ -144,7 +144,7 @@ def run_batch(
 
         summary = stack.enter_context(summary_writer(out / "summary.xlsx", framework, competition))
         results = stack.enter_context(results_writer(out / "results.json", framework))
-        for brief, (_, finished) in zip(briefs, finishing):
+        for brief, (_, finished) in zip(briefs, finishing, strict=False):
             brief.report, brief.report_error = finished.report, finished.error
             summary.append(finished.summary_row, finished.finding_rows)
             results.add_line(finished.record)
@@ -214,9 +214,9 @@ def _write_comparison(results: Sequence[ReturnResult], competition: Competition,
 
 def _compete(framework: Framework, briefs: list[ReturnResult], standings: list[Assessment | None], quality: Marks) -> None:
     """Score the valid returns against each other, in place."""
-    valid = [(b, a) for b, a in zip(briefs, standings) if a is not None]
+    valid = [(b, a) for b, a in zip(briefs, standings, strict=False) if a is not None]
     scores = compete(framework, [a for _, a in valid], [quality.get(b.file, {}) for b, _ in valid])
-    for (brief, _), score in zip(valid, scores):
+    for (brief, _), score in zip(valid, scores, strict=False):
         brief.score = score
 
 
@@ -332,9 +332,9 @@ class _Runner:
         for chunk in chunks:
             done, future = pending.popleft()
             pending.append((chunk, self.executor.submit(_apply, fn, chunk)))
-            yield from zip(done, future.result())
+            yield from zip(done, future.result(), strict=False)
         for done, future in pending:
-            yield from zip(done, future.result())
+            yield from zip(done, future.result(), strict=False)
 
     def submit(self, fn: Callable[..., R], *args: Any) -> Callable[[], R]:
         """Start ``fn(*args)`` (in the pool, if any); call the result to wait for its value."""

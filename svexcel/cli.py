@@ -125,7 +125,7 @@ def validate(returns: tuple[Path, ...], framework_path: Path | None, as_json: bo
     else:
         for r in reads:
             counts = ", ".join(f"{n} {name}" for n, name in zip(
-                (sum(f.severity == s for f in r.findings) for s in ("error", "warning", "info")), ("errors", "warnings", "info")))
+                (sum(f.severity == s for f in r.findings) for s in ("error", "warning", "info")), ("errors", "warnings", "info"), strict=False))
             verdict = click.style("REJECTED", fg="red", bold=True) if r.rejected else click.style("OK", fg="green", bold=True)
             click.echo(f"{r.file}: {verdict} ({counts})")
             _print_findings(r.findings, indent="  ", err=False)
@@ -211,7 +211,7 @@ def build(framework_path: Path | None, returns_dir: Path | None, quality_path: P
       svexcel build --returns returns/ -o live.xlsm
       svexcel build --framework my-framework.xlsx --returns returns/ --quality quality.xlsx -o live.xlsm
     """
-    from .live_workbook import build_from_folder
+    from .live.workbook import build_from_folder
 
     _framework(framework_path)  # report framework problems before building
     if output.suffix.lower() != ".xlsm":
@@ -231,7 +231,7 @@ def demo(out: Path, jobs: int) -> None:
       svexcel demo
       svexcel demo --out /tmp/demo
     """
-    from .live_workbook import build_from_folder
+    from .live.workbook import build_from_folder
     from .reports.formatting import money
 
     click.echo(f"Scoring the {len(list(SAMPLES.glob('*.xlsx')))} sample returns in {SAMPLES} with officers' scores from {SAMPLE_QUALITY.name} ...")

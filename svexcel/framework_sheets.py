@@ -10,8 +10,8 @@ from openpyxl.styles import Font
 from openpyxl.worksheet.worksheet import Worksheet
 
 from .atomic import atomic_path
-from .framework import SHEET_COLUMNS, Framework
 from .excel_formats import GBP
+from .framework import SHEET_COLUMNS, Framework
 from .styles import FONT, NOTE_FONT, mark_input, set_widths, style_header
 
 SETTING_NOTES = {
@@ -85,11 +85,11 @@ def write_framework_sheets(wb: Workbook, framework: Framework) -> dict[str, Work
                     cell.font = NOTE_FONT
         sheets[name] = ws
     measures = sheets["Measures"]
-    for row, measure in enumerate(framework.measures, start=2):
-        measures.cell(row, 7).number_format = GBP
-        measures.cell(row, 9).number_format = "0%"
+    for row_number, measure in enumerate(framework.measures, start=2):
+        measures.cell(row_number, 7).number_format = GBP
+        measures.cell(row_number, 9).number_format = "0%"
         if measure.illustrative:
-            measures.cell(row, 8).font = ILLUSTRATIVE_FONT
+            measures.cell(row_number, 8).font = ILLUSTRATIVE_FONT
     measures["G1"].comment = Comment(
         "£ value of one unit. Values marked 'illustrative' in proxy_basis are examples only: "
         "replace them with your own agreed or licensed values.", "svexcel",

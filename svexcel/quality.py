@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 from .findings import Finding
 from .framework import Framework
 from .numbers import cell_number
-from .tables import find_table
-from .xlsx import UnreadableWorkbook, Workbook as XlsxWorkbook
+from .tables import Table, find_table
+from .xlsx import UnreadableWorkbook
+from .xlsx import Workbook as XlsxWorkbook
 
 SHEET = "Quality"
 Marks = dict[str, dict[str, float | None]]
@@ -50,19 +52,23 @@ def read_quality(path: str | Path, framework: Framework) -> tuple[Marks, list[Fi
             add("duplicate-file", f"{file} has a second row of quality scores (first in {first_row[file]}). Keep one row per return.", table.ref(row, "File"))
             continue
         first_row[file] = table.ref(row, "File")
-        marks[file] = {}
-        for theme_id in theme_ids:
-            ref = table.ref(row, theme_id) if theme_id in table.columns else ""
-            read = cell_number(table.cell(row, theme_id))
-            number = read.value
-            if read.problem is not None:
-                add(read.problem, f"The {theme_id} quality score for {file} in {ref} is not a number ({read.problem}). Type a score from 0 to 100, or leave it blank if not yet scored.", ref)
-            elif read.note == "number-as-text":
-                # the live workbook's formulas would not count a score typed as text: stop rather than disagree
-                add("score-as-text", f"The {theme_id} quality score for {file} in {ref} was typed as text. Type it as a number.", ref)
-                number = None
-            elif number is not None and not 0 <= number <= 100:
-                add("bad-quality-score", f"The {theme_id} quality score for {file} is {number:g}; scores run from 0 to 100.", ref)
-                number = None
-            marks[file][theme_id] = None if number is None else float(number)
+        marks[file] = {theme_id: _mark(table, row, theme_id, file, add) for theme_id in theme_ids}
     return marks, findings
+
+
+def _mark(table: Table, row: int, theme_id: str, file: str, add: Callable[..., None]) -> float | None:
+    """One quality mark, or None (unscored or refused, with a finding added)."""
+    ref = table.ref(row, theme_id) if theme_id in table.columns else ""
+    read = cell_number(table.cell(row, theme_id))
+    number = read.value
+    if read.problem is not None:
+        add(read.problem, f"The {theme_id} quality score for {file} in {ref} is not a number ({read.problem}). Type a score from 0 to 100, or leave it blank if not yet scored.", ref)
+        return None
+    if read.note == "number-as-text":
+        # the live workbook's formulas would not count a score typed as text: stop rather than disagree
+        add("score-as-text", f"The {theme_id} quality score for {file} in {ref} was typed as text. Type it as a number.", ref)
+        return None
+    if number is not None and not 0 <= number <= 100:
+        add("bad-quality-score", f"The {theme_id} quality score for {file} is {number:g}; scores run from 0 to 100.", ref)
+        return None
+    return None if number is None else float(number)

@@ -113,7 +113,7 @@ def summary_values(r: ReturnResult, theme_ids: Sequence[str]) -> tuple[list[obje
     """One result's row of summary.xlsx and its rows of the Findings sheet, as plain values."""
     s = r.score
     counts = [sum(f.severity == severity for f in r.ret.findings) for severity in ("error", "warning")]
-    row = [
+    row: list[object] = [
         r.file, r.status, r.ret.organisation, r.ret.contract_value,
         s.assessment.total_sv if s else None, s.assessment.sv_ratio if s else None,
         s.points if s else None, s.rank if s else None,

@@ -10,8 +10,19 @@ from .findings import Finding, Severity, has_errors
 from .framework import Framework
 from .numbers import cell_number
 from .return_layout import (
-    COMMITMENT_COLUMNS, COMMITMENT_REQUIRED, COMMITMENTS, COVER, COVER_FIRST_ROW, COVER_LABELS,
-    LOCKED_MEASURE_COLUMNS, META, NARRATIVE, NARRATIVE_COLUMNS, REQUIRED_SHEETS, expected_locked, fingerprint,
+    COMMITMENT_COLUMNS,
+    COMMITMENT_REQUIRED,
+    COMMITMENTS,
+    COVER,
+    COVER_FIRST_ROW,
+    COVER_LABELS,
+    LOCKED_MEASURE_COLUMNS,
+    META,
+    NARRATIVE,
+    NARRATIVE_COLUMNS,
+    REQUIRED_SHEETS,
+    expected_locked,
+    fingerprint,
 )
 from .tables import Table, cell_text, find_table, normalise
 from .xlsx import MAX_ROWS, Cell, Sheet, UnreadableWorkbook, Workbook, cell_ref, parse_ref
@@ -128,6 +139,8 @@ class _ReturnReader:
     def number(self, cell: Cell | None, sheet: str, ref: str, what: str, severity: Severity = "error") -> tuple[float | None, bool]:
         """Read a number as people type it: (value or None when blank, ok); problems get ``severity``."""
         read = cell_number(cell)
+        if cell is None or not (read.problem or read.note):
+            return self._non_negative(read.value, sheet, ref, what, severity)
         messages = {
             "cell-error": lambda: f"{what} shows the error {cell.error}. Type a plain number instead of the formula.",
             "formula-without-value": lambda: f"{what} holds a formula with no calculated value. Open the return in Excel, let it calculate and save it, or type the number.",
@@ -140,10 +153,14 @@ class _ReturnReader:
             return None, False
         if read.note:
             self.add(read.note, "info", messages[read.note](), sheet, ref)
-        if read.value is not None and read.value < 0:
-            self.add("negative-quantity", severity, f"{what} is {read.value:,.10g}; it cannot be negative. Declare harms as positive amounts on their own measures.", sheet, ref)
+        return self._non_negative(read.value, sheet, ref, what, severity)
+
+    def _non_negative(self, value: float | None, sheet: str, ref: str, what: str, severity: Severity) -> tuple[float | None, bool]:
+        """Refuse a negative number with a finding."""
+        if value is not None and value < 0:
+            self.add("negative-quantity", severity, f"{what} is {value:,.10g}; it cannot be negative. Declare harms as positive amounts on their own measures.", sheet, ref)
             return None, False
-        return read.value, True
+        return value, True
 
     def read_cover(self, sheet: Sheet) -> None:
         labels = {normalise(cell.value): row for (row, col), cell in sheet.cells.items() if col == 1 and isinstance(cell.value, str)}

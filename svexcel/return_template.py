@@ -10,12 +10,23 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
 from .atomic import atomic_path
+from .excel_formats import GBP
 from .framework import Framework
 from .return_layout import (
-    COMMITMENT_COLUMNS, COMMITMENT_HEADER_ROW, COMMITMENTS, COVER, COVER_FIRST_ROW, COVER_LABELS, META, META_KEYS,
-    NARRATIVE, NARRATIVE_COLUMNS, NARRATIVE_HEADER_ROW, expected_locked, fingerprint,
+    COMMITMENT_COLUMNS,
+    COMMITMENT_HEADER_ROW,
+    COMMITMENTS,
+    COVER,
+    COVER_FIRST_ROW,
+    COVER_LABELS,
+    META,
+    META_KEYS,
+    NARRATIVE,
+    NARRATIVE_COLUMNS,
+    NARRATIVE_HEADER_ROW,
+    expected_locked,
+    fingerprint,
 )
-from .excel_formats import GBP
 from .styles import BOLD_FONT, NOTE_FONT, THEME_FILLS, TITLE_FONT, WRAP, mark_input, set_widths, style_header
 
 INSTRUCTIONS = (
@@ -162,7 +173,7 @@ def _narrative(ws: Worksheet, framework: Framework) -> None:
 
 def _meta(ws: Worksheet, framework: Framework) -> None:
     values = (framework.name, framework.version, fingerprint(expected_locked(framework)))
-    for row, (key, value) in enumerate(zip(META_KEYS, values), start=1):
+    for row, (key, value) in enumerate(zip(META_KEYS, values, strict=False), start=1):
         ws.cell(row, 1, key)
         ws.cell(row, 2, value)
     ws.sheet_state = "hidden"

@@ -105,7 +105,7 @@ def compete(
     best = {t.id: max((max(a.sv[t.id], 0.0) for a in assessments), default=0.0) for t in framework.themes}
     total_weight = sum(t.weight for t in framework.themes)
     scores: list[tuple[Assessment, dict[str, ThemeResult], float]] = []
-    for assessment, marks in zip(assessments, quality):
+    for assessment, marks in zip(assessments, quality, strict=False):
         themes: dict[str, ThemeResult] = {}
         for theme in framework.themes:
             has = framework.theme_components(theme.id)
@@ -119,7 +119,7 @@ def compete(
         weighted = sum(t.weight * themes[t.id].score for t in framework.themes)
         points = framework.settings.max_points * weighted / total_weight if total_weight > 0 else 0.0
         scores.append((assessment, themes, points))
-    return [Score(a, themes, p, r) for (a, themes, p), r in zip(scores, ranks([p for _, _, p in scores]))]
+    return [Score(a, themes, p, r) for (a, themes, p), r in zip(scores, ranks([p for _, _, p in scores]), strict=False)]
 
 
 def ranks(points: Sequence[float]) -> list[int]:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side
 from openpyxl.worksheet.worksheet import Worksheet
 
@@ -40,7 +42,7 @@ def mark_input(cell: object) -> None:
     cell.protection = UNLOCKED  # type: ignore[attr-defined]
 
 
-def set_widths(ws: Worksheet, widths: dict[str, float]) -> None:
+def set_widths(ws: Worksheet, widths: Mapping[str, float]) -> None:
     """Set column widths by letter."""
     for letter, width in widths.items():
         ws.column_dimensions[letter].width = width

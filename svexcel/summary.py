@@ -15,9 +15,9 @@ from xlsxwriter.format import Format
 from xlsxwriter.worksheet import Worksheet
 
 from .atomic import atomic_path
+from .excel_formats import FORMULA_STARTS, GBP, POINTS, RATIO, SHARE
 from .framework import Framework
 from .results import Competition, ReturnResult, summary_values
-from .excel_formats import FORMULA_STARTS, GBP, POINTS, RATIO, SHARE
 
 SUMMARY_COLUMNS = ("File", "Status", "Organisation", "Contract value", "Social value", "Ratio to contract value",
                    "Points", "Rank", "Errors", "Warnings", "Report")

@@ -17,10 +17,10 @@ from typing import Sequence
 from docx import Document
 from docx.document import Document as DocumentObject
 from docx.enum.section import WD_ORIENT
-from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.enum.style import WD_STYLE_TYPE
 from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt, RGBColor
@@ -256,7 +256,7 @@ class ReportTable:
         _place(self.table._tbl.tblPr, title, TBL_PR_ORDER)
         if grid_only:
             _full_width(self.table)
-        for column, width in zip(self.table.columns, self.widths):
+        for column, width in zip(self.table.columns, self.widths, strict=False):
             column.width = width
         row = self.table.rows[0]
         _repeat_header(row)
@@ -297,7 +297,7 @@ class ReportTable:
 
     def _size(self, row: object) -> None:
         """Column widths on every cell, or on none for a grid-only table."""
-        for cell, width in zip(row.cells, self.widths):  # type: ignore[attr-defined]
+        for cell, width in zip(row.cells, self.widths, strict=False):  # type: ignore[attr-defined]
             if self.grid_only:
                 tc_pr = cell._tc.get_or_add_tcPr()
                 for tc_w in tc_pr.findall(qn("w:tcW")):
@@ -429,7 +429,7 @@ def evaluation() -> DocumentObject:
     doc.add_heading("Theme scores", level=1)
     para(doc, "Each theme is scored from 0% to 100% and the theme scores, weighted, give the points. The chart "
               "compares this return with the best offer in each theme among the {{ scored_count }} scored returns.")
-    example = [ThemeBar(name, s, b) for name, s, b in zip(EXAMPLE_THEMES, (0.62, 0.30, 0.55, 0.8, 0.45), (0.9, 1, 1, 1, 0.77))]
+    example = [ThemeBar(name, s, b) for name, s, b in zip(EXAMPLE_THEMES, (0.62, 0.30, 0.55, 0.8, 0.45), (0.9, 1, 1, 1, 0.77), strict=False)]
     chart(doc, theme_scores_chart(example, Canvas(1004, 443)), TEXT_WIDTH_CM, 7.5, "chart_alt", "Theme scores chart")
     doc.add_paragraph("Figure 1. Theme scores of this return (solid bars) and of the best offer (hatched bars).", style="Caption")
     t = ReportTable(doc, "Theme scores", ["Theme", "Social value", "Value score", "Attainment", "Quality", "Theme score", "Best offer", "Points"],

@@ -11,6 +11,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from builders import make_return
 from click.testing import CliRunner
 from docx import Document
 
@@ -20,8 +21,6 @@ from svexcel.framework import Framework
 from svexcel.quality import read_quality
 from svexcel.return_reader import read_return
 from svexcel.scoring import assess, compete
-
-from builders import make_return
 
 DATE = dt.date(2026, 11, 28)
 MEASURE_KEYS = {"quantity", "value", "attainment"}
@@ -58,7 +57,7 @@ def test_results_json_follows_spec_and_equals_the_engine(tmp_path: Path, framewo
     reads = [read_return(p, framework) for p in sorted(samples_dir.glob("*.xlsx"))]
     scores = compete(framework, [assess(framework, r.quantities, r.contract_value) for r in reads], [marks.get(r.file, {}) for r in reads])
     assert [r["file"] for r in document["returns"]] == [r.file for r in reads]
-    for record, ret, score in zip(document["returns"], reads, scores):
+    for record, ret, score in zip(document["returns"], reads, scores, strict=False):
         assert SCORED_KEYS <= set(record) and record["status"] == "scored"
         assert record["points"] == score.points and record["rank"] == score.rank  # full precision, exactly
         assert record["sv"] == score.assessment.total_sv and record["sv_ratio"] == score.assessment.sv_ratio

@@ -8,14 +8,13 @@ import shutil
 from pathlib import Path
 
 import pytest
+from builders import make_return
 from click.testing import CliRunner
 
 from svexcel import __version__
 from svexcel.cli import main
 from svexcel.framework import Framework
 from svexcel.paths import DEFAULT_FRAMEWORK
-
-from builders import make_return
 
 README = Path(__file__).resolve().parent.parent / "README.md"
 

@@ -22,7 +22,7 @@ def test_shipped_framework_matches_the_domain_csv(framework: Framework) -> None:
         "Equity and Equality", "Participation and Accountability", "Conviviality/Community",
         "Self-help/empowerment", "Wellbeing",
     ]
-    for m, r in zip(framework.measures, rows):
+    for m, r in zip(framework.measures, rows, strict=False):
         assert (m.kind, m.direction, m.unit, m.theme_id) == (r["kind"], r["direction"], r["unit"], r["theme_id"])
         assert m.proxy_gbp == (float(r["proxy_gbp"]) if r["proxy_gbp"] else None)
     s = framework.settings

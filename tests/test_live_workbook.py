@@ -10,14 +10,14 @@ from pathlib import Path
 from typing import Iterator
 
 import pytest
+from libreoffice import convert
 from openpyxl import load_workbook
 
-from libreoffice import convert
 from svexcel.findings import Finding
 from svexcel.framework import Framework, Measure, Outcome, Theme
-from svexcel.live_inputs import LiveInputs, read_live_workbook
-from svexcel.live_layout import LiveLayout
-from svexcel.live_workbook import build_from_folder, build_live_workbook, read_folder
+from svexcel.live.inputs import LiveInputs, read_live_workbook
+from svexcel.live.layout import LiveLayout
+from svexcel.live.workbook import build_from_folder, build_live_workbook, read_folder
 from svexcel.paths import SAMPLE_QUALITY, SAMPLES
 from svexcel.quality import read_quality
 from svexcel.return_reader import Return
@@ -60,7 +60,7 @@ def assert_matches_engine(recalculated: Path, framework: Framework, returns: lis
     components = data_rows(recalculated, "ThemeScores")
     assert [r["File"] for r in rows] == [r.file for r in returns]
     assert [r["File"] for r in components] == [r.file for r in returns]
-    for ret, score, row, comp in zip(returns, scores, rows, components):
+    for ret, score, row, comp in zip(returns, scores, rows, components, strict=False):
         assert (row["Organisation"] or "") == ret.organisation
         assert close(row["Points"], score.points), (ret.file, row["Points"], score.points)
         assert row["Rank"] == score.rank, (ret.file, row["Rank"], score.rank)
@@ -84,7 +84,7 @@ def engine(inputs: LiveInputs) -> list[Score]:
 
 def edge_framework(base: Framework) -> Framework:
     """The shipped framework plus a yes/no-only theme and a quality-only theme, uneven weights, no attainment weight."""
-    themes = tuple(replace(t, weight=w) for t, w in zip(base.themes, (2.0, 0.5, 1.0, 1.0, 1.0)))
+    themes = tuple(replace(t, weight=w) for t, w in zip(base.themes, (2.0, 0.5, 1.0, 1.0, 1.0), strict=False))
     themes += (Theme("BN", "Policies"), Theme("QO", "Quality only", weight=0.75))
     return replace(
         base,
@@ -128,7 +128,7 @@ def edit_like_finance(src: Path, dst: Path) -> None:
     rows["EQ2.2"][6].value = 20000
     rows["WB2.1"][8].value = 0.25  # deadweight
     first, last = rows["EQ1.1"], rows["WB2.2"]
-    for a, b in zip(first, last):  # swap two rows: formulas find measures by id
+    for a, b in zip(first, last, strict=False):  # swap two rows: formulas find measures by id
         a.value, b.value = b.value, a.value
     quality = wb["Quality"]
     for row in quality.iter_rows(min_row=2):
@@ -168,7 +168,7 @@ def built(framework: Framework, tmp_path_factory: pytest.TempPathFactory) -> dic
 def recalculated(built: dict[str, Path], tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     """Every built workbook recalculated by LibreOffice in one call."""
     outputs = convert(list(built.values()), "xlsx", tmp_path_factory.mktemp("recalculated"))
-    return dict(zip(built, outputs))
+    return dict(zip(built, outputs, strict=False))
 
 
 def formulas(path: Path) -> Iterator[tuple[str, str, str]]:
@@ -210,7 +210,7 @@ def test_finance_edits_recalculate_like_the_engine(built: dict[str, Path], recal
 def test_edge_cases_equal_engine(built: dict[str, Path], recalculated: dict[str, Path]) -> None:
     inputs = read_live_workbook(built["edge"])
     scores = engine(inputs)
-    by_file = {r.file: s for r, s in zip(inputs.returns, scores)}
+    by_file = {r.file: s for r, s in zip(inputs.returns, scores, strict=False)}
     assert by_file["tie-a.xlsx"].rank == by_file["tie-b.xlsx"].rank == by_file["tie-c.xlsx"].rank
     assert by_file["near-tie.xlsx"].points != by_file["tie-a.xlsx"].points
     assert by_file["near-tie.xlsx"].rank == by_file["tie-a.xlsx"].rank
@@ -239,7 +239,7 @@ def test_no_cell_shows_an_error_after_recalculation(recalculated: dict[str, Path
 
 def test_dashboard_lists_returns_best_first(built: dict[str, Path], recalculated: dict[str, Path]) -> None:
     inputs = read_live_workbook(built["samples"])
-    expected = sorted(zip(engine(inputs), inputs.returns), key=lambda pair: -pair[0].points)
+    expected = sorted(zip(engine(inputs), inputs.returns, strict=False), key=lambda pair: -pair[0].points)
     with Workbook(recalculated["samples"]) as book:
         dash = book.sheet("Dashboard")
         assert dash is not None
@@ -247,7 +247,7 @@ def test_dashboard_lists_returns_best_first(built: dict[str, Path], recalculated
         assert table is not None
         shown = [(table.value(r, "Return"), table.value(r, "Points")) for r in table.rows()]
     assert [name for name, _ in shown] == [r.organisation for _, r in expected]
-    assert all(close(p, s.points) for (_, p), (s, _) in zip(shown, expected))
+    assert all(close(p, s.points) for (_, p), (s, _) in zip(shown, expected, strict=False))
 
 
 # --- structure, without LibreOffice ---------------------------------------------------------------------------

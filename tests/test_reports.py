@@ -15,6 +15,7 @@ from docx import Document
 from docx.document import Document as DocumentObject
 from docx.oxml.ns import qn
 from docx.shared import Cm
+from libreoffice import convert, pdf_text
 from openpyxl import load_workbook
 from PIL import Image
 
@@ -27,8 +28,6 @@ from svexcel.results import Competition, ReturnResult
 from svexcel.return_layout import COMMITMENT_HEADER_ROW, COMMITMENTS, COVER, NARRATIVE, NARRATIVE_HEADER_ROW
 from svexcel.return_reader import Return, read_return
 from svexcel.scoring import assess, compete
-
-from libreoffice import convert, pdf_text
 
 INJECTION = "A&B <ltd> {{ 7*7 }} {% if x %}"
 DATE = "2026-11-28"
@@ -110,7 +109,7 @@ def pdf_texts(rendered: dict[str, Path], tmp_path_factory: pytest.TempPathFactor
     """All reports converted to PDF in one LibreOffice call, as text."""
     keys = list(rendered)
     pdfs = convert([rendered[k] for k in keys], "pdf", tmp_path_factory.mktemp("pdf"))
-    return {key: pdf_text(pdf) for key, pdf in zip(keys, pdfs)}
+    return {key: pdf_text(pdf) for key, pdf in zip(keys, pdfs, strict=False)}
 
 
 # ---------------------------------------------------------------- reading documents
@@ -178,7 +177,7 @@ def test_evaluation_has_one_measure_row_per_framework_measure(framework: Framewo
         table = table_with(Document(rendered[result.file]), "Measure", "Quantity", "Unit")
         rows = [row for row in rows_of(table) if row[0].split("  ")[0] in framework.measure_by_id]
         assert [row[0].split("  ")[0] for row in rows] == [m.id for m in framework.measures]
-        for row, measure in zip(rows, framework.measures):
+        for row, measure in zip(rows, framework.measures, strict=False):
             figures = result.score.assessment.measures[measure.id]
             expected = pounds(figures.value) if measure.kind == "monetised" else pct(figures.attainment)
             assert row[3] == expected, measure.id

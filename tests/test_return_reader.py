@@ -7,13 +7,12 @@ from pathlib import Path
 
 import msoffcrypto.format.ooxml
 import pytest
+from builders import make_return, quantity_row, rewrite_part, set_cached_value, sheet_part
 from openpyxl import load_workbook
 
 from svexcel.framework import Framework
 from svexcel.return_reader import read_return
 from svexcel.xlsx import MAX_ROWS
-
-from builders import make_return, quantity_row, rewrite_part, set_cached_value, sheet_part
 
 
 def located(findings, *severities: str) -> list[tuple[str, str, str]]:

@@ -5,6 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from builders import make_return
+from libreoffice import convert
 from openpyxl import load_workbook
 
 from svexcel.framework import Framework
@@ -13,9 +15,6 @@ from svexcel.results import Competition, ReturnResult
 from svexcel.return_reader import read_return
 from svexcel.scoring import assess, compete
 from svexcel.summary import write_summary
-
-from builders import make_return
-from libreoffice import convert
 
 INJECTIONS = ["=1+1", "+SUM(1,2)", "-2+3", "@cmd", '=HYPERLINK("http://evil.example","click")']
 
@@ -27,7 +26,7 @@ def scored_results(framework: Framework, paths: list[Path], quality: Path) -> li
     valid = [r for r in results if not r.ret.rejected]
     scores = compete(framework, [assess(framework, r.ret.quantities, r.ret.contract_value) for r in valid],
                      [marks.get(r.file, {}) for r in valid])
-    for r, s in zip(valid, scores):
+    for r, s in zip(valid, scores, strict=False):
         r.score = s
     return results
 
@@ -49,7 +48,7 @@ def test_one_row_per_input_with_figures(summary, framework: Framework) -> None:
     ws = load_workbook(path)["Summary"]
     header = [c.value for c in ws[1]]
     assert header[:8] == ["File", "Status", "Organisation", "Contract value", "Social value", "Ratio to contract value", "Points", "Rank"]
-    rows = {r[0]: dict(zip(header, r)) for r in ws.iter_rows(min_row=2, values_only=True)}
+    rows = {r[0]: dict(zip(header, r, strict=False)) for r in ws.iter_rows(min_row=2, values_only=True)}
     assert set(rows) == {r.file for r in results}
     assert rows["broken.xlsx"]["Status"] == "rejected" and rows["broken.xlsx"]["Points"] is None
     for r in results:

@@ -15,17 +15,17 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import svexcel_live
 import xlwings
+from libreoffice import convert
 from openpyxl import load_workbook
 
-from libreoffice import convert
-import svexcel_live
 from svexcel.framework import Framework
-from svexcel.live_actions import FolderProblem, import_layout, import_message, resolve_folder
-from svexcel.live_inputs import LiveInputs, read_live_workbook
-from svexcel.live_layout import Formula
-from svexcel.live_sheets import FUNCTIONS, MACROS
-from svexcel.live_workbook import build_from_folder, build_live_workbook, quickstart_workbook, read_folder
+from svexcel.live.actions import FolderProblem, import_layout, import_message, resolve_folder
+from svexcel.live.inputs import LiveInputs, read_live_workbook
+from svexcel.live.layout import Formula
+from svexcel.live.sheets import FUNCTIONS, MACROS
+from svexcel.live.workbook import build_from_folder, build_live_workbook, quickstart_workbook, read_folder
 from svexcel.paths import SAMPLE_QUALITY, SAMPLES
 from svexcel.quality import read_quality
 from svexcel.return_reader import read_return
@@ -70,8 +70,8 @@ def test_sv_scores_is_the_engine_table(tables: list, inputs: LiveInputs) -> None
     assert header[:4] == ["File", "Organisation", "Points", "Rank"]
     scores = inputs.scores()
     assert len(table) == len(scores) + 1
-    for row, ret, score in zip(table[1:], inputs.returns, scores):
-        record = dict(zip(header, row))
+    for row, ret, score in zip(table[1:], inputs.returns, scores, strict=False):
+        record = dict(zip(header, row, strict=False))
         assert record["File"] == ret.file
         assert record["Points"] == score.points and record["Rank"] == score.rank
         assert [record[t.id] for t in inputs.framework.themes] == [score.themes[t.id].score for t in inputs.framework.themes]
@@ -144,7 +144,7 @@ def test_sv_stability_matches_the_engine(tables: list, inputs: LiveInputs) -> No
         moved = replace(fw, themes=tuple(replace(t, weight=weight) if i == index else t for i, t in enumerate(fw.themes)))
         ranks = [s.rank for s in compete(moved, assessments, marks)]
         assert row[2] == weight
-        assert row[5] == sum(1 for a, b in zip(base, ranks) if a != b)
+        assert row[5] == sum(1 for a, b in zip(base, ranks, strict=False) if a != b)
         assert (row[4] == "none") == (row[5] == 0)
 
 

@@ -11,11 +11,11 @@ from typing import Annotated, Any, Callable
 
 import xlwings as xw
 
-from svexcel.explain import explain_return, findings_table, ranking_stability, score_table
 from svexcel.framework import FrameworkError
-from svexcel.live_actions import FolderProblem, import_layout, import_message, resolve_folder
-from svexcel.live_inputs import LiveInputs, framework_from_tables, inputs_from_tables
-from svexcel.live_layout import DASHBOARD_HEADER_ROW, Formula, Grid, LiveLayout
+from svexcel.live.actions import FolderProblem, import_layout, import_message, resolve_folder
+from svexcel.live.explain import explain_return, findings_table, ranking_stability, score_table
+from svexcel.live.inputs import LiveInputs, framework_from_tables, inputs_from_tables
+from svexcel.live.layout import DASHBOARD_HEADER_ROW, Formula, Grid, LiveLayout
 from svexcel.return_reader import read_return
 
 Settings = Annotated[list, {"doc": "The Settings table with its header: type SettingsTable", "ndim": 2}]

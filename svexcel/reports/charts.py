@@ -185,7 +185,7 @@ def _theme_background(labels: tuple[str, ...], bests: tuple[float, ...], canvas:
     draw.text((x + 2 * swatch + pad, pad + swatch // 2), "Best offer among all scored returns", font=font, fill=INK, anchor="lm")
     _axis(draw, layout.left, layout.right, layout.top, layout.bottom, small, (0, 0.25, 0.5, 0.75, 1))
     line_h = canvas.px(10.5)
-    for i, (label, best) in enumerate(zip(labels, bests)):
+    for i, (label, best) in enumerate(zip(labels, bests, strict=False)):
         middle = layout.top + (i + 0.5) * layout.band
         lines = _wrap(draw, label, font, layout.label_w - pad, 2)
         for j, line in enumerate(lines):

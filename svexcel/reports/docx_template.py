@@ -152,7 +152,7 @@ class PreparedTemplate:
                 raise ReportTemplateError(self.path, [], f"makes broken XML in {name} when filled in ({exc}); "
                                           "check that each {%p %}, {%tr %} or {%tc %} tag has its closing tag.") from exc
 
-    def render_parts(self, context: Mapping[str, Any]) -> dict[str, tuple[bytes, ...]]:
+    def render_parts(self, context: Mapping[str, Any]) -> dict[str, tuple[bytes | bytearray, ...]]:
         """The rendered XML parts (UTF-8) by zip entry name, each as pieces to write in turn.
 
         The body goes straight from Jinja to UTF-8 bytes and is checked with byte scans, so a 2,000-row
@@ -160,7 +160,7 @@ class PreparedTemplate:
         body = _line_breaks(self._docx, _render_utf8(self._body, context))
         if self._fix_tables and not _grids_fit(body):
             body = etree.tostring(self._docx.fix_tables(body.decode("utf-8")), encoding="utf-8")
-        parts = {self._main: (self._prefix, _number_pictures(body), self._suffix)}
+        parts: dict[str, tuple[bytes | bytearray, ...]] = {str(self._main): (self._prefix, _number_pictures(body), self._suffix)}
         for part in self._parts:
             parts[part.name] = (XML_DECLARATION.encode("utf-8"), _line_breaks(self._docx, _render_utf8(part.template, context)))
         return parts
@@ -238,7 +238,7 @@ def _pixels(emu: str | None) -> int:
     return max(1, round(int(emu or 0) / EMU_PER_INCH * CHART_DPI))
 
 
-def _write(archive: zipfile.ZipFile, name: str, pieces: Iterable[bytes]) -> None:
+def _write(archive: zipfile.ZipFile, name: str, pieces: Iterable[bytes | bytearray]) -> None:
     """Add one entry, written piece by piece, with a fixed timestamp (so output is reproducible);
     pictures are stored, XML deflated."""
     info = zipfile.ZipInfo(name, date_time=FIXED_DATE)

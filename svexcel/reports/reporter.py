@@ -10,7 +10,11 @@ from ..framework import Framework
 from ..results import Competition, ReturnResult
 from .charts import comparison_chart, theme_scores_chart
 from .context import (
-    FrameworkFacts, comparison_chart_rows, comparison_context, evaluation_context, theme_bars,
+    FrameworkFacts,
+    comparison_chart_rows,
+    comparison_context,
+    evaluation_context,
+    theme_bars,
 )
 from .docx_template import PreparedTemplate, template_environment
 from .examples import example_results

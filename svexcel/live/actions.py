@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .live_inputs import LiveInputs
-from .live_layout import LiveLayout
-from .live_workbook import read_folder
+from .inputs import LiveInputs
+from .layout import LiveLayout
+from .workbook import read_folder
 
 
 class FolderProblem(Exception):

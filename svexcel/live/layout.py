@@ -16,11 +16,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Mapping, Sequence
 
-from .findings import Finding, sort_findings
-from .framework import SHEET_COLUMNS, Framework
-from .framework_sheets import SETTING_NOTES
-from .return_reader import Return
-from .xlsx import column_letter
+from ..findings import Finding, sort_findings
+from ..framework import SHEET_COLUMNS, Framework
+from ..framework_sheets import SETTING_NOTES
+from ..return_reader import Return
+from ..xlsx import column_letter
 
 RETURNS = "Returns"
 QUALITY = "Quality"

@@ -11,24 +11,43 @@ from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.workbook.workbook import Workbook
 from openpyxl.worksheet.worksheet import Worksheet
 
-from .atomic import atomic_path
-from .batch import find_returns
-from .findings import Finding
-from .framework import Framework, load_framework
-from .framework_sheets import write_framework_sheets
-from .live_layout import (
-    DASHBOARD, FINDINGS, MEASURE_SCORES, QUALITY, RETURNS, SCORES, THEME_SCORES, Formula, Grid, LiveLayout,
+from ..atomic import atomic_path
+from ..batch import find_returns
+from ..findings import Finding
+from ..framework import Framework, load_framework
+from ..framework_sheets import write_framework_sheets
+from ..paths import DEFAULT_FRAMEWORK
+from ..quality import Marks, read_quality
+from ..quality_workbook import write_quality_sheet
+from ..return_reader import Return, read_return
+from ..styles import write_text
+from .layout import (
+    DASHBOARD,
+    FINDINGS,
+    MEASURE_SCORES,
+    QUALITY,
+    RETURNS,
+    SCORES,
+    THEME_SCORES,
+    Formula,
+    Grid,
+    LiveLayout,
 )
-from .live_sheets import (
-    TOOLS, TOOLS_NAMES, decorate_dashboard, decorate_findings, decorate_framework, decorate_measure_scores,
-    decorate_quality, decorate_returns, decorate_scores, decorate_theme_scores, protect, set_up_conf_sheet,
+from .sheets import (
+    TOOLS,
+    TOOLS_NAMES,
+    decorate_dashboard,
+    decorate_findings,
+    decorate_framework,
+    decorate_measure_scores,
+    decorate_quality,
+    decorate_returns,
+    decorate_scores,
+    decorate_theme_scores,
+    protect,
+    set_up_conf_sheet,
     write_tools_sheet,
 )
-from .paths import DEFAULT_FRAMEWORK
-from .quality import Marks, read_quality
-from .quality_workbook import write_quality_sheet
-from .return_reader import Return, read_return
-from .styles import write_text
 
 
 @dataclass(frozen=True)

@@ -11,14 +11,19 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.worksheet.worksheet import Worksheet
 
-from .framework import SHEET_COLUMNS
-from .live_layout import (
-    COMPONENTS, DASHBOARD_HEADER_ROW, FINDING_COLUMNS, MEASURE_PROPERTIES, RETURN_COLUMNS, THEME_PROPERTIES,
+from ..excel_formats import GBP, GBP_WHOLE, POINTS, RATIO
+from ..framework import SHEET_COLUMNS
+from ..styles import BOLD_FONT, FONT, NOTE_FONT, TITLE_FONT, WRAP, mark_input, set_widths, style_header, write_text
+from ..xlsx import column_letter
+from .layout import (
+    COMPONENTS,
+    DASHBOARD_HEADER_ROW,
+    FINDING_COLUMNS,
+    MEASURE_PROPERTIES,
+    RETURN_COLUMNS,
+    THEME_PROPERTIES,
     LiveLayout,
 )
-from .excel_formats import GBP, GBP_WHOLE, POINTS, RATIO
-from .styles import BOLD_FONT, FONT, NOTE_FONT, TITLE_FONT, WRAP, mark_input, set_widths, style_header, write_text
-from .xlsx import column_letter
 
 TOOLS = "Tools"
 CONF_SHEET = "xlwings.conf"

@@ -9,13 +9,13 @@ import math
 from dataclasses import replace
 from typing import Sequence
 
-from .findings import Finding, sort_findings
-from .framework import Framework
-from .live_inputs import LiveInputs
-from .live_layout import FINDING_COLUMNS, SCORE_TOTALS
-from .scoring import assess, compete
-from .tables import cell_text
-from .xlsx import Value
+from ..findings import Finding, sort_findings
+from ..framework import Framework
+from ..scoring import assess, compete
+from ..tables import cell_text
+from ..xlsx import Value
+from .inputs import LiveInputs
+from .layout import FINDING_COLUMNS, SCORE_TOTALS
 
 TOLERANCE = 1e-9
 AGREES = "Agrees with formulas"
@@ -28,7 +28,7 @@ def score_table(inputs: LiveInputs, formula_scores: Sequence[Sequence[Value]] | 
     header: list[Value] = ["File", "Organisation", "Points", "Rank", *theme_ids, *SCORE_TOTALS[:3]]
     rows: Table = [header + ([AGREES] if formula_scores is not None else [])]
     formulas = _rows_by_file(formula_scores) if formula_scores is not None else {}
-    for ret, score in zip(inputs.returns, inputs.scores()):
+    for ret, score in zip(inputs.returns, inputs.scores(), strict=False):
         row: list[Value] = [ret.file, ret.organisation, score.points, float(score.rank),
                             *(score.themes[t].score for t in theme_ids),
                             score.assessment.total_sv, ret.contract_value, score.assessment.sv_ratio]
@@ -43,7 +43,7 @@ def _rows_by_file(table: Sequence[Sequence[Value]]) -> dict[str, dict[str, Value
     if not table:
         return {}
     header = [cell_text(h) for h in table[0]]
-    return {cell_text(row[0]).casefold(): dict(zip(header, row)) for row in table[1:] if row and cell_text(row[0])}
+    return {cell_text(row[0]).casefold(): dict(zip(header, row, strict=False)) for row in table[1:] if row and cell_text(row[0])}
 
 
 def _agreement(header: list[Value], engine: list[Value], formulas: dict[str, Value] | None) -> str:
@@ -51,7 +51,7 @@ def _agreement(header: list[Value], engine: list[Value], formulas: dict[str, Val
     if formulas is None:
         return "No: not on Scores"
     differ = []
-    for name, value in zip(header[2:], engine[2:]):
+    for name, value in zip(header[2:], engine[2:], strict=False):
         theirs = formulas.get(str(name))
         if not _same(value, theirs):
             differ.append(f"{name} {_show(theirs)} (engine {_show(value)})")
@@ -76,7 +76,7 @@ def explain_return(inputs: LiveInputs, file: str) -> list[str]:
     """A plain-English account of one return's points, theme by theme."""
     fw = inputs.framework
     scores = inputs.scores()
-    found = [(r, s) for r, s in zip(inputs.returns, scores) if r.file.casefold() == file.strip().casefold()]
+    found = [(r, s) for r, s in zip(inputs.returns, scores, strict=False) if r.file.casefold() == file.strip().casefold()]
     if not found:
         return [f"No return named '{file}' is on Returns. Give the file name exactly as in column A of Scores."]
     ret, score = found[0]
@@ -127,8 +127,8 @@ def ranking_stability(inputs: LiveInputs, percent: float) -> Table:
             weight = theme.weight * (1 + sign * percent / 100)
             moved = _with_theme_weight(fw, index, max(weight, 0.0))
             ranks = [s.rank for s in compete(moved, assessments, marks)]
-            changes = [f"{n} {a}→{b}" for n, a, b in zip(names, base, ranks) if a != b]
-            top = "; ".join(n for n, r in zip(names, ranks) if r == 1)
+            changes = [f"{n} {a}→{b}" for n, a, b in zip(names, base, ranks, strict=False) if a != b]
+            top = "; ".join(n for n, r in zip(names, ranks, strict=False) if r == 1)
             rows.append([theme.id, f"{sign * percent:+g}%", max(weight, 0.0), top,
                          "; ".join(changes) if changes else "none", float(len(changes))])
     return rows

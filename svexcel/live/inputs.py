@@ -12,15 +12,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Mapping, Sequence
 
-from .findings import Finding
-from .framework import SHEET_COLUMNS, Framework, framework_from_sheets
-from .live_layout import QUALITY, RETURN_COLUMNS, RETURNS
-from .numbers import is_number
-from .quality import Marks
-from .return_reader import Return
-from .scoring import Score, assess, compete
-from .tables import Table, cell_text, find_table
-from .xlsx import Sheet, Value, Workbook, cell_ref
+from ..findings import Finding
+from ..framework import SHEET_COLUMNS, Framework, framework_from_sheets
+from ..numbers import is_number
+from ..quality import Marks
+from ..return_reader import Return
+from ..scoring import Score, assess, compete
+from ..tables import Table, cell_text, find_table
+from ..xlsx import Sheet, Value, Workbook, cell_ref
+from .layout import QUALITY, RETURN_COLUMNS, RETURNS
 
 Rows = Sequence[Sequence[Value]]
 Add = Callable[[str, str, str, str], None]

@@ -1,0 +1,1 @@
+"""The live scoring workbook: its layout, sheets, inputs, macros and the explanations behind its functions."""
