@@ -1,0 +1,1 @@
+"""Delivery monitoring after award (SPEC §6): delivery workbooks, the delivery engine, reports and ratings."""

@@ -1,0 +1,203 @@
+"""The delivery engine (SPEC §6): what a contract delivered against its commitments, period by period.
+
+Pure Python with no Excel dependency, like ``svexcel.scoring``: the delivery reports, the summary,
+``delivery.json`` and the live monitoring workbook's formulas all reproduce or call these functions.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal, Mapping, NamedTuple, Sequence
+
+from ..framework import Framework, Measure
+from ..scoring import measure_result
+
+Accrual = Literal["flow", "level"]
+ACCRUALS: tuple[Accrual, ...] = ("flow", "level")
+RATINGS = ("Good", "Approaching target", "Requires improvement", "Inadequate")
+RAGS = ("Green", "Amber", "Red")
+METHODS = ("value", "count")
+KPI_COUNT = 3
+
+
+@dataclass(frozen=True)
+class DeliverySettings:
+    """The Settings keys of delivery monitoring, and any measure's ``accrues`` given in the framework."""
+
+    rag_green: float = 0.95
+    rag_amber: float = 0.85
+    rating_good: float = 0.95
+    rating_approaching: float = 0.90
+    rating_requires_improvement: float = 0.85
+    rating_method: str = "value"
+    accrues: Mapping[str, Accrual] = field(default_factory=dict)
+
+    def accrual(self, measure: Measure) -> Accrual:
+        """How ``measure`` accrues: its ``accrues`` column, else flow for monetised and target-benefit measures."""
+        given = self.accrues.get(measure.id)
+        if given is not None:
+            return given
+        if measure.kind == "monetised" or (measure.kind == "target" and measure.direction == "benefit"):
+            return "flow"
+        return "level"
+
+    def rag(self, progress: float) -> str:
+        """Green, Amber or Red for a progress in 0–1."""
+        return "Green" if progress >= self.rag_green else "Amber" if progress >= self.rag_amber else "Red"
+
+    def rating(self, share: float) -> str:
+        """The Procurement Act s.71 category for a share in 0–1."""
+        if share >= self.rating_good:
+            return "Good"
+        if share >= self.rating_approaching:
+            return "Approaching target"
+        if share >= self.rating_requires_improvement:
+            return "Requires improvement"
+        return "Inadequate"
+
+
+class Commitment(NamedTuple):
+    """What the contract commits to for one measure (None: not monitored) and the first period it is due."""
+
+    committed: float | None
+    starts: int = 1
+
+
+class MeasureDelivery(NamedTuple):
+    """One monitored measure at the reporting period: amounts in its unit, progress 0–1, RAG, and £ (monetised)."""
+
+    committed: float
+    delivered: float
+    expected: float
+    progress: float
+    rag: str
+    accrues: Accrual
+    due: bool
+    sv_committed: float | None = None
+    sv_expected: float | None = None
+    sv_delivered: float | None = None
+
+
+class Kpi(NamedTuple):
+    """A key performance indicator: a measure rated from its own progress."""
+
+    measure: str
+    progress: float
+    rating: str
+
+
+@dataclass(frozen=True)
+class ContractDelivery:
+    """Everything SPEC §6 computes for one contract at reporting period ``period`` of ``periods``."""
+
+    period: int
+    periods: int
+    measures: dict[str, MeasureDelivery]
+    cumulative: dict[str, tuple[float, ...]]
+    sv_committed: float
+    sv_expected: float
+    sv_delivered: float
+    sv_forecast: float | None
+    benefit_expected: float
+    benefit_delivered: float
+    share_count: float
+    share_value: float
+    method: str
+    rating: str
+    kpis: tuple[Kpi, ...]
+
+    @property
+    def share(self) -> float:
+        """The share the rating uses."""
+        return self.share_value if self.method == "value" else self.share_count
+
+    def rag_counts(self) -> dict[str, int]:
+        """How many monitored measures are Green, Amber and Red."""
+        return {rag: sum(m.rag == rag for m in self.measures.values()) for rag in RAGS}
+
+
+def expected_share(accrues: Accrual, starts: int, period: int, periods: int) -> float:
+    """The share of the commitment due by ``period``: flows build up evenly from ``starts``; a level is due in full once started."""
+    if period < starts:
+        return 0.0
+    if accrues == "level":
+        return 1.0
+    return (min(period, periods) - starts + 1) / (periods - starts + 1)
+
+
+def delivered_amount(accrues: Accrual, actuals: Sequence[float | None], period: int) -> float:
+    """A flow's sum of the actuals up to ``period`` (blank = 0); a level's latest non-blank actual (none: 0)."""
+    reported = actuals[:period]
+    if accrues == "flow":
+        return sum(a for a in reported if a is not None)
+    return next((a for a in reversed(reported) if a is not None), 0.0)
+
+
+def progress_of(measure: Measure, accrues: Accrual, delivered: float, expected: float, due: bool) -> float:
+    """Progress 0–1: delivered against expected, capped at 1; for harms and lower-is-better, 1 while at or under."""
+    if not due:
+        return 1.0
+    lower = measure.direction in ("harm", "lower_is_better")
+    if lower:
+        return 1.0 if delivered <= expected else expected / delivered
+    if expected <= 0:
+        return 1.0
+    return min(delivered / expected, 1.0)
+
+
+def measure_delivery(measure: Measure, settings: DeliverySettings, commitment: Commitment,
+                     actuals: Sequence[float | None], period: int, periods: int) -> MeasureDelivery:
+    """One monitored measure's delivery at ``period`` of ``periods``."""
+    committed = commitment.committed or 0.0
+    accrues = settings.accrual(measure)
+    due = period >= commitment.starts
+    expected = committed * expected_share(accrues, commitment.starts, period, periods)
+    delivered = delivered_amount(accrues, actuals, period)
+    progress = progress_of(measure, accrues, delivered, expected, due)
+    money: tuple[float | None, ...] = (None, None, None)
+    if measure.kind == "monetised":
+        money = tuple(measure_result(measure, amount).value for amount in (committed, expected, delivered))
+    return MeasureDelivery(committed, delivered, expected, progress, settings.rag(progress), accrues, due, *money)
+
+
+def cumulative_delivered(accrues: Accrual, actuals: Sequence[float | None], period: int) -> tuple[float, ...]:
+    """Delivered as it stood at each period 1..``period`` (for the chart of delivered against expected)."""
+    return tuple(delivered_amount(accrues, actuals, p) for p in range(1, period + 1))
+
+
+def monitor(framework: Framework, settings: DeliverySettings, commitments: Mapping[str, Commitment],
+            actuals: Mapping[str, Sequence[float | None]], period: int, periods: int) -> ContractDelivery:
+    """Every figure of SPEC §6 for one contract at reporting period ``period`` (0 = nothing reported yet)."""
+    measures: dict[str, MeasureDelivery] = {}
+    cumulative: dict[str, tuple[float, ...]] = {}
+    for m in framework.measures:
+        commitment = commitments.get(m.id, Commitment(None))
+        if commitment.committed is None:
+            continue
+        series = actuals.get(m.id, ())
+        measures[m.id] = measure_delivery(m, settings, commitment, series, period, periods)
+        cumulative[m.id] = cumulative_delivered(measures[m.id].accrues, series, period)
+    monetised = [(framework.measure_by_id[i], d) for i, d in measures.items() if d.sv_committed is not None]
+    sv = {key: sum(getattr(d, key) for _, d in monetised) for key in ("sv_committed", "sv_expected", "sv_delivered")}
+    benefits = [d for m, d in monetised if m.direction == "benefit"]
+    benefit_expected = sum(d.sv_expected for d in benefits)  # type: ignore[misc]
+    benefit_delivered = sum(d.sv_delivered for d in benefits)  # type: ignore[misc]
+    share_value = min(benefit_delivered / benefit_expected, 1.0) if benefit_expected > 0 else 1.0
+    share_count = sum(d.rag == "Green" for d in measures.values()) / len(measures) if measures else 1.0
+    method = settings.rating_method
+    rating = settings.rating(share_value if method == "value" else share_count)
+    return ContractDelivery(
+        period, periods, measures, cumulative, sv["sv_committed"], sv["sv_expected"], sv["sv_delivered"],
+        sv["sv_delivered"] * periods / period if period > 0 else None, benefit_expected, benefit_delivered,
+        share_count, share_value, method, rating, kpis(framework, settings, measures),
+    )
+
+
+def kpis(framework: Framework, settings: DeliverySettings, measures: Mapping[str, MeasureDelivery]) -> tuple[Kpi, ...]:
+    """The three monitored monetised benefit measures with the largest committed £ (ties in framework order), each rated."""
+    candidates = [
+        (m.id, measures[m.id]) for m in framework.measures
+        if m.id in measures and m.kind == "monetised" and m.direction == "benefit" and (measures[m.id].sv_committed or 0) > 0
+    ]
+    ranked = sorted(candidates, key=lambda pair: -(pair[1].sv_committed or 0.0))[:KPI_COUNT]
+    return tuple(Kpi(ident, d.progress, settings.rating(d.progress)) for ident, d in ranked)
