@@ -22,6 +22,8 @@ from xml.parsers import expat
 
 from defusedxml import DefusedXmlException, DTDForbidden
 
+from .text import cell_string
+
 MAX_ROWS = 5_000
 MAX_COLUMNS = 200
 MAX_PART_BYTES = 50_000_000
@@ -321,7 +323,7 @@ class _StringsHandler:
         elif local == "rPh":
             self.in_phonetic = False
         elif local == "si":
-            self.strings.append("".join(self.parts))
+            self.strings.append(cell_string("".join(self.parts)))
 
     def text(self, data: str) -> None:
         if self.in_text:
@@ -392,7 +394,7 @@ class _SheetHandler:
         formula = None if self.formula is None else "".join(self.formula)
         kind = self.kind
         if kind == "inlineStr":
-            inline = "".join(self.inline or [])
+            inline = cell_string("".join(self.inline or []))
             return Cell(inline, formula) if inline or formula is not None else None
         raw = None if self.value is None else "".join(self.value)
         if not raw:
@@ -402,7 +404,7 @@ class _SheetHandler:
             index = int(raw)
             return Cell(strings[index] if 0 <= index < len(strings) else "", formula)
         if kind in ("str", "d"):
-            return Cell(raw, formula)
+            return Cell(cell_string(raw), formula)
         if kind == "b":
             return Cell(raw.strip() in ("1", "true"), formula)
         if kind == "e":
