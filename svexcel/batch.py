@@ -27,6 +27,7 @@ from tqdm import tqdm
 from .atomic import write_bytes_atomic
 from .findings import Finding
 from .framework import Framework
+from .plausibility import Outlier, outlier_warning, outliers, quantity_row, return_warnings
 from .quality import Marks
 from .reports import Reporter
 from .results import Competition, ReturnResult, json_record, results_writer, summary_values
@@ -135,9 +136,12 @@ def run_batch(
         read = [outcome for _, outcome in run.pairs(_read, ((f, folder) for f in files), len(files), "Reading returns")]
         briefs = [brief for brief, *_ in read]
         _compete(framework, briefs, [standing for _, standing, *_ in read], quality or {})
+        found = iter(outliers(framework, [row for _, standing, _, row in read if standing is not None]))
+        outlying = [next(found) if standing is not None else [] for _, standing, _, _ in read]
         competition = Competition.of(framework, briefs, (date or dt.date.today()).isoformat(), quality_name)
         names = report_names([b.file for b in briefs])
-        tasks = ((place, brief.score, competition, out, names[brief.file], quality_name) for brief, _, place in read)
+        tasks = ((place, brief.score, competition, out, names[brief.file], quality_name, odd)
+                 for (brief, _, place, _), odd in zip(read, outlying, strict=True))
         finishing = run.pairs(_finish, tasks, len(briefs), "Writing reports")  # workers start on the first chunks
         comparison = run.submit(_write_comparison, briefs, competition, out / "comparison.docx")
         from .summary import summary_writer  # loaded only now, while the workers are busy: they never need it
@@ -162,15 +166,18 @@ def _init_worker(framework: Framework, evaluation_template: Path | None, compari
         _worker.update(framework=framework, reporter=Reporter(framework, evaluation_template, comparison_template))
 
 
-def _read(task: tuple[Path, Path]) -> tuple[ReturnResult, Assessment | None, tuple[str, int]]:
-    """Read, validate and assess one return and park it in the spool; send back only its light copy,
-    its light assessment (theme totals) and where it is parked."""
+def _read(task: tuple[Path, Path]) -> tuple[ReturnResult, Assessment | None, tuple[str, int], tuple[float | None, ...]]:
+    """Read, validate and assess one return (adding its own plausibility warnings) and park it in the spool;
+    send back only its light copy, its light assessment (theme totals), where it is parked and its quantities."""
     path, folder = task
     framework: Framework = _worker["framework"]
     ret = read_return(path, framework)
     assessment = None if ret.rejected else assess(framework, ret.quantities, ret.contract_value)
+    if assessment is not None:
+        ret.findings.extend(return_warnings(framework, ret, assessment))
     place = _spool(folder).park((ret, assessment))
-    return ReturnResult(ret).brief(), None if assessment is None else replace(assessment, measures={}), place
+    light = None if assessment is None else replace(assessment, measures={})
+    return ReturnResult(ret).brief(), light, place, quantity_row(framework, ret.quantities)
 
 
 class _Finished(NamedTuple):
@@ -183,11 +190,12 @@ class _Finished(NamedTuple):
     finding_rows: list[list[object]]
 
 
-def _finish(task: tuple[tuple[str, int], Score | None, Competition, Path, str, str | None]) -> _Finished:
+def _finish(task: tuple[tuple[str, int], Score | None, Competition, Path, str, str | None, list[Outlier]]) -> _Finished:
     """Take one return from the spool, write its report atomically (never raises) and make its output rows."""
-    place, score, competition, out, name, quality_name = task
+    place, score, competition, out, name, quality_name, odd = task
     framework: Framework = _worker["framework"]
     result = _restore(place, score, framework, quality_name)
+    result.ret.findings.extend(outlier_warning(framework, result.ret, o) for o in odd)
     target = out / name
     try:
         if result.score is None:  # an old report must not survive beside a now-rejected return

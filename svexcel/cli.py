@@ -106,16 +106,23 @@ def validate(returns: tuple[Path, ...], framework_path: Path | None, as_json: bo
     """Check completed returns and list every problem with its sheet and cell.
 
     Exit code 0 when every return can be scored, 1 when any has errors that block scoring.
+    Plausibility warnings (sv-ratio-high, same-evidence, double-count) come with a suggested
+    clarification question; outliers against other bidders are found by batch.
 
     \b
     Example:
       svexcel validate acme.xlsx
       svexcel validate returns/*.xlsx --json > findings.json
     """
+    from .plausibility import return_warnings
     from .return_reader import read_return
+    from .scoring import assess
 
     framework = _framework(framework_path)
     reads = [read_return(path, framework) for path in returns]
+    for r in reads:
+        if not r.rejected:
+            r.findings.extend(return_warnings(framework, r, assess(framework, r.quantities, r.contract_value)))
     if as_json:
         document = [
             {"file": r.file, "status": "rejected" if r.rejected else "valid", "findings": [f.to_dict() for f in sort_findings(r.findings)]}

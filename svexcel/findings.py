@@ -19,6 +19,7 @@ class Finding:
     file: str = ""
     sheet: str = ""
     cell: str = ""
+    question: str = ""  # a suggested clarification question to put to the bidder (plausibility warnings)
 
     @property
     def where(self) -> str:
@@ -26,8 +27,11 @@ class Finding:
         return "!".join(part for part in (self.file, self.sheet, self.cell) if part)
 
     def to_dict(self) -> dict[str, str]:
-        """Plain dict for JSON output."""
-        return asdict(self)
+        """Plain dict for JSON output (``question`` only when there is one)."""
+        data = asdict(self)
+        if not self.question:
+            del data["question"]
+        return data
 
     def __str__(self) -> str:
         return f"{self.where}: {self.severity}: {self.message} [{self.type}]"

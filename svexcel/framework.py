@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from functools import cached_property, partial
 from pathlib import Path
@@ -22,7 +23,7 @@ SHEET_COLUMNS: dict[str, tuple[str, ...]] = {
     "Outcomes": ("outcome_id", "theme_id", "outcome"),
     "Measures": (
         "measure_id", "outcome_id", "measure", "unit", "kind", "direction", "proxy_gbp",
-        "proxy_basis", "deadweight", "target", "counting_rule", "evidence",
+        "proxy_basis", "deadweight", "target", "counting_rule", "evidence", "excludes",
     ),
     "QualityScale": ("score", "label", "descriptor"),
 }
@@ -48,6 +49,7 @@ class Settings:
     weight_monetised: float = 0.4
     weight_attainment: float = 0.2
     weight_quality: float = 0.4
+    plausible_sv_ratio: float = 0.30
 
     def component_weight(self, component: str) -> float:
         """Weight of ``monetised``, ``attainment`` or ``quality``."""
@@ -90,6 +92,7 @@ class Measure:
     target: float | None = None
     counting_rule: str = ""
     evidence: str = ""
+    excludes: tuple[str, ...] = ()
 
     @property
     def illustrative(self) -> bool:
@@ -155,6 +158,22 @@ class Framework:
         if kinds & {"target", "binary"}:
             present.append("attainment")
         return tuple(present)
+
+
+def excludes_ids(text: str) -> tuple[str, ...]:
+    """Measure ids listed in an ``excludes`` cell, separated by commas, semicolons or spaces."""
+    return tuple(part for part in re.split(r"[,;\s]+", text) if part)
+
+
+def exclusive_pairs(framework: Framework) -> list[tuple[str, str]]:
+    """Each pair of measures the framework excludes together, once, in framework order."""
+    order = {m.id: i for i, m in enumerate(framework.measures)}
+    pairs: set[tuple[str, str]] = set()
+    for m in framework.measures:
+        for other in m.excludes:
+            if other in order and other != m.id:
+                pairs.add((m.id, other) if order[m.id] < order[other] else (other, m.id))
+    return sorted(pairs, key=lambda p: (order[p[0]], order[p[1]]))
 
 
 class FrameworkError(Exception):
@@ -283,12 +302,24 @@ class _FrameworkReader:
             values[key] = number
         if not all(isinstance(values.get(f"weight_{c}"), float) for c in COMPONENTS):
             return None
+        self.read_optional_settings(table, rows, values)
         if sum(values[f"weight_{c}"] for c in COMPONENTS) <= 0:  # type: ignore[misc]
             self.finding("weights-not-positive", "Settings", table.ref(rows["weight_monetised"], "value"), "The component weights add up to 0. Give at least one a positive weight.")
         for key in ("framework_name", "framework_version"):
             if not values[key]:
                 self.finding("missing-setting", "Settings", table.ref(rows[key], "value"), f"{key} is blank. Type a value.")
         return Settings(**values)  # type: ignore[arg-type]
+
+    def read_optional_settings(self, table: Table, rows: dict[str, int], values: dict[str, object]) -> None:
+        """Optional numeric settings: blank or absent keeps the default."""
+        values.pop("plausible_sv_ratio", None)
+        if "plausible_sv_ratio" in rows:
+            ref = table.ref(rows["plausible_sv_ratio"], "value")
+            ratio = self.number(table, rows["plausible_sv_ratio"], "value", what="plausible_sv_ratio")
+            if ratio is not None and ratio <= 0:
+                self.finding("bad-setting", "Settings", ref, f"plausible_sv_ratio in {ref} is {ratio:g}; it must be more than 0 (0.3 means 30% of the contract value).")
+            elif ratio is not None:
+                values["plausible_sv_ratio"] = ratio
 
     def read_themes(self, table: Table | None) -> list[Theme]:
         assert table is not None
@@ -354,11 +385,22 @@ class _FrameworkReader:
                     ident, outcome_id, outcome_theme[outcome_id], table.text(row, "measure"), table.text(row, "unit"),
                     kind, direction, proxy if kind == "monetised" else None, table.text(row, "proxy_basis"),
                     deadweight or 0.0, target if kind == "target" else None,
-                    table.text(row, "counting_rule"), table.text(row, "evidence"),
+                    table.text(row, "counting_rule"), table.text(row, "evidence"), excludes_ids(table.text(row, "excludes")),
                 ))
+        self.check_excludes(table, measures)
         if not measures and not has_errors(self.findings):
             self.finding("empty-framework", "Measures", "A2", "The Measures sheet lists no measures. Add one row per measure.")
         return measures
+
+    def check_excludes(self, table: Table, measures: list[Measure]) -> None:
+        """Every id in an ``excludes`` cell must be another measure on the sheet."""
+        rows = {table.text(row, "measure_id"): row for row in table.rows()}
+        for m in measures:
+            for other in m.excludes:
+                if other == m.id or other not in rows:
+                    ref = table.ref(rows[m.id], "excludes")
+                    why = "itself" if other == m.id else f"'{other}', which is not a measure id on this sheet"
+                    self.finding("unknown-exclude", "Measures", ref, f"Measure {m.id} excludes {why}. List other measure ids in {ref}, separated by commas.")
 
     def read_quality_scale(self, table: Table | None) -> list[QualityLevel]:
         assert table is not None

@@ -23,12 +23,13 @@ SETTING_NOTES = {
     "weight_monetised": "Weight of the £ social value part of each theme score",
     "weight_attainment": "Weight of the targets and yes/no part of each theme score",
     "weight_quality": "Weight of the officers' quality score of each theme",
+    "plausible_sv_ratio": "Social value above this share of the contract value raises a clarification question (never a penalty)",
 }
 WIDTHS = {
     "Settings": {"A": 22, "B": 34, "C": 70},
     "Themes": {"A": 10, "B": 32, "C": 60, "D": 10},
     "Outcomes": {"A": 12, "B": 10, "C": 80},
-    "Measures": {"A": 11, "B": 11, "C": 50, "D": 14, "E": 11, "F": 15, "G": 12, "H": 44, "I": 11, "J": 9, "K": 50, "L": 44},
+    "Measures": {"A": 11, "B": 11, "C": 50, "D": 14, "E": 11, "F": 15, "G": 12, "H": 44, "I": 11, "J": 9, "K": 50, "L": 44, "M": 14},
     "QualityScale": {"A": 8, "B": 16, "C": 90},
 }
 # Columns finance teams may change; everything else describes the framework.
@@ -57,7 +58,7 @@ def framework_rows(framework: Framework) -> dict[str, list[list[object]]]:
         "Outcomes": [[o.id, o.theme_id, o.name] for o in framework.outcomes],
         "Measures": [
             [m.id, m.outcome_id, m.name, m.unit, m.kind, m.direction, m.proxy_gbp, m.proxy_basis,
-             m.deadweight, m.target, m.counting_rule, m.evidence]
+             m.deadweight, m.target, m.counting_rule, m.evidence, ", ".join(m.excludes)]
             for m in framework.measures
         ],
         "QualityScale": [[q.score, q.label, q.descriptor] for q in framework.quality_scale],

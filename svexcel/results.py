@@ -40,7 +40,7 @@ class ReturnResult:
         """A light copy for rankings and tallies: cover details, figures and errors, without per-measure detail."""
         r = self.ret
         ret = Return(r.file, r.organisation, r.contract_reference, r.contract_value, r.contract_years, r.contact,
-                     findings=[f for f in r.findings if f.severity == "error"])
+                     r.postal_address, r.email, r.unique_identifier, findings=[f for f in r.findings if f.severity == "error"])
         score = None if self.score is None else replace(self.score, assessment=replace(self.score.assessment, measures={}))
         return ReturnResult(ret, score, self.report, self.report_error)
 
@@ -74,6 +74,7 @@ class ReturnResult:
             }
         record["findings"] = [
             {"sheet": f.sheet, "cell": f.cell, "type": f.type, "severity": f.severity, "message": f.message}
+            | ({"question": f.question} if f.question else {})
             for f in self.ret.findings
         ]
         record["report"] = self.report

@@ -14,6 +14,9 @@ META = "_svexcel"
 REQUIRED_SHEETS = (COVER, COMMITMENTS, NARRATIVE, META)
 
 COVER_LABELS = ("Organisation", "Contract reference", "Contract value (GBP)", "Contract years", "Contact")
+# v2 labels, on the rows after COVER_LABELS: needed for assessment summaries. They are not in the fingerprint,
+# so returns made from the v1 template still read (a missing one is a warning).
+SUPPLIER_LABELS = ("Postal address", "Email", "Unique identifier")
 COVER_FIRST_ROW = 4
 
 COMMITMENT_COLUMNS = (

@@ -21,6 +21,7 @@ from .return_layout import (
     NARRATIVE,
     NARRATIVE_COLUMNS,
     REQUIRED_SHEETS,
+    SUPPLIER_LABELS,
     expected_locked,
     fingerprint,
 )
@@ -42,10 +43,14 @@ class Return:
     contract_value: float | None = None
     contract_years: float | None = None
     contact: str = ""
+    postal_address: str = ""
+    email: str = ""
+    unique_identifier: str = ""
     quantities: dict[str, float | None] = field(default_factory=dict)
     evidence: dict[str, str] = field(default_factory=dict)
     narrative: dict[str, str] = field(default_factory=dict)
     findings: list[Finding] = field(default_factory=list)
+    cells: dict[str, str] = field(default_factory=dict)  # where answers were read: measure id, "<id> evidence", Cover label
 
     @property
     def rejected(self) -> bool:
@@ -171,6 +176,7 @@ class _ReturnReader:
                 self.add("missing-header", "error", f"The Cover sheet has no '{label}' label in column A. Restore it; it is where the reader looks for the answer beside it.", COVER, cell_ref(COVER_FIRST_ROW + offset, 1))
                 continue
             values[label] = (sheet.get(row, 2), cell_ref(row, 2))
+            self.result.cells[label] = cell_ref(row, 2)
         text = {label: cell_text(None if cell is None else cell.value) for label, (cell, _) in values.items()}
         r = self.result
         r.organisation = text.get("Organisation", "")
@@ -187,6 +193,24 @@ class _ReturnReader:
         if "Contract years" in values:
             cell, ref = values["Contract years"]
             r.contract_years, _ = self.number(cell, COVER, ref, f"Contract years in {ref}", severity="warning")
+        self.read_supplier(sheet, labels)
+
+    def read_supplier(self, sheet: Sheet, labels: dict[str, int]) -> None:
+        """The v2 Cover fields an assessment summary needs; a missing one is a warning."""
+        for offset, label in enumerate(SUPPLIER_LABELS):
+            row = labels.get(normalise(label))
+            text = "" if row is None else cell_text(sheet.value(row, 2))
+            setattr(self.result, label.lower().replace(" ", "_"), text)
+            if row is not None:
+                self.result.cells[label] = cell_ref(row, 2)
+            if text:
+                continue
+            kind = "no-" + label.lower().replace(" ", "-")
+            where = cell_ref(row, 2) if row is not None else cell_ref(COVER_FIRST_ROW + len(COVER_LABELS) + offset, 1)
+            why = (f"No {label.lower()} is given in {where}" if row is not None
+                   else f"The Cover sheet has no '{label}' label (the return was made from an older template)")
+            self.add(kind, "warning", f"{why}; the assessment summary needs it. Type the supplier's {label.lower()}"
+                     f"{' (its identifier on the central digital platform)' if label == 'Unique identifier' else ''}.", COVER, where)
 
     def read_commitments(self, sheet: Sheet) -> None:
         table, missing, row = find_table(sheet, COMMITMENT_REQUIRED, COMMITMENT_COLUMNS)
@@ -215,6 +239,8 @@ class _ReturnReader:
                         self.add("locked-cell-edited", "error", f"The locked {column} of measure {ident} was changed to '{actual}'. Restore '{expected[(COMMITMENTS, ident, column)]}' or use a fresh template.", COMMITMENTS, table.ref(row, column))
             self.read_quantity(table, row, measure.id, measure.kind == "binary")
             self.result.evidence[ident] = table.text(row, "Evidence")
+            self.result.cells[ident] = table.ref(row, "Quantity")
+            self.result.cells[f"{ident} evidence"] = table.ref(row, "Evidence")
         for measure in framework.measures:
             if measure.id not in seen:
                 self.result.quantities.setdefault(measure.id, None)

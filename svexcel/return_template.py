@@ -24,6 +24,7 @@ from .return_layout import (
     NARRATIVE,
     NARRATIVE_COLUMNS,
     NARRATIVE_HEADER_ROW,
+    SUPPLIER_LABELS,
     expected_locked,
     fingerprint,
 )
@@ -31,7 +32,9 @@ from .styles import BOLD_FONT, NOTE_FONT, THEME_FILLS, TITLE_FONT, WRAP, mark_in
 
 INSTRUCTIONS = (
     "How to fill in this return",
-    "1. Complete the yellow cells on this sheet: your organisation, the contract and a contact.",
+    "1. Complete the yellow cells on this sheet: your organisation, the contract, a contact, your postal address, "
+    "email and unique identifier (your identifier on the central digital platform), which we need to send you "
+    "your assessment summary.",
     "2. On 'Commitments', type the quantity you commit to for each measure you can deliver, in the unit shown. "
     "Leave a measure blank if you make no commitment. Type plain numbers (no words such as 'about').",
     "3. For yes/no measures choose Yes or No from the list.",
@@ -81,10 +84,11 @@ def _cover(ws: Worksheet, framework: Framework) -> None:
     ws["A1"].font = TITLE_FONT
     ws["A2"] = f"Framework: {framework.name}, version {framework.version}"
     ws["A2"].font = NOTE_FONT
-    for offset, label in enumerate(COVER_LABELS):
+    for offset, label in enumerate((*COVER_LABELS, *SUPPLIER_LABELS)):
         row = COVER_FIRST_ROW + offset
         ws.cell(row, 1, label).font = BOLD_FONT
         mark_input(ws.cell(row, 2))
+        ws.cell(row, 2).alignment = WRAP
     value_cell = ws.cell(COVER_FIRST_ROW + 2, 2)
     value_cell.number_format = GBP
     numbers = DataValidation(type="decimal", operator="greaterThanOrEqual", formula1="0", allow_blank=True,
@@ -92,14 +96,14 @@ def _cover(ws: Worksheet, framework: Framework) -> None:
     numbers.add(value_cell)
     numbers.add(ws.cell(COVER_FIRST_ROW + 3, 2))
     ws.add_data_validation(numbers)
-    first = COVER_FIRST_ROW + len(COVER_LABELS) + 1
+    first = COVER_FIRST_ROW + len(COVER_LABELS) + len(SUPPLIER_LABELS) + 1
     for offset, line in enumerate(INSTRUCTIONS):
         cell = ws.cell(first + offset, 1, line)
         if offset == 0:
             cell.font = BOLD_FONT
         cell.alignment = Alignment(wrap_text=True, vertical="top")
         ws.merge_cells(start_row=first + offset, start_column=1, end_row=first + offset, end_column=2)
-        ws.row_dimensions[first + offset].height = 15 if offset == 0 else 31
+        ws.row_dimensions[first + offset].height = 15 if offset == 0 else 15.5 * (1 + len(line) // 90)
     set_widths(ws, {"A": 26, "B": 70})
     _protect(ws)
     _print_setup(ws, landscape=False)

@@ -479,6 +479,20 @@ def evaluation() -> DocumentObject:
     para(doc, "The return was read without warnings or notes.")
     tag(doc, "{%p endif %}")
 
+    doc.add_heading("Clarification questions", level=1)
+    tag(doc, "{%p if questions %}")
+    para(doc, "Plausibility checks found claims that deserve a question to the bidder before award. They never "
+              "change a score. Suggested questions:")
+    t = ReportTable(doc, "Clarification questions", ["Check", "Where", "Suggested question"], [2.6, 3.2, 11.2])
+    t.tag("{%tr for q in questions %}")
+    t.row(["{{ q.type }}", "{{ q.where }}", "{{ q.question }}"])
+    t.tag("{%tr endfor %}")
+    space(doc)
+    tag(doc, "{%p else %}")
+    para(doc, "The plausibility checks (social value against contract value, outlying quantities, repeated "
+              "evidence, double counting) raised no question.")
+    tag(doc, "{%p endif %}")
+
     doc.add_heading("Appendix: method and weights", level=1)
     doc.add_heading("How the points are calculated", level=2)
     for line in (

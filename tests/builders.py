@@ -44,6 +44,8 @@ def make_return(
     cover.cell(COVER_FIRST_ROW + 2, 2, contract_value)
     cover.cell(COVER_FIRST_ROW + 3, 2, 3)
     cover.cell(COVER_FIRST_ROW + 4, 2, "someone@example.org")
+    for offset, value in enumerate(("1 High Street, Oxford OX1 1AA", "bids@example.org", "PUK-0001"), start=5):
+        cover.cell(COVER_FIRST_ROW + offset, 2, value)
     answers = default_quantities(framework) | (quantities or {})
     for measure_id, value in answers.items():
         row = quantity_row(wb, measure_id)

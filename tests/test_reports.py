@@ -514,7 +514,7 @@ def test_every_variable_is_documented(framework: Framework, field) -> None:
             rows = value if isinstance(value, (list, tuple)) else []
             for row in rows[:1]:
                 prefix = {"themes": "t", "measures": "m", "findings": "f", "components": "c", "proxies": "p",
-                          "targets": "g", "ranking": "r", "rejected": "r"}[name]
+                          "targets": "g", "ranking": "r", "rejected": "r", "questions": "q"}[name]
                 for field_ in dataclasses.fields(row):
                     assert f"{prefix}.{field_.name}" in documented, f"{name}: {prefix}.{field_.name}"
 

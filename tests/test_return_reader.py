@@ -42,7 +42,8 @@ def test_blank_template_is_valid_but_every_measure_unanswered(blank_return: Path
     ret = read_return(blank_return, framework)
     assert not ret.rejected
     assert sum(f.type == "unanswered" for f in ret.findings) == len(framework.measures)
-    assert {f.type for f in ret.findings} == {"unanswered", "no-organisation", "no-contract-value"}
+    assert {f.type for f in ret.findings} == {"unanswered", "no-organisation", "no-contract-value", "no-postal-address",
+                                              "no-email", "no-unique-identifier"}
     assert all(q is None for q in ret.quantities.values())
 
 

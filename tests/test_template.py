@@ -7,7 +7,7 @@ from pathlib import Path
 from openpyxl import load_workbook
 
 from svexcel.framework import Framework
-from svexcel.return_layout import COMMITMENT_COLUMNS, COVER_LABELS, expected_locked, fingerprint
+from svexcel.return_layout import COMMITMENT_COLUMNS, COVER_LABELS, SUPPLIER_LABELS, expected_locked, fingerprint
 
 
 def test_sheets_and_hidden_metadata(blank_return: Path, framework: Framework) -> None:
@@ -35,7 +35,7 @@ def test_only_input_cells_are_unlocked(blank_return: Path, framework: Framework)
     assert unlocked == {(r, c) for r in measure_rows for c in (6, 7)}
     cover = wb["Cover"]
     cover_unlocked = {c.coordinate for row in cover.iter_rows() for c in row if c.protection.locked is False}
-    assert cover_unlocked == {f"B{4 + i}" for i in range(len(COVER_LABELS))}
+    assert cover_unlocked == {f"B{4 + i}" for i in range(len(COVER_LABELS) + len(SUPPLIER_LABELS))}
     assert [cover.cell(4 + i, 1).value for i in range(len(COVER_LABELS))] == list(COVER_LABELS)
 
 

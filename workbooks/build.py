@@ -14,7 +14,7 @@ from openpyxl import load_workbook
 from svexcel.framework import Framework, Measure, Outcome, QualityLevel, Settings, Theme
 from svexcel.framework_sheets import DEFAULT_QUALITY_SCALE, write_framework_workbook
 from svexcel.quality_workbook import write_quality_workbook
-from svexcel.return_layout import COMMITMENTS, COVER, COVER_FIRST_ROW, COVER_LABELS, NARRATIVE
+from svexcel.return_layout import COMMITMENTS, COVER, COVER_FIRST_ROW, COVER_LABELS, NARRATIVE, SUPPLIER_LABELS
 from svexcel.return_template import write_return_template
 
 HERE = Path(__file__).resolve().parent
@@ -37,6 +37,10 @@ THEME_DESCRIPTIONS = {
     "WB": "Health and wellbeing improve, and the harms that delivery causes to people and planet are reduced.",
 }
 
+# Pairs of measures a pound or a person could be claimed under twice: a commitment to both raises a
+# clarification question (SPEC §7 double-count), never a penalty.
+EXCLUDES = {"EQ1.1": ("CC2.3",)}
+
 
 def framework_from_csv(path: Path) -> Framework:
     """The shipped framework, from the domain CSV plus the settings and descriptions above."""
@@ -54,7 +58,7 @@ def framework_from_csv(path: Path) -> Framework:
             unit=row["unit"], kind=kind, direction=row["direction"],
             proxy_gbp=float(row["proxy_gbp"]) if row["proxy_gbp"] else None, proxy_basis=row["proxy_basis"],
             deadweight=0.0, target=float(row["target"]) if row["target"] and kind == "target" else None,
-            counting_rule=row["counting_rule"], evidence=row["evidence"],
+            counting_rule=row["counting_rule"], evidence=row["evidence"], excludes=EXCLUDES.get(row["measure_id"], ()),
         ))
     scale = tuple(QualityLevel(float(s), label, text) for s, label, text in DEFAULT_QUALITY_SCALE)
     return Framework(SETTINGS, tuple(themes.values()), tuple(outcomes.values()), tuple(measures), scale)
@@ -64,7 +68,8 @@ def framework_from_csv(path: Path) -> Framework:
 # strings are typed as text the way people do.
 SAMPLES = {
     "riverside-care-coop": dict(
-        cover=["Riverside Care Co-operative", "HC-2026-014", 1_200_000, 3, "Amina Patel, amina@riverside.coop"],
+        cover=["Riverside Care Co-operative", "HC-2026-014", 1_200_000, 3, "Amina Patel, amina@riverside.coop",
+                  "Unit 4, Riverside Works, Mill Lane, Oxford OX1 4AB", "tenders@riverside.coop", "PUK-RCC-204118"],
         quantities={"EQ1.1": 18_000, "EQ1.2": 42, "EQ1.3": 3.1, "EQ2.1": 38, "EQ2.2": 4, "PA1.1": 120, "PA1.2": 5,
                     "PA1.3": 900, "PA2.1": "Yes", "PA2.2": "Yes", "CC1.1": 600, "CC1.2": 150, "CC1.3": 8,
                     "CC2.1": 45_000, "CC2.2": 60_000, "CC2.3": 2_500, "SH1.1": 104, "SH1.2": 400, "SH2.1": 40,
@@ -78,7 +83,8 @@ SAMPLES = {
                   "PA1.3": "Attendance sheets for service reviews", "WB2.1": "Annual carbon report"},
     ),
     "greenway-facilities": dict(
-        cover=["Greenway Facilities Ltd", "HC-2026-014", 950_000, 3, "Tom Okafor, bids@greenway-fm.co.uk"],
+        cover=["Greenway Facilities Ltd", "HC-2026-014", 950_000, 3, "Tom Okafor, bids@greenway-fm.co.uk",
+                  "Greenway House, 12 Station Road, Reading RG1 1JX", "bids@greenway-fm.co.uk", "PUK-GFL-118532"],
         quantities={"EQ1.1": None, "EQ1.2": 0, "EQ1.3": 12, "EQ2.1": "52", "EQ2.2": 3, "PA1.1": 0, "PA1.2": 0,
                     "PA1.3": 120, "PA2.1": "yes", "PA2.2": "No", "CC1.1": "1,200", "CC1.2": None, "CC1.3": 2,
                     "CC2.1": "£12,500", "CC2.2": 85_000, "CC2.3": 1_000, "SH1.1": 52, "SH1.2": 150, "SH2.1": None,
@@ -91,7 +97,8 @@ SAMPLES = {
         evidence={"EQ2.1": "Payroll report", "CC2.2": "Purchase ledger"},
     ),
     "swift-logistics": dict(
-        cover=["Swift Logistics Ltd", "HC-2026-014", 1_450_000, 3, "Dana Reid, tenders@swiftlogistics.co.uk"],
+        cover=["Swift Logistics Ltd", "HC-2026-014", 1_450_000, 3, "Dana Reid, tenders@swiftlogistics.co.uk",
+                  "Swift Depot, Ferry Hinksey Road, Oxford OX2 0BY", "tenders@swiftlogistics.co.uk", "PUK-SLL-330721"],
         quantities={"EQ1.1": 0, "EQ1.2": 0, "EQ1.3": 28, "EQ2.1": 10, "EQ2.2": 1, "PA1.1": 0, "PA1.2": 0,
                     "PA1.3": 0, "PA2.1": "No", "PA2.2": "No", "CC1.1": 80, "CC1.2": 0, "CC1.3": 0,
                     "CC2.1": 0, "CC2.2": 40_000, "CC2.3": 500, "SH1.1": 0, "SH1.2": 60, "SH2.1": 0,
@@ -101,7 +108,8 @@ SAMPLES = {
         evidence={"WB2.1": "Fleet fuel records", "WB2.2": "Estimate of jobs taken from two local couriers"},
     ),
     "hillside-community-trust": dict(
-        cover=["Hillside Community Trust", "HC-2026-014", 400_000, 3, "Grace Mensah, grace@hillsidetrust.org.uk"],
+        cover=["Hillside Community Trust", "HC-2026-014", 400_000, 3, "Grace Mensah, grace@hillsidetrust.org.uk",
+                  "The Old School, Hill Top, Oxford OX3 7LP", "office@hillsidetrust.org.uk", "PUK-HCT-072245"],
         quantities={"EQ1.1": 6_000, "EQ1.2": 0, "EQ1.3": 2.4, "EQ2.1": 14, "EQ2.2": 5, "PA1.1": 310, "PA1.2": 6,
                     "PA1.3": 2_200, "PA2.1": "Yes", "PA2.2": "Yes", "CC1.1": 1_500, "CC1.2": 900, "CC1.3": 14,
                     "CC2.1": 30_000, "CC2.2": 12_000, "CC2.3": 8_000, "SH1.1": 0, "SH1.2": 1_200, "SH2.1": 120,
@@ -114,7 +122,8 @@ SAMPLES = {
         evidence={"PA1.1": "Membership register", "WB1.2": "Programme records"},
     ),
     "openfields-cic": dict(
-        cover=["OpenFields Social Enterprise CIC", "HC-2026-014", 700_000, 3, "Sam Hughes, sam@openfields.org.uk"],
+        cover=["OpenFields Social Enterprise CIC", "HC-2026-014", 700_000, 3, "Sam Hughes, sam@openfields.org.uk",
+                  "OpenFields Barn, Cowley Road, Oxford OX4 2HJ", "contracts@openfields.org.uk", "PUK-OFC-559013"],
         quantities={"EQ1.1": 4_000, "EQ1.2": 12, "EQ1.3": 5, "EQ2.1": 20, "EQ2.2": 6, "PA1.1": 40, "PA1.2": 2,
                     "PA1.3": 300, "PA2.1": "Yes", "PA2.2": "No", "CC1.1": 300, "CC1.2": 200, "CC1.3": 4,
                     "CC2.1": 20_000, "CC2.2": 25_000, "CC2.3": 1_500, "SH1.1": 260, "SH1.2": 2_500, "SH2.1": 80,
@@ -127,7 +136,8 @@ SAMPLES = {
         evidence={"SH1.1": "Apprenticeship agreements", "SH1.2": "Attendance sheets"},
     ),
     "city-digital-partners": dict(
-        cover=["City Digital Partners LLP", "HC-2026-014", None, 3, "Lee Carter"],
+        cover=["City Digital Partners LLP", "HC-2026-014", None, 3, "Lee Carter",
+                  "3rd Floor, 20 Queen Street, Oxford OX1 1ER", "lee.carter@citydigital.co.uk", "PUK-CDP-640087"],
         quantities={"EQ1.1": None, "EQ1.2": None, "EQ1.3": 6, "EQ2.1": 8, "EQ2.2": None, "PA1.1": None,
                     "PA1.2": None, "PA1.3": None, "PA2.1": "Yes", "PA2.2": None, "CC1.1": 200, "CC1.2": None,
                     "CC1.3": None, "CC2.1": None, "CC2.2": 10_000, "CC2.3": None, "SH1.1": None, "SH1.2": 300,
@@ -153,7 +163,7 @@ def fill_return(template: Path, target: Path, sample: dict) -> None:
     wb = load_workbook(template)
     cover = wb[COVER]
     for offset, value in enumerate(sample["cover"]):
-        assert cover.cell(COVER_FIRST_ROW + offset, 1).value == COVER_LABELS[offset]
+        assert cover.cell(COVER_FIRST_ROW + offset, 1).value == (*COVER_LABELS, *SUPPLIER_LABELS)[offset]
         cover.cell(COVER_FIRST_ROW + offset, 2, value)
     commitments = wb[COMMITMENTS]
     for row in commitments.iter_rows(min_row=5):

@@ -17,9 +17,11 @@ from ..findings import Finding
 from ..framework import Framework, load_framework
 from ..framework_sheets import write_framework_sheets
 from ..paths import DEFAULT_FRAMEWORK
+from ..plausibility import add_warnings
 from ..quality import Marks, read_quality
 from ..quality_workbook import write_quality_sheet
 from ..return_reader import Return, read_return
+from ..scoring import assess
 from ..styles import write_text
 from .layout import (
     DASHBOARD,
@@ -72,9 +74,12 @@ def quickstart_workbook() -> Path:
 
 
 def read_folder(framework: Framework, folder: Path, exclude: Path | None = None) -> list[Return]:
-    """Read and validate every return in ``folder`` as a batch would (rejected ones included); ``exclude`` is skipped."""
+    """Read and validate every return in ``folder`` as a batch would (rejected ones included, plausibility
+    warnings added); ``exclude`` is skipped."""
     skip = exclude.resolve() if exclude is not None else None
-    return [read_return(p, framework) for p in find_returns(folder) if p.resolve() != skip]
+    returns = [read_return(p, framework) for p in find_returns(folder) if p.resolve() != skip]
+    add_warnings(framework, returns, [None if r.rejected else assess(framework, r.quantities, r.contract_value) for r in returns])
+    return returns
 
 
 def build_live_workbook(

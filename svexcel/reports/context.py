@@ -81,6 +81,15 @@ class FindingRow:
 
 
 @dataclass(frozen=True)
+class QuestionRow:
+    """A plausibility warning's suggested clarification question, and where it arose."""
+
+    where: str
+    type: str
+    question: str
+
+
+@dataclass(frozen=True)
 class ComponentRow:
     """A component of the theme score and its weight."""
 
@@ -218,6 +227,7 @@ def evaluation_context(facts: FrameworkFacts, result: ReturnResult, competition:
         "themes": themes,
         "measures": [m for t in themes for m in t.measures],
         "findings": [_finding_row(f) for f in sort_findings(ret.findings) if f.severity != "error"],
+        "questions": [QuestionRow(_finding_row(f).where, f.type, clean_text(f.question)) for f in ret.findings if f.question],
         "chart_alt": theme_chart_alt(_organisation(ret.organisation), theme_bars(framework, result, competition)),
     }
 

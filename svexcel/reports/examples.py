@@ -24,6 +24,8 @@ def example_results(framework: Framework) -> tuple[list[ReturnResult], Competiti
         findings=[
             Finding("unanswered", "warning", "Example warning.", "example.xlsx", "Commitments", "F6"),
             Finding("number-as-text", "info", "Example note.", "example.xlsx", "Commitments", "F7"),
+            Finding("outlier", "warning", "Example plausibility warning.", "example.xlsx", "Commitments", "F9",
+                    "Example clarification question?"),
         ],
     )
     rejected = Return("rejected.xlsx", organisation="Rejected Example Ltd", findings=[
