@@ -28,7 +28,18 @@ from .return_layout import (
     expected_locked,
     fingerprint,
 )
-from .styles import BOLD_FONT, NOTE_FONT, THEME_FILLS, TITLE_FONT, WRAP, mark_input, set_widths, style_header
+from .styles import (
+    BOLD_FONT,
+    NOTE_FONT,
+    THEME_FILLS,
+    TITLE_FONT,
+    WRAP,
+    mark_input,
+    print_setup,
+    protect_sheet,
+    set_widths,
+    style_header,
+)
 
 INSTRUCTIONS = (
     "How to fill in this return",
@@ -61,24 +72,6 @@ def write_return_template(framework: Framework, path: str | Path) -> Path:
     return path
 
 
-def _protect(ws: Worksheet) -> None:
-    ws.protection.sheet = True
-    ws.protection.formatCells = False
-    ws.protection.formatColumns = False
-    ws.protection.formatRows = False
-
-
-def _print_setup(ws: Worksheet, landscape: bool, title_rows: str | None = None) -> None:
-    ws.page_setup.orientation = "landscape" if landscape else "portrait"
-    ws.page_setup.paperSize = ws.PAPERSIZE_A4
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
-    if title_rows:
-        ws.print_title_rows = title_rows
-    ws.oddFooter.center.text = "&A – page &P of &N"
-
-
 def _cover(ws: Worksheet, framework: Framework) -> None:
     ws["A1"] = "Social value return"
     ws["A1"].font = TITLE_FONT
@@ -105,8 +98,8 @@ def _cover(ws: Worksheet, framework: Framework) -> None:
         ws.merge_cells(start_row=first + offset, start_column=1, end_row=first + offset, end_column=2)
         ws.row_dimensions[first + offset].height = 15 if offset == 0 else 15.5 * (1 + len(line) // 90)
     set_widths(ws, {"A": 26, "B": 70})
-    _protect(ws)
-    _print_setup(ws, landscape=False)
+    protect_sheet(ws)
+    print_setup(ws, landscape=False)
 
 
 def _commitments(ws: Worksheet, framework: Framework) -> None:
@@ -151,8 +144,8 @@ def _commitments(ws: Worksheet, framework: Framework) -> None:
     set_widths(ws, {"A": 11, "B": 22, "C": 32, "D": 46, "E": 13, "F": 13, "G": 40, "H": 40, "I": 32})
     ws.freeze_panes = ws.cell(header + 1, 2)
     ws.auto_filter.ref = None
-    _protect(ws)
-    _print_setup(ws, landscape=True, title_rows=f"{header}:{header}")
+    protect_sheet(ws)
+    print_setup(ws, landscape=True, title_rows=f"{header}:{header}")
 
 
 def _narrative(ws: Worksheet, framework: Framework) -> None:
@@ -171,8 +164,8 @@ def _narrative(ws: Worksheet, framework: Framework) -> None:
         ws.cell(row, 3).alignment = WRAP
         ws.row_dimensions[row].height = 90
     set_widths(ws, {"A": 10, "B": 28, "C": 100})
-    _protect(ws)
-    _print_setup(ws, landscape=True, title_rows=f"{NARRATIVE_HEADER_ROW}:{NARRATIVE_HEADER_ROW}")
+    protect_sheet(ws)
+    print_setup(ws, landscape=True, title_rows=f"{NARRATIVE_HEADER_ROW}:{NARRATIVE_HEADER_ROW}")
 
 
 def _meta(ws: Worksheet, framework: Framework) -> None:
@@ -181,4 +174,4 @@ def _meta(ws: Worksheet, framework: Framework) -> None:
         ws.cell(row, 1, key)
         ws.cell(row, 2, value)
     ws.sheet_state = "hidden"
-    _protect(ws)
+    protect_sheet(ws)

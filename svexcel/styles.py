@@ -54,3 +54,23 @@ def write_text(cell: object, text: str | None) -> None:
     if isinstance(text, str) and text.startswith(FORMULA_STARTS):
         cell.data_type = "s"  # type: ignore[attr-defined]
         cell.quotePrefix = True  # type: ignore[attr-defined]
+
+
+def protect_sheet(ws: Worksheet) -> None:
+    """Protect a sheet without a password (a guard against slips), still letting people format and resize."""
+    ws.protection.sheet = True
+    ws.protection.formatCells = False
+    ws.protection.formatColumns = False
+    ws.protection.formatRows = False
+
+
+def print_setup(ws: Worksheet, landscape: bool, title_rows: str | None = None) -> None:
+    """A4, one page wide, header rows repeated, 'Sheet – page N of M' in the footer."""
+    ws.page_setup.orientation = "landscape" if landscape else "portrait"
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    if title_rows:
+        ws.print_title_rows = title_rows
+    ws.oddFooter.center.text = "&A – page &P of &N"

@@ -1,0 +1,429 @@
+"""Read delivery workbooks with the rigour of a return (SPEC §2 and §6), and a folder of them, file by file or resent."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Iterable, Sequence
+
+from ..findings import Finding, Severity, has_errors
+from ..framework import Framework
+from ..numbers import cell_number
+from ..return_layout import META
+from ..return_reader import MEASURE_ID, NO, YES
+from ..tables import Table, cell_text, find_table, normalise
+from ..xlsx import MAX_COLUMNS, MAX_ROWS, Cell, Sheet, UnreadableWorkbook, Value, Workbook, cell_ref, parse_ref
+from .engine import Commitment
+from .layout import (
+    ACTION_COLUMNS,
+    ACTIONS,
+    ATTESTATION,
+    COVER,
+    COVER_LABELS,
+    DELIVERY,
+    DELIVERY_REQUIRED,
+    FROM_PERIOD,
+    KIND,
+    LEAD_COLUMNS,
+    LOCKED_COVER,
+    LOCKED_MEASURE_COLUMNS,
+    META_COMMITMENTS_COLUMN,
+    PERIODS_PER_YEAR,
+    REPORTING_PERIOD,
+    REQUIRED_SHEETS,
+    TAIL_COLUMNS,
+    TERMS_KEYS,
+    ContractTerms,
+    expected_locked,
+)
+from .layout import delivery_fingerprint as fingerprint_of
+
+PERIOD_HEADER = re.compile(r"^P(\d+)(?:\s.*)?$", re.IGNORECASE)
+EXCEL_EPOCH = dt.date(1899, 12, 30)
+
+
+@dataclass(frozen=True)
+class Action:
+    """One row of the Actions log."""
+
+    measure: str
+    issue: str
+    action: str
+    owner: str
+    due: str
+    status: str
+
+
+@dataclass(slots=True)
+class DeliveryReturn:
+    """One delivery workbook as read: the contract's terms, what was reported per period, the Actions log, findings."""
+
+    file: str
+    supplier: str = ""
+    contract_reference: str = ""
+    contract_value: float | None = None
+    start: str = ""
+    years: float | None = None
+    periods_per_year: int = 0
+    periods: int = 0
+    period: int = 0
+    attestation: bool = False
+    winning_return: str = ""
+    commitments: dict[str, Commitment] = field(default_factory=dict)
+    actuals: dict[str, list[float | None]] = field(default_factory=dict)
+    cells: dict[str, list[str]] = field(default_factory=dict)
+    evidence: dict[str, str] = field(default_factory=dict)
+    actions: list[Action] = field(default_factory=list)
+    findings: list[Finding] = field(default_factory=list)
+    superseded_by: str | None = None
+
+    @property
+    def rejected(self) -> bool:
+        """True when an error finding blocks monitoring."""
+        return has_errors(self.findings)
+
+    @property
+    def status(self) -> str:
+        """``scored``, ``rejected`` or ``superseded`` (a later file for the same contract was used)."""
+        return "superseded" if self.superseded_by else "rejected" if self.rejected else "scored"
+
+
+def read_delivery(path: str | Path, framework: Framework) -> DeliveryReturn:
+    """Read and validate one delivery workbook; never raises for bad content, reports it as findings."""
+    path = Path(path)
+    reader = _DeliveryReader(path.name, framework)
+    try:
+        with Workbook(path) as book:
+            reader.read(book)
+    except UnreadableWorkbook as exc:
+        reader.add(exc.type, "error", exc.message)
+    except OSError as exc:
+        reader.add("file-unreadable", "error", f"The file could not be opened ({exc.strerror or exc}). Check it is not open elsewhere and try again.")
+    return reader.result
+
+
+def read_deliveries(paths: Iterable[Path], framework: Framework) -> list[DeliveryReturn]:
+    """Read every file, then settle resent files: per contract the latest reporting period wins and changed
+    earlier figures are flagged ``restated``; older files are marked superseded."""
+    return settle([read_delivery(p, framework) for p in paths])
+
+
+def settle(reads: Sequence[DeliveryReturn]) -> list[DeliveryReturn]:
+    """Mark superseded files and flag restated figures in the file used, in place; returns ``reads``."""
+    contracts: dict[str, list[DeliveryReturn]] = {}
+    for r in reads:
+        if not r.rejected and r.contract_reference:
+            contracts.setdefault(r.contract_reference.casefold(), []).append(r)
+    for files in contracts.values():
+        ordered = sorted(files, key=lambda r: (r.period, r.file))
+        latest = ordered[-1]
+        for older in reversed(ordered[:-1]):
+            older.superseded_by = latest.file
+            latest.findings.extend(_restated(latest, older))
+    return list(reads)
+
+
+def _restated(latest: DeliveryReturn, older: DeliveryReturn) -> list[Finding]:
+    """A warning per period figure of ``older`` (up to its reporting period) that ``latest`` reports differently."""
+    findings = []
+    for ident, series in older.actuals.items():
+        now = latest.actuals.get(ident)
+        if now is None:
+            continue
+        for p in range(1, min(older.period, len(series), len(now)) + 1):
+            before, after = series[p - 1], now[p - 1]
+            if before != after:
+                ref = latest.cells.get(ident, [""] * p)[p - 1]
+                findings.append(Finding(
+                    "restated", "warning",
+                    f"P{p} of {ident} is {_shown(after)} here but was {_shown(before)} in {older.file} (reporting period {older.period}). "
+                    "Check the correction is explained in Evidence; this file, the later one, is used.",
+                    latest.file, DELIVERY, ref,
+                ))
+    return findings
+
+
+def _shown(value: float | None) -> str:
+    return "blank" if value is None else f"{value:,.10g}"
+
+
+class _DeliveryReader:
+    """Walks a delivery workbook's sheets, filling a DeliveryReturn and its findings."""
+
+    def __init__(self, file: str, framework: Framework) -> None:
+        self.framework = framework
+        self.result = DeliveryReturn(file)
+        self.terms: ContractTerms | None = None
+        self.expected: dict[tuple[str, str, str], str] = {}
+
+    def add(self, type: str, severity: Severity, message: str, sheet: str = "", cell: str = "") -> None:
+        self.result.findings.append(Finding(type, severity, message, self.result.file, sheet, cell))
+
+    def read(self, book: Workbook) -> None:
+        sheets: dict[str, Sheet] = {}
+        for name in REQUIRED_SHEETS:
+            sheet = book.sheet(name)
+            if sheet is None:
+                hint = "It was not made by 'svexcel delivery template'" if name == META else "Do not rename or delete sheets"
+                self.add("missing-sheet", "error", f"The workbook has no '{name}' sheet. {hint}; copy your figures into a fresh delivery workbook.", name)
+            else:
+                self.check_size(sheet)
+                sheets[name] = sheet
+        if META not in sheets or not self.read_meta(sheets[META]):
+            return
+        if COVER in sheets:
+            self.read_cover(sheets[COVER])
+        if DELIVERY in sheets:
+            self.read_delivery(sheets[DELIVERY])
+        if ACTIONS in sheets:
+            self.read_actions(sheets[ACTIONS])
+
+    def check_size(self, sheet: Sheet) -> None:
+        if sheet.truncated_at_row:
+            self.add("sheet-too-large", "error", f"The sheet has data below row {MAX_ROWS:,}, far beyond a delivery workbook's size; only the first {MAX_ROWS:,} rows were read. Delete the extra rows and resend.", sheet.name)
+        elif sheet.dimension and ":" in sheet.dimension:
+            rows, cols = parse_ref(sheet.dimension.split(":")[1])
+            if rows > MAX_ROWS or cols > MAX_COLUMNS:
+                self.add("absurd-dimensions", "info", f"The sheet claims a used range of {sheet.dimension}; only its filled cells were read.", sheet.name, sheet.dimension)
+
+    # ------------------------------------------------------------ the hidden sheet: kind, framework, terms
+
+    def read_meta(self, sheet: Sheet) -> bool:
+        """Check kind, framework and fingerprint and recover the contract terms; False stops further reading."""
+        meta = {normalise(sheet.value(r, 1)): (sheet.value(r, 2), r) for (r, c) in sheet.cells if c == 1}
+        kind, row = meta.get("kind", (None, 1))
+        if cell_text(kind) != KIND:
+            self.add("not-a-delivery-workbook", "error", "This is not a delivery workbook (its hidden sheet does not say kind = delivery): perhaps a tender return. "
+                     "Send the delivery workbook made by 'svexcel delivery template' for this contract.", META, cell_ref(row, 2))
+            return False
+        for key, expected in (("framework_name", self.framework.name), ("framework_version", self.framework.version)):
+            value, row = meta.get(key, (None, 1))
+            if cell_text(value) != expected:
+                what = "framework" if key == "framework_name" else "framework version"
+                self.add("wrong-framework" if key == "framework_name" else "wrong-framework-version", "error",
+                         f"This delivery workbook was made for {what} '{cell_text(value) or '(none)'}', but we are monitoring with '{expected}'. "
+                         "Use the framework the contract was let under (--framework).", META, cell_ref(row, 2))
+                return False
+        terms = self.terms_from_meta(sheet, meta)
+        stored, row = meta.get("fingerprint", (None, 1))
+        if terms is None or fingerprint_of(self.framework, terms) != cell_text(stored):
+            self.add("fingerprint-mismatch", "error", "The workbook's hidden sheet was edited or it was made from a different copy of the framework, "
+                     "so its commitments cannot be trusted. Ask the officer for a fresh delivery workbook.", META, cell_ref(row, 2))
+            return False
+        self.terms = terms
+        self.expected = expected_locked(self.framework, terms)
+        r = self.result
+        r.supplier, r.contract_reference, r.contract_value = terms.supplier, terms.contract_reference, terms.contract_value
+        r.start, r.years, r.periods_per_year, r.periods = terms.start.isoformat(), terms.years, terms.periods_per_year, terms.periods
+        r.winning_return = terms.winning_return
+        r.commitments = {i: Commitment(c, terms.starts.get(i, 1)) for i, c in terms.committed.items() if c is not None}
+        return True
+
+    def terms_from_meta(self, sheet: Sheet, meta: dict[str, tuple[Value, int]]) -> ContractTerms | None:
+        """The contract terms the template locked, from the hidden sheet; None if they do not parse."""
+        values = {key: meta.get(key, (None, 0))[0] for key in (*TERMS_KEYS, "winning_return")}
+        try:
+            start = dt.date.fromisoformat(cell_text(values["contract_start"]))
+            years, per_year = float(cell_text(values["contract_years"])), int(cell_text(values["periods_per_year"]))
+        except ValueError:
+            return None
+        if per_year not in PERIODS_PER_YEAR or years <= 0:
+            return None
+        committed: dict[str, float | None] = {m.id: None for m in self.framework.measures}
+        starts: dict[str, int] = {}
+        col = META_COMMITMENTS_COLUMN
+        for (row, c), cell in sheet.cells.items():
+            ident = cell_text(cell.value) if c == col else ""
+            measure = self.framework.measure_by_id.get(ident)
+            if measure is None:
+                continue
+            text = cell_text(sheet.value(row, col + 1))
+            if measure.kind == "binary":
+                committed[ident] = 1.0 if text.casefold() in YES else 0.0
+            else:
+                read = cell_number(sheet.get(row, col + 1))
+                committed[ident] = read.value
+            first = cell_number(sheet.get(row, col + 2)).value
+            starts[ident] = int(first) if first else 1
+        value = cell_number(Cell(values["contract_value"])).value
+        return ContractTerms(cell_text(values["supplier"]), cell_text(values["contract_reference"]), value, start, years,
+                             per_year, committed, starts, cell_text(values["winning_return"]))
+
+    # ------------------------------------------------------------ Cover
+
+    def read_cover(self, sheet: Sheet) -> None:
+        labels = {normalise(cell.value): row for (row, col), cell in sheet.cells.items() if col == 1 and isinstance(cell.value, str)}
+        missing = [label for label in COVER_LABELS if normalise(label) not in labels]
+        for label in missing:
+            self.add("missing-header", "error", f"The Cover sheet has no '{label}' label in column A. Restore it; the reader looks for the value beside it.", COVER, "A4")
+        for label in LOCKED_COVER:
+            if label in missing:
+                continue
+            row = labels[normalise(label)]
+            actual, expected = cell_text(sheet.value(row, 2)), self.expected[(COVER, label, "value")]
+            if actual != expected and not _same_number(actual, expected):
+                self.add("locked-cell-edited", "error", f"The locked {label} was changed to '{actual}'. Restore '{expected}' or ask the officer for a fresh delivery workbook.", COVER, cell_ref(row, 2))
+        if REPORTING_PERIOD not in missing:
+            self.read_period(sheet.get(labels[normalise(REPORTING_PERIOD)], 2), cell_ref(labels[normalise(REPORTING_PERIOD)], 2))
+        if ATTESTATION not in missing:
+            row = labels[normalise(ATTESTATION)]
+            value = sheet.value(row, 2)
+            word = cell_text(value).casefold()
+            self.result.attestation = value is True or word in YES
+            if not self.result.attestation:
+                said = "is blank" if not word else f"says '{cell_text(value)}'"
+                self.add("no-attestation", "warning", f"The attestation in {cell_ref(row, 2)} {said}. Choose Yes to confirm the figures relate only to this contract and these periods.", COVER, cell_ref(row, 2))
+
+    def read_period(self, cell: Cell | None, ref: str) -> None:
+        read = cell_number(cell)
+        periods = self.result.periods
+        if read.value is None or read.problem:
+            shown = "blank" if cell is None or cell.value in (None, "") else repr(cell.value)
+            self.add("no-reporting-period", "error", f"The reporting period in {ref} is {shown}. Type the number of the latest period reported, 1 to {periods}.", COVER, ref)
+            return
+        if not read.value.is_integer() or not 1 <= read.value <= periods:
+            self.add("bad-reporting-period", "error", f"The reporting period in {ref} is {read.value:,.10g}; it must be a whole number from 1 to {periods} (P1 to P{periods}).", COVER, ref)
+            return
+        self.result.period = int(read.value)
+        if read.note == "number-as-text":
+            self.add("number-as-text", "info", f"The reporting period in {ref} was typed as text {cell.value!r} and read as {int(read.value)}.", COVER, ref)  # type: ignore[union-attr]
+
+    # ------------------------------------------------------------ Delivery
+
+    def read_delivery(self, sheet: Sheet) -> None:
+        table, missing, row = find_table(sheet, DELIVERY_REQUIRED, (*LEAD_COLUMNS, *TAIL_COLUMNS))
+        if table is None:
+            self.add("missing-header", "error", f"The Delivery header row lacks {', '.join(repr(m) for m in missing)}. Restore the header names exactly as in the template.", DELIVERY, cell_ref(row, 1))
+            return
+        columns = self.period_columns(sheet, table)
+        if columns is None:
+            return
+        seen: dict[str, str] = {}
+        for row in table.rows():
+            ident = table.text(row, "Measure ID")
+            if not ident or not MEASURE_ID.match(ident):
+                continue  # theme bands, notes and blank rows
+            id_ref = table.ref(row, "Measure ID")
+            if ident not in self.framework.measure_by_id:
+                self.add("unknown-measure", "error", f"Measure ID '{ident}' is not in {self.framework.name} {self.framework.version}. Delete the row or correct the id.", DELIVERY, id_ref)
+                continue
+            if ident in seen:
+                self.add("duplicate-measure", "error", f"Measure {ident} appears twice (first in {seen[ident]}). Keep one row per measure.", DELIVERY, id_ref)
+                continue
+            seen[ident] = id_ref
+            self.check_locked(table, row, ident)
+            self.read_measure(sheet, table, row, ident, columns)
+        for measure in self.framework.measures:
+            if measure.id not in seen:
+                self.add("missing-measure", "error", f"Measure {measure.id} ({measure.name}) is missing from Delivery. Do not delete rows; use a fresh delivery workbook.", DELIVERY, table.header_ref)
+
+    def period_columns(self, sheet: Sheet, table: Table) -> list[int] | None:
+        """The column of each period P1..Pn on the header row, checked against the template's labels."""
+        found: dict[int, int] = {}
+        for (row, col), cell in sheet.cells.items():
+            match = PERIOD_HEADER.match(cell_text(cell.value)) if row == table.header_row else None
+            if match:
+                found.setdefault(int(match[1]), col)
+        periods = self.result.periods
+        missing = [p for p in range(1, periods + 1) if p not in found]
+        if missing:
+            self.add("missing-header", "error", f"The Delivery header row lacks the period column(s) {', '.join(f'P{p}' for p in missing)}. Restore the headers; do not delete period columns.", DELIVERY, table.header_ref)
+            return None
+        for p in range(1, periods + 1):
+            actual, expected = cell_text(sheet.value(table.header_row, found[p])), self.expected[(DELIVERY, "header", f"P{p}")]
+            if actual != expected:
+                self.add("locked-cell-edited", "error", f"The period header was changed to '{actual}'. Restore '{expected}'.", DELIVERY, cell_ref(table.header_row, found[p]))
+        return [found[p] for p in range(1, periods + 1)]
+
+    def check_locked(self, table: Table, row: int, ident: str) -> None:
+        for column in LOCKED_MEASURE_COLUMNS:
+            if column not in table.columns:
+                continue
+            actual, expected = table.text(row, column), self.expected[(DELIVERY, ident, column)]
+            if column == FROM_PERIOD and not expected:
+                continue  # not monitored: no period to compare
+            if actual != expected and not _same_number(actual, expected):
+                self.add("locked-cell-edited", "error", f"The locked {column} of measure {ident} was changed to '{actual}'. Restore '{expected}' or ask the officer for a fresh delivery workbook.", DELIVERY, table.ref(row, column))
+
+    def read_measure(self, sheet: Sheet, table: Table, row: int, ident: str, columns: list[int]) -> None:
+        r = self.result
+        commitment = r.commitments.get(ident)
+        r.cells[ident] = [cell_ref(row, col) for col in columns]
+        r.evidence[ident] = table.text(row, "Evidence")
+        series: list[float | None] = []
+        for p, col in enumerate(columns, start=1):
+            ref = cell_ref(row, col)
+            value = self.read_actual(sheet.get(row, col), ref, ident, p)
+            series.append(value)
+            if value is not None and r.period and p > r.period:
+                self.add("future-period", "error", f"P{p} of {ident} in {ref} has a figure, but the reporting period is {r.period}. Move it to its period or correct the reporting period on Cover.", DELIVERY, ref)
+            elif value is None and commitment is not None and commitment.starts <= p <= r.period and not self.failed(ref):
+                self.add("period-not-reported", "warning", f"P{p} of {ident} in {ref} is blank although the measure is committed. Type what was delivered (0 if nothing).", DELIVERY, ref)
+        if commitment is None and any(v is not None for v in series):
+            self.add("not-committed", "info", f"Figures were reported for {ident}, which has no commitment; they are not monitored.", DELIVERY, table.ref(row, "Measure ID"))
+        r.actuals[ident] = series
+
+    def failed(self, ref: str) -> bool:
+        """True when the cell already has an error finding (so it is not also called unreported)."""
+        return any(f.cell == ref and f.severity == "error" and f.sheet == DELIVERY for f in self.result.findings)
+
+    def read_actual(self, cell: Cell | None, ref: str, ident: str, period: int) -> float | None:
+        """One period's figure: a number ≥ 0, or Yes/No for a yes/no measure; problems become findings."""
+        what = f"P{period} of {ident} in {ref}"
+        if self.framework.measure_by_id[ident].kind == "binary" and cell is not None and cell.error is None and cell.formula is None:
+            word = cell_text(cell.value).casefold()
+            if isinstance(cell.value, bool):
+                return 1.0 if cell.value else 0.0
+            if word in YES or word in NO:
+                return 1.0 if word in YES else 0.0
+            if word:
+                self.add("not-yes-no", "error", f"{what} is '{cell.value}'. Choose Yes or No.", DELIVERY, ref)
+            return None
+        read = cell_number(cell)
+        if read.problem:
+            detail = {
+                "cell-error": f"shows the error {cell.error if cell else ''}. Type a plain number instead of the formula.",
+                "formula-without-value": "holds a formula with no calculated value. Open the workbook in Excel, let it calculate and save it, or type the number.",
+                "not-a-number": f"is {cell.value if cell else ''!r}, which is not a number. Type a plain number such as 1200 (no words or ranges).",
+            }[read.problem]
+            self.add(read.problem, "error", f"{what} {detail}", DELIVERY, ref)
+            return None
+        if read.note == "number-as-text":
+            self.add("number-as-text", "info", f"{what} was typed as text {cell.value!r} and read as the number {read.value:,.10g}.", DELIVERY, ref)  # type: ignore[union-attr]
+        elif read.note == "formula-value-used":
+            self.add("formula-value-used", "info", f"{what} holds a formula (={cell.formula}); its calculated value {cell.value!r} was used.", DELIVERY, ref)  # type: ignore[union-attr]
+        if read.value is not None and read.value < 0:
+            self.add("negative-quantity", "error", f"{what} is {read.value:,.10g}; it cannot be negative. Report harms as positive amounts on their own measures.", DELIVERY, ref)
+            return None
+        return read.value
+
+    # ------------------------------------------------------------ Actions
+
+    def read_actions(self, sheet: Sheet) -> None:
+        table, missing, row = find_table(sheet, ACTION_COLUMNS)
+        if table is None:
+            self.add("missing-header", "error", f"The Actions header row lacks {', '.join(repr(m) for m in missing)}. Restore the header names exactly as in the template.", ACTIONS, cell_ref(row, 1))
+            return
+        for row in table.rows():
+            texts = {c: table.text(row, c) for c in ACTION_COLUMNS}
+            if not any(texts.values()):
+                continue
+            ident = texts["Measure ID"]
+            if ident and ident not in self.framework.measure_by_id:
+                self.add("unknown-measure", "warning", f"The action in row {row} names measure '{ident}', which is not in the framework. Choose a measure from the list.", ACTIONS, table.ref(row, "Measure ID"))
+            self.result.actions.append(Action(ident, texts["Issue"], texts["Recovery action"], texts["Owner"], _date_text(table.value(row, "Due")), texts["Status"]))
+
+
+def _same_number(actual: str, expected: str) -> bool:
+    """True when two cell texts are the same number (e.g. '1200' and '1200.0', or '£1,200')."""
+    a, b = cell_number(Cell(actual)).value, cell_number(Cell(expected)).value
+    return a is not None and b is not None and abs(a - b) <= 1e-9 * max(1.0, abs(b))
+
+
+def _date_text(value: object) -> str:
+    """A due date as ISO text: Excel stores dates as day numbers; text is kept as typed."""
+    if isinstance(value, float) and 1 <= value < 2_958_466:
+        return (EXCEL_EPOCH + dt.timedelta(days=int(value))).isoformat()
+    return cell_text(value)  # type: ignore[arg-type]

@@ -1,0 +1,276 @@
+"""Write the protected delivery workbook a supplier fills in each period (SPEC §6), from the winning return."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Mapping
+
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, PatternFill
+from openpyxl.worksheet.datavalidation import DataValidation
+from openpyxl.worksheet.worksheet import Worksheet
+
+from ..atomic import atomic_path
+from ..excel_formats import GBP
+from ..framework import Framework
+from ..return_layout import META
+from ..return_reader import Return
+from ..styles import (
+    BOLD_FONT,
+    NOTE_FONT,
+    THEME_FILLS,
+    TITLE_FONT,
+    WRAP,
+    mark_input,
+    print_setup,
+    protect_sheet,
+    set_widths,
+    style_header,
+    write_text,
+)
+from ..xlsx import column_letter
+from .layout import (
+    ACTION_COLUMNS,
+    ACTION_ROWS,
+    ACTION_STATUSES,
+    ACTIONS,
+    ACTIONS_HEADER_ROW,
+    ATTESTATION,
+    COVER,
+    COVER_FIRST_ROW,
+    COVER_LABELS,
+    DELIVERY,
+    DELIVERY_HEADER_ROW,
+    KIND,
+    LEAD_COLUMNS,
+    LOCKED_COVER,
+    META_COMMITMENTS_COLUMN,
+    META_KEYS,
+    PERIODS_PER_YEAR,
+    REPORTING_PERIOD,
+    TAIL_COLUMNS,
+    ContractTerms,
+    committed_text,
+    delivery_fingerprint,
+)
+
+NOT_MONITORED_FILL = PatternFill("solid", fgColor="D9D9D9")
+INSTRUCTIONS = (
+    "How to fill in this delivery return",
+    "1. Each period, type what the contract delivered in that period in the yellow cell of its column on 'Delivery' "
+    "(P1 is the first period; the date is the month it starts). Type plain numbers in the unit shown; choose Yes or No for yes/no measures.",
+    "2. Flows (money, hours, weeks, people) are what was delivered in that period alone: the figures are added up. "
+    "Levels (ratios, yes/no, headcounts at a date) are the position at the end of the period: the latest one counts.",
+    "3. Keep earlier periods as they are: this workbook is cumulative. If an earlier figure was wrong, correct it and say why "
+    "in 'Evidence' — corrections are flagged to officers as restated.",
+    "4. Leave a period blank only if nothing can be reported yet; type 0 if nothing was delivered. Leave later periods blank.",
+    "5. Type the number of the latest period you report in 'Reporting period' above, and choose Yes in 'Attestation' to confirm "
+    "that the figures relate only to this contract and these periods.",
+    "6. Where delivery is behind the commitment, record the issue and your recovery action on 'Actions'.",
+    "7. Grey cells are locked: they are the contract's commitments from the winning tender. Edited cells are detected.",
+    "8. Save as .xlsx (Excel Workbook) and send it back without a password, every period.",
+)
+
+
+def terms_from_return(ret: Return, framework: Framework, start: dt.date, periods_per_year: int = 4,
+                      years: float | None = None, starts: Mapping[str, int] | None = None) -> ContractTerms:
+    """The contract terms of a delivery workbook: the winning return's cover and quantities, and the officer's timetable."""
+    years = years if years is not None else ret.contract_years
+    if periods_per_year not in PERIODS_PER_YEAR:
+        raise ValueError(f"Periods per year must be one of {', '.join(map(str, PERIODS_PER_YEAR))}, not {periods_per_year}.")
+    if not years or years <= 0:
+        raise ValueError(f"{ret.file} gives no contract length in years; give one with --years.")
+    periods = years * periods_per_year
+    if abs(periods - round(periods)) > 1e-9:
+        raise ValueError(f"{years:g} years of {periods_per_year} periods is not a whole number of periods.")
+    committed = {m.id: ret.quantities.get(m.id) for m in framework.measures}
+    starts = dict(starts or {})
+    for ident, first in starts.items():
+        if ident not in framework.measure_by_id:
+            raise ValueError(f"Measure '{ident}' (given a starting period) is not in {framework.name} {framework.version}.")
+        if not 1 <= first <= round(periods):
+            raise ValueError(f"Measure {ident} cannot start in period {first}: the contract has periods 1 to {round(periods)}.")
+    return ContractTerms(ret.organisation, ret.contract_reference, ret.contract_value, start, years, periods_per_year,
+                         committed, {i: starts.get(i, 1) for i, c in committed.items() if c is not None}, ret.file)
+
+
+def write_delivery_template(framework: Framework, terms: ContractTerms, path: str | Path) -> Path:
+    """Write a protected delivery workbook for one contract to ``path``."""
+    wb = Workbook()
+    wb.remove(wb.active)
+    _cover(wb.create_sheet(COVER), framework, terms)
+    _delivery(wb.create_sheet(DELIVERY), framework, terms)
+    _actions(wb.create_sheet(ACTIONS), framework, terms)
+    _meta(wb.create_sheet(META), framework, terms)
+    path = Path(path)
+    with atomic_path(path) as tmp:
+        wb.save(tmp)
+    return path
+
+
+def _cover(ws: Worksheet, framework: Framework, terms: ContractTerms) -> None:
+    ws["A1"] = "Social value delivery return"
+    ws["A1"].font = TITLE_FONT
+    ws["A2"] = f"Framework: {framework.name}, version {framework.version}. Commitments from the winning tender {terms.winning_return}."
+    ws["A2"].font = NOTE_FONT
+    for offset, label in enumerate(COVER_LABELS):
+        ws.cell(COVER_FIRST_ROW + offset, 1, label).font = BOLD_FONT
+    for offset, value in enumerate(terms.cover_values()):
+        cell = ws.cell(COVER_FIRST_ROW + offset, 2)
+        _put(cell, value)
+        cell.alignment = Alignment(horizontal="left")
+    ws.cell(COVER_FIRST_ROW + LOCKED_COVER.index("Contract value (GBP)"), 2).number_format = GBP
+    period = ws.cell(COVER_FIRST_ROW + COVER_LABELS.index(REPORTING_PERIOD), 2)
+    attestation = ws.cell(COVER_FIRST_ROW + COVER_LABELS.index(ATTESTATION), 2)
+    for cell in (period, attestation):
+        mark_input(cell)
+        cell.alignment = Alignment(horizontal="left")
+    whole = DataValidation(type="whole", operator="between", formula1="1", formula2=str(terms.periods), allow_blank=True,
+                           showErrorMessage=True, errorTitle="Reporting period", error=f"Type a period number from 1 to {terms.periods}.",
+                           showInputMessage=True, promptTitle="Reporting period",
+                           prompt=f"The number of the latest period you report, 1 to {terms.periods} (P1, P2 … on 'Delivery').")
+    whole.add(period)
+    yes_no = DataValidation(type="list", formula1='"Yes,No"', allow_blank=True, showErrorMessage=True, errorTitle="Yes or No",
+                            error="Choose Yes or No from the list.", showInputMessage=True, promptTitle="Attestation",
+                            prompt="Yes: the figures relate only to this contract and these periods.")
+    yes_no.add(attestation)
+    ws.add_data_validation(whole)
+    ws.add_data_validation(yes_no)
+    note = ws.cell(attestation.row, 3, "Yes: the figures relate only to this contract and these periods.")
+    note.font = NOTE_FONT
+    first = COVER_FIRST_ROW + len(COVER_LABELS) + 1
+    for offset, line in enumerate(INSTRUCTIONS):
+        cell = ws.cell(first + offset, 1, line)
+        if offset == 0:
+            cell.font = BOLD_FONT
+        cell.alignment = Alignment(wrap_text=True, vertical="top")
+        ws.merge_cells(start_row=first + offset, start_column=1, end_row=first + offset, end_column=3)
+        ws.row_dimensions[first + offset].height = 15 if offset == 0 else 31
+    set_widths(ws, {"A": 24, "B": 30, "C": 60})
+    protect_sheet(ws)
+    print_setup(ws, landscape=False)
+
+
+def _delivery(ws: Worksheet, framework: Framework, terms: ContractTerms) -> None:
+    ws["A1"] = "Delivery"
+    ws["A1"].font = TITLE_FONT
+    ws["A2"] = ("Type what was delivered in each period in the yellow cells. Grey rows have no commitment. "
+                "Flows add up period by period; for levels the latest figure counts.")
+    ws["A2"].font = NOTE_FONT
+    labels = terms.period_labels()
+    headers = (*LEAD_COLUMNS, *labels, *TAIL_COLUMNS)
+    first_period = len(LEAD_COLUMNS) + 1
+    evidence = first_period + len(labels)
+    for col, name in enumerate(headers, start=1):
+        ws.cell(DELIVERY_HEADER_ROW, col, name)
+    style_header(ws, DELIVERY_HEADER_ROW, 1, len(headers))
+    decimal = DataValidation(type="decimal", operator="greaterThanOrEqual", formula1="0", allow_blank=True, showErrorMessage=True,
+                             errorTitle="Not an amount", error="Type a plain number, 0 or more, in the unit shown.",
+                             showInputMessage=True, promptTitle="Delivered", prompt="What was delivered in this period, 0 or more, in the unit shown.")
+    yes_no = DataValidation(type="list", formula1='"Yes,No"', allow_blank=True, showErrorMessage=True,
+                            errorTitle="Yes or No", error="Choose Yes or No from the list.")
+    row = DELIVERY_HEADER_ROW + 1
+    for index, theme in enumerate(framework.themes):
+        fill = THEME_FILLS[index % len(THEME_FILLS)]
+        ws.cell(row, 1, f"{theme.id} – {theme.name}").font = BOLD_FONT
+        for col in range(1, len(headers) + 1):
+            ws.cell(row, col).fill = fill
+        row += 1
+        for m in framework.theme_measures(theme.id):
+            _measure_row(ws, row, framework, terms, m.id, fill, (decimal, yes_no))
+            row += 1
+    ws.add_data_validation(decimal)
+    ws.add_data_validation(yes_no)
+    set_widths(ws, {"A": 10, "B": 18, "C": 40, "D": 12, "E": 12, "F": 8})
+    for col in range(first_period, evidence):
+        ws.column_dimensions[column_letter(col)].width = 11
+    set_widths(ws, {column_letter(evidence): 36, column_letter(evidence + 1): 36, column_letter(evidence + 2): 30})
+    ws.freeze_panes = ws.cell(DELIVERY_HEADER_ROW + 1, first_period)
+    protect_sheet(ws)
+    print_setup(ws, landscape=True, title_rows=f"{DELIVERY_HEADER_ROW}:{DELIVERY_HEADER_ROW}")
+    ws.print_title_cols = "A:C"
+
+
+def _measure_row(ws: Worksheet, row: int, framework: Framework, terms: ContractTerms, ident: str, fill: PatternFill,
+                 validations: tuple[DataValidation, DataValidation]) -> None:
+    """One measure's row: locked commitment, a yellow cell per period (if monitored), evidence and guidance."""
+    m = framework.measure_by_id[ident]
+    committed = terms.committed.get(m.id)
+    monitored = committed is not None
+    periods = len(terms.period_labels())
+    first_period = len(LEAD_COLUMNS) + 1
+    evidence = first_period + periods
+    lead = (m.id, framework.theme_by_id[m.theme_id].name, m.name, m.unit, committed_text(m.kind, committed),
+            terms.starts.get(m.id) if monitored else None)
+    for col, value in enumerate((*lead, *[None] * periods, None, m.counting_rule, m.evidence), start=1):
+        cell = ws.cell(row, col)
+        _put(cell, value)
+        cell.alignment = WRAP
+        cell.fill = fill if monitored else NOT_MONITORED_FILL
+    if not monitored:
+        return
+    if m.kind != "binary":
+        ws.cell(row, 5).value = committed
+    for col in range(first_period, evidence + 1):
+        mark_input(ws.cell(row, col))
+    if m.unit == "GBP":
+        for col in (5, *range(first_period, evidence)):
+            ws.cell(row, col).number_format = GBP
+    decimal, yes_no = validations
+    (yes_no if m.kind == "binary" else decimal).add(f"{column_letter(first_period)}{row}:{column_letter(evidence - 1)}{row}")
+
+
+def _put(cell: object, value: object) -> None:
+    """Write a value; text as text, never as a live formula."""
+    if isinstance(value, str):
+        write_text(cell, value)
+    else:
+        cell.value = value  # type: ignore[attr-defined]
+
+
+def _actions(ws: Worksheet, framework: Framework, terms: ContractTerms) -> None:
+    ws["A1"] = "Actions"
+    ws["A1"].font = TITLE_FONT
+    ws["A2"] = ("A log both sides keep: for each measure behind its commitment, the issue, the recovery action, "
+                "who owns it, when it is due and where it stands.")
+    ws["A2"].font = NOTE_FONT
+    for col, name in enumerate(ACTION_COLUMNS, start=1):
+        ws.cell(ACTIONS_HEADER_ROW, col, name)
+    style_header(ws, ACTIONS_HEADER_ROW, 1, len(ACTION_COLUMNS))
+    monitored = [m.id for m in framework.measures if terms.committed.get(m.id) is not None]
+    first, last = ACTIONS_HEADER_ROW + 1, ACTIONS_HEADER_ROW + ACTION_ROWS
+    validations = (
+        ("A", DataValidation(type="list", formula1=f"{META}!$D$1:$D${max(len(monitored), 1)}", allow_blank=True, showErrorMessage=True,
+                             errorTitle="Measure ID", error="Choose a measure of this contract from the list.")),
+        ("E", DataValidation(type="date", operator="greaterThan", formula1="36526", allow_blank=True, showErrorMessage=True,
+                             errorTitle="Date", error="Type a date, e.g. 2026-09-30.", showInputMessage=True,
+                             promptTitle="Due", prompt="The date the action is due, e.g. 2026-09-30.")),
+        ("F", DataValidation(type="list", formula1=f'"{",".join(ACTION_STATUSES)}"', allow_blank=True, showErrorMessage=True,
+                             errorTitle="Status", error=f"Choose one of: {', '.join(ACTION_STATUSES)}.")),
+    )
+    for letter, validation in validations:
+        validation.add(f"{letter}{first}:{letter}{last}")
+        ws.add_data_validation(validation)
+    for row in range(first, last + 1):
+        for col in range(1, len(ACTION_COLUMNS) + 1):
+            mark_input(ws.cell(row, col))
+            ws.cell(row, col).alignment = WRAP
+        ws.cell(row, 5).number_format = "yyyy-mm-dd"
+    set_widths(ws, {"A": 11, "B": 40, "C": 50, "D": 18, "E": 12, "F": 12})
+    ws.freeze_panes = ws.cell(first, 1)
+    protect_sheet(ws)
+    print_setup(ws, landscape=True, title_rows=f"{ACTIONS_HEADER_ROW}:{ACTIONS_HEADER_ROW}")
+
+
+def _meta(ws: Worksheet, framework: Framework, terms: ContractTerms) -> None:
+    values = (KIND, framework.name, framework.version, terms.winning_return, *terms.cover_values(), delivery_fingerprint(framework, terms))
+    for row, (key, value) in enumerate(zip(META_KEYS, values, strict=True), start=1):
+        ws.cell(row, 1, key)
+        _put(ws.cell(row, 2), value)
+    monitored = [m for m in framework.measures if terms.committed.get(m.id) is not None]
+    for row, m in enumerate(monitored, start=1):
+        for offset, value in enumerate((m.id, committed_text(m.kind, terms.committed[m.id]), terms.starts.get(m.id, 1))):
+            _put(ws.cell(row, META_COMMITMENTS_COLUMN + offset), value)
+    ws.sheet_state = "hidden"
+    protect_sheet(ws)
