@@ -257,3 +257,8 @@ def demo(out: Path, jobs: int) -> None:
     ):
         click.echo(f"  {str(path):<40} {what}")
     sys.exit(result.exit_code)
+
+
+from .delivery.cli import delivery  # noqa: E402  (registered last: the group uses the helpers above)
+
+main.add_command(delivery)

@@ -162,6 +162,9 @@ class _DeliveryReader:
         self.result.findings.append(Finding(type, severity, message, self.result.file, sheet, cell))
 
     def read(self, book: Workbook) -> None:
+        meta = book.sheet(META)
+        if meta is not None and not self.is_delivery(meta):
+            return
         sheets: dict[str, Sheet] = {}
         for name in REQUIRED_SHEETS:
             sheet = book.sheet(name)
@@ -190,14 +193,18 @@ class _DeliveryReader:
 
     # ------------------------------------------------------------ the hidden sheet: kind, framework, terms
 
+    def is_delivery(self, sheet: Sheet) -> bool:
+        """Check the hidden sheet says kind = delivery (a tender return, say, does not); a finding if not."""
+        kind, row = _meta(sheet).get("kind", (None, 1))
+        if cell_text(kind) == KIND:
+            return True
+        self.add("not-a-delivery-workbook", "error", "This is not a delivery workbook (its hidden sheet does not say kind = delivery): perhaps a tender return. "
+                 "Send the delivery workbook made by 'svexcel delivery template' for this contract.", META, cell_ref(row, 2))
+        return False
+
     def read_meta(self, sheet: Sheet) -> bool:
         """Check kind, framework and fingerprint and recover the contract terms; False stops further reading."""
-        meta = {normalise(sheet.value(r, 1)): (sheet.value(r, 2), r) for (r, c) in sheet.cells if c == 1}
-        kind, row = meta.get("kind", (None, 1))
-        if cell_text(kind) != KIND:
-            self.add("not-a-delivery-workbook", "error", "This is not a delivery workbook (its hidden sheet does not say kind = delivery): perhaps a tender return. "
-                     "Send the delivery workbook made by 'svexcel delivery template' for this contract.", META, cell_ref(row, 2))
-            return False
+        meta = _meta(sheet)
         for key, expected in (("framework_name", self.framework.name), ("framework_version", self.framework.version)):
             value, row = meta.get(key, (None, 1))
             if cell_text(value) != expected:
@@ -414,6 +421,11 @@ class _DeliveryReader:
             if ident and ident not in self.framework.measure_by_id:
                 self.add("unknown-measure", "warning", f"The action in row {row} names measure '{ident}', which is not in the framework. Choose a measure from the list.", ACTIONS, table.ref(row, "Measure ID"))
             self.result.actions.append(Action(ident, texts["Issue"], texts["Recovery action"], texts["Owner"], _date_text(table.value(row, "Due")), texts["Status"]))
+
+
+def _meta(sheet: Sheet) -> dict[str, tuple[Value, int]]:
+    """The hidden sheet's keys (column A) with their values (column B) and rows."""
+    return {normalise(sheet.value(r, 1)): (sheet.value(r, 2), r) for (r, c) in sheet.cells if c == 1}
 
 
 def _same_number(actual: str, expected: str) -> bool:

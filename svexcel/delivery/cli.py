@@ -1,0 +1,80 @@
+"""``svexcel delivery …``: delivery monitoring after award (SPEC §6), a thin click layer over svexcel.delivery."""
+
+from __future__ import annotations
+
+import datetime as dt
+import sys
+from pathlib import Path
+
+import click
+
+from .. import cli as main_cli  # the shared helpers: loading the framework, printing findings, usage errors
+
+framework_option = click.option(
+    "--framework", "-f", "framework_path", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    default=None, help="Framework workbook the contract was let under (default: the shipped CCIN framework).",
+)
+
+
+@click.group()
+def delivery() -> None:
+    """Monitor what a contract delivers against the winning tender's commitments.
+
+    \b
+    Example:
+      svexcel delivery template winner.xlsx --start 2026-04-01 -o acme-delivery.xlsx
+      svexcel delivery batch deliveries/ --out monitoring/
+    """
+
+
+def _starts(values: tuple[str, ...]) -> dict[str, int]:
+    """``SH1.1=5`` pairs as {measure: first period}."""
+    starts = {}
+    for value in values:
+        ident, _, period = value.partition("=")
+        if not ident or not period.strip().isdigit():
+            raise main_cli.UsageError(f"--from-period takes MEASURE=PERIOD, e.g. SH1.1=5 (got '{value}').")
+        starts[ident.strip()] = int(period)
+    return starts
+
+
+@delivery.command()
+@click.argument("winning_return", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@framework_option
+@click.option("--start", required=True, type=click.DateTime(["%Y-%m-%d"]), help="The date the contract starts (YYYY-MM-DD): P1 begins then.")
+@click.option("--periods-per-year", type=click.Choice(["1", "2", "3", "4", "6", "12"]), default="4", show_default=True, help="Reporting periods a year (4: quarterly, 12: monthly).")
+@click.option("--years", type=click.FloatRange(min=0, min_open=True), help="Contract length in years (default: the winning return's Contract years).")
+@click.option("--reference", help="Contract reference (default: the winning return's); files for one contract share it.")
+@click.option("--from-period", "from_period", multiple=True, metavar="MEASURE=PERIOD", help="A measure due only from that period, e.g. SH1.1=5 for work starting in year 2 of quarters. Repeatable.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True, help="Where to write the delivery workbook (.xlsx).")
+def template(winning_return: Path, framework_path: Path | None, start: dt.datetime, periods_per_year: str, years: float | None,
+             reference: str | None, from_period: tuple[str, ...], output: Path) -> None:
+    """Write the protected delivery workbook a supplier fills in each period, from the winning return.
+
+    The winning return's quantities become the locked commitments. Exit code 1 when the winning
+    return has errors, 2 for a usage problem.
+
+    \b
+    Example:
+      svexcel delivery template winner.xlsx --start 2026-04-01 -o acme-delivery.xlsx
+      svexcel delivery template winner.xlsx --start 2026-04-01 --periods-per-year 12 --from-period SH1.1=13 -o acme-delivery.xlsx
+    """
+    from ..return_reader import read_return
+    from .template import terms_from_return, write_delivery_template
+
+    framework = main_cli._framework(framework_path)
+    ret = read_return(winning_return, framework)
+    if ret.rejected:
+        main_cli._print_findings([f for f in ret.findings if f.severity == "error"])
+        click.echo(f"{winning_return.name} has errors, so its commitments cannot be used; fix the cells listed above.", err=True)
+        sys.exit(1)
+    if reference:
+        ret.contract_reference = reference
+    try:
+        terms = terms_from_return(ret, framework, start.date(), int(periods_per_year), years, _starts(from_period))
+    except ValueError as exc:
+        raise main_cli.UsageError(str(exc)) from exc
+    write_delivery_template(framework, terms, output)
+    monitored = sum(c is not None for c in terms.committed.values())
+    click.echo(f"Wrote {output} for {terms.supplier or '(no supplier name)'}, contract {terms.contract_reference or '(no reference)'}: "
+               f"{monitored} commitments over {terms.periods} periods from {terms.start.isoformat()}.")

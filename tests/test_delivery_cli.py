@@ -1,0 +1,52 @@
+"""``svexcel delivery …`` on the command line: help with examples, the template, exit codes."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from svexcel.cli import main
+from svexcel.delivery.cli import delivery
+from svexcel.delivery.reader import read_delivery
+from svexcel.framework import Framework
+from svexcel.paths import SAMPLES
+
+README = Path(__file__).resolve().parent.parent / "README.md"
+
+
+@pytest.mark.parametrize("command", sorted(delivery.commands))
+def test_every_delivery_command_has_an_example_and_is_documented(command: str) -> None:
+    result = CliRunner().invoke(main, ["delivery", command, "--help"])
+    assert result.exit_code == 0 and "Example:" in result.output and f"svexcel delivery {command}" in result.output
+    assert re.search(rf"svexcel delivery {command}\b", README.read_text()), f"README does not document 'delivery {command}'"
+
+
+def test_template_from_the_winning_return(tmp_path: Path, framework: Framework) -> None:
+    out = tmp_path / "d.xlsx"
+    result = CliRunner().invoke(main, ["delivery", "template", str(SAMPLES / "hillside-community-trust.xlsx"), "--start", "2026-04-01",
+                                       "--periods-per-year", "12", "--reference", "HC-2026-077", "--from-period", "SH2.2=13", "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    assert result.output == f"Wrote {out} for Hillside Community Trust, contract HC-2026-077: 24 commitments over 36 periods from 2026-04-01.\n"
+    read = read_delivery(out, framework)
+    assert (read.contract_reference, read.periods, read.commitments["SH2.2"].starts) == ("HC-2026-077", 36, 13)
+
+
+@pytest.mark.parametrize(("args", "message"), [
+    (["--from-period", "SH2.2"], "--from-period takes MEASURE=PERIOD"),
+    (["--from-period", "XX1=2"], "Measure 'XX1'"),
+    (["--from-period", "SH2.2=13"], "cannot start in period 13: the contract has periods 1 to 12"),
+    (["--years", "2.1"], "not a whole number of periods"),
+])
+def test_template_usage_errors(tmp_path: Path, args: list[str], message: str) -> None:
+    result = CliRunner().invoke(main, ["delivery", "template", str(SAMPLES / "hillside-community-trust.xlsx"), "--start", "2026-04-01", *args, "-o", str(tmp_path / "d.xlsx")])
+    assert result.exit_code == 2 and message in result.output and not (tmp_path / "d.xlsx").exists()
+
+
+def test_template_refuses_a_rejected_winning_return(tmp_path: Path) -> None:
+    broken = tmp_path / "broken.xlsx"
+    broken.write_bytes(b"not a workbook")
+    result = CliRunner().invoke(main, ["delivery", "template", str(broken), "--start", "2026-04-01", "-o", str(tmp_path / "d.xlsx")])
+    assert result.exit_code == 1 and "not-xlsx" in result.output and not (tmp_path / "d.xlsx").exists()
