@@ -14,27 +14,31 @@ import gc
 import os
 import pickle
 import tempfile
-from collections import deque
+from collections import Counter, deque
 from concurrent.futures import Executor, ProcessPoolExecutor
 from contextlib import ExitStack, suppress
 from dataclasses import dataclass, field, replace
 from itertools import islice
 from pathlib import Path
-from typing import IO, Any, Callable, Iterable, Iterator, NamedTuple, Sequence, TypeVar
+from typing import IO, Any, Callable, Iterable, Iterator, Mapping, NamedTuple, Sequence, TypeVar
 
 from tqdm import tqdm
 
 from .atomic import write_bytes_atomic
+from .award import OtherCriteria, standings, winner
 from .findings import Finding
 from .framework import Framework
 from .plausibility import Outlier, outlier_warning, outliers, quantity_row, return_warnings
 from .quality import Marks
 from .reports import Reporter
+from .reports.assessment import AwardView
+from .reports.formatting import join_words
 from .results import Competition, ReturnResult, json_record, results_writer, summary_values
 from .return_reader import read_return
-from .scoring import Assessment, Score, assess, compete
+from .scoring import Assessment, Score, assess, compete, theme_points
 
 RETURN_SUFFIXES = (".xlsx", ".xlsm")
+ASSESSMENT_FOLDER = "assessment-summaries"
 CHUNK = 8  # returns per task sent to a worker
 WINDOW = 4  # chunks in flight per worker
 T = TypeVar("T")
@@ -49,6 +53,7 @@ class BatchResult:
     out: Path
     notes: list[str] = field(default_factory=list)
     comparison_error: str | None = None
+    assessment_summaries: bool = False
 
     @property
     def scored(self) -> int:
@@ -66,9 +71,14 @@ class BatchResult:
         return sum(r.report_error is not None for r in self.results) + (self.comparison_error is not None)
 
     @property
+    def summaries_missing(self) -> list[str]:
+        """Scored returns whose assessment summary was asked for but not written (a finding says why)."""
+        return [r.file for r in self.results if self.assessment_summaries and r.score is not None and r.assessment is None]
+
+    @property
     def exit_code(self) -> int:
-        """0 when every return was scored and reported, else 1."""
-        return 0 if self.rejected == 0 and self.failed == 0 else 1
+        """0 when every return was scored and reported (and summarised, if asked), else 1."""
+        return 0 if self.rejected == 0 and self.failed == 0 and not self.summaries_missing else 1
 
     def tally(self) -> str:
         """One line: how many were scored, rejected and failed."""
@@ -116,10 +126,17 @@ def run_batch(
     comparison_template: Path | None = None,
     progress: bool = False,
     date: dt.date | None = None,
+    assessment_summaries: bool = False,
+    rationales: Mapping[str, Mapping[str, str]] | None = None,
+    other_criteria: OtherCriteria | None = None,
+    assessment_template: Path | None = None,
 ) -> BatchResult:
-    """Score every return in ``returns_dir`` and write all outputs under ``out``."""
+    """Score every return in ``returns_dir`` and write all outputs under ``out``; with ``assessment_summaries``
+    also ``assessment-summaries/<stem>.docx`` per scored return, from the panel's consensus ``rationales``
+    (by file and theme) and the tender's ``other_criteria``."""
     files = find_returns(returns_dir)
-    reporter = Reporter(framework, evaluation_template, comparison_template)  # checks the templates first
+    templates = (evaluation_template, comparison_template, assessment_template, assessment_summaries)
+    reporter = Reporter(framework, *templates)  # checks the templates first
     out.mkdir(parents=True, exist_ok=True)
     _worker.clear()
     _worker.update(framework=framework, reporter=reporter)  # forked workers inherit it
@@ -129,7 +146,7 @@ def run_batch(
             gc.freeze()  # forked workers then neither scan nor copy-on-write the parent's objects
             stack.callback(gc.unfreeze)
             executor = stack.enter_context(ProcessPoolExecutor(
-                jobs, initializer=_init_worker, initargs=(framework, evaluation_template, comparison_template)))
+                jobs, initializer=_init_worker, initargs=(framework, templates)))
         run = _Runner(executor, jobs, progress)
         folder = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="svexcel-")))
         stack.callback(_spool(folder).close)
@@ -140,7 +157,8 @@ def run_batch(
         outlying = [next(found) if standing is not None else [] for _, standing, _, _ in read]
         competition = Competition.of(framework, briefs, (date or dt.date.today()).isoformat(), quality_name)
         names = report_names([b.file for b in briefs])
-        tasks = ((place, brief.score, competition, out, names[brief.file], quality_name, odd)
+        views = _award_views(framework, briefs, rationales or {}, other_criteria) if assessment_summaries else {}
+        tasks = ((place, brief.score, competition, out, names[brief.file], quality_name, odd, views.get(brief.file))
                  for (brief, _, place, _), odd in zip(read, outlying, strict=True))
         finishing = run.pairs(_finish, tasks, len(briefs), "Writing reports")  # workers start on the first chunks
         comparison = run.submit(_write_comparison, briefs, competition, out / "comparison.docx")
@@ -149,21 +167,21 @@ def run_batch(
         summary = stack.enter_context(summary_writer(out / "summary.xlsx", framework, competition))
         results = stack.enter_context(results_writer(out / "results.json", framework))
         for brief, (_, finished) in zip(briefs, finishing, strict=False):
-            brief.report, brief.report_error = finished.report, finished.error
+            brief.report, brief.report_error, brief.assessment = finished.report, finished.error, finished.assessment
             summary.append(finished.summary_row, finished.finding_rows)
             results.add_line(finished.record)
         notes = _skipped_note(returns_dir) + _quality_notes(quality or {}, briefs, quality_name)
-        return BatchResult(briefs, out, notes, comparison())
+        return BatchResult(briefs, out, notes, comparison(), assessment_summaries)
 
 
 # Per-process state: the framework and prepared templates, built once per worker.
 _worker: dict[str, Any] = {}
 
 
-def _init_worker(framework: Framework, evaluation_template: Path | None, comparison_template: Path | None) -> None:
+def _init_worker(framework: Framework, templates: tuple[Path | None, Path | None, Path | None, bool]) -> None:
     """Prepare a worker: a forked one already has the parent's state; a spawned one builds its own."""
     if not _worker:
-        _worker.update(framework=framework, reporter=Reporter(framework, evaluation_template, comparison_template))
+        _worker.update(framework=framework, reporter=Reporter(framework, *templates))
 
 
 def _read(task: tuple[Path, Path]) -> tuple[ReturnResult, Assessment | None, tuple[str, int], tuple[float | None, ...]]:
@@ -188,11 +206,13 @@ class _Finished(NamedTuple):
     record: str
     summary_row: list[object]
     finding_rows: list[list[object]]
+    assessment: str | None
 
 
-def _finish(task: tuple[tuple[str, int], Score | None, Competition, Path, str, str | None, list[Outlier]]) -> _Finished:
-    """Take one return from the spool, write its report atomically (never raises) and make its output rows."""
-    place, score, competition, out, name, quality_name, odd = task
+def _finish(task: tuple[tuple[str, int], Score | None, Competition, Path, str, str | None, list[Outlier], AwardView | None]) -> _Finished:
+    """Take one return from the spool, write its report (and assessment summary) atomically (never raises) and
+    make its output rows."""
+    place, score, competition, out, name, quality_name, odd, view = task
     framework: Framework = _worker["framework"]
     result = _restore(place, score, framework, quality_name)
     result.ret.findings.extend(outlier_warning(framework, result.ret, o) for o in odd)
@@ -207,8 +227,52 @@ def _finish(task: tuple[tuple[str, int], Score | None, Competition, Path, str, s
         with suppress(OSError):
             target.unlink(missing_ok=True)
         result.report_error = f"{type(exc).__name__}: {exc}"
+    if view is not None:
+        _write_assessment(result, view, out / summary_name(name), competition.date)
     return _Finished(result.report, result.report_error, json_record(framework, result),
-                     *summary_values(result, [t.id for t in framework.themes]))
+                     *summary_values(result, [t.id for t in framework.themes]), result.assessment)
+
+
+def summary_name(report_name: str) -> str:
+    """``assessment-summaries/<stem>.docx`` beside ``reports/<stem>.docx``."""
+    return ASSESSMENT_FOLDER + "/" + report_name.split("/", 1)[1]
+
+
+def _write_assessment(result: ReturnResult, view: AwardView, target: Path, date: str) -> None:
+    """Write a scored return's assessment summary, or leave none and say which reg. 31 elements it lacks."""
+    try:
+        data, missing = _worker["reporter"].assessment_summary(result, view, date)
+    except Exception as exc:  # like a report, one summary that fails must never stop the others
+        data, missing = None, [f"a summary that could be rendered ({type(exc).__name__}: {exc})"]
+    if data is None:
+        with suppress(OSError):
+            target.unlink(missing_ok=True)
+        result.ret.findings.append(Finding(
+            "assessment-summary-incomplete", "warning",
+            f"The assessment summary was not written because it lacks {join_words(missing)}. Supply "
+            f"{'it' if len(missing) == 1 else 'them'} and run the batch again.", result.file))
+        return
+    write_bytes_atomic(target, data)
+    result.assessment = f"{ASSESSMENT_FOLDER}/{target.name}"
+
+
+def _award_views(framework: Framework, briefs: Sequence[ReturnResult], rationales: Mapping[str, Mapping[str, str]],
+                 criteria: OtherCriteria | None) -> dict[str, AwardView]:
+    """What each scored return's assessment summary needs: its standing and the winning tender's."""
+    scored = {b.file: b for b in briefs if b.score is not None}
+    standing = standings({f: b.score.points for f, b in scored.items()}, criteria)  # type: ignore[union-attr]
+    best = winner(standing)
+    if best is None:
+        return {}
+    top = scored[best]
+    shared = Counter(s.rank for s in standing.values())
+    top_points = theme_points(framework, top.score)  # type: ignore[arg-type]
+    return {
+        f: AwardView(standing[f], dict(rationales.get(f, {})), best, top.ret.organisation, standing[best], top_points,
+                     dict(rationales.get(best, {})), dict(criteria.available) if criteria else {}, len(scored),
+                     shared[standing[f].rank] > 1)
+        for f in scored
+    }
 
 
 def _write_comparison(results: Sequence[ReturnResult], competition: Competition, target: Path) -> str | None:

@@ -18,5 +18,7 @@ TEMPLATES = _shipped("templates")
 DEFAULT_FRAMEWORK = WORKBOOKS / "ccin-framework.xlsx"
 SAMPLES = WORKBOOKS / "samples"
 SAMPLE_QUALITY = WORKBOOKS / "sample-quality.xlsx"
+SAMPLE_OTHER_CRITERIA = WORKBOOKS / "sample-other-criteria.xlsx"
 EVALUATION_TEMPLATE = TEMPLATES / "evaluation-report_tpl.docx"
 COMPARISON_TEMPLATE = TEMPLATES / "comparison-report_tpl.docx"
+ASSESSMENT_TEMPLATE = TEMPLATES / "assessment-summary_tpl.docx"

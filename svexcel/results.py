@@ -25,6 +25,7 @@ class ReturnResult:
     score: Score | None = None
     report: str | None = None
     report_error: str | None = None
+    assessment: str | None = None  # where its assessment summary was written, when one was asked for and complete
 
     @property
     def file(self) -> str:
@@ -42,7 +43,7 @@ class ReturnResult:
         ret = Return(r.file, r.organisation, r.contract_reference, r.contract_value, r.contract_years, r.contact,
                      r.postal_address, r.email, r.unique_identifier, findings=[f for f in r.findings if f.severity == "error"])
         score = None if self.score is None else replace(self.score, assessment=replace(self.score.assessment, measures={}))
-        return ReturnResult(ret, score, self.report, self.report_error)
+        return ReturnResult(ret, score, self.report, self.report_error, self.assessment)
 
     def to_json(self, framework: Framework) -> dict[str, Any]:
         """The SPEC §4 record for this file, in full precision."""
@@ -80,6 +81,8 @@ class ReturnResult:
         record["report"] = self.report
         if self.report_error is not None:
             record["report_error"] = self.report_error
+        if self.assessment is not None:
+            record["assessment_summary"] = self.assessment
         return record
 
 

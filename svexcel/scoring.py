@@ -122,6 +122,18 @@ def compete(
     return [Score(a, themes, p, r) for (a, themes, p), r in zip(scores, ranks([p for _, _, p in scores]), strict=False)]
 
 
+def weight_shares(framework: Framework) -> dict[str, float]:
+    """Each theme's share of the points: its weight over the sum of the weights (0 when they sum to 0)."""
+    total = sum(t.weight for t in framework.themes)
+    return {t.id: t.weight / total if total > 0 else 0.0 for t in framework.themes}
+
+
+def theme_points(framework: Framework, score: Score) -> dict[str, float]:
+    """The points each theme contributes to ``score`` (they add up to its points)."""
+    shares = weight_shares(framework)
+    return {t.id: framework.settings.max_points * shares[t.id] * score.themes[t.id].score for t in framework.themes}
+
+
 def ranks(points: Sequence[float]) -> list[int]:
     """Competition ranks, highest first: 1 + how many have more than 1e-9 more points (so 1, 2, 2, 4)."""
     ordered = sorted(points)

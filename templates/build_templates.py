@@ -1,4 +1,5 @@
-"""Rebuild the shipped Word templates (docxtpl) that svexcel fills in: one evaluation per return, one comparison.
+"""Rebuild the shipped Word templates (docxtpl) that svexcel fills in: one evaluation per return, one comparison,
+and one assessment summary per scored return (Procurement Act 2023 s.50).
 
 Run from the repository root:  python templates/build_templates.py
 The output is reproducible: the same script gives byte-identical .docx files. Officers may open the
@@ -32,6 +33,7 @@ from svexcel.reports.charts import Canvas, ThemeBar, comparison_chart, theme_sco
 HERE = Path(__file__).resolve().parent
 EVALUATION = HERE / "evaluation-report_tpl.docx"
 COMPARISON = HERE / "comparison-report_tpl.docx"
+ASSESSMENT = HERE / "assessment-summary_tpl.docx"
 
 FONT = "Calibri"
 BLUE = RGBColor(0x1F, 0x4E, 0x79)
@@ -587,6 +589,87 @@ def comparison() -> DocumentObject:
     return doc
 
 
+# ---------------------------------------------------------------- the assessment summary
+
+def assessment_summary() -> DocumentObject:
+    """The assessment summary template (Procurement Act 2023 s.50, Procurement Regulations 2024 reg. 31)."""
+    doc = new_document("Assessment summary: {{ supplier.name }}")
+    header_footer(doc, "Assessment summary: {{ supplier.name }}", "Contract {{ contract_reference }}: assessment summary, {{ date }}")
+    doc.add_paragraph("Assessment summary", style="Title")
+    doc.add_paragraph("{{ supplier.name }}", style="Subtitle")
+    para(doc, "This summary explains how your tender for contract **{{ contract_reference }}** was assessed against "
+              "each award criterion, as the Procurement Act 2023 (section 50) and the Procurement Regulations 2024 "
+              "(regulation 31) require.")
+    t = ReportTable(doc, "Supplier", ["Supplier", ""], [4.5, 12.5], keep_together=True)
+    for label, value in (("Name", "{{ supplier.name }}"), ("Postal address", "{{ supplier.postal_address }}"),
+                         ("Email", "{{ supplier.email }}"), ("Unique identifier", "{{ supplier.unique_identifier }}"),
+                         ("Tender file", "{{ file }}"), ("Date", "{{ date }}")):
+        t.row([label, value])
+    space(doc)
+
+    doc.add_heading("Result", level=1)
+    tag(doc, "{%p if is_winner %}")
+    para(doc, "Your tender scored **{{ total_points }} of {{ total_available }} points** and ranked **{{ rank_text }}**: "
+              "it is the most advantageous tender.")
+    tag(doc, "{%p else %}")
+    para(doc, "Your tender scored **{{ total_points }} of {{ total_available }} points** and ranked **{{ rank_text }}**. "
+              "The most advantageous tender, from {{ winner_name }}, scored **{{ winner_total }} points**.")
+    tag(doc, "{%p endif %}")
+
+    doc.add_heading("Award criteria", level=1)
+    para(doc, "Each award criterion, its relative importance (its share of the points), how it was assessed and the "
+              "points available.")
+    t = ReportTable(doc, "Award criteria", ["Criterion", "Relative importance", "Points available", "How it was assessed"],
+                    [3.6, 3.4, 1.9, 8.1], figures=(2,))
+    t.tag("{%tr for c in criteria %}")
+    t.row(["{{ c.title }}", "{{ c.importance }}", "{{ c.available }}", "{{ c.assessed }}"])
+    t.tag("{%tr endfor %}")
+    space(doc)
+
+    doc.add_heading("Your scores", level=1)
+    tag(doc, "{%p if is_winner %}")
+    t = ReportTable(doc, "Your scores", ["Criterion", "Your points", "Points available"], [9.0, 4.0, 4.0], figures=(1, 2))
+    t.tag("{%tr for c in criteria %}")
+    t.row(["{{ c.title }}", "{{ c.points }}", "{{ c.available }}"])
+    t.tag("{%tr endfor %}")
+    t.row(["Total", "{{ total_points }}", "{{ total_available }}"], style="Table Band")
+    space(doc)
+    tag(doc, "{%p else %}")
+    t = ReportTable(doc, "Your scores and the winning tender's", ["Criterion", "Your points", "Winning tender's points", "Points available"],
+                    [7.0, 3.3, 3.4, 3.3], figures=(1, 2, 3))
+    t.tag("{%tr for c in criteria %}")
+    t.row(["{{ c.title }}", "{{ c.points }}", "{{ c.winner_points }}", "{{ c.available }}"])
+    t.tag("{%tr endfor %}")
+    t.row(["Total", "{{ total_points }}", "{{ winner_total }}", "{{ total_available }}"], style="Table Band")
+    space(doc)
+    tag(doc, "{%p endif %}")
+
+    doc.add_heading("How your tender was scored", level=1)
+    para(doc, "For each criterion: your points explained by reference to your tender — your own commitments and the "
+              "evaluation panel's agreed (consensus) reasons{% if not is_winner %}, and where the winning tender "
+              "scored more, the panel's reasons for its mark{% endif %}.")
+    tag(doc, "{%p for c in criteria %}")
+    doc.add_heading("{{ c.title }}: {{ c.points }} of {{ c.available }} points", level=2)
+    para(doc, "**Relative importance:** {{ c.importance }}. **How it was assessed:** {{ c.assessed }}", style="Note")
+    tag(doc, "{%p for line in c.explanation %}")
+    para(doc, "{{ line }}")
+    tag(doc, "{%p endfor %}")
+    tag(doc, "{%p if not c.explanation %}")
+    para(doc, "[Explain these points by reference to the tender: the contracting authority completes this paragraph.]")
+    tag(doc, "{%p endif %}")
+    tag(doc, "{%p if c.winner_reason %}")
+    para(doc, "**Compared with the winning tender.** {{ c.winner_reason }}")
+    tag(doc, "{%p endif %}")
+    tag(doc, "{%p endfor %}")
+
+    doc.add_heading("Totals", level=1)
+    para(doc, "Social value: **{{ sv_points }} of {{ max_points }} points**.{% if has_other_criteria %} With the other "
+              "criteria your total is **{{ total_points }} of {{ total_available }} points**.{% endif %} Rank: "
+              "{{ rank_text }}.{% if not is_winner %} The winning tender's total: {{ winner_total }} points.{% endif %}")
+    para(doc, "Social value was scored with {{ framework_name }}, version {{ framework_version }}. Figures are "
+              "rounded for display; the ranking uses them in full precision.", style="Note")
+    return doc
+
 # ---------------------------------------------------------------- reproducible output
 
 def save_reproducibly(doc: DocumentObject, path: Path) -> None:
@@ -604,10 +687,11 @@ def save_reproducibly(doc: DocumentObject, path: Path) -> None:
 
 
 def main() -> None:
-    """Write both templates next to this script."""
+    """Write the templates next to this script."""
     save_reproducibly(evaluation(), EVALUATION)
     save_reproducibly(comparison(), COMPARISON)
-    print(f"wrote {EVALUATION.name} and {COMPARISON.name}")
+    save_reproducibly(assessment_summary(), ASSESSMENT)
+    print(f"wrote {EVALUATION.name}, {COMPARISON.name} and {ASSESSMENT.name}")
 
 
 if __name__ == "__main__":

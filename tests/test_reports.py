@@ -491,7 +491,8 @@ def test_shipped_templates_match_their_build_script(tmp_path: Path) -> None:
     spec = importlib.util.spec_from_file_location("build_templates", ROOT / "templates" / "build_templates.py")
     build = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(build)
-    for make, shipped in ((build.evaluation, paths.EVALUATION_TEMPLATE), (build.comparison, paths.COMPARISON_TEMPLATE)):
+    for make, shipped in ((build.evaluation, paths.EVALUATION_TEMPLATE), (build.comparison, paths.COMPARISON_TEMPLATE),
+                          (build.assessment_summary, paths.ASSESSMENT_TEMPLATE)):
         fresh = tmp_path / shipped.name
         build.save_reproducibly(make(), fresh)
         with zipfile.ZipFile(fresh) as new, zipfile.ZipFile(shipped) as old:

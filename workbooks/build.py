@@ -1,4 +1,5 @@
-"""Rebuild the shipped workbooks: the CCIN framework, six sample returns and the officers' sample quality scores.
+"""Rebuild the shipped workbooks: the CCIN framework, six sample returns, the officers' sample quality scores
+and the sample other-criteria (price, quality) points.
 
 Run from the repository root:  python workbooks/build.py
 Everything is generated from ccin-framework.csv and the data below, so the files can be regenerated at will.
@@ -9,13 +10,14 @@ from __future__ import annotations
 import csv
 from pathlib import Path
 
-from openpyxl import load_workbook
+from openpyxl import Workbook, load_workbook
 
 from svexcel.framework import Framework, Measure, Outcome, QualityLevel, Settings, Theme
 from svexcel.framework_sheets import DEFAULT_QUALITY_SCALE, write_framework_workbook
 from svexcel.quality_workbook import write_quality_workbook
 from svexcel.return_layout import COMMITMENTS, COVER, COVER_FIRST_ROW, COVER_LABELS, NARRATIVE, SUPPLIER_LABELS
 from svexcel.return_template import write_return_template
+from svexcel.styles import set_widths, style_header
 
 HERE = Path(__file__).resolve().parent
 
@@ -157,6 +159,33 @@ SAMPLE_QUALITY = {
     "city-digital-partners": {"EQ": 25, "PA": None, "CC": 25, "SH": 50, "WB": 25},
 }
 
+# The tender's other award criteria, scored outside svexcel (points out of 40 each): with them the
+# social value leader (Hillside) is not the most advantageous tender overall.
+OTHER_CRITERIA_AVAILABLE = {"Price": 40, "Quality": 40}
+OTHER_CRITERIA = {
+    "riverside-care-coop": {"Price": 30, "Quality": 34},
+    "greenway-facilities": {"Price": 36, "Quality": 30},
+    "swift-logistics": {"Price": 40, "Quality": 24},
+    "hillside-community-trust": {"Price": 28, "Quality": 30},
+    "openfields-cic": {"Price": 32, "Quality": 28},
+    "city-digital-partners": {"Price": 34, "Quality": 26},
+}
+
+
+def write_other_criteria(path: Path) -> None:
+    """The sample other-criteria workbook: sheet Criteria, File + a column per criterion, and the max row."""
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "Criteria"
+    names = list(OTHER_CRITERIA_AVAILABLE)
+    ws.append(["File", *names])
+    ws.append(["max", *OTHER_CRITERIA_AVAILABLE.values()])
+    for stem, points in OTHER_CRITERIA.items():
+        ws.append([f"{stem}.xlsx", *(points[n] for n in names)])
+    style_header(ws, 1, 1, len(names) + 1)
+    set_widths(ws, {"A": 32, "B": 10, "C": 10})
+    wb.save(path)
+
 
 def fill_return(template: Path, target: Path, sample: dict) -> None:
     """Fill a copy of the blank template the way an organisation would in Excel."""
@@ -191,7 +220,9 @@ def main() -> None:
         framework, HERE / "sample-quality.xlsx",
         {f"{stem}.xlsx": marks for stem, marks in SAMPLE_QUALITY.items()}, organisations,
     )
-    print(f"Built {HERE / 'ccin-framework.xlsx'}, the return template, {len(SAMPLES)} samples and sample-quality.xlsx")
+    write_other_criteria(HERE / "sample-other-criteria.xlsx")
+    print(f"Built {HERE / 'ccin-framework.xlsx'}, the return template, {len(SAMPLES)} samples, sample-quality.xlsx "
+          "and sample-other-criteria.xlsx")
 
 
 if __name__ == "__main__":

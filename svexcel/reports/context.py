@@ -13,7 +13,7 @@ from typing import Any, Sequence
 from ..findings import Finding, sort_findings
 from ..framework import Framework, Measure
 from ..results import Competition, ReturnResult
-from ..scoring import Score
+from ..scoring import Score, theme_points, weight_shares
 from .charts import ThemeBar
 from .formatting import DASH, clean_text, money, number, percent, plural, points, rank_text
 from .summary import summary_text
@@ -175,8 +175,7 @@ class FrameworkFacts:
                 "workbook before relying on the results." if any(m.illustrative for m in proxies) else ""
             ),
         }
-        weight_total = sum(t.weight for t in framework.themes)
-        self.weight_share = {t.id: t.weight / weight_total if weight_total else 0.0 for t in framework.themes}
+        self.weight_share = weight_shares(framework)
 
     def themes(self, competition: Competition) -> list[ThemeInfo]:
         """Every theme with its weight and the competition's best offer."""
@@ -197,6 +196,7 @@ class FrameworkFacts:
 def evaluation_context(facts: FrameworkFacts, result: ReturnResult, competition: Competition) -> dict[str, Any]:
     """Everything the evaluation template can use, for one scored return."""
     framework, ret, score = facts.framework, result.ret, _scored(result)
+    earned = theme_points(framework, score)
     themes = []
     for theme in framework.themes:
         figures = score.themes[theme.id]
@@ -205,7 +205,7 @@ def evaluation_context(facts: FrameworkFacts, result: ReturnResult, competition:
             sv=money(figures.sv) if "monetised" in framework.theme_components(theme.id) else DASH,
             value_score=percent(figures.monetised), attainment=percent(figures.attainment),
             quality=percent(figures.quality), quality_text=_quality_text(framework, figures.quality),
-            score=percent(figures.score), points=points(figures.score * facts.weight_share[theme.id] * framework.settings.max_points),
+            score=percent(figures.score), points=points(earned[theme.id]),
             narrative=clean_text(ret.narrative.get(theme.id)) or "No response was given for this theme.",
             measures=tuple(_measure_row(m, result, score) for m in framework.theme_measures(theme.id)),
         ))

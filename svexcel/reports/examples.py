@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from ..award import Standing
 from ..findings import Finding
 from ..framework import Framework
 from ..results import Competition, ReturnResult
 from ..return_reader import Return
 from ..scoring import assess, compete
+from .assessment import AwardView
 
 EXAMPLE_DATE = "2026-01-01"
 
@@ -18,7 +20,8 @@ def example_results(framework: Framework) -> tuple[list[ReturnResult], Competiti
     }
     scored = Return(
         "example.xlsx", organisation="Example Co-operative", contract_reference="EX-001", contract_value=100000.0,
-        contract_years=1.0, quantities=quantities,
+        contract_years=1.0, postal_address="1 Example Street, Exampleton EX1 1AA", email="bids@example.coop",
+        unique_identifier="PUK-EXAMPLE-1", quantities=quantities,
         evidence={m.id: "Example evidence" for m in framework.measures},
         narrative={t.id: "Example response" for t in framework.themes},
         findings=[
@@ -35,3 +38,15 @@ def example_results(framework: Framework) -> tuple[list[ReturnResult], Competiti
     score = compete(framework, [assessment], [{t.id: 50.0 for t in framework.themes}])[0]
     results = [ReturnResult(scored, score), ReturnResult(rejected)]
     return results, Competition.of(framework, results, EXAMPLE_DATE, "example-quality.xlsx")
+
+
+def example_award(framework: Framework) -> tuple[ReturnResult, AwardView]:
+    """A scored return that lost to another on every criterion, with other criteria: every part of a summary shows."""
+    results, _ = example_results(framework)
+    result = results[0]
+    reasons = {t.id: "Example consensus rationale." for t in framework.themes}
+    mine = Standing(10.0, {"Price": 30.0}, 40.0, 2)
+    best = Standing(15.0, {"Price": 35.0}, 50.0, 1)
+    view = AwardView(mine, reasons, "winner.xlsx", "Winner Example Ltd", best, {t.id: 5.0 for t in framework.themes},
+                     reasons, {"Price": 40.0}, scored=2)
+    return result, view

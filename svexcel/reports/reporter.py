@@ -8,6 +8,7 @@ from typing import Sequence
 from .. import paths
 from ..framework import Framework
 from ..results import Competition, ReturnResult
+from .assessment import AwardView, assessment_context
 from .charts import comparison_chart, theme_scores_chart
 from .context import (
     FrameworkFacts,
@@ -17,7 +18,7 @@ from .context import (
     theme_bars,
 )
 from .docx_template import PreparedTemplate, template_environment
-from .examples import example_results
+from .examples import example_award, example_results
 
 EVALUATION_CHART = "chart_alt"
 COMPARISON_CHART = "comparison_chart_alt"
@@ -27,7 +28,8 @@ class Reporter:
     """Renders evaluation and comparison reports (.docx bytes) for one framework."""
 
     def __init__(self, framework: Framework, evaluation_template: Path | None = None,
-                 comparison_template: Path | None = None) -> None:
+                 comparison_template: Path | None = None, assessment_template: Path | None = None,
+                 assessment: bool = False) -> None:
         self.framework = framework
         self._facts = FrameworkFacts(framework)
         env = template_environment()
@@ -36,6 +38,10 @@ class Reporter:
         results, competition = example_results(framework)
         self._evaluation.check(evaluation_context(self._facts, results[0], competition))
         self._comparison.check(comparison_context(self._facts, results, competition))
+        self._assessment: PreparedTemplate | None = None
+        if assessment or assessment_template is not None:
+            self._assessment = PreparedTemplate(Path(assessment_template or paths.ASSESSMENT_TEMPLATE), env)
+            self._assessment.check(assessment_context(self._facts, *example_award(framework), competition.date)[0])
 
     def evaluation(self, result: ReturnResult, competition: Competition) -> bytes:
         """The evaluation report of one scored return, as .docx bytes."""
@@ -55,3 +61,10 @@ class Reporter:
             rows = comparison_chart_rows(self.framework, results)
             images[COMPARISON_CHART] = comparison_chart([t.name for t in self.framework.themes], rows, slot.canvas)
         return self._comparison.render(context, images)
+
+    def assessment_summary(self, result: ReturnResult, view: AwardView, date: str) -> tuple[bytes | None, list[str]]:
+        """A scored return's assessment summary as .docx bytes, or None and the reg. 31 elements it lacks."""
+        if self._assessment is None:
+            raise ValueError("This Reporter was made without the assessment summary template (assessment=True).")
+        context, missing = assessment_context(self._facts, result, view, date)
+        return (None, missing) if missing else (self._assessment.render(context, {}), [])
