@@ -299,13 +299,14 @@ def _restore(place: tuple[str, int], score: Score | None, framework: Framework, 
         return ReturnResult(ret)
     unscored = [t.id for t in framework.themes if score.themes[t.id].quality is None]
     if unscored:
-        source = f"the Quality sheet of {quality_name}" if quality_name else "a quality workbook (--quality)"
+        fix = (f"Add officers' scores for {ret.file} to the Quality sheet of {quality_name}" if quality_name
+               else "Give officers' scores in a quality workbook (--quality)")
         many = len(unscored) > 1
-        ret.findings.append(Finding(
+        ret.findings.append(Finding(  # it points at the quality workbook, where the fix is made
             "quality-unscored", "warning",
             f"Quality is not scored for theme{'s' if many else ''} {', '.join(unscored)}, so "
-            f"{'their scores use' if many else 'its score uses'} the measures alone. Add officers' scores to {source}.",
-            ret.file, "Quality", "",
+            f"{'their scores use' if many else 'its score uses'} the measures alone. {fix}.",
+            quality_name or "", "Quality" if quality_name else "", "",
         ))
     return ReturnResult(ret, replace(score, assessment=assessment))
 

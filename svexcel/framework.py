@@ -256,6 +256,8 @@ class _FrameworkReader:
                 "cell-error": f"shows the error {cell.error if cell else ''}",
                 "formula-without-value": "holds a formula with no calculated value; open the workbook in Excel, let it calculate and save it",
                 "not-a-number": f"is {cell.value if cell else ''!r}, not a number",
+                "stored-as-date": "holds a date, not a number; format the cell as Number",
+                "stored-as-time": "holds a time, not a number; format the cell as Number",
             }[read.problem]
             self.finding(read.problem, table.sheet.name, ref, f"{what or column} in {ref} {detail}. Type a plain number.")
             return None

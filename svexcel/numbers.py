@@ -34,7 +34,7 @@ def is_number(value: object) -> bool:
 
 @dataclass(frozen=True)
 class CellNumber:
-    """A cell read as a number: the value (None if blank or unreadable), a problem type, or an info note type."""
+    """A cell read as a number: the value (None if blank or unreadable), a problem type, or a note type."""
 
     value: float | None
     problem: str | None = None
@@ -62,4 +62,6 @@ def cell_number(cell: Cell | None) -> CellNumber:
         return CellNumber(parsed, note=note or "number-as-text")
     if not is_number(value):
         return CellNumber(None, "not-a-number")
-    return CellNumber(float(value), note=note)  # type: ignore[arg-type]
+    if cell.shown_as in ("date", "datetime", "time"):  # the cell's value is the serial number Excel stored
+        return CellNumber(None, "stored-as-time" if cell.shown_as == "time" else "stored-as-date")
+    return CellNumber(float(value), note=note or ("stored-as-percent" if cell.shown_as == "percent" else None))  # type: ignore[arg-type]

@@ -14,6 +14,7 @@ from .framework import Framework
 from .framework_sheets import framework_rows
 from .quality import SHEET
 from .styles import mark_input, set_widths, style_header, write_text
+from .xlsx import column_letter
 
 
 def write_quality_sheet(
@@ -38,7 +39,7 @@ def write_quality_sheet(
             validation.add(cell)
     ws.add_data_validation(validation)
     ws.freeze_panes = "C2"
-    set_widths(ws, {"A": 32, "B": 34} | {chr(67 + i): 8 for i in range(len(themes))})
+    set_widths(ws, {"A": 32, "B": 34} | {column_letter(3 + i): 8 for i in range(len(themes))})
 
 
 def write_quality_workbook(

@@ -8,7 +8,8 @@ from pathlib import Path
 
 from .findings import Finding, Severity, has_errors
 from .framework import Framework
-from .numbers import cell_number
+from .number_formats import describe, serial_datetime
+from .numbers import cell_number, is_number
 from .return_layout import (
     COMMITMENT_COLUMNS,
     COMMITMENT_REQUIRED,
@@ -31,6 +32,7 @@ from .xlsx import MAX_ROWS, Cell, Sheet, UnreadableWorkbook, Workbook, cell_ref,
 MEASURE_ID = re.compile(r"^[A-Za-z0-9][\w.\-]*$")
 YES = {"yes", "y", "true"}
 NO = {"no", "n", "false"}
+HARMS = ("negative-quantity", "Declare harms as positive amounts on their own measures.")
 
 
 @dataclass(slots=True)
@@ -66,7 +68,7 @@ def read_return(path: str | Path, framework: Framework) -> Return:
         with Workbook(path) as book:
             reader.read(book)
     except UnreadableWorkbook as exc:
-        reader.add(exc.type, "error", exc.message)
+        reader.add(exc.type, "error", exc.message, exc.sheet, exc.cell)
     except OSError as exc:
         reader.add("file-unreadable", "error", f"The file could not be opened ({exc.strerror or exc}). Check it is not open elsewhere and try again.")
     return reader.result
@@ -79,11 +81,13 @@ class _ReturnReader:
         self.framework = framework
         self.expected = expected_locked(framework)  # what every locked cell should hold; also fingerprinted
         self.result = Return(file)
+        self.date1904 = False
 
     def add(self, type: str, severity: Severity, message: str, sheet: str = "", cell: str = "") -> None:
         self.result.findings.append(Finding(type, severity, message, self.result.file, sheet, cell))
 
     def read(self, book: Workbook) -> None:
+        self.date1904 = book.date1904
         sheets: dict[str, Sheet] = {}
         for name in REQUIRED_SHEETS:
             sheet = book.sheet(name)
@@ -107,7 +111,7 @@ class _ReturnReader:
     def check_size(self, sheet: Sheet) -> None:
         if sheet.truncated_at_row:
             self.add("sheet-too-large", "error", f"The sheet has data below row {MAX_ROWS:,}, far beyond a return's size; only the first {MAX_ROWS:,} rows were read. Delete the extra rows and resend.", sheet.name)
-        elif sheet.dimension and ":" in sheet.dimension:
+        elif sheet.dimension and ":" in sheet.dimension:  # the xlsx reader checked it is a range
             rows, cols = parse_ref(sheet.dimension.split(":")[1])
             if rows > MAX_ROWS or cols > 200:
                 self.add("absurd-dimensions", "info", f"The sheet claims a used range of {sheet.dimension}; only its filled cells were read.", sheet.name, sheet.dimension)
@@ -141,31 +145,62 @@ class _ReturnReader:
                 META, cell_ref(row, 2),
             )
 
-    def number(self, cell: Cell | None, sheet: str, ref: str, what: str, severity: Severity = "error") -> tuple[float | None, bool]:
-        """Read a number as people type it: (value or None when blank, ok); problems get ``severity``."""
-        read = cell_number(cell)
-        if cell is None or not (read.problem or read.note):
-            return self._non_negative(read.value, sheet, ref, what, severity)
-        messages = {
-            "cell-error": lambda: f"{what} shows the error {cell.error}. Type a plain number instead of the formula.",
-            "formula-without-value": lambda: f"{what} holds a formula with no calculated value. Open the return in Excel, let it calculate and save it, or type the number.",
-            "not-a-number": lambda: f"{what} is {cell.value!r}, which is not a number. Type a plain number such as 1200 (no words or ranges).",
-            "formula-value-used": lambda: f"{what} holds a formula (={cell.formula}); its calculated value {cell.value!r} was used.",
-            "number-as-text": lambda: f"{what} was typed as text {cell.value!r} and read as the number {read.value:,.10g}.",
-        }
-        if read.problem:
-            self.add(read.problem, severity, messages[read.problem](), sheet, ref)
-            return None, False
-        if read.note:
-            self.add(read.note, "info", messages[read.note](), sheet, ref)
-        return self._non_negative(read.value, sheet, ref, what, severity)
+    def number(self, cell: Cell | None, sheet: str, ref: str, what: str, severity: Severity = "error",
+               negative: tuple[str, str] = HARMS) -> tuple[float | None, bool]:
+        """Read a number as people type it: (value or None when blank, ok); problems get ``severity``.
 
-    def _non_negative(self, value: float | None, sheet: str, ref: str, what: str, severity: Severity) -> tuple[float | None, bool]:
-        """Refuse a negative number with a finding."""
-        if value is not None and value < 0:
-            self.add("negative-quantity", severity, f"{what} is {value:,.10g}; it cannot be negative. Declare harms as positive amounts on their own measures.", sheet, ref)
+        ``negative`` is the finding type and advice for a number below 0.
+        """
+        read = cell_number(cell)
+        if cell is not None and read.problem:
+            self.add(read.problem, severity, self.problem_message(read.problem, cell, what), sheet, ref)
             return None, False
-        return value, True
+        if cell is not None and read.note:
+            note_severity: Severity = "warning" if read.note == "stored-as-percent" else "info"
+            self.add(read.note, note_severity, self.note_message(read.note, cell, what, read.value), sheet, ref)
+        if read.value is not None and read.value < 0:
+            type, advice = negative
+            self.add(type, severity, f"{what} is {read.value:,.10g}; it cannot be negative. {advice}", sheet, ref)
+            return None, False
+        return read.value, True
+
+    def problem_message(self, problem: str, cell: Cell, what: str) -> str:
+        """What is wrong with a cell that could not be read as a number, and how to fix it."""
+        value = cell.value
+        if problem == "stored-as-date" and isinstance(value, float):
+            return f"{what} {self.date_story(value, cell)}"
+        if problem == "stored-as-time" and isinstance(value, float):
+            shown = describe(value, "time")
+            return (f"{what}: {shown} was stored as the time {shown} (Excel and LibreOffice turn an entry with a colon into a "
+                    f"time of day, here the fraction {value:.4g} of a day), not the number meant. Type the quantity as a plain "
+                    f"number: {shown} as {value * 24:,.4g} if you meant hours.")
+        return {
+            "cell-error": f"{what} shows the error {cell.error}. Type a plain number instead of the formula.",
+            "formula-without-value": f"{what} holds a formula with no calculated value. Open the return in Excel, let it calculate and save it, or type the number.",
+            "not-a-number": f"{what} is {cell.value!r}, which is not a number. Type a plain number such as 1200 (no words or ranges).",
+        }[problem]
+
+    def date_story(self, serial: float, cell: Cell) -> str:
+        """How a number became a date, and what to type instead."""
+        when = serial_datetime(serial, self.date1904)
+        shown = describe(serial, "datetime" if cell.shown_as == "datetime" else "date", self.date1904)
+        if when is None or when.year <= 1904:
+            return (f"holds {serial:,.10g} in a date format (shown as {shown}). Format the cell as Number and "
+                    "check the quantity is what you meant.")
+        typed = f"{when.month}/{when.day}"
+        return (f"was stored as the date {shown}, not a number: Excel and LibreOffice turn an entry such as {typed} or "
+                f"{when.month}-{when.day} into a date. Type the quantity as a plain number, e.g. {typed} as "
+                f"{when.month / when.day:.2f}, in a cell formatted as Number.")
+
+    @staticmethod
+    def note_message(note: str, cell: Cell, what: str, value: float | None) -> str:
+        """What was read from a cell that needed interpreting."""
+        return {
+            "formula-value-used": f"{what} holds a formula (={cell.formula}); its calculated value {cell.value!r} was used.",
+            "number-as-text": f"{what} was typed as text {cell.value!r} and read as the number {value or 0:,.10g}.",
+            "stored-as-percent": f"{what} is formatted as a percentage: {describe(value or 0, 'percent')} was read as the "
+                                 f"number {value or 0:,.10g}. If you meant {(value or 0) * 100:,.10g}, format the cell as Number and type that.",
+        }[note]
 
     def read_cover(self, sheet: Sheet) -> None:
         labels = {normalise(cell.value): row for (row, col), cell in sheet.cells.items() if col == 1 and isinstance(cell.value, str)}
@@ -186,13 +221,15 @@ class _ReturnReader:
             self.add("no-organisation", "warning", "No organisation name is given. Type it so reports name you.", COVER, values["Organisation"][1])
         if "Contract value (GBP)" in values:
             cell, ref = values["Contract value (GBP)"]
-            value, ok = self.number(cell, COVER, ref, f"Contract value in {ref}")
+            value, ok = self.number(cell, COVER, ref, f"Contract value in {ref}", negative=(
+                "negative-contract-value", "Type the contract's total value in pounds, as in the tender."))
             if ok and not value:
                 self.add("no-contract-value", "warning", "No contract value is given, so the ratio of social value to contract value is left blank. Type the contract value in pounds.", COVER, ref)
             r.contract_value = value or None
         if "Contract years" in values:
             cell, ref = values["Contract years"]
-            r.contract_years, _ = self.number(cell, COVER, ref, f"Contract years in {ref}", severity="warning")
+            r.contract_years, _ = self.number(cell, COVER, ref, f"Contract years in {ref}", severity="warning", negative=(
+                "negative-contract-years", "Type the contract's length in years, e.g. 3 or 2.5."))
         self.read_supplier(sheet, labels)
 
     def read_supplier(self, sheet: Sheet, labels: dict[str, int]) -> None:
@@ -258,10 +295,13 @@ class _ReturnReader:
             word = str(value).strip().casefold() if value is not None else ""
             if isinstance(value, bool):
                 self.result.quantities[ident] = 1.0 if value else 0.0
+            elif is_number(value) and value in (0, 1):
+                self.result.quantities[ident] = float(value)
+                self.add("number-as-yes-no", "info", f"{what} is {value:g}, read as {'Yes' if value else 'No'}. Choose Yes or No from the list.", COMMITMENTS, ref)
             elif word in YES or word in NO:
                 self.result.quantities[ident] = 1.0 if word in YES else 0.0
             elif word:
-                self.add("not-yes-no", "error", f"{what} is '{value}'. Choose Yes or No.", COMMITMENTS, ref)
+                self.add("not-yes-no", "error", f"{what} is '{cell_text(value)}'. Choose Yes or No.", COMMITMENTS, ref)
                 return
         else:
             value, ok = self.number(cell, COMMITMENTS, ref, what)

@@ -84,11 +84,15 @@ def _cover(ws: Worksheet, framework: Framework) -> None:
         ws.cell(row, 2).alignment = WRAP
     value_cell = ws.cell(COVER_FIRST_ROW + 2, 2)
     value_cell.number_format = GBP
-    numbers = DataValidation(type="decimal", operator="greaterThanOrEqual", formula1="0", allow_blank=True,
-                             showErrorMessage=True, errorTitle="Not a number", error="Type a number of pounds, 0 or more.")
-    numbers.add(value_cell)
-    numbers.add(ws.cell(COVER_FIRST_ROW + 3, 2))
-    ws.add_data_validation(numbers)
+    pounds = DataValidation(type="decimal", operator="greaterThanOrEqual", formula1="0", allow_blank=True,
+                            showErrorMessage=True, errorTitle="Not a number", error="Type a number of pounds, 0 or more.")
+    pounds.add(value_cell)
+    years = DataValidation(type="decimal", operator="greaterThanOrEqual", formula1="0", allow_blank=True,
+                           showErrorMessage=True, errorTitle="Not a number of years",
+                           error="Type the contract's length in years, e.g. 3 or 2.5.")
+    years.add(ws.cell(COVER_FIRST_ROW + 3, 2))
+    ws.add_data_validation(pounds)
+    ws.add_data_validation(years)
     first = COVER_FIRST_ROW + len(COVER_LABELS) + len(SUPPLIER_LABELS) + 1
     for offset, line in enumerate(INSTRUCTIONS):
         cell = ws.cell(first + offset, 1, line)

@@ -7,25 +7,33 @@ stops at a row limit, so a sheet whose used range claims a million rows costs
 nothing. Any DTD is refused (with defusedxml's exception), which rules out
 entity-expansion bombs and external entities: no OOXML part needs one.
 defusedxml's own ElementTree parser is pure Python and 3-4× slower here.
+
+Whatever the bytes, the only exception that leaves this module for a damaged
+file is UnreadableWorkbook, naming the part and, where known, the sheet and cell.
 """
 
 from __future__ import annotations
 
+import math
+import posixpath
+import re
 import zipfile
-import zlib
 from dataclasses import dataclass, field
 from functools import lru_cache
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 from types import TracebackType
-from typing import IO, Callable
+from typing import Callable
 from xml.parsers import expat
 
 from defusedxml import DefusedXmlException, DTDForbidden
 
-from .text import cell_string
+from .number_formats import BUILTIN, Shown, shown_as, to_serial
+from .text import cell_string, xml_safe
 
 MAX_ROWS = 5_000
 MAX_COLUMNS = 200
+EXCEL_ROWS = 1_048_576
+EXCEL_COLUMNS = 16_384
 MAX_PART_BYTES = 50_000_000
 MAX_COMPRESSION_RATIO = 200
 
@@ -37,24 +45,38 @@ REL_IDS = (
 )
 
 Value = float | str | bool | None
+CELL_TYPES = frozenset(("n", "s", "str", "inlineStr", "b", "e", "d"))
+_REF = re.compile(r"\$?([A-Za-z]{1,3})\$?([0-9]{1,7})")
 
 
 class UnreadableWorkbook(Exception):
-    """The file cannot be read as a workbook; ``type`` is the finding type to report."""
+    """The file cannot be read as a workbook; ``type`` is the finding type to report, ``sheet`` and ``cell`` where."""
 
-    def __init__(self, type: str, message: str) -> None:
+    def __init__(self, type: str, message: str, sheet: str = "", cell: str = "") -> None:
         super().__init__(message)
         self.type = type
-        self.message = message
+        self.message = xml_safe(message)
+        self.sheet = sheet
+        self.cell = cell
+
+
+class _Damaged(Exception):
+    """Raised by a part's handler: what is wrong, and in which cell if known."""
+
+    def __init__(self, problem: str, cell: str = "") -> None:
+        super().__init__(problem)
+        self.problem = problem
+        self.cell = cell
 
 
 @dataclass(frozen=True, slots=True)
 class Cell:
-    """A cell's cached value, its formula (without ``=``) if any, and its error code if any."""
+    """A cell's cached value, its formula (without ``=``), its error code, and whether its format shows a date etc."""
 
     value: Value
     formula: str | None = None
     error: str | None = None
+    shown_as: Shown | None = None
 
 
 @dataclass
@@ -110,14 +132,17 @@ def cell_ref(row: int, col: int) -> str:
 
 @lru_cache(maxsize=65_536)
 def parse_ref(ref: str) -> tuple[int, int]:
-    """F14 → (14, 6); also accepts $F$14."""
+    """F14 → (14, 6); also accepts $F$14. ValueError for anything that is not a cell on a sheet (F6x, A0, XFE1)."""
+    match = _REF.fullmatch(ref)
+    if match is None:
+        raise ValueError(f"{ref!r} is not a cell reference")
     col = 0
-    i = 0
-    ref = ref.replace("$", "")
-    while i < len(ref) and ref[i].isalpha():
-        col = col * 26 + ord(ref[i].upper()) - 64
-        i += 1
-    return int(ref[i:]), col
+    for letter in match[1].upper():
+        col = col * 26 + ord(letter) - 64
+    row = int(match[2])
+    if not (1 <= row <= EXCEL_ROWS and col <= EXCEL_COLUMNS):
+        raise ValueError(f"{ref!r} is outside a sheet")
+    return row, col
 
 
 def _check_magic(path: Path) -> None:
@@ -165,15 +190,17 @@ class Workbook:
         _check_magic(self.path)
         try:
             self._zip = zipfile.ZipFile(self.path)
-        except (zipfile.BadZipFile, OSError) as exc:
+        except Exception as exc:  # zipfile raises many types (BadZipFile, ValueError, EOFError ...) for damaged archives
             raise UnreadableWorkbook(
                 "file-corrupt",
                 f"The file is damaged or incomplete ({exc}). Save it again from Excel and resend it.",
             ) from exc
         try:
-            self._check_sizes()
+            self._parts = self._index_parts()
+            self.date1904 = False
             self._sheet_parts = self._read_sheet_index()
             self._strings: list[str] | None = None
+            self._styles: list[Shown | None] | None = None
             self._sheets: dict[str, Sheet] = {}
         except BaseException:
             self._zip.close()
@@ -204,8 +231,18 @@ class Workbook:
             self._sheets[name] = self._parse_sheet(name, self._sheet_parts[name])
         return self._sheets[name]
 
-    def _check_sizes(self) -> None:
+    def _index_parts(self) -> dict[str, str]:
+        """Part names by their case-folded name (OPC names ignore case); refuse duplicates and bombs."""
+        parts: dict[str, str] = {}
         for info in self._zip.infolist():
+            key = info.filename.casefold()
+            if key in parts:
+                raise UnreadableWorkbook(
+                    "file-corrupt",
+                    f"The file holds the part {info.filename} twice, so it is unclear which copy is the return. "
+                    "Save it again from Excel and resend it.",
+                )
+            parts[key] = info.filename
             ratio = info.file_size / max(info.compress_size, 1)
             if info.file_size > MAX_PART_BYTES or (info.file_size > 1_000_000 and ratio > MAX_COMPRESSION_RATIO):
                 raise UnreadableWorkbook(
@@ -213,75 +250,86 @@ class Workbook:
                     f"The part {info.filename} unpacks to {info.file_size:,} bytes, far more than a "
                     "return needs; the file was refused. Copy the answers into a fresh template.",
                 )
+        return parts
 
-    def _open_part(self, name: str) -> IO[bytes]:
-        try:
-            return self._zip.open(name)
-        except KeyError as exc:
-            raise UnreadableWorkbook(
-                "file-corrupt", f"The workbook lacks its part {name}. Save it again from Excel and resend it."
-            ) from exc
-        except (zipfile.BadZipFile, OSError, EOFError) as exc:
-            raise UnreadableWorkbook(
-                "file-corrupt", f"The workbook is damaged ({exc}). Save it again from Excel and resend it."
-            ) from exc
+    def _has(self, name: str) -> bool:
+        return name.casefold() in self._parts
 
-    def _parse(self, name: str, start: Callable | None = None, end: Callable | None = None, text: Callable | None = None) -> None:
-        """Stream one part through expat with the given handlers; unsafe or broken XML becomes UnreadableWorkbook."""
+    def _parse(self, name: str, handler: _Handler, sheet: str = "") -> None:
+        """Stream one part through expat into ``handler``; unsafe or broken XML becomes UnreadableWorkbook."""
         parser = expat.ParserCreate(namespace_separator=" ")
         parser.StartDoctypeDeclHandler = _refuse_dtd
         parser.buffer_text = True
-        if start:
-            parser.StartElementHandler = start
-        if end:
-            parser.EndElementHandler = end
-        if text:
-            parser.CharacterDataHandler = text
-        with self._open_part(name) as fh:
-            try:
+        parser.StartElementHandler = handler.start
+        parser.EndElementHandler = handler.end
+        parser.CharacterDataHandler = handler.text
+        try:
+            with self._zip.open(self._parts.get(name.casefold(), name)) as fh:
                 parser.ParseFile(fh)
-            except _Stop:
-                pass
-            except DefusedXmlException as exc:
-                raise UnreadableWorkbook(
-                    "unsafe-xml",
-                    f"The part {name} contains a DTD or entity declarations ({type(exc).__name__}); "
-                    "the file was refused as unsafe. Copy the answers into a fresh template.",
-                ) from exc
-            except (expat.ExpatError, zipfile.BadZipFile, OSError, EOFError, zlib.error) as exc:
-                raise UnreadableWorkbook(
-                    "file-corrupt",
-                    f"The part {name} is damaged ({exc}). Save the workbook again from Excel and resend it.",
-                ) from exc
+        except _Stop:
+            pass
+        except KeyError as exc:
+            raise UnreadableWorkbook(
+                "file-corrupt", f"The workbook lacks its part {name}. Save it again from Excel and resend it.", sheet
+            ) from exc
+        except _Damaged as exc:
+            where = f"{sheet}!{exc.cell}" if sheet and exc.cell else sheet or exc.cell
+            raise UnreadableWorkbook(
+                "file-corrupt",
+                f"The part {name}{f' ({where})' if where else ''} is damaged: {exc.problem}. "
+                "Save the workbook again from Excel and resend it.",
+                sheet, exc.cell,
+            ) from exc
+        except DefusedXmlException as exc:
+            raise UnreadableWorkbook(
+                "unsafe-xml",
+                f"The part {name} contains a DTD or entity declarations ({type(exc).__name__}); "
+                "the file was refused as unsafe. Copy the answers into a fresh template.",
+            ) from exc
+        except Exception as exc:  # expat, zlib, zipfile and handlers meeting nonsense: the part is damaged
+            raise UnreadableWorkbook(
+                "file-corrupt",
+                f"The part {name} is damaged ({exc}). Save the workbook again from Excel and resend it.",
+                sheet,
+            ) from exc
 
     def _read_sheet_index(self) -> dict[str, str]:
-        targets: dict[str, str] = {}
-        sheets: list[tuple[str, str]] = []
-
-        def relationship(name: str, attrs: dict[str, str]) -> None:
-            if name.endswith(" Relationship"):
-                target = attrs.get("Target", "")
-                targets[attrs.get("Id", "")] = target.lstrip("/") if target.startswith("/") else str(PurePosixPath("xl") / target)
-
-        def sheet(name: str, attrs: dict[str, str]) -> None:
-            if name.endswith(" sheet"):
-                sheets.append((attrs.get("name", ""), next((attrs[k] for k in REL_IDS if k in attrs), "")))
-
-        self._parse("xl/_rels/workbook.xml.rels", relationship)
-        self._parse("xl/workbook.xml", sheet)
-        return {name: targets[rid] for name, rid in sheets if rid in targets}
+        rels = _RelationshipsHandler()
+        self._parse("xl/_rels/workbook.xml.rels", rels)
+        book = _WorkbookHandler()
+        self._parse("xl/workbook.xml", book)
+        self.date1904 = book.date1904
+        parts: dict[str, str] = {}
+        for name, rid in book.sheets:
+            if rid not in rels.targets:
+                raise UnreadableWorkbook(
+                    "file-corrupt",
+                    f"The workbook lists the sheet '{name}' but its relationship {rid or '(none)'} is missing "
+                    "from xl/_rels/workbook.xml.rels. Save it again from Excel and resend it.",
+                    name,
+                )
+            parts[name] = rels.targets[rid]
+        return parts
 
     def _shared_strings(self) -> list[str]:
         if self._strings is None:
             self._strings = []
-            if "xl/sharedStrings.xml" in self._zip.namelist():
-                handler = _StringsHandler(self._strings)
-                self._parse("xl/sharedStrings.xml", handler.start, handler.end, handler.text)
+            if self._has("xl/sharedStrings.xml"):
+                self._parse("xl/sharedStrings.xml", _StringsHandler(self._strings))
         return self._strings
 
+    def _number_formats(self) -> list[Shown | None]:
+        """For each cell style index: whether its number format shows a date, time, date and time or percentage."""
+        if self._styles is None:
+            handler = _StylesHandler()
+            if self._has("xl/styles.xml"):
+                self._parse("xl/styles.xml", handler)
+            self._styles = handler.shown()
+        return self._styles
+
     def _parse_sheet(self, name: str, part: str) -> Sheet:
-        handler = _SheetHandler(Sheet(name), self._shared_strings)
-        self._parse(part, handler.start, handler.end, handler.text)
+        handler = _SheetHandler(Sheet(name), self._shared_strings, self._number_formats, self.date1904)
+        self._parse(part, handler, name)
         return handler.sheet
 
 
@@ -298,7 +346,80 @@ def _local(name: str) -> str:
     return name.rpartition(" ")[2]
 
 
-class _StringsHandler:
+class _Handler:
+    """expat callbacks for one part; subclasses override what they need."""
+
+    def start(self, name: str, attrs: dict[str, str]) -> None:
+        """An element opens."""
+
+    def end(self, name: str) -> None:
+        """An element closes."""
+
+    def text(self, data: str) -> None:
+        """Character data."""
+
+
+class _RelationshipsHandler(_Handler):
+    """The workbook's relationships: target part by id, resolved against xl/."""
+
+    def __init__(self) -> None:
+        self.targets: dict[str, str] = {}
+
+    def start(self, name: str, attrs: dict[str, str]) -> None:
+        if name.endswith(" Relationship"):
+            target = attrs.get("Target", "")
+            path = target.lstrip("/") if target.startswith("/") else posixpath.join("xl", target)
+            self.targets[attrs.get("Id", "")] = posixpath.normpath(path)
+
+
+class _WorkbookHandler(_Handler):
+    """Sheet names with their relationship ids, and the date system."""
+
+    def __init__(self) -> None:
+        self.sheets: list[tuple[str, str]] = []
+        self.date1904 = False
+
+    def start(self, name: str, attrs: dict[str, str]) -> None:
+        local = _local(name)
+        if local == "sheet":
+            self.sheets.append((attrs.get("name", ""), next((attrs[k] for k in REL_IDS if k in attrs), "")))
+        elif local == "workbookPr":
+            self.date1904 = attrs.get("date1904", "").strip().casefold() in ("1", "true")
+
+
+class _StylesHandler(_Handler):
+    """Custom number formats and the number format of each cell style (cellXfs)."""
+
+    def __init__(self) -> None:
+        self.codes: dict[int, str] = {}
+        self.format_ids: list[int] = []
+        self.in_cell_xfs = False
+
+    def start(self, name: str, attrs: dict[str, str]) -> None:
+        local = _local(name)
+        if local == "numFmt":
+            self.codes[_integer(attrs.get("numFmtId", ""), "numFmtId")] = attrs.get("formatCode", "")
+        elif local == "cellXfs":
+            self.in_cell_xfs = True
+        elif local == "xf" and self.in_cell_xfs:
+            self.format_ids.append(_integer(attrs.get("numFmtId", "0"), "numFmtId"))
+
+    def end(self, name: str) -> None:
+        if _local(name) == "cellXfs":
+            self.in_cell_xfs = False
+
+    def shown(self) -> list[Shown | None]:
+        """Per style index, what its number format shows."""
+        return [shown_as(self.codes[i]) if i in self.codes else BUILTIN.get(i) for i in self.format_ids]
+
+
+def _integer(text: str, what: str) -> int:
+    if not text.isdigit() or len(text) > 9:
+        raise _Damaged(f"{what} {text!r} is not a whole number")
+    return int(text)
+
+
+class _StringsHandler(_Handler):
     """Collects the shared strings table: plain and rich text, without phonetic hints."""
 
     def __init__(self, strings: list[str]) -> None:
@@ -330,15 +451,18 @@ class _StringsHandler:
             self.parts.append(data)
 
 
-class _SheetHandler:
+class _SheetHandler(_Handler):
     """Builds a Sheet from a worksheet part, stopping at the row limit or the end of sheetData."""
 
-    def __init__(self, sheet: Sheet, strings: Callable[[], list[str]]) -> None:
+    def __init__(self, sheet: Sheet, strings: Callable[[], list[str]], formats: Callable[[], list[Shown | None]], date1904: bool) -> None:
         self.sheet = sheet
         self.strings = strings
+        self.formats = formats
+        self.date1904 = date1904
         self.row = 0
         self.col = 0
         self.kind = "n"
+        self.style: str | None = None
         self.value: list[str] | None = None
         self.formula: list[str] | None = None
         self.inline: list[str] | None = None
@@ -348,10 +472,7 @@ class _SheetHandler:
     def start(self, name: str, attrs: dict[str, str]) -> None:
         local = _local(name)
         if local == "c":
-            ref = attrs.get("r")
-            self.col = parse_ref(ref)[1] if ref else self.col + 1
-            self.kind = attrs.get("t", "n")
-            self.value = self.formula = self.inline = None
+            self.start_cell(attrs)
         elif local == "v":
             self.value = self.buffer = []
         elif local == "f":
@@ -363,13 +484,35 @@ class _SheetHandler:
         elif local == "rPh":
             self.in_phonetic = True
         elif local == "row":
-            self.row = int(attrs.get("r") or self.row + 1)
+            number = attrs.get("r")
+            self.row = self.row + 1 if number is None else _integer(number, "the row number")
+            if not 0 < self.row <= EXCEL_ROWS:
+                raise _Damaged(f"row number {self.row} is outside a sheet")
             self.col = 0
             if self.row > MAX_ROWS:
                 self.sheet.truncated_at_row = MAX_ROWS
                 raise _Stop
         elif local == "dimension":
             self.sheet.dimension = attrs.get("ref")
+            for ref in (self.sheet.dimension or "A1").split(":"):
+                _cell_position(ref)
+
+    def start_cell(self, attrs: dict[str, str]) -> None:
+        ref = attrs.get("r")
+        if ref is None:
+            self.col += 1
+        else:
+            row, self.col = _cell_position(ref)
+            if row != self.row:
+                raise _Damaged(f"cell {ref} is inside row {self.row}", ref)
+        self.kind = attrs.get("t", "n")
+        if self.kind not in CELL_TYPES:
+            raise _Damaged(f"cell type {self.kind!r} is not one Excel writes", self.ref())
+        self.style = attrs.get("s")
+        self.value = self.formula = self.inline = None
+
+    def ref(self) -> str:
+        return cell_ref(self.row, self.col) if self.row and 0 < self.col <= EXCEL_COLUMNS else ""
 
     def end(self, name: str) -> None:
         local = _local(name)
@@ -378,6 +521,8 @@ class _SheetHandler:
         elif local == "rPh":
             self.in_phonetic = False
         elif local == "c":
+            if not self.row or self.col > EXCEL_COLUMNS:
+                raise _Damaged("a cell lies outside any row or past the last column", self.ref())
             if self.col <= MAX_COLUMNS:
                 cell = self.cell()
                 if cell is not None:
@@ -401,15 +546,41 @@ class _SheetHandler:
             return Cell(None, formula) if formula is not None else None
         if kind == "s":
             strings = self.strings()
-            index = int(raw)
-            return Cell(strings[index] if 0 <= index < len(strings) else "", formula)
-        if kind in ("str", "d"):
+            index = _integer(raw.strip(), "the shared string index")
+            if index >= len(strings):
+                raise _Damaged(f"it refers to shared string {index}, but the workbook has {len(strings)}", self.ref())
+            return Cell(strings[index], formula)
+        if kind == "str":
             return Cell(cell_string(raw), formula)
         if kind == "b":
+            if raw.strip() not in ("0", "1", "true", "false"):
+                raise _Damaged(f"the true/false value {raw!r} is neither", self.ref())
             return Cell(raw.strip() in ("1", "true"), formula)
         if kind == "e":
             return Cell(None, formula, error=raw)
+        return Cell(self.number(raw), formula, shown_as="date" if kind == "d" else self.shown_as())
+
+    def number(self, raw: str) -> float:
+        """The stored number (or ISO date of a type d cell as its serial number)."""
         try:
-            return Cell(float(raw), formula)
-        except ValueError:
-            return Cell(raw, formula)
+            number = to_serial(raw.strip(), self.date1904) if self.kind == "d" else float(raw)
+        except (ValueError, OverflowError):
+            number = math.nan
+        if not math.isfinite(number) or "_" in raw:
+            what = "date" if self.kind == "d" else "number"
+            raise _Damaged(f"the {what} {raw[:40]!r} stored in it is not one", self.ref())
+        return number
+
+    def shown_as(self) -> Shown | None:
+        if self.style is None:
+            return None
+        styles = self.formats()
+        index = _integer(self.style, "the style index")
+        return styles[index] if index < len(styles) else None
+
+
+def _cell_position(ref: str) -> tuple[int, int]:
+    try:
+        return parse_ref(ref)
+    except ValueError:
+        raise _Damaged(f"{ref[:40]!r} is not a cell reference", "") from None

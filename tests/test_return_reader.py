@@ -227,7 +227,7 @@ def test_truncated_file(build, framework: Framework) -> None:
 def test_corrupt_part(build, framework: Framework) -> None:
     path = build()
     rewrite_part(path, sheet_part(path, "Commitments"), lambda xml: xml[: len(xml) // 2])
-    assert located(read_return(path, framework).findings) == [("", "", "file-corrupt")]
+    assert located(read_return(path, framework).findings) == [("Commitments", "", "file-corrupt")]
 
 
 def test_password_protected(build, framework: Framework, tmp_path: Path) -> None:

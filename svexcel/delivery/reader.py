@@ -394,6 +394,8 @@ class _DeliveryReader:
                 "cell-error": f"shows the error {cell.error if cell else ''}. Type a plain number instead of the formula.",
                 "formula-without-value": "holds a formula with no calculated value. Open the workbook in Excel, let it calculate and save it, or type the number.",
                 "not-a-number": f"is {cell.value if cell else ''!r}, which is not a number. Type a plain number such as 1200 (no words or ranges).",
+                "stored-as-date": "holds a date, not a number (Excel turns entries such as 2/3 into dates). Format the cell as Number and type a plain number.",
+                "stored-as-time": "holds a time, not a number (Excel turns entries such as 12:30 into times). Format the cell as Number and type a plain number.",
             }[read.problem]
             self.add(read.problem, "error", f"{what} {detail}", DELIVERY, ref)
             return None
