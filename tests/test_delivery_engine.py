@@ -77,6 +77,14 @@ def test_hand_worked_contract_at_period_2_of_4() -> None:
     # KPIs: the monetised benefits with the most committed £: M1 (8,000), M2 (4,000), M5 (900).
     assert [(k.measure, k.progress, k.rating) for k in result.kpis] == [("M1", 1.0, "Good"), ("M2", 0.25, "Inadequate"), ("M5", 1.0, "Good")]
     assert result.rag_counts() == {"Green": 4, "Amber": 1, "Red": 2}
+    # By theme (A: M1, M2, T1, B1; B: M3, M5, L1): A 8,000 + 4,000 = 12,000 committed, 4,000 + 2,000 = 6,000
+    # expected, 4,000 + 500 = 4,500 delivered; B −500 + 900 = 400, −250 + 0 = −250, −350 + 0 = −350.
+    assert result.themes["A"] == pytest.approx((12000, 6000, 4500)) and result.themes["B"] == pytest.approx((400, -250, -350))
+    # The chart's benefit £ profile. Expected: P1 M1 250 × 8 + M2 10 × 100 = 3,000; P2 6,000;
+    # P3 6,000 + 3,000 + M5 900 × 1/2 = 9,450; P4 8,000 + 4,000 + 900 = 12,900.
+    # Delivered: P1 300 × 8 + 5 × 100 = 2,900; P2 4,500.
+    assert result.benefit_expected_by_period == pytest.approx((3000, 6000, 9450, 12900))
+    assert result.benefit_delivered_by_period == pytest.approx((2900, 4500))
 
 
 def test_settings_change_bands_and_method() -> None:

@@ -78,6 +78,14 @@ class MeasureDelivery(NamedTuple):
     sv_delivered: float | None = None
 
 
+class Money(NamedTuple):
+    """£ committed, expected to date and delivered (harms negative)."""
+
+    committed: float
+    expected: float
+    delivered: float
+
+
 class Kpi(NamedTuple):
     """A key performance indicator: a measure rated from its own progress."""
 
@@ -93,7 +101,9 @@ class ContractDelivery:
     period: int
     periods: int
     measures: dict[str, MeasureDelivery]
-    cumulative: dict[str, tuple[float, ...]]
+    themes: dict[str, Money]
+    benefit_expected_by_period: tuple[float, ...]
+    benefit_delivered_by_period: tuple[float, ...]
     sv_committed: float
     sv_expected: float
     sv_delivered: float
@@ -160,37 +170,38 @@ def measure_delivery(measure: Measure, settings: DeliverySettings, commitment: C
     return MeasureDelivery(committed, delivered, expected, progress, settings.rag(progress), accrues, due, *money)
 
 
-def cumulative_delivered(accrues: Accrual, actuals: Sequence[float | None], period: int) -> tuple[float, ...]:
-    """Delivered as it stood at each period 1..``period`` (for the chart of delivered against expected)."""
-    return tuple(delivered_amount(accrues, actuals, p) for p in range(1, period + 1))
-
-
 def monitor(framework: Framework, settings: DeliverySettings, commitments: Mapping[str, Commitment],
             actuals: Mapping[str, Sequence[float | None]], period: int, periods: int) -> ContractDelivery:
     """Every figure of SPEC §6 for one contract at reporting period ``period`` (0 = nothing reported yet)."""
-    measures: dict[str, MeasureDelivery] = {}
-    cumulative: dict[str, tuple[float, ...]] = {}
-    for m in framework.measures:
-        commitment = commitments.get(m.id, Commitment(None))
-        if commitment.committed is None:
-            continue
-        series = actuals.get(m.id, ())
-        measures[m.id] = measure_delivery(m, settings, commitment, series, period, periods)
-        cumulative[m.id] = cumulative_delivered(measures[m.id].accrues, series, period)
-    monetised = [(framework.measure_by_id[i], d) for i, d in measures.items() if d.sv_committed is not None]
-    sv = {key: sum(getattr(d, key) for _, d in monetised) for key in ("sv_committed", "sv_expected", "sv_delivered")}
-    benefits = [d for m, d in monetised if m.direction == "benefit"]
-    benefit_expected = sum(d.sv_expected for d in benefits)  # type: ignore[misc]
-    benefit_delivered = sum(d.sv_delivered for d in benefits)  # type: ignore[misc]
+    monitored = [m for m in framework.measures if commitments.get(m.id, Commitment(None)).committed is not None]
+
+    def at(p: int) -> dict[str, MeasureDelivery]:
+        return {m.id: measure_delivery(m, settings, commitments[m.id], actuals.get(m.id, ()), p, periods) for m in monitored}
+
+    measures = at(period)
+    benefits = [m.id for m in monitored if m.kind == "monetised" and m.direction == "benefit"]
+    profile = [at(p) for p in range(1, periods + 1)] if benefits else []
+    benefit_expected = sum(measures[i].sv_expected for i in benefits)  # type: ignore[misc]
+    benefit_delivered = sum(measures[i].sv_delivered for i in benefits)  # type: ignore[misc]
     share_value = min(benefit_delivered / benefit_expected, 1.0) if benefit_expected > 0 else 1.0
     share_count = sum(d.rag == "Green" for d in measures.values()) / len(measures) if measures else 1.0
+    themes = {t.id: _money([measures[m.id] for m in monitored if m.theme_id == t.id]) for t in framework.themes}
+    total = _money(list(measures.values()))
     method = settings.rating_method
-    rating = settings.rating(share_value if method == "value" else share_count)
     return ContractDelivery(
-        period, periods, measures, cumulative, sv["sv_committed"], sv["sv_expected"], sv["sv_delivered"],
-        sv["sv_delivered"] * periods / period if period > 0 else None, benefit_expected, benefit_delivered,
-        share_count, share_value, method, rating, kpis(framework, settings, measures),
+        period, periods, measures, themes,
+        tuple(sum(f[i].sv_expected for i in benefits) for f in profile),  # type: ignore[misc]
+        tuple(sum(f[i].sv_delivered for i in benefits) for f in profile[:period]),  # type: ignore[misc]
+        total.committed, total.expected, total.delivered, total.delivered * periods / period if period > 0 else None,
+        benefit_expected, benefit_delivered, share_count, share_value, method,
+        settings.rating(share_value if method == "value" else share_count), kpis(framework, settings, measures),
     )
+
+
+def _money(measures: Sequence[MeasureDelivery]) -> Money:
+    """The £ committed, expected and delivered of the monetised measures among ``measures``."""
+    priced = [d for d in measures if d.sv_committed is not None]
+    return Money(sum(d.sv_committed for d in priced), sum(d.sv_expected for d in priced), sum(d.sv_delivered for d in priced))  # type: ignore[misc]
 
 
 def kpis(framework: Framework, settings: DeliverySettings, measures: Mapping[str, MeasureDelivery]) -> tuple[Kpi, ...]:
