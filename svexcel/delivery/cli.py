@@ -5,10 +5,15 @@ from __future__ import annotations
 import datetime as dt
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from .. import cli as main_cli  # the shared helpers: loading the framework, printing findings, usage errors
+from ..paths import DEFAULT_FRAMEWORK
+
+if TYPE_CHECKING:
+    from .batch import DeliveryBatchResult
 
 framework_option = click.option(
     "--framework", "-f", "framework_path", type=click.Path(exists=True, dir_okay=False, path_type=Path),
@@ -78,3 +83,64 @@ def template(winning_return: Path, framework_path: Path | None, start: dt.dateti
     monitored = sum(c is not None for c in terms.committed.values())
     click.echo(f"Wrote {output} for {terms.supplier or '(no supplier name)'}, contract {terms.contract_reference or '(no reference)'}: "
                f"{monitored} commitments over {terms.periods} periods from {terms.start.isoformat()}.")
+
+
+@delivery.command()
+@click.argument("folder", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@framework_option
+@click.option("--out", "-o", type=click.Path(file_okay=False, path_type=Path), required=True,
+              help="Folder for reports/, portfolio.docx, delivery-summary.xlsx, performance-notices.csv and delivery.json.")
+@click.option("--jobs", "-j", type=click.IntRange(min=1), default=1, show_default=True, help="Worker processes; results are identical for any number.")
+@click.option("--template", "delivery_template", type=click.Path(exists=True, dir_okay=False, path_type=Path), help="Your own Word template for the per-contract delivery report.")
+@click.option("--portfolio-template", type=click.Path(exists=True, dir_okay=False, path_type=Path), help="Your own Word template for the portfolio report.")
+def batch(folder: Path, framework_path: Path | None, out: Path, jobs: int, delivery_template: Path | None, portfolio_template: Path | None) -> None:
+    """Monitor every delivery workbook in a folder and write the reports and the performance notices.
+
+    Writes OUT/reports/<contract reference>.docx, OUT/portfolio.docx, OUT/delivery-summary.xlsx,
+    OUT/performance-notices.csv and OUT/delivery.json. When a contract was resent, the file with the
+    latest reporting period is used. Exit code 0 when every contract was monitored and reported, 1 when
+    any file was rejected or a report failed, 2 when the framework, templates or folders are unusable.
+
+    \b
+    Example:
+      svexcel delivery batch deliveries/ --out monitoring/
+      svexcel delivery batch deliveries/ --out monitoring/ --jobs 4 --template our-delivery-report.docx
+    """
+    result = run_delivery(folder, out, framework_path, jobs, delivery_template, portfolio_template)
+    sys.exit(result.exit_code)
+
+
+def run_delivery(folder: Path, out: Path, framework_path: Path | None, jobs: int = 1, delivery_template: Path | None = None,
+                 portfolio_template: Path | None = None) -> DeliveryBatchResult:
+    """Run a delivery batch for the CLI and report it; usage problems stop with exit 2."""
+    from ..batch import find_returns
+    from ..reports import ReportTemplateError
+    from .batch import run_delivery_batch
+    from .settings import load_delivery_settings
+
+    framework = main_cli._framework(framework_path)
+    settings, findings = load_delivery_settings(framework_path or DEFAULT_FRAMEWORK)
+    main_cli._print_findings(findings)
+    if any(f.severity == "error" for f in findings):
+        raise main_cli.UsageError("The framework's delivery settings have errors; fix the cells listed above.")
+    if not find_returns(folder):
+        raise main_cli.UsageError(f"No delivery workbooks (*.xlsx, *.xlsm) found in {folder}.")
+    if out.resolve() == folder.resolve() or folder.resolve() in out.resolve().parents:
+        raise main_cli.UsageError("Choose an --out folder outside the delivery workbooks' folder, so outputs are never read as inputs.")
+    try:
+        result = run_delivery_batch(folder, out, framework=framework, settings=settings, jobs=jobs, delivery_template=delivery_template,
+                                    portfolio_template=portfolio_template, progress=sys.stderr.isatty())
+    except ReportTemplateError as exc:
+        raise main_cli.UsageError(str(exc)) from exc
+    for note in result.notes:
+        click.echo(f"Note: {note}", err=True)
+    for brief in result.briefs:
+        if brief.status == "rejected":
+            click.echo(f"Rejected {brief.file}: {brief.errors[0] if brief.errors else ''}" + (f" (+{len(brief.errors) - 1} more)" if len(brief.errors) > 1 else ""), err=True)
+        elif brief.file in result.report_errors:
+            click.echo(f"Report failed for {brief.file}: {result.report_errors[brief.file]}", err=True)
+    if result.portfolio_error:
+        click.echo(f"The portfolio report failed: {result.portfolio_error}", err=True)
+    click.echo(result.tally())
+    click.echo(f"Outputs in {out}: delivery.json, delivery-summary.xlsx, performance-notices.csv, portfolio.docx, reports/")
+    return result

@@ -126,13 +126,14 @@ class ContractDelivery:
         return {rag: sum(m.rag == rag for m in self.measures.values()) for rag in RAGS}
 
 
-def expected_share(accrues: Accrual, starts: int, period: int, periods: int) -> float:
-    """The share of the commitment due by ``period``: flows build up evenly from ``starts``; a level is due in full once started."""
+def expected_amount(accrues: Accrual, committed: float, starts: int, period: int, periods: int) -> float:
+    """What is due by ``period``: a flow builds up evenly from ``starts`` (c × k / N when it starts in P1);
+    a level is due in full once started; nothing before ``starts``."""
     if period < starts:
         return 0.0
     if accrues == "level":
-        return 1.0
-    return (min(period, periods) - starts + 1) / (periods - starts + 1)
+        return committed
+    return committed * (min(period, periods) - starts + 1) / (periods - starts + 1)
 
 
 def delivered_amount(accrues: Accrual, actuals: Sequence[float | None], period: int) -> float:
@@ -161,7 +162,7 @@ def measure_delivery(measure: Measure, settings: DeliverySettings, commitment: C
     committed = commitment.committed or 0.0
     accrues = settings.accrual(measure)
     due = period >= commitment.starts
-    expected = committed * expected_share(accrues, commitment.starts, period, periods)
+    expected = expected_amount(accrues, committed, commitment.starts, period, periods)
     delivered = delivered_amount(accrues, actuals, period)
     progress = progress_of(measure, accrues, delivered, expected, due)
     money: tuple[float | None, ...] = (None, None, None)

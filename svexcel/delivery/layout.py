@@ -104,3 +104,17 @@ def expected_locked(framework: Framework, terms: ContractTerms) -> dict[tuple[st
 def delivery_fingerprint(framework: Framework, terms: ContractTerms) -> str:
     """The fingerprint of a delivery workbook's locked cells (the return's fingerprint function)."""
     return fingerprint(expected_locked(framework, terms))
+
+
+def add_months(day: dt.date, months: int) -> dt.date:
+    """``day`` moved by whole months, kept within the month's length (31 January + 1 month → 28/29 February)."""
+    index = day.month - 1 + months
+    year, month = day.year + index // 12, index % 12 + 1
+    last = (dt.date(year + month // 12, month % 12 + 1, 1) - dt.timedelta(days=1)).day
+    return dt.date(year, month, min(day.day, last))
+
+
+def period_span(start: dt.date, periods_per_year: int, period: int) -> tuple[dt.date, dt.date]:
+    """The first and last day of period ``period`` (1-based) of a contract starting on ``start``."""
+    months = 12 // periods_per_year
+    return add_months(start, (period - 1) * months), add_months(start, period * months) - dt.timedelta(days=1)

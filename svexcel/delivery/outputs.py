@@ -1,0 +1,183 @@
+"""The delivery batch's output files: ``delivery.json``, ``delivery-summary.xlsx`` and ``performance-notices.csv``.
+
+Each is streamed record by record (memory stays flat for big batches) into a file that appears only once complete.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any, Iterator, Sequence
+
+import xlsxwriter
+
+from ..atomic import atomic_path
+from ..excel_formats import FORMULA_STARTS, GBP, SHARE
+from ..framework import Framework
+from ..summary import HEADER
+from .engine import KPI_COUNT, DeliverySettings
+from .report import DeliveryResult, covered
+
+CONTRACT_COLUMNS = ("File", "Status", "Supplier", "Contract reference", "Period", "Periods", "Committed (£)", "Expected to date (£)",
+                    "Delivered (£)", "Forecast (£)", "Value share", "Count share", "Rating", "Green", "Amber", "Red", "Errors", "Warnings", "Report")
+MEASURE_COLUMNS = ("Contract reference", "File", "Measure ID", "Measure", "Accrues", "Committed", "Expected to date", "Delivered", "Progress", "RAG", "£ delivered")
+FINDING_COLUMNS = ("File", "Severity", "Type", "Sheet", "Cell", "Message")
+NOTICE_COLUMNS = ("supplier", "contract_reference", "period_from", "period_to", "reporting_period", "periods", "rating", "method",
+                  "share_value", "share_count",
+                  *(f"kpi{i}_{part}" for i in range(1, KPI_COUNT + 1) for part in ("measure", "name", "progress", "rating")))
+
+
+def json_record(framework: Framework, result: DeliveryResult) -> str:
+    """One file's ``delivery.json`` record (SPEC §6) on one line, in full precision."""
+    r, f = result.read, result.figures
+    record: dict[str, Any] = {"file": r.file, "status": result.status}
+    if r.superseded_by:
+        record["superseded_by"] = r.superseded_by
+    if f is not None:
+        record |= {
+            "supplier": r.supplier, "contract_reference": r.contract_reference, "period": f.period, "periods": f.periods,
+            "measures": {i: {"committed": d.committed, "delivered": d.delivered, "expected": d.expected, "progress": d.progress, "rag": d.rag}
+                         for i, d in f.measures.items()},
+            "sv_committed": f.sv_committed, "sv_expected": f.sv_expected, "sv_delivered": f.sv_delivered, "sv_forecast": f.sv_forecast,
+            "share_count": f.share_count, "share_value": f.share_value, "rating": f.rating,
+            "kpis": [{"measure": k.measure, "progress": k.progress, "rating": k.rating} for k in f.kpis],
+        }
+    record["findings"] = [{"sheet": x.sheet, "cell": x.cell, "type": x.type, "severity": x.severity, "message": x.message} for x in r.findings]
+    record["report"] = result.report
+    if result.report_error is not None:
+        record["report_error"] = result.report_error
+    return json.dumps(record, ensure_ascii=False, allow_nan=False)
+
+
+@contextmanager
+def json_writer(path: Path, framework: Framework) -> Iterator[Any]:
+    """A function that appends one ``json_record`` line; ``delivery.json`` appears at ``path`` only once complete."""
+    with atomic_path(path) as tmp, tmp.open("w", encoding="utf-8") as file:
+        head = json.dumps({"name": framework.name, "version": framework.version}, ensure_ascii=False)
+        file.write(f'{{\n  "framework": {head},\n  "contracts": [')
+        separator = ["\n"]
+
+        def add(record: str) -> None:
+            file.write(separator[0] + "    " + record)
+            separator[0] = ",\n"
+
+        yield add
+        file.write("\n  ]\n}\n")
+
+
+def summary_rows(framework: Framework, result: DeliveryResult) -> tuple[list[object], list[list[object]], list[list[object]]]:
+    """One file's row of Contracts, its rows of Measures and of Findings, as plain values."""
+    r, f = result.read, result.figures
+    counts = [sum(x.severity == s for x in r.findings) for s in ("error", "warning")]
+    rags = f.rag_counts() if f else {}
+    report = result.report or (f"FAILED: {result.report_error}" if result.report_error else "")
+    if r.superseded_by:
+        report = f"superseded by {r.superseded_by}"
+    row: list[object] = [r.file, result.status, r.supplier, r.contract_reference, f.period if f else None, f.periods if f else None,
+                         *((f.sv_committed, f.sv_expected, f.sv_delivered, f.sv_forecast, f.share_value, f.share_count, f.rating) if f else [None] * 7),
+                         rags.get("Green"), rags.get("Amber"), rags.get("Red"), *counts, report]
+    measures: list[list[object]] = [] if f is None else [
+        [r.contract_reference, r.file, i, framework.measure_by_id[i].name, d.accrues, d.committed, d.expected, d.delivered, d.progress, d.rag, d.sv_delivered]
+        for i, d in f.measures.items()
+    ]
+    return row, measures, [[r.file, x.severity, x.type, x.sheet, x.cell, x.message] for x in r.findings]
+
+
+def notice_row(framework: Framework, result: DeliveryResult) -> list[object] | None:
+    """A Contract Performance Notice's content for one monitored contract (None if not monitored)."""
+    r, f = result.read, result.figures
+    if f is None:
+        return None
+    span = covered(r)
+    kpis: list[object] = []
+    for k in f.kpis:
+        kpis += [k.measure, framework.measure_by_id[k.measure].name, k.progress, k.rating]
+    kpis += [""] * (4 * KPI_COUNT - len(kpis))
+    return [r.supplier, r.contract_reference, span[0].isoformat() if span else "", span[1].isoformat() if span else "", f.period, f.periods,
+            f.rating, f.method, f.share_value, f.share_count, *kpis]
+
+
+class SummaryWriter:
+    """Streams ``delivery-summary.xlsx``: Contracts, Measures, Findings and the Method in force; text stays text."""
+
+    def __init__(self, path: Path, framework: Framework, settings: DeliverySettings) -> None:
+        self.framework, self.settings = framework, settings
+        self.book = xlsxwriter.Workbook(str(path), {"constant_memory": True, "strings_to_formulas": False,
+                                                    "strings_to_numbers": False, "strings_to_urls": False})
+        self.header = self.book.add_format(HEADER)
+        self.text_kept = self.book.add_format({"quote_prefix": True})
+        money, share = self.book.add_format({"num_format": GBP}), self.book.add_format({"num_format": SHARE})
+        self.sheets = {name: self.book.add_worksheet(name) for name in ("Contracts", "Measures", "Findings", "Method")}
+        self.rows = dict.fromkeys(self.sheets, 0)
+        self.formats: dict[str, list[Any]] = {
+            "Contracts": [None] * 6 + [money] * 4 + [share] * 2,
+            "Measures": [None] * 8 + [share, None, money],
+        }
+        for name, columns, widths in (("Contracts", CONTRACT_COLUMNS, [30, 10, 30, 16, 7, 7, 14, 14, 14, 14, 9, 9, 20, 6, 6, 6, 6, 8, 34]),
+                                      ("Measures", MEASURE_COLUMNS, [16, 30, 9, 50, 8, 11, 11, 11, 9, 7, 13]),
+                                      ("Findings", FINDING_COLUMNS, [30, 9, 22, 13, 8, 110])):
+            self._start(name, columns, widths)
+
+    def append(self, row: list[object], measures: list[list[object]], findings: list[list[object]]) -> None:
+        """Append rows made by ``summary_rows`` (possibly in a worker process)."""
+        self._row("Contracts", row)
+        for values in measures:
+            self._row("Measures", values)
+        for values in findings:
+            self._row("Findings", values)
+
+    def close(self, date: str) -> None:
+        """Add filters and the Method sheet, then write the file."""
+        for name, columns in (("Contracts", CONTRACT_COLUMNS), ("Measures", MEASURE_COLUMNS), ("Findings", FINDING_COLUMNS)):
+            self.sheets[name].autofilter(0, 0, self.rows[name], len(columns) - 1)
+        s = self.settings
+        self._start("Method", ("Setting", "Value"), [34, 60])
+        for values in (("Framework", self.framework.name), ("Version", self.framework.version), ("Date", date),
+                       ("rag_green", s.rag_green), ("rag_amber", s.rag_amber), ("rating_good", s.rating_good),
+                       ("rating_approaching", s.rating_approaching), ("rating_requires_improvement", s.rating_requires_improvement),
+                       ("rating_method", s.rating_method), *((f"accrues: {i}", a) for i, a in sorted(s.accrues.items()))):
+            self._row("Method", list(values))
+        self.book.close()
+
+    def _start(self, name: str, columns: Sequence[str], widths: Sequence[float]) -> None:
+        ws = self.sheets[name]
+        for col, width in enumerate(widths):
+            ws.set_column(col, col, width)
+        ws.freeze_panes(1, 0)
+        for col, title in enumerate(columns):
+            ws.write_string(0, col, title, self.header)
+
+    def _row(self, name: str, values: Sequence[object]) -> None:
+        self.rows[name] += 1
+        ws, row, formats = self.sheets[name], self.rows[name], self.formats.get(name, [])
+        for col, value in enumerate(values):
+            fmt = formats[col] if col < len(formats) else None
+            if isinstance(value, str) and value:
+                ws.write_string(row, col, value, self.text_kept if value.startswith(FORMULA_STARTS) else fmt)
+            elif isinstance(value, (int, float)) and not isinstance(value, bool):
+                ws.write_number(row, col, value, fmt)
+
+
+@contextmanager
+def summary_writer(path: Path, framework: Framework, settings: DeliverySettings, date: str) -> Iterator[SummaryWriter]:
+    """A SummaryWriter whose file appears at ``path`` only once complete."""
+    with atomic_path(path) as tmp:
+        writer = SummaryWriter(tmp, framework, settings)
+        yield writer
+        writer.close(date)
+
+
+@contextmanager
+def notices_writer(path: Path) -> Iterator[Any]:
+    """A function that appends one ``notice_row``; the CSV (UTF-8 with BOM, for Excel) appears only once complete.
+    Text that a spreadsheet would run as a formula is kept as text with a leading apostrophe."""
+    with atomic_path(path) as tmp, tmp.open("w", encoding="utf-8-sig", newline="") as file:
+        writer = csv.writer(file)
+        writer.writerow(NOTICE_COLUMNS)
+
+        def add(row: list[object]) -> None:
+            writer.writerow(["'" + v if isinstance(v, str) and v.startswith(FORMULA_STARTS) else v for v in row])
+
+        yield add

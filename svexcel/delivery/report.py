@@ -1,0 +1,379 @@
+"""What the delivery and portfolio Word templates see: the engine's figures for a contract, formatted for display.
+
+Every value is a display string (or rows of display strings), as for the scoring reports;
+docs/template-variables.md lists the variables.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any, Sequence
+
+from ..findings import sort_findings
+from ..framework import Framework, Measure
+from ..reports.formatting import DASH, clean_text, money, percent, plural
+from .engine import RATINGS, ContractDelivery, DeliverySettings
+from .layout import period_span
+from .reader import DeliveryReturn
+
+METHOD_NAMES = {"value": "by value: £ of benefit delivered ÷ £ expected to date",
+                "count": "by count: the share of monitored measures that are Green"}
+SHOWN_BEHIND = 5
+
+
+@dataclass(frozen=True)
+class MeasureRow:
+    """A monitored measure at the reporting period."""
+
+    id: str
+    name: str
+    unit: str
+    accrues: str
+    committed: str
+    expected: str
+    delivered: str
+    progress: str
+    rag: str
+    sv_delivered: str
+
+
+@dataclass(frozen=True)
+class ThemeBlock:
+    """A theme's monitored measures and its £."""
+
+    id: str
+    name: str
+    committed: str
+    expected: str
+    delivered: str
+    measures: tuple[MeasureRow, ...]
+
+
+@dataclass(frozen=True)
+class ShortfallRow:
+    """A benefit behind its expected delivery, with the recovery actions logged for it."""
+
+    id: str
+    name: str
+    unit: str
+    expected: str
+    delivered: str
+    gap: str
+    progress: str
+    rag: str
+    actions: str
+
+
+@dataclass(frozen=True)
+class KpiRow:
+    """A key performance indicator and its rating."""
+
+    id: str
+    name: str
+    progress: str
+    rating: str
+
+
+@dataclass(frozen=True)
+class ActionRow:
+    """A row of the supplier's Actions log."""
+
+    measure: str
+    issue: str
+    action: str
+    owner: str
+    due: str
+    status: str
+
+
+@dataclass(frozen=True)
+class FindingRow:
+    """A finding as shown in a report."""
+
+    severity: str
+    where: str
+    message: str
+
+
+@dataclass
+class DeliveryResult:
+    """A delivery workbook as read and, unless rejected or superseded, its figures."""
+
+    read: DeliveryReturn
+    figures: ContractDelivery | None = None
+    report: str | None = None
+    report_error: str | None = None
+
+    @property
+    def status(self) -> str:
+        """``scored``, ``rejected`` or ``superseded``."""
+        return self.read.status
+
+
+def long_date(day: dt.date) -> str:
+    """``1 April 2026``."""
+    return f"{day.day} {day:%B %Y}"
+
+
+def covered(read: DeliveryReturn) -> tuple[dt.date, dt.date] | None:
+    """The first and last day the reporting covers (the contract start to the end of the reporting period)."""
+    if not read.start or not read.period or not read.periods_per_year:
+        return None
+    start = dt.date.fromisoformat(read.start)
+    return start, period_span(start, read.periods_per_year, read.period)[1]
+
+
+def _rows(framework: Framework, figures: ContractDelivery, measure: Measure) -> MeasureRow:
+    d = figures.measures[measure.id]
+    shown = _yes_no if measure.kind == "binary" else amount
+    return MeasureRow(measure.id, measure.name, measure.unit, d.accrues, shown(d.committed),
+                      shown(d.expected) if d.due else "not yet due", shown(d.delivered), percent(d.progress), d.rag,
+                      money(d.sv_delivered) if d.sv_delivered is not None else DASH)
+
+
+def amount(value: float) -> str:
+    """A quantity for display: thousands separators, at most two decimals (``13.33``, ``1,200``)."""
+    text = f"{value:,.2f}".rstrip("0").rstrip(".")
+    return "0" if text in ("-0", "") else text
+
+
+def _yes_no(value: float) -> str:
+    return "Yes" if value >= 1 else "No" if value == 0 else amount(value)
+
+
+def _is_harm(measure: Measure) -> bool:
+    return measure.direction in ("harm", "lower_is_better")
+
+
+def rating_reasons(framework: Framework, settings: DeliverySettings, figures: ContractDelivery) -> list[str]:
+    """Why the contract has its rating, in plain words, from the engine's figures."""
+    k = figures.period
+    reasons = []
+    if figures.benefit_expected > 0:
+        reasons.append(f"By value, {money(figures.benefit_delivered)} of benefit was delivered against {money(figures.benefit_expected)} "
+                       f"expected by P{k}: {percent(figures.share_value, 1)}.")
+    else:
+        reasons.append(f"By value, no monetised benefit is due by P{k} yet, so the value share is 100%.")
+    counts = figures.rag_counts()
+    reasons.append(f"By count, {counts['Green']} of {plural(len(figures.measures), 'monitored measure')} are Green "
+                   f"({counts['Amber']} Amber, {counts['Red']} Red): {percent(figures.share_count, 1)}.")
+    reasons.append(f"The rating is {METHOD_NAMES[figures.method].split(':')[0]} (Settings: rating_method = {figures.method}): "
+                   f"{percent(figures.share, 1)} {band_phrase(settings, figures.share)}, so {figures.rating}.")
+    behind = sorted((d.progress, m.id, m.name) for m in framework.measures
+                    if (d := figures.measures.get(m.id)) is not None and d.rag != "Green" and not _is_harm(m))
+    if behind:
+        shown = "; ".join(f"{i} {name} ({percent(p)})" for p, i, name in behind[:SHOWN_BEHIND])
+        more = f" and {len(behind) - SHOWN_BEHIND} more" if len(behind) > SHOWN_BEHIND else ""
+        reasons.append(f"Behind the expected delivery: {shown}{more}.")
+    over = [(m, d) for m in framework.measures if (d := figures.measures.get(m.id)) is not None and _is_harm(m) and d.progress < 1]
+    if over:
+        reasons.append("Harms over the commitment: " + "; ".join(
+            f"{m.id} {m.name} ({amount(d.delivered)} {m.unit} against {amount(d.expected)})" for m, d in over) + ".")
+    return reasons
+
+
+def band_phrase(settings: DeliverySettings, share: float) -> str:
+    """Where a share falls among the rating bands, e.g. 'is at or above 90% and below 95%'."""
+    bands = [settings.rating_good, settings.rating_approaching, settings.rating_requires_improvement]
+    rating = settings.rating(share)
+    index = RATINGS.index(rating)
+    if index == 0:
+        return f"is at or above {percent(bands[0])}"
+    if index == len(RATINGS) - 1:
+        return f"is below {percent(bands[-1])}"
+    return f"is at or above {percent(bands[index])} and below {percent(bands[index - 1])}"
+
+
+class DeliveryFacts:
+    """The parts of every delivery report's context that depend only on the framework and settings."""
+
+    def __init__(self, framework: Framework, settings: DeliverySettings) -> None:
+        self.framework = framework
+        self.settings = settings
+        s = settings
+        self.context: dict[str, Any] = {
+            "framework_name": framework.name,
+            "framework_version": framework.version,
+            "rag_text": f"Green: progress of {percent(s.rag_green)} or more of what is expected to date; Amber: {percent(s.rag_amber)} "
+                        f"to {percent(s.rag_green)}; Red: below {percent(s.rag_amber)}.",
+            "rating_text": f"Good: {percent(s.rating_good)} or more; Approaching target: {percent(s.rating_approaching)} to "
+                           f"{percent(s.rating_good)}; Requires improvement: {percent(s.rating_requires_improvement)} to "
+                           f"{percent(s.rating_approaching)}; Inadequate: below {percent(s.rating_requires_improvement)}.",
+            "method_name": METHOD_NAMES[s.rating_method],
+        }
+
+
+def delivery_context(facts: DeliveryFacts, result: DeliveryResult, date: str) -> dict[str, Any]:
+    """Everything the delivery report template can use, for one monitored contract."""
+    framework, read, figures = facts.framework, result.read, result.figures
+    assert figures is not None
+    span = covered(read)
+    monitored = [m for m in framework.measures if m.id in figures.measures]
+    themes = [
+        ThemeBlock(t.id, t.name, money(figures.themes[t.id].committed), money(figures.themes[t.id].expected),
+                   money(figures.themes[t.id].delivered), tuple(_rows(framework, figures, m) for m in monitored if m.theme_id == t.id))
+        for t in framework.themes if any(m.theme_id == t.id for m in monitored)
+    ]
+    actions = [ActionRow(*(clean_text(v) or DASH for v in (a.measure, a.issue, a.action, a.owner, a.due, a.status))) for a in read.actions]
+    return facts.context | {
+        "supplier": clean_text(read.supplier) or "(no supplier name)",
+        "contract_reference": clean_text(read.contract_reference) or DASH,
+        "contract_value": money(read.contract_value) if read.contract_value else "not given",
+        "file": clean_text(read.file),
+        "winning_return": clean_text(read.winning_return) or DASH,
+        "date": date,
+        "period": str(figures.period),
+        "periods": str(figures.periods),
+        "period_text": f"P{figures.period} of {figures.periods}",
+        "covered_text": f"{long_date(span[0])} to {long_date(span[1])}" if span else DASH,
+        "attestation": "Yes" if read.attestation else "No: the supplier has not confirmed the figures relate only to this contract",
+        "rating": figures.rating,
+        "share_value": percent(figures.share_value, 1),
+        "share_count": percent(figures.share_count, 1),
+        "rating_reasons": [clean_text(r) for r in rating_reasons(framework, facts.settings, figures)],
+        "sv_committed": money(figures.sv_committed),
+        "sv_expected": money(figures.sv_expected),
+        "sv_delivered": money(figures.sv_delivered),
+        "sv_forecast": money(figures.sv_forecast),
+        "forecast_text": _forecast_text(figures),
+        "rag_counts": figures.rag_counts(),
+        "themes": themes,
+        "shortfalls": _shortfalls(framework, figures, read),
+        "harms": [_rows(framework, figures, m) for m in monitored if _is_harm(m)],
+        "kpis": [KpiRow(k.measure, framework.measure_by_id[k.measure].name, percent(k.progress), k.rating) for k in figures.kpis],
+        "actions": actions,
+        "findings": [FindingRow(f.severity, clean_text("!".join(p for p in (f.sheet, f.cell) if p)) or DASH, clean_text(f.message))
+                     for f in sort_findings(read.findings)],
+        "chart_alt": chart_alt(figures),
+    }
+
+
+def _forecast_text(figures: ContractDelivery) -> str:
+    if figures.sv_forecast is None:
+        return "No period has been reported yet, so there is no forecast."
+    return (f"At the rate so far ({money(figures.sv_delivered)} in {plural(figures.period, 'period')}), the contract would deliver "
+            f"{money(figures.sv_forecast)} of net social value over its {figures.periods} periods, against {money(figures.sv_committed)} committed.")
+
+
+def _shortfalls(framework: Framework, figures: ContractDelivery, read: DeliveryReturn) -> list[ShortfallRow]:
+    """Benefits not Green, worst first, each with its logged recovery actions."""
+    rows = []
+    behind = sorted((d.progress, m.id) for m in framework.measures if (d := figures.measures.get(m.id)) and d.rag != "Green" and not _is_harm(m))
+    for _, ident in behind:
+        m, d = framework.measure_by_id[ident], figures.measures[ident]
+        logged = [a for a in read.actions if a.measure == ident]
+        actions = "\n".join(clean_text(f"{a.action or a.issue} ({', '.join(x for x in (a.owner, a.due and 'due ' + a.due, a.status) if x)})")
+                            for a in logged) or "No recovery action recorded on the Actions log."
+        shown = _yes_no if m.kind == "binary" else amount
+        rows.append(ShortfallRow(ident, m.name, m.unit, shown(d.expected), shown(d.delivered), shown(max(d.expected - d.delivered, 0.0)),
+                                 percent(d.progress), d.rag, actions))
+    return rows
+
+
+def chart_alt(figures: ContractDelivery) -> str:
+    """The chart's alternative text: what it shows, in words."""
+    if not figures.benefit_expected_by_period:
+        return "Chart of delivery against the profile: the contract has no monetised benefit commitments."
+    delivered = figures.benefit_delivered_by_period[-1] if figures.benefit_delivered_by_period else 0.0
+    expected = figures.benefit_expected_by_period[figures.period - 1] if figures.period else 0.0
+    return (f"Line chart of cumulative social value delivered against the expected profile over {figures.periods} periods: "
+            f"{money(delivered)} delivered by P{figures.period} against {money(expected)} expected; "
+            f"{money(figures.benefit_expected_by_period[-1])} expected by the end of the contract.")
+
+
+# ------------------------------------------------------------------ the portfolio
+
+@dataclass(frozen=True)
+class Brief:
+    """What the portfolio needs of one contract: light figures only."""
+
+    file: str
+    status: str
+    supplier: str = ""
+    contract_reference: str = ""
+    period: int = 0
+    periods: int = 0
+    rating: str = ""
+    share: float = 0.0
+    share_value: float = 0.0
+    share_count: float = 0.0
+    money: tuple[float, float, float] = (0.0, 0.0, 0.0)
+    themes: dict[str, tuple[float, float, float]] = field(default_factory=dict)
+    errors: tuple[str, ...] = ()
+    superseded_by: str = ""
+
+    @classmethod
+    def of(cls, result: DeliveryResult) -> Brief:
+        """The brief of one result."""
+        r, f = result.read, result.figures
+        errors = tuple(clean_text(e.message) for e in r.findings if e.severity == "error")
+        if f is None:
+            return cls(r.file, result.status, r.supplier, r.contract_reference, errors=errors, superseded_by=r.superseded_by or "")
+        return cls(r.file, result.status, r.supplier, r.contract_reference, f.period, f.periods, f.rating, f.share, f.share_value,
+                   f.share_count, (f.sv_committed, f.sv_expected, f.sv_delivered), {t: tuple(m) for t, m in f.themes.items()})  # type: ignore[misc]
+
+
+@dataclass(frozen=True)
+class MoneyRow:
+    """£ committed, expected to date and delivered, and delivered ÷ expected."""
+
+    name: str
+    contracts: str
+    committed: str
+    expected: str
+    delivered: str
+    share: str
+
+
+@dataclass(frozen=True)
+class ContractRow:
+    """A contract in the portfolio's list by rating."""
+
+    rating: str
+    reference: str
+    supplier: str
+    period: str
+    share_value: str
+    share_count: str
+    delivered: str
+    expected: str
+
+
+def _money_row(name: str, contracts: int, totals: Sequence[float]) -> MoneyRow:
+    committed, expected, delivered = totals
+    return MoneyRow(clean_text(name) or DASH, str(contracts), money(committed), money(expected), money(delivered),
+                    percent(delivered / expected) if expected > 0 else DASH)
+
+
+def portfolio_context(facts: DeliveryFacts, briefs: Sequence[Brief], date: str) -> dict[str, Any]:
+    """Everything the portfolio template can use: £ by theme and supplier, contracts by rating, files not used."""
+    framework = facts.framework
+    scored = [b for b in briefs if b.status == "scored"]
+    by_theme = {t.id: [0.0, 0.0, 0.0] for t in framework.themes}
+    by_supplier: dict[str, list[float]] = {}
+    counts: dict[str, int] = {}
+    for b in scored:
+        for t, values in b.themes.items():
+            by_theme[t] = [a + v for a, v in zip(by_theme[t], values, strict=True)]
+        key = b.supplier or "(no supplier name)"
+        by_supplier[key] = [a + v for a, v in zip(by_supplier.get(key, [0.0, 0.0, 0.0]), b.money, strict=True)]
+        counts[key] = counts.get(key, 0) + 1
+    total = [sum(b.money[i] for b in scored) for i in range(3)]
+    contracts = sorted(scored, key=lambda b: (RATINGS.index(b.rating), b.share, b.contract_reference))
+    rejected = [b for b in briefs if b.status == "rejected"]
+    superseded = [b for b in briefs if b.status == "superseded"]
+    return facts.context | {
+        "date": date,
+        "counts_text": f"{plural(len(briefs), 'delivery workbook')}: {len(scored)} monitored, {len(rejected)} rejected, "
+                       f"{len(superseded)} superseded by a later file for the same contract.",
+        "contract_count": str(len(scored)),
+        "total": _money_row("All contracts", len(scored), total),
+        "themes": [_money_row(t.name, sum(1 for b in scored if any(b.themes.get(t.id, ()))), by_theme[t.id]) for t in framework.themes],
+        "suppliers": [_money_row(name, counts[name], values) for name, values in sorted(by_supplier.items(), key=lambda kv: (-kv[1][0], kv[0]))],
+        "ratings": [{"rating": r, "count": str(sum(b.rating == r for b in scored))} for r in RATINGS],
+        "contracts": [ContractRow(b.rating, clean_text(b.contract_reference) or DASH, clean_text(b.supplier) or DASH, f"P{b.period} of {b.periods}",
+                                  percent(b.share_value), percent(b.share_count), money(b.money[2]), money(b.money[1])) for b in contracts],
+        "rejected": [{"file": clean_text(b.file), "errors": list(b.errors)} for b in rejected],
+        "superseded": [{"file": clean_text(b.file), "by": clean_text(b.superseded_by)} for b in superseded],
+    }

@@ -1,0 +1,68 @@
+"""The delivery Reporter: Word delivery reports and the portfolio, with both templates prepared and checked once."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Sequence
+
+from .. import paths
+from ..findings import Finding
+from ..framework import Framework
+from ..reports.docx_template import PreparedTemplate, template_environment
+from .chart import delivery_chart
+from .engine import Commitment, DeliverySettings, monitor
+from .reader import Action, DeliveryReturn
+from .report import Brief, DeliveryFacts, DeliveryResult, delivery_context, portfolio_context
+
+CHART = "chart_alt"
+EXAMPLE_DATE = "2026-01-01"
+
+
+class DeliveryReporter:
+    """Renders delivery reports and the portfolio (.docx bytes) for one framework and its delivery settings."""
+
+    def __init__(self, framework: Framework, settings: DeliverySettings, delivery_template: Path | None = None,
+                 portfolio_template: Path | None = None) -> None:
+        self.framework = framework
+        self._facts = DeliveryFacts(framework, settings)
+        env = template_environment()
+        self._delivery = PreparedTemplate(Path(delivery_template or paths.DELIVERY_TEMPLATE), env, [CHART])
+        self._portfolio = PreparedTemplate(Path(portfolio_template or paths.PORTFOLIO_TEMPLATE), env)
+        example = example_result(framework, settings)
+        self._delivery.check(delivery_context(self._facts, example, EXAMPLE_DATE))
+        self._portfolio.check(portfolio_context(self._facts, example_briefs(example), EXAMPLE_DATE))
+
+    def delivery(self, result: DeliveryResult, date: str) -> bytes:
+        """The delivery report of one monitored contract, as .docx bytes."""
+        images = {}
+        slot = self._delivery.charts.get(CHART)
+        if slot is not None and result.figures is not None:
+            images[CHART] = delivery_chart(result.figures.benefit_expected_by_period, result.figures.benefit_delivered_by_period, slot.canvas)
+        return self._delivery.render(delivery_context(self._facts, result, date), images)
+
+    def portfolio(self, briefs: Sequence[Brief], date: str) -> bytes:
+        """The portfolio report of every delivery workbook in a batch, as .docx bytes."""
+        return self._portfolio.render(portfolio_context(self._facts, briefs, date), {})
+
+
+def example_result(framework: Framework, settings: DeliverySettings) -> DeliveryResult:
+    """A made-up contract with every kind of content (shortfalls, an action, a harm over, findings), to try templates on."""
+    periods, period = 8, 3
+    commitments = {m.id: Commitment(1.0 if m.kind == "binary" else 100.0) for m in framework.measures}
+    actuals = {m.id: [1.0 if m.kind == "binary" else (60.0 if i % 3 else 10.0)] * period + [None] * (periods - period)
+               for i, m in enumerate(framework.measures)}
+    first = framework.measures[0].id
+    read = DeliveryReturn(
+        "example-delivery.xlsx", "Example Co-operative", "EX-001", 100000.0, "2026-04-01", 2.0, 4, periods, period, True,
+        "example.xlsx", commitments, actuals, evidence={first: "Example evidence"},
+        actions=[Action(first, "Example issue", "Example recovery action", "Example owner", "2026-12-31", "Open")],
+        findings=[Finding("period-not-reported", "warning", "Example warning.", "example-delivery.xlsx", "Delivery", "G6")],
+    )
+    return DeliveryResult(read, monitor(framework, settings, commitments, actuals, period, periods))
+
+
+def example_briefs(example: DeliveryResult) -> list[Brief]:
+    """The example contract, a rejected file and a superseded one, for the portfolio template."""
+    rejected = DeliveryResult(DeliveryReturn("rejected.xlsx", findings=[Finding("not-a-number", "error", "Example error.", "rejected.xlsx", "Delivery", "G7")]))
+    superseded = DeliveryReturn("older.xlsx", superseded_by="example-delivery.xlsx")
+    return [Brief.of(example), Brief.of(rejected), Brief.of(DeliveryResult(superseded))]
