@@ -238,6 +238,7 @@ def demo(out: Path, jobs: int) -> None:
       svexcel demo
       svexcel demo --out /tmp/demo
     """
+    from .delivery.cli import demo_delivery
     from .live.workbook import build_from_folder
     from .reports.formatting import money
 
@@ -247,6 +248,7 @@ def demo(out: Path, jobs: int) -> None:
     click.echo("\nRanking (points out of 20):")
     for r in sorted((r for r in result.results if r.score is not None), key=lambda r: (r.score.rank, r.file)):  # type: ignore[union-attr]
         click.echo(f"  {r.score.rank:>2}. {r.ret.organisation:<36} {r.score.points:6.2f}  {money(r.score.assessment.total_sv):>14}")  # type: ignore[union-attr]
+    delivered = demo_delivery(out / "delivery", jobs)
     click.echo("\nWhere everything is:")
     for path, what in (
         (out / "reports", f"one Word evaluation report per return ({result.scored})"),
@@ -254,9 +256,10 @@ def demo(out: Path, jobs: int) -> None:
         (out / "summary.xlsx", "one row per return, and every finding"),
         (out / "results.json", "every figure in full precision, for scripts"),
         (live.path, "the live scoring workbook: change weights in cells, scores follow"),
+        (out / "delivery", "after award: a delivery report per contract, portfolio.docx, performance notices"),
     ):
         click.echo(f"  {str(path):<40} {what}")
-    sys.exit(result.exit_code)
+    sys.exit(max(result.exit_code, delivered.exit_code))
 
 
 from .delivery.cli import delivery  # noqa: E402  (registered last: the group uses the helpers above)
