@@ -12,6 +12,7 @@ import click
 from . import __version__
 from .findings import Finding, has_errors, sort_findings
 from .framework import Framework, FrameworkError, load_framework
+from .panel.cli import moderate_command, panel_command
 from .paths import DEFAULT_FRAMEWORK, SAMPLE_QUALITY, SAMPLES
 
 if TYPE_CHECKING:
@@ -80,6 +81,10 @@ def main() -> None:
     """
 
 
+main.add_command(panel_command)
+main.add_command(moderate_command)
+
+
 @main.command()
 @framework_option
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True, help="Where to write the blank return (.xlsx).")
@@ -142,7 +147,7 @@ def validate(returns: tuple[Path, ...], framework_path: Path | None, as_json: bo
 @main.command()
 @click.argument("returns_dir", type=click.Path(exists=True, file_okay=False, path_type=Path))
 @framework_option
-@click.option("--quality", "-q", "quality_path", type=click.Path(exists=True, dir_okay=False, path_type=Path), help="Officers' quality scores: a workbook with a Quality sheet, or a live scoring workbook.")
+@click.option("--quality", "-q", "quality_path", type=click.Path(exists=True, dir_okay=False, path_type=Path), help="Officers' quality scores: a workbook with a Quality sheet, a moderation workbook, or a live scoring workbook.")
 @click.option("--out", "-o", type=click.Path(file_okay=False, path_type=Path), required=True, help="Folder for reports/, comparison.docx, summary.xlsx and results.json.")
 @click.option("--jobs", "-j", type=click.IntRange(min=1), default=1, show_default=True, help="Worker processes; results are identical for any number.")
 @click.option("--template", "evaluation_template", type=click.Path(exists=True, dir_okay=False, path_type=Path), help="Your own Word template for the per-return evaluation report.")

@@ -35,6 +35,7 @@ REQUIRED_COLUMNS: dict[str, tuple[str, ...]] = {
     "QualityScale": ("score", "label"),
 }
 REQUIRED_SETTINGS = ("framework_name", "framework_version", "max_points", *(f"weight_{c}" for c in COMPONENTS))
+OPTIONAL_NUMBER_SETTINGS = ("moderation_spread",)  # numbers that take their default when the row is absent or blank
 
 
 @dataclass(frozen=True)
@@ -50,6 +51,7 @@ class Settings:
     weight_attainment: float = 0.2
     weight_quality: float = 0.4
     plausible_sv_ratio: float = 0.30
+    moderation_spread: float = 25.0
 
     def component_weight(self, component: str) -> float:
         """Weight of ``monetised``, ``attainment`` or ``quality``."""
@@ -289,7 +291,7 @@ class _FrameworkReader:
             self.finding("missing-setting", "Settings", "A1", f"Settings has no '{key}' row. Add it in column A with its value in column B.")
         if missing:
             return None
-        values: dict[str, object] = {k: table.text(r, "value") for k, r in rows.items() if k in Settings.__dataclass_fields__}
+        values: dict[str, object] = {k: table.text(r, "value") for k, r in rows.items() if k in Settings.__dataclass_fields__ and k not in OPTIONAL_NUMBER_SETTINGS}
         for key in ("max_points", *(f"weight_{c}" for c in COMPONENTS)):
             number = self.number(table, rows[key], "value", what=key)
             ref = table.ref(rows[key], "value")
@@ -302,6 +304,7 @@ class _FrameworkReader:
             if key.startswith("weight_") and number < 0:
                 self.finding("bad-weight", "Settings", ref, f"{key} in {ref} is {number:g}; component weights cannot be negative.")
             values[key] = number
+        values |= self.optional_numbers(table, rows)
         if not all(isinstance(values.get(f"weight_{c}"), float) for c in COMPONENTS):
             return None
         self.read_optional_settings(table, rows, values)
@@ -322,6 +325,17 @@ class _FrameworkReader:
                 self.finding("bad-setting", "Settings", ref, f"plausible_sv_ratio in {ref} is {ratio:g}; it must be more than 0 (0.3 means 30% of the contract value).")
             elif ratio is not None:
                 values["plausible_sv_ratio"] = ratio
+
+    def optional_numbers(self, table: Table, rows: dict[str, int]) -> dict[str, object]:
+        """The optional numeric settings that are present and valid (absent or blank ones keep their defaults)."""
+        values: dict[str, object] = {}
+        for key in OPTIONAL_NUMBER_SETTINGS:
+            number = self.number(table, rows[key], "value", what=key) if key in rows else None
+            if number is not None and number < 0:
+                self.finding("bad-setting", "Settings", table.ref(rows[key], "value"), f"{key} is {number:g}; it cannot be negative.")
+            elif number is not None:
+                values[key] = number
+        return values
 
     def read_themes(self, table: Table | None) -> list[Theme]:
         assert table is not None

@@ -24,6 +24,7 @@ SETTING_NOTES = {
     "weight_attainment": "Weight of the targets and yes/no part of each theme score",
     "weight_quality": "Weight of the officers' quality score of each theme",
     "plausible_sv_ratio": "Social value above this share of the contract value raises a clarification question (never a penalty)",
+    "moderation_spread": "Moderation flags a return and theme whose evaluators' scores differ by more than this (0–100)",
 }
 WIDTHS = {
     "Settings": {"A": 22, "B": 34, "C": 70},

@@ -1,4 +1,4 @@
-"""Officers' quality scores (0–100 per return and theme), read from a ``Quality`` sheet."""
+"""Officers' quality scores (0–100 per return and theme), read from a ``Quality`` sheet or a moderation workbook's consensus."""
 
 from __future__ import annotations
 
@@ -9,10 +9,11 @@ from .findings import Finding
 from .framework import Framework
 from .numbers import cell_number
 from .tables import Table, find_table
-from .xlsx import UnreadableWorkbook
+from .xlsx import Cell, UnreadableWorkbook
 from .xlsx import Workbook as XlsxWorkbook
 
 SHEET = "Quality"
+MODERATION_SHEET = "Moderation"  # a moderation workbook's Consensus column is accepted as the quality marks
 Marks = dict[str, dict[str, float | None]]
 
 
@@ -27,12 +28,18 @@ def read_quality(path: str | Path, framework: Framework) -> tuple[Marks, list[Fi
     try:
         with XlsxWorkbook(path) as book:
             sheet = book.sheet(SHEET)
+            moderation = book.sheet(MODERATION_SHEET) is not None
     except UnreadableWorkbook as exc:
         return {}, [Finding(exc.type, "error", exc.message, path.name)]
     except OSError as exc:
         return {}, [Finding("file-unreadable", "error", f"Cannot open the quality workbook: {exc.strerror or exc}.", path.name)]
+    if sheet is None and moderation:
+        from .panel.moderation import read_moderation
+
+        consensus, _, moderation_findings = read_moderation(path, framework)
+        return consensus, moderation_findings
     if sheet is None:
-        add("missing-sheet", f"The workbook has no '{SHEET}' sheet. Use a quality workbook or the live scoring workbook.")
+        add("missing-sheet", f"The workbook has no '{SHEET}' sheet. Use a quality workbook, a moderation workbook or the live scoring workbook.")
         return {}, findings
     theme_ids = [t.id for t in framework.themes]
     table, missing, row = find_table(sheet, ("File",), theme_ids)
@@ -59,16 +66,21 @@ def read_quality(path: str | Path, framework: Framework) -> tuple[Marks, list[Fi
 def _mark(table: Table, row: int, theme_id: str, file: str, add: Callable[..., None]) -> float | None:
     """One quality mark, or None (unscored or refused, with a finding added)."""
     ref = table.ref(row, theme_id) if theme_id in table.columns else ""
-    read = cell_number(table.cell(row, theme_id))
+    return quality_mark(table.cell(row, theme_id), f"The {theme_id} quality score for {file} in {ref}", ref, add)
+
+
+def quality_mark(cell: Cell | None, what: str, ref: str, add: Callable[..., None]) -> float | None:
+    """A 0–100 mark typed as a number, or None (blank, or refused with a finding: ``what`` names the mark and cell)."""
+    read = cell_number(cell)
     number = read.value
     if read.problem is not None:
-        add(read.problem, f"The {theme_id} quality score for {file} in {ref} is not a number ({read.problem}). Type a score from 0 to 100, or leave it blank if not yet scored.", ref)
+        add(read.problem, f"{what} is not a number ({read.problem}). Type a score from 0 to 100, or leave it blank if not yet scored.", ref)
         return None
     if read.note == "number-as-text":
         # the live workbook's formulas would not count a score typed as text: stop rather than disagree
-        add("score-as-text", f"The {theme_id} quality score for {file} in {ref} was typed as text. Type it as a number.", ref)
+        add("score-as-text", f"{what} was typed as text. Type it as a number.", ref)
         return None
     if number is not None and not 0 <= number <= 100:
-        add("bad-quality-score", f"The {theme_id} quality score for {file} is {number:g}; scores run from 0 to 100.", ref)
+        add("bad-quality-score", f"{what} is {number:g}; scores run from 0 to 100.", ref)
         return None
     return None if number is None else float(number)

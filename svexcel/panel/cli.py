@@ -1,0 +1,85 @@
+"""The panel's commands, ``svexcel panel`` and ``svexcel moderate``: thin click wrappers over the panel modules."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from ..findings import has_errors
+
+framework_option = click.option(
+    "--framework", "-f", "framework_path", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    default=None, help="Framework workbook (default: the shipped CCIN framework).",
+)
+
+
+@click.command("panel")
+@click.argument("returns_dir", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.option("--evaluators", "-e", required=True, help='Evaluators\' names separated by ";", e.g. "A. Jones;B. Smith;C. Patel".')
+@click.option("--out", "-o", type=click.Path(file_okay=False, path_type=Path), required=True, help="Folder for one workbook per evaluator.")
+@framework_option
+def panel_command(returns_dir: Path, evaluators: str, out: Path, framework_path: Path | None) -> None:
+    """Write one protected evaluator workbook per evaluator, with every valid return's narrative to score.
+
+    Each evaluator scores alone, offline, with a rationale for every score, and emails the file back.
+    Rejected returns are left out and named.
+
+    \b
+    Example:
+      svexcel panel returns/ --evaluators "A. Jones;B. Smith;C. Patel" --out panel/
+    """
+    from ..cli import UsageError, _framework
+    from .make_panel import PanelError, evaluator_names, make_panel
+
+    framework = _framework(framework_path)
+    try:
+        made = make_panel(returns_dir, framework, evaluator_names(evaluators), out)
+    except PanelError as exc:
+        raise UsageError(str(exc)) from exc
+    click.echo(f"Wrote {len(made.workbooks)} evaluator workbook(s) for {len(made.returns)} valid return(s) × {len(framework.themes)} themes:")
+    for path in made.workbooks:
+        click.echo(f"  {path}")
+    for file, why in made.left_out.items():
+        click.echo(f"Left out {file} (rejected when validated): {why}", err=True)
+    click.echo(f"Send each evaluator their own file. When they come back: svexcel moderate {out} -o moderation.xlsx")
+
+
+@click.command("moderate")
+@click.argument("evaluators_dir", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True, help="The moderation workbook (.xlsx); rerunning keeps the consensus typed in it.")
+@framework_option
+def moderate_command(evaluators_dir: Path, output: Path, framework_path: Path | None) -> None:
+    """Gather the evaluators' workbooks into a moderation workbook with mean, spread, flags and consensus cells.
+
+    Rerun it when late files arrive: the consensus already typed is kept and every change is logged on the
+    'Audit log' sheet. Exit code 0 when every file could be used, 1 when any was edited, foreign or
+    scored a return outside the panel, 2 when nothing could be moderated.
+
+    \b
+    Example:
+      svexcel moderate panel/ -o moderation.xlsx
+      svexcel batch returns/ --quality moderation.xlsx --out results/
+    """
+    from ..cli import UsageError, _framework, _print_findings
+    from .moderate import ModerationError, moderate
+
+    framework = _framework(framework_path)
+    if output.suffix.lower() != ".xlsx":
+        raise UsageError(f"The moderation workbook must end in .xlsx (got {output.name}).")
+    try:
+        result = moderate(evaluators_dir, framework, output)
+    except ModerationError as exc:
+        _print_findings(exc.findings)
+        raise UsageError(str(exc)) from exc
+    _print_findings(result.findings)
+    wide = [r for r in result.rows if r.flag(result.threshold)]
+    agreed = sum(isinstance(r.consensus, (int, float)) for r in result.rows)
+    click.echo(f"Wrote {output}: {len({r.file for r in result.rows})} returns × {len(framework.themes)} themes, "
+               f"evaluators {'; '.join(result.evaluators)}; {agreed} of {len(result.rows)} consensus marks typed.")
+    if wide:
+        click.echo(f"{len(wide)} row(s) flagged '{wide[0].flag(result.threshold)}' (scores differ by more than {result.threshold:g}): "
+                   + ", ".join(f"{r.file} {r.theme_id}" for r in wide))
+    click.echo(f"Type each Consensus and Consensus rationale in {output.name}, then: svexcel batch RETURNS --quality {output} --out results/")
+    sys.exit(1 if has_errors(result.findings) else 0)

@@ -1,0 +1,305 @@
+"""Evaluator workbooks (SPEC §7): one per evaluator, written from the valid returns and read back with rigour."""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from openpyxl import Workbook
+from openpyxl.styles import Alignment
+from openpyxl.worksheet.datavalidation import DataValidation
+from openpyxl.worksheet.worksheet import Worksheet
+
+from ..atomic import atomic_path
+from ..findings import Finding, Severity, has_errors
+from ..framework import Framework
+from ..numbers import cell_number
+from ..reports.formatting import clean_text
+from ..return_reader import Return
+from ..styles import BOLD_FONT, NOTE_FONT, TITLE_FONT, WRAP, mark_input, set_widths, style_header, write_text
+from ..tables import Table, cell_text, find_table, normalise
+from ..xlsx import Sheet, UnreadableWorkbook, cell_ref
+from ..xlsx import Workbook as XlsxWorkbook
+from .layout import (
+    EVALUATION,
+    META,
+    SCALE,
+    SCORES,
+    SCORES_COLUMNS,
+    SCORES_HEADER_ROW,
+    SCORES_LOCKED,
+    Key,
+    meta_locked,
+    panel_fingerprint,
+    table_locked,
+)
+
+NOT_EVALUATED = "Not evaluated"
+RESPONSE_CHARS_PER_LINE = 80
+LINE_HEIGHT = 15
+MAX_ROW_HEIGHT = 409  # Excel's limit
+_UNSAFE_NAME = re.compile(r'[<>:"/\\|?*\x00-\x1f]')
+
+
+def evaluator_file_name(evaluator: str) -> str:
+    """``<evaluator>.xlsx`` with characters that file systems refuse replaced by '-'."""
+    return _UNSAFE_NAME.sub("-", evaluator).strip().lstrip(".") + ".xlsx"
+
+
+def evaluator_rows(framework: Framework, returns: Sequence[Return]) -> dict[Key, dict[str, str]]:
+    """The locked cells of every return × theme row, in the order the workbook shows them."""
+    return {
+        (r.file, t.id): {
+            "File": r.file, "Organisation": clean_text(r.organisation), "Theme ID": t.id, "Theme": t.name,
+            "Response": clean_text(r.narrative.get(t.id, "")),
+        }
+        for r in returns for t in framework.themes
+    }
+
+
+def evaluator_meta(framework: Framework, evaluator: str, files: Sequence[str]) -> dict[str, str]:
+    """The hidden sheet's keys (without the fingerprint)."""
+    return {"kind": EVALUATION, "evaluator": evaluator, "framework_name": framework.name,
+            "framework_version": framework.version, "returns": json.dumps(list(files), ensure_ascii=False)}
+
+
+def write_evaluator_workbook(
+    framework: Framework, evaluator: str, returns: Sequence[Return], path: str | Path, left_out: Mapping[str, str] | None = None,
+) -> Path:
+    """Write one evaluator's protected workbook: every return × theme with the bidder's words, Score and Rationale to fill."""
+    rows = evaluator_rows(framework, returns)
+    meta = evaluator_meta(framework, evaluator, [r.file for r in returns])
+    meta["fingerprint"] = panel_fingerprint(table_locked(SCORES, rows, SCORES_LOCKED), meta_locked(meta))
+    wb = Workbook()
+    ws = wb.active
+    ws.title = SCORES
+    _scores_sheet(ws, framework, evaluator, rows)
+    _scale_sheet(wb.create_sheet(SCALE), framework)
+    if left_out:
+        _left_out_sheet(wb.create_sheet(NOT_EVALUATED), left_out)
+    _meta_sheet(wb.create_sheet(META), meta)
+    path = Path(path)
+    with atomic_path(path) as tmp:
+        wb.save(tmp)
+    return path
+
+
+def protect(ws: Worksheet) -> None:
+    """Protect a sheet without a password, leaving rows and columns resizable."""
+    ws.protection.sheet = True
+    ws.protection.formatColumns = False
+    ws.protection.formatRows = False
+
+
+def _scores_sheet(ws: Worksheet, framework: Framework, evaluator: str, rows: Mapping[Key, Mapping[str, str]]) -> None:
+    ws["A1"] = f"Evaluation of social value responses — {evaluator}"
+    ws["A1"].font = TITLE_FONT
+    ws["A2"] = f"Framework: {framework.name}, version {framework.version}."
+    ws["A2"].font = NOTE_FONT
+    ws["A3"] = ("Score each response on your own, from the quality scale (sheet QualityScale), and say why in Rationale: what in "
+                "this response earns the score, in your own words, not the descriptor's. Save the file and email it back.")
+    ws["A3"].font = NOTE_FONT
+    for col, name in enumerate(SCORES_COLUMNS, start=1):
+        ws.cell(SCORES_HEADER_ROW, col, name)
+    style_header(ws, SCORES_HEADER_ROW, 1, len(SCORES_COLUMNS))
+    scale = ", ".join(f"{q.score:g} {q.label}" for q in framework.quality_scale)
+    score_rule = DataValidation(type="list", formula1=f"{SCALE}!$A$2:$A${len(framework.quality_scale) + 1}", allow_blank=True,
+                                showErrorMessage=True, errorTitle="Score", error=f"Choose a score from the quality scale: {scale}."[:225],
+                                showInputMessage=True, promptTitle="Score", prompt=f"From the quality scale: {scale}."[:255])
+    rationale_rule = DataValidation(type="textLength", operator="greaterThanOrEqual", formula1="0", allow_blank=True,
+                                    showInputMessage=True, promptTitle="Rationale (required)",
+                                    prompt="Why this score: what the response offers or lacks, in your own words.")
+    for row, values in enumerate(rows.values(), start=SCORES_HEADER_ROW + 1):
+        for col, name in enumerate(SCORES_COLUMNS, start=1):
+            cell = ws.cell(row, col)
+            if name in values:
+                write_text(cell, values[name])  # the bidder's words stay text, even when they start with = + - @
+            cell.alignment = WRAP
+        mark_input(ws.cell(row, 6))
+        mark_input(ws.cell(row, 7))
+        score_rule.add(ws.cell(row, 6))
+        rationale_rule.add(ws.cell(row, 7))
+        lines = max(3, math.ceil(len(values["Response"]) / RESPONSE_CHARS_PER_LINE) + values["Response"].count("\n"))
+        ws.row_dimensions[row].height = min(MAX_ROW_HEIGHT, lines * LINE_HEIGHT)
+    ws.add_data_validation(score_rule)
+    ws.add_data_validation(rationale_rule)
+    set_widths(ws, {"A": 24, "B": 24, "C": 9, "D": 18, "E": 70, "F": 9, "G": 60})
+    ws.freeze_panes = ws.cell(SCORES_HEADER_ROW + 1, 1)
+    ws.print_title_rows = f"{SCORES_HEADER_ROW}:{SCORES_HEADER_ROW}"
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    protect(ws)
+
+
+def _scale_sheet(ws: Worksheet, framework: Framework) -> None:
+    ws.append(["score", "label", "descriptor"])
+    for q in framework.quality_scale:
+        ws.append([q.score, q.label, q.descriptor])
+        ws.cell(ws.max_row, 3).alignment = WRAP
+    style_header(ws, 1, 1, 3)
+    set_widths(ws, {"A": 8, "B": 16, "C": 90})
+    protect(ws)
+
+
+def _left_out_sheet(ws: Worksheet, left_out: Mapping[str, str]) -> None:
+    ws["A1"] = "Returns not evaluated: they were rejected when validated, so they take no part in the competition."
+    ws["A1"].font = BOLD_FONT
+    ws.append(["File", "Why"])
+    style_header(ws, 2, 1, 2)
+    for file, why in left_out.items():
+        ws.append([None, None])
+        write_text(ws.cell(ws.max_row, 1), file)
+        write_text(ws.cell(ws.max_row, 2), why)
+        ws.cell(ws.max_row, 2).alignment = Alignment(wrap_text=True, vertical="top")
+    set_widths(ws, {"A": 30, "B": 100})
+    protect(ws)
+
+
+def _meta_sheet(ws: Worksheet, meta: Mapping[str, str]) -> None:
+    for key, value in meta.items():
+        ws.append([key, None])
+        write_text(ws.cell(ws.max_row, 2), value)
+    ws.sheet_state = "hidden"
+    protect(ws)
+
+
+@dataclass
+class EvaluatorFile:
+    """One evaluator workbook as read: whose it is, the panel's returns, scores and rationales by (file, theme), findings."""
+
+    file: str
+    evaluator: str = ""
+    returns: list[str] = field(default_factory=list)
+    scores: dict[Key, float | None] = field(default_factory=dict)
+    rationales: dict[Key, str] = field(default_factory=dict)
+    organisations: dict[str, str] = field(default_factory=dict)
+    cells: dict[Key, tuple[str, str]] = field(default_factory=dict)  # where each row's Score and Rationale are
+    bad_scores: set[Key] = field(default_factory=set)
+    findings: list[Finding] = field(default_factory=list)
+
+    @property
+    def rejected(self) -> bool:
+        """True when the file cannot be trusted (unreadable, foreign or edited): none of its marks count."""
+        return has_errors(f for f in self.findings if f.type != "unknown-return" and f.type != "bad-score")
+
+
+def read_evaluator_workbook(path: str | Path, framework: Framework) -> EvaluatorFile:
+    """Read one evaluator workbook; never raises for bad content, reports it as findings."""
+    path = Path(path)
+    reader = _EvaluatorReader(EvaluatorFile(path.name), framework)
+    try:
+        with XlsxWorkbook(path) as book:
+            reader.read(book.sheet(META), book.sheet(SCORES))
+    except UnreadableWorkbook as exc:
+        reader.add(exc.type, "error", exc.message)
+    except OSError as exc:
+        reader.add("file-unreadable", "error", f"The file could not be opened ({exc.strerror or exc}). Check it is not open elsewhere and try again.")
+    return reader.result
+
+
+def read_meta(sheet: Sheet) -> dict[str, tuple[str, str]]:
+    """The hidden sheet's keys with their values and cells."""
+    return {normalise(sheet.value(r, 1)): (cell_text(sheet.value(r, 2)), cell_ref(r, 2)) for (r, c) in sorted(sheet.cells) if c == 1}
+
+
+class _EvaluatorReader:
+    """Walks an evaluator workbook, filling an EvaluatorFile and its findings."""
+
+    def __init__(self, result: EvaluatorFile, framework: Framework) -> None:
+        self.result = result
+        self.framework = framework
+
+    def add(self, type: str, severity: Severity, message: str, sheet: str = "", cell: str = "") -> None:
+        self.result.findings.append(Finding(type, severity, message, self.result.file, sheet, cell))
+
+    def edited(self, message: str, sheet: str = "", cell: str = "") -> None:
+        self.add("evaluator-file-edited", "error", f"{message} Ask the evaluator to copy their scores into a fresh evaluator workbook.", sheet, cell)
+
+    def read(self, meta_sheet: Sheet | None, scores: Sheet | None) -> None:
+        if meta_sheet is None:
+            self.edited("This is not an svexcel evaluator workbook (it has no hidden _svexcel sheet).")
+            return
+        meta = read_meta(meta_sheet)
+        if not self.check_meta(meta):
+            return
+        if scores is None:
+            self.edited(f"The workbook has no '{SCORES}' sheet.", SCORES)
+            return
+        table, missing, row = find_table(scores, SCORES_COLUMNS)
+        if table is None:
+            self.edited(f"The {SCORES} header row lacks {', '.join(repr(m) for m in missing)}.", SCORES, cell_ref(row, 1))
+            return
+        locked = self.read_rows(table)
+        expected = {(f, t.id) for f in self.result.returns for t in self.framework.themes}
+        rows = {key: locked.get(key, {}) for key in sorted(expected)}
+        stored, ref = meta.get("fingerprint", ("", "B1"))
+        plain = {key: value for key, (value, _) in meta.items()}
+        if panel_fingerprint(table_locked(SCORES, rows, SCORES_LOCKED), meta_locked(plain)) != stored:
+            self.edited("Locked cells (files, organisations, themes, the bidders' responses or the hidden sheet) were changed, "
+                        "or rows were added or deleted, since the workbook was made.", META, ref)
+
+    def check_meta(self, meta: dict[str, tuple[str, str]]) -> bool:
+        """Check this is an evaluator workbook for this framework; False stops further reading."""
+        kind, ref = meta.get("kind", ("", "B1"))
+        if kind != EVALUATION:
+            self.edited(f"This is not an evaluator workbook (its kind is '{kind or '(none)'}').", META, ref)
+            return False
+        for key, expected in (("framework_name", self.framework.name), ("framework_version", self.framework.version)):
+            found, ref = meta.get(key, ("", "B1"))
+            if found != expected:
+                self.edited(f"This evaluator workbook was made for {key.replace('_', ' ')} '{found or '(none)'}', but we are moderating '{expected}'.", META, ref)
+                return False
+        self.result.evaluator, ref = meta.get("evaluator", ("", "B1"))
+        try:
+            returns = json.loads(meta.get("returns", ("", ""))[0])
+        except json.JSONDecodeError:
+            returns = None
+        if not self.result.evaluator or not isinstance(returns, list) or not all(isinstance(f, str) for f in returns):
+            self.edited("The hidden sheet lacks the evaluator's name or the panel's list of returns.", META, ref)
+            return False
+        self.result.returns = returns
+        return True
+
+    def read_rows(self, table: Table) -> dict[Key, dict[str, str]]:
+        """Scores and rationales of every row; returns each row's locked cells for the fingerprint."""
+        locked: dict[Key, dict[str, str]] = {}
+        first: dict[Key, str] = {}
+        for row in table.rows():
+            file, theme = table.text(row, "File"), table.text(row, "Theme ID")
+            if not file and not theme:
+                continue
+            key = (file, theme)
+            if file not in self.result.returns:
+                self.add("unknown-return", "error", f"Row {row} scores '{file}', which is not one of the panel's returns; its marks are left out. "
+                         "Score returns only in the workbook made for this panel.", SCORES, table.ref(row, "File"))
+                continue
+            if theme not in self.framework.theme_by_id or key in first:
+                self.edited(f"Row {row} ({file}, theme '{theme}') was added: it is not a row this workbook was made with"
+                            + (f" (first in {first[key]})." if key in first else "."), SCORES, table.ref(row, "Theme ID"))
+                continue
+            first[key] = table.ref(row, "File")
+            locked[key] = {column: table.text(row, column) for column in SCORES_LOCKED}
+            self.result.organisations.setdefault(file, locked[key]["Organisation"])
+            self.result.cells[key] = (table.ref(row, "Score"), table.ref(row, "Rationale"))
+            self.result.scores[key] = self.score(table, row, key)
+            self.result.rationales[key] = table.text(row, "Rationale")
+        return locked
+
+    def score(self, table: Table, row: int, key: Key) -> float | None:
+        """One score, or None (blank, or refused with a bad-score finding)."""
+        ref = table.ref(row, "Score")
+        cell = table.cell(row, "Score")
+        read = cell_number(cell)
+        scale = [q.score for q in self.framework.quality_scale]
+        if read.problem is None and (read.value is None or read.value in scale):
+            return read.value
+        what = "is not a number" if read.problem else f"is {read.value:g}, which is not on the quality scale"
+        self.add("bad-score", "error", f"The score for {key[0]}, theme {key[1]}, in {ref} {what}. Choose one of {', '.join(f'{s:g}' for s in scale)}.", SCORES, ref)
+        self.result.bad_scores.add(key)
+        return None

@@ -1,0 +1,57 @@
+"""``svexcel panel``: one evaluator workbook per evaluator, holding every valid return's narrative to score."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..batch import find_returns
+from ..framework import Framework
+from ..return_reader import Return, read_return
+from .evaluator import evaluator_file_name, write_evaluator_workbook
+
+
+class PanelError(Exception):
+    """The panel cannot be made as asked (no valid returns, clashing evaluator names, files that would be overwritten)."""
+
+
+@dataclass
+class Panel:
+    """What ``make_panel`` wrote: the workbooks, the returns in them, and the returns left out with why."""
+
+    workbooks: list[Path]
+    returns: list[Return]
+    left_out: dict[str, str]
+
+
+def evaluator_names(text: str) -> list[str]:
+    """Names from ``"A;B;C"``: trimmed, blanks dropped; clashing names (or file names) are a PanelError."""
+    names = [n.strip() for n in text.split(";") if n.strip()]
+    if not names:
+        raise PanelError("Name at least one evaluator, e.g. --evaluators \"A. Jones;B. Smith;C. Patel\".")
+    files: dict[str, str] = {}
+    for name in names:
+        file = evaluator_file_name(name).casefold()
+        if file == ".xlsx":
+            raise PanelError(f"The evaluator name {name!r} has no letters or digits to name a file with.")
+        if file in files:
+            raise PanelError(f"The evaluators {files[file]!r} and {name!r} would share the file {evaluator_file_name(name)}; give them distinct names.")
+        files[file] = name
+    return names
+
+
+def make_panel(returns_dir: Path, framework: Framework, evaluators: Sequence[str], out: Path) -> Panel:
+    """Read and validate every return, then write ``out/<evaluator>.xlsx`` for each evaluator from the valid ones."""
+    targets = [out / evaluator_file_name(name) for name in evaluators]
+    existing = [p.name for p in targets if p.exists()]
+    if existing:
+        raise PanelError(f"{', '.join(existing)} already exist in {out}; an evaluator may have started scoring. "
+                         "Choose another --out folder, or move them aside first.")
+    reads = [read_return(path, framework) for path in find_returns(returns_dir)]
+    valid = [r for r in reads if not r.rejected]
+    left_out = {r.file: next(f.message for f in r.findings if f.severity == "error") for r in reads if r.rejected}
+    if not valid:
+        raise PanelError(f"No valid return in {returns_dir} to evaluate ({len(reads)} found, all rejected). Run 'svexcel validate' on them.")
+    workbooks = [write_evaluator_workbook(framework, name, valid, path, left_out) for name, path in zip(evaluators, targets, strict=True)]
+    return Panel(workbooks, valid, left_out)

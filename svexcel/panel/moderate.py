@@ -1,0 +1,151 @@
+"""``svexcel moderate``: gather the evaluators' workbooks into one moderation workbook, keeping what was typed and logging changes."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from collections.abc import Sequence
+from pathlib import Path
+
+from ..findings import Finding
+from ..framework import Framework
+from ..xlsx import Value
+from .evaluator import EvaluatorFile, read_evaluator_workbook
+from .layout import MODERATION, SCORES, Key, locked_text, rationale_header, score_header
+from .moderation import Moderation, ModerationFile, ModerationRow, open_moderation, write_moderation_workbook
+from .rationale import thin_reason
+
+EVALUATOR_SUFFIXES = (".xlsx", ".xlsm")
+
+
+def evaluator_files(folder: Path, skip: Path | None = None) -> list[Path]:
+    """Every workbook in ``folder`` in name order, without lock files, hidden files and ``skip`` (the moderation workbook)."""
+    return sorted(
+        p for p in folder.iterdir()
+        if p.is_file() and p.suffix.lower() in EVALUATOR_SUFFIXES and not p.name.startswith(("~$", "."))
+        and (skip is None or p.resolve() != skip.resolve())
+    )
+
+
+class ModerationError(Exception):
+    """Moderation cannot go ahead without losing what was typed; ``findings`` say why."""
+
+    def __init__(self, message: str, findings: Sequence[Finding]) -> None:
+        super().__init__(message)
+        self.findings = list(findings)
+
+
+def moderate(folder: Path, framework: Framework, out: Path, now: dt.datetime | None = None) -> Moderation:
+    """Read every evaluator workbook in ``folder``, merge with ``out`` if it exists, write ``out`` and return what it holds."""
+    when = (now or dt.datetime.now(dt.timezone.utc)).strftime("%Y-%m-%d %H:%M UTC")
+    reads = [read_evaluator_workbook(path, framework) for path in evaluator_files(folder, skip=out)]
+    moderation = gather(reads, framework)
+    if not moderation.evaluators:
+        raise ModerationError(f"No usable evaluator workbook in {folder}; {out.name} was not written.", moderation.findings)
+    previous = open_moderation(out, framework) if out.exists() else None
+    if previous is not None and previous.table is None:
+        raise ModerationError(f"The existing {out.name} cannot be read, so the consensus typed in it cannot be kept. "
+                              "Fix it, move it aside or choose another -o.", previous.findings)
+    carry_over(moderation, previous, when, len(reads))
+    write_moderation_workbook(moderation, framework, out)
+    return moderation
+
+
+def gather(reads: Sequence[EvaluatorFile], framework: Framework) -> Moderation:
+    """One row per panel return × theme with every accepted evaluator's score and rationale, and the findings."""
+    findings = [f for r in reads for f in r.findings]
+    accepted: list[EvaluatorFile] = []
+    for r in reads:
+        if r.rejected:
+            continue
+        twin = next((a for a in accepted if a.evaluator.casefold() == r.evaluator.casefold()), None)
+        if twin is not None:
+            findings.append(Finding("duplicate-evaluator", "error", f"A second workbook for {r.evaluator} (first: {twin.file}); it is left out. Keep one file per evaluator.", r.file))
+            continue
+        accepted.append(r)
+    panel = _panel_returns(accepted)
+    rows = [ModerationRow(file, t.id, theme=t.name) for file in panel for t in framework.themes]
+    for r in accepted:
+        for file in r.returns:
+            if file not in panel:
+                findings.append(Finding("unknown-return", "error", f"{file} is not one of the panel's returns ({len(panel)} in the other evaluators' workbooks); "
+                                        f"{r.evaluator}'s marks for it are left out. Check the evaluator scored the workbook made for this panel.", r.file, SCORES))
+        for row in rows:
+            row.organisation = row.organisation or r.organisations.get(row.file, "")
+            findings.extend(_score_row(r, row, framework))
+    return Moderation(framework.name, framework.version, framework.settings.moderation_spread, [r.evaluator for r in accepted], rows, findings)
+
+
+def _panel_returns(accepted: Sequence[EvaluatorFile]) -> list[str]:
+    """The returns most evaluator workbooks were made for (the first file's list on a tie)."""
+    lists: Counter[tuple[str, ...]] = Counter(tuple(r.returns) for r in accepted)
+    return list(lists.most_common(1)[0][0]) if lists else []  # most_common keeps first-seen order on a tie
+
+
+def _score_row(r: EvaluatorFile, row: ModerationRow, framework: Framework) -> list[Finding]:
+    """Put one evaluator's mark for one row in place; findings for a missing score, missing or thin rationale."""
+    key: Key = row.key
+    score, rationale = r.scores.get(key), r.rationales.get(key, "")
+    row.scores[r.evaluator], row.rationales[r.evaluator] = score, rationale
+    score_ref, rationale_ref = r.cells.get(key, ("", ""))
+    where = f"{row.file}, theme {row.theme_id}"
+    if key in r.bad_scores:
+        return []
+    if score is None:
+        return [Finding("missing-score", "warning", f"{r.evaluator} has not scored {where}. Ask for the score, or moderate without it.", r.file, SCORES, score_ref)]
+    if not rationale:
+        return [Finding("missing-rationale", "warning", f"{r.evaluator} scored {where} {score:g} without a rationale. A rationale is required: ask why.", r.file, SCORES, rationale_ref)]
+    level = next((q for q in framework.quality_scale if q.score == score), None)
+    reason = thin_reason(rationale, level.descriptor if level else "")
+    if reason:
+        return [Finding("thin-rationale", "warning", f"{r.evaluator}'s rationale for {where} is thin: {reason}. "
+                        "Ask what in the response earned the score, in the evaluator's own words.", r.file, SCORES, rationale_ref)]
+    return []
+
+
+def carry_over(moderation: Moderation, previous: ModerationFile | None, when: str, files: int) -> None:
+    """Keep the consensus already typed in the previous workbook and log every change since it was written."""
+    audit = moderation.audit
+    names = "; ".join(moderation.evaluators) or "none"
+    if previous is None:
+        audit.append((when, f"Moderation workbook created from {files} evaluator file(s); evaluators: {names}", "", ""))
+        return
+    moderation.findings.extend(previous.findings)
+    audit.extend(previous.audit)
+    audit.append((when, f"Rerun with {files} evaluator file(s); evaluators: {names}", "; ".join(previous.evaluators), names))
+    if any(f.type == "moderation-file-edited" for f in previous.findings):
+        audit.append((when, f"The previous {MODERATION} workbook's locked cells had been edited; its consensus cells were kept", "", ""))
+    rows = {r.key: r for r in moderation.rows}
+    for key in previous.rows:
+        consensus, rationale = _typed(previous, key)
+        old_consensus, old_rationale = previous.snapshot.get(key, ("", ""))
+        where = f"{key[0]}, theme {key[1]}"
+        for what, old, new in (("Consensus", old_consensus, locked_text(consensus)), ("Consensus rationale", old_rationale, rationale)):
+            if old != new:
+                audit.append((when, f"{where}: {what} typed since the last run", old, new))
+        row = rows.get(key)
+        if row is None:
+            if consensus is not None or rationale:
+                audit.append((when, f"{where}: the return is no longer in the panel; its consensus was dropped",
+                              f"{locked_text(consensus)} {rationale}".strip(), ""))
+            continue
+        row.consensus, row.consensus_rationale = consensus, rationale
+        _log_evaluators(audit, when, where, previous, key, row, moderation.evaluators)
+    for key in rows.keys() - previous.rows.keys():
+        audit.append((when, f"{key[0]}, theme {key[1]}: new row", "", ""))
+
+
+def _typed(previous: ModerationFile, key: Key) -> tuple[Value, str]:
+    """The consensus cell's value as typed (a number, or text to be reported when read) and its rationale."""
+    cell = previous.cell(key, "Consensus")
+    return (None if cell is None else cell.value), previous.text(key, "Consensus rationale")
+
+
+def _log_evaluators(audit: list[tuple[str, str, str, str]], when: str, where: str, previous: ModerationFile, key: Key,
+                    row: ModerationRow, evaluators: Sequence[str]) -> None:
+    """Log each evaluator score or rationale that differs from the previous workbook."""
+    for name in dict.fromkeys([*previous.evaluators, *evaluators]):
+        for header, new in ((score_header(name), locked_text(row.scores.get(name))), (rationale_header(name), row.rationales.get(name, ""))):
+            old = locked_text(previous.cell(key, header).value) if previous.cell(key, header) is not None else ""  # type: ignore[union-attr]
+            if old != new:
+                audit.append((when, f"{where}: {header}", old, new))

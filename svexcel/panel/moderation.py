@@ -1,0 +1,390 @@
+"""The moderation workbook (SPEC §7): every evaluator's marks side by side, the agreed consensus, findings and an audit log.
+
+``read_moderation`` is what scoring uses: the Consensus column is the quality mark (blank is unscored) and
+the Consensus rationale explains it. The workbook's locked cells, audit log and last-seen consensus are
+fingerprinted, so an edited record is detected.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from openpyxl import Workbook
+from openpyxl.formatting.rule import FormulaRule
+from openpyxl.styles import PatternFill
+from openpyxl.worksheet.datavalidation import DataValidation
+from openpyxl.worksheet.worksheet import Worksheet
+
+from ..atomic import atomic_path
+from ..findings import Finding, Severity
+from ..framework import Framework
+from ..quality import Marks, quality_mark
+from ..styles import NOTE_FONT, TITLE_FONT, WRAP, mark_input, set_widths, style_header, write_text
+from ..tables import Table, find_table
+from ..xlsx import Cell, Sheet, UnreadableWorkbook, Value, cell_ref, column_letter
+from ..xlsx import Workbook as XlsxWorkbook
+from .evaluator import protect, read_meta
+from .layout import (
+    AUDIT,
+    AUDIT_COLUMNS,
+    CONSENSUS_COLUMNS,
+    CONSENSUS_SNAPSHOT,
+    FIGURE_COLUMNS,
+    FINDING_COLUMNS,
+    FINDINGS,
+    META,
+    MODERATION,
+    MODERATION_HEADER_ROW,
+    MODERATION_KIND,
+    ROW_COLUMNS,
+    SCALE,
+    WIDE,
+    Key,
+    locked_text,
+    meta_locked,
+    panel_fingerprint,
+    rationale_header,
+    score_header,
+    table_locked,
+)
+from .rationale import thin_reason
+
+Rationales = dict[str, dict[str, str]]
+WIDE_FILL = PatternFill("solid", fgColor="F8CBAD")
+
+
+@dataclass
+class ModerationRow:
+    """One return × theme: every evaluator's score and rationale, and the consensus as typed."""
+
+    file: str
+    theme_id: str
+    organisation: str = ""
+    theme: str = ""
+    scores: dict[str, float | None] = field(default_factory=dict)
+    rationales: dict[str, str] = field(default_factory=dict)
+    consensus: Value = None
+    consensus_rationale: str = ""
+
+    @property
+    def key(self) -> Key:
+        """(file, theme id)."""
+        return (self.file, self.theme_id)
+
+    @property
+    def mean(self) -> float | None:
+        """Mean of the scores given."""
+        given = [s for s in self.scores.values() if s is not None]
+        return sum(given) / len(given) if given else None
+
+    @property
+    def spread(self) -> float | None:
+        """Highest minus lowest score given."""
+        given = [s for s in self.scores.values() if s is not None]
+        return max(given) - min(given) if given else None
+
+    def flag(self, threshold: float) -> str:
+        """``Wide spread`` when the scores differ by more than ``threshold``."""
+        spread = self.spread
+        return WIDE if spread is not None and spread > threshold else ""
+
+    def locked(self, evaluators: Sequence[str], threshold: float) -> dict[str, Value]:
+        """The row's locked cells by column header."""
+        values: dict[str, Value] = {"File": self.file, "Organisation": self.organisation, "Theme ID": self.theme_id, "Theme": self.theme}
+        for name in evaluators:
+            values[score_header(name)] = self.scores.get(name)
+            values[rationale_header(name)] = self.rationales.get(name, "")
+        return values | {"Mean": self.mean, "Spread": self.spread, "Flag": self.flag(threshold)}
+
+
+@dataclass
+class Moderation:
+    """What a moderation workbook holds."""
+
+    framework_name: str
+    framework_version: str
+    threshold: float
+    evaluators: list[str]
+    rows: list[ModerationRow]
+    findings: list[Finding] = field(default_factory=list)
+    audit: list[tuple[str, str, str, str]] = field(default_factory=list)  # (when, what, old, new)
+
+    def locked_columns(self) -> list[str]:
+        """Headers of the locked columns, in sheet order."""
+        return [*ROW_COLUMNS, *(h for name in self.evaluators for h in (score_header(name), rationale_header(name))), *FIGURE_COLUMNS]
+
+    def meta(self) -> dict[str, str]:
+        """The hidden sheet's keys, fingerprint last."""
+        meta = {"kind": MODERATION_KIND, "framework_name": self.framework_name, "framework_version": self.framework_version,
+                "evaluators": json.dumps(self.evaluators, ensure_ascii=False), "moderation_spread": f"{self.threshold:g}"}
+        return meta | {"fingerprint": self.fingerprint(meta)}
+
+    def fingerprint(self, meta: dict[str, str]) -> str:
+        """Fingerprint of every locked cell: the rows, the audit log, the consensus last seen and the hidden keys."""
+        rows = {r.key: r.locked(self.evaluators, self.threshold) for r in self.rows}
+        snapshot = {r.key: {"Consensus": r.consensus, "Consensus rationale": r.consensus_rationale} for r in self.rows}
+        audit = {(str(i), ""): dict(zip(AUDIT_COLUMNS, entry, strict=True)) for i, entry in enumerate(self.audit)}
+        return panel_fingerprint(
+            table_locked(MODERATION, rows, self.locked_columns()), table_locked(CONSENSUS_SNAPSHOT, snapshot, CONSENSUS_COLUMNS),
+            table_locked(AUDIT, audit, AUDIT_COLUMNS), meta_locked(meta),
+        )
+
+
+def write_moderation_workbook(moderation: Moderation, framework: Framework, path: str | Path) -> Path:
+    """Write the moderation workbook: Moderation (consensus cells unlocked), Findings, Audit log, QualityScale, hidden keys."""
+    wb = Workbook()
+    ws = wb.active
+    ws.title = MODERATION
+    _moderation_sheet(ws, moderation, framework)
+    _table_sheet(wb.create_sheet(FINDINGS), FINDING_COLUMNS,
+                 [(f.severity, f.type, f.file, f.sheet, f.cell, f.message) for f in moderation.findings], {"A": 9, "B": 22, "C": 26, "D": 10, "E": 8, "F": 110})
+    _table_sheet(wb.create_sheet(AUDIT), AUDIT_COLUMNS, moderation.audit, {"A": 21, "B": 60, "C": 40, "D": 40})
+    scale = wb.create_sheet(SCALE)
+    _table_sheet(scale, ("score", "label", "descriptor"), [(q.score, q.label, q.descriptor) for q in framework.quality_scale], {"A": 8, "B": 16, "C": 90})
+    snapshot = wb.create_sheet(CONSENSUS_SNAPSHOT)
+    _table_sheet(snapshot, ("File", "Theme ID", *CONSENSUS_COLUMNS), [(r.file, r.theme_id, r.consensus, r.consensus_rationale) for r in moderation.rows], {})
+    snapshot.sheet_state = "hidden"
+    meta = wb.create_sheet(META)
+    _table_sheet(meta, (), list(moderation.meta().items()), {})
+    meta.sheet_state = "hidden"
+    path = Path(path)
+    with atomic_path(path) as tmp:
+        wb.save(tmp)
+    return path
+
+
+def _table_sheet(ws: Worksheet, header: Sequence[str], rows: Sequence[Sequence[Value]], widths: dict[str, float]) -> None:
+    """A protected sheet of plain rows under an optional header; text is written as text."""
+    if header:
+        ws.append(list(header))
+        style_header(ws, 1, 1, len(header))
+    for values in rows:
+        ws.append([None] * len(values))
+        for col, value in enumerate(values, start=1):
+            cell = ws.cell(ws.max_row, col)
+            write_text(cell, value) if isinstance(value, str) else setattr(cell, "value", value)
+            cell.alignment = WRAP
+    set_widths(ws, widths)
+    protect(ws)
+
+
+def _moderation_sheet(ws: Worksheet, moderation: Moderation, framework: Framework) -> None:
+    ws["A1"] = f"Moderation — {framework.name}, version {framework.version}"
+    ws["A1"].font = TITLE_FONT
+    ws["A2"] = f"Evaluators: {'; '.join(moderation.evaluators) or '(none)'}. Scores differing by more than {moderation.threshold:g} are flagged '{WIDE}'."
+    ws["A2"].font = NOTE_FONT
+    ws["A3"] = ("Agree each Consensus (a score from the scale, sheet QualityScale) and record why in Consensus rationale, by reference to "
+                "the bidder's response. Blank is not yet scored. Rerun 'svexcel moderate' when late evaluator files arrive: what you typed is kept.")
+    ws["A3"].font = NOTE_FONT
+    header = [*moderation.locked_columns(), *CONSENSUS_COLUMNS]
+    for col, name in enumerate(header, start=1):
+        write_text(ws.cell(MODERATION_HEADER_ROW, col), name)
+    style_header(ws, MODERATION_HEADER_ROW, 1, len(header))
+    consensus_col = len(header) - 1
+    rule = DataValidation(type="list", formula1=f"{SCALE}!$A$2:$A${len(framework.quality_scale) + 1}", allow_blank=True, showErrorMessage=True,
+                          errorTitle="Consensus", error="Choose the agreed score from the quality scale (sheet QualityScale).")
+    for row, r in enumerate(moderation.rows, start=MODERATION_HEADER_ROW + 1):
+        values = [*r.locked(moderation.evaluators, moderation.threshold).values(), r.consensus, r.consensus_rationale]
+        for col, value in enumerate(values, start=1):
+            cell = ws.cell(row, col)
+            write_text(cell, value) if isinstance(value, str) else setattr(cell, "value", value)
+            cell.alignment = WRAP
+        ws.cell(row, consensus_col - 3).number_format = "0.0"
+        mark_input(ws.cell(row, consensus_col))
+        mark_input(ws.cell(row, consensus_col + 1))
+        rule.add(ws.cell(row, consensus_col))
+    ws.add_data_validation(rule)
+    last = MODERATION_HEADER_ROW + max(len(moderation.rows), 1)
+    flag = column_letter(consensus_col - 1)
+    ws.conditional_formatting.add(f"A{MODERATION_HEADER_ROW + 1}:{column_letter(len(header))}{last}",
+                                  FormulaRule(formula=[f'${flag}{MODERATION_HEADER_ROW + 1}="{WIDE}"'], fill=WIDE_FILL))
+    widths = {"A": 24, "B": 22, "C": 8, "D": 16}
+    for i in range(len(moderation.evaluators)):
+        widths |= {column_letter(5 + 2 * i): 8, column_letter(6 + 2 * i): 40}
+    widths |= {column_letter(consensus_col - 3): 7, column_letter(consensus_col - 2): 7, column_letter(consensus_col - 1): 11,
+               column_letter(consensus_col): 10, column_letter(consensus_col + 1): 50}
+    set_widths(ws, widths)
+    ws.freeze_panes = ws.cell(MODERATION_HEADER_ROW + 1, 5)
+    protect(ws)
+
+
+@dataclass
+class ModerationFile:
+    """A moderation workbook as read: the rows with their cells, the audit log, findings about the file itself."""
+
+    file: str
+    evaluators: list[str] = field(default_factory=list)
+    threshold: float = 25.0
+    table: Table | None = None
+    rows: dict[Key, int] = field(default_factory=dict)  # sheet row of each (file, theme)
+    snapshot: dict[Key, tuple[str, str]] = field(default_factory=dict)
+    audit: list[tuple[str, str, str, str]] = field(default_factory=list)
+    findings: list[Finding] = field(default_factory=list)
+
+    def add(self, type: str, severity: Severity, message: str, sheet: str = "", cell: str = "") -> None:
+        """Add a finding about this file."""
+        self.findings.append(Finding(type, severity, message, self.file, sheet, cell))
+
+    def cell(self, key: Key, column: str) -> Cell | None:
+        """The cell of ``column`` in the row of ``key``."""
+        return None if self.table is None else self.table.cell(self.rows[key], column)
+
+    def text(self, key: Key, column: str) -> str:
+        """The text of ``column`` in the row of ``key``."""
+        return "" if self.table is None or column not in self.table.columns else self.table.text(self.rows[key], column)
+
+
+def open_moderation(path: str | Path, framework: Framework) -> ModerationFile:
+    """Open a moderation workbook, check its framework and fingerprint; problems are findings, never exceptions."""
+    path = Path(path)
+    result = ModerationFile(path.name)
+    try:
+        with XlsxWorkbook(path) as book:
+            sheets = {name: book.sheet(name) for name in (MODERATION, META, AUDIT, CONSENSUS_SNAPSHOT)}
+    except UnreadableWorkbook as exc:
+        result.add(exc.type, "error", exc.message)
+        return result
+    except OSError as exc:
+        result.add("file-unreadable", "error", f"Cannot open the moderation workbook: {exc.strerror or exc}.")
+        return result
+    _ModerationReader(result, framework, sheets).read()
+    return result
+
+
+class _ModerationReader:
+    """Fills a ModerationFile from the workbook's sheets."""
+
+    def __init__(self, result: ModerationFile, framework: Framework, sheets: dict[str, Sheet | None]) -> None:
+        self.result = result
+        self.framework = framework
+        self.sheets = sheets
+
+    def edited(self, message: str, sheet: str = "", cell: str = "") -> None:
+        self.result.add("moderation-file-edited", "error", message + " Rerun 'svexcel moderate' on the evaluators' files to rebuild it.", sheet, cell)
+
+    def read(self) -> None:
+        result, sheets = self.result, self.sheets
+        sheet = sheets[MODERATION]
+        if sheet is None:
+            result.add("missing-sheet", "error", f"The workbook has no '{MODERATION}' sheet. Use the workbook 'svexcel moderate' wrote.", MODERATION)
+            return
+        meta_sheet = sheets[META]
+        meta = read_meta(meta_sheet) if meta_sheet is not None else {}
+        if not self.check_meta(meta):
+            return
+        columns = [*ROW_COLUMNS, *(h for n in result.evaluators for h in (score_header(n), rationale_header(n))), *FIGURE_COLUMNS]
+        table, missing, row = find_table(sheet, ("File", "Theme ID", *CONSENSUS_COLUMNS), columns)
+        if table is None:
+            result.add("missing-header", "error", f"The Moderation header row lacks {', '.join(repr(m) for m in missing)}. Restore the header names.", MODERATION, cell_ref(row, 1))
+            return
+        result.table = table
+        for row in table.rows():
+            key = (table.text(row, "File"), table.text(row, "Theme ID"))
+            if not any(key):
+                continue
+            if key in result.rows:
+                result.add("duplicate-file", "error", f"{key[0]}, theme {key[1]} has a second row (first in A{result.rows[key]}). Keep one row per return and theme.", MODERATION, table.ref(row, "File"))
+                continue
+            result.rows[key] = row
+        result.snapshot = {key: (cells.get("Consensus", ""), cells.get("Consensus rationale", "")) for key, cells in _keyed_rows(sheets[CONSENSUS_SNAPSHOT]).items()}
+        result.audit = [tuple(_texts(values, len(AUDIT_COLUMNS))) for values in _plain_rows(sheets[AUDIT])]  # type: ignore[misc]
+        self.check_fingerprint(meta, columns)
+
+    def check_meta(self, meta: dict[str, tuple[str, str]]) -> bool:
+        """Check the workbook is a moderation workbook for this framework; False stops reading."""
+        kind, ref = meta.get("kind", ("", ""))
+        if kind != MODERATION_KIND:
+            self.edited(f"This is not a moderation workbook made by svexcel (its kind is '{kind or '(none)'}').", META, ref)
+            return False
+        for key, expected in (("framework_name", self.framework.name), ("framework_version", self.framework.version)):
+            found, ref = meta.get(key, ("", ""))
+            if found != expected:
+                self.result.add("wrong-framework" if key == "framework_name" else "wrong-framework-version", "error",
+                                f"This moderation workbook was made for {key.replace('_', ' ')} '{found or '(none)'}', but we are scoring '{expected}'.", META, ref)
+                return False
+        try:
+            evaluators = json.loads(meta.get("evaluators", ("", ""))[0])
+            self.result.threshold = float(meta.get("moderation_spread", ("", ""))[0])
+        except ValueError:
+            evaluators = None
+        if not isinstance(evaluators, list) or not all(isinstance(e, str) for e in evaluators):
+            self.edited("The hidden sheet lacks the list of evaluators or the moderation spread.", META)
+            return False
+        self.result.evaluators = evaluators
+        return True
+
+    def check_fingerprint(self, meta: dict[str, tuple[str, str]], columns: list[str]) -> None:
+        result = self.result
+        assert result.table is not None
+        table = result.table
+        rows = {key: {c: table.value(row, c) if c in table.columns else None for c in columns} for key, row in result.rows.items()}
+        snapshot = {key: dict(zip(CONSENSUS_COLUMNS, values, strict=True)) for key, values in result.snapshot.items()}
+        audit = {(str(i), ""): dict(zip(AUDIT_COLUMNS, entry, strict=True)) for i, entry in enumerate(result.audit)}
+        found = panel_fingerprint(
+            table_locked(MODERATION, rows, columns), table_locked(CONSENSUS_SNAPSHOT, snapshot, CONSENSUS_COLUMNS),
+            table_locked(AUDIT, audit, AUDIT_COLUMNS), meta_locked({k: v for k, (v, _) in meta.items()}),
+        )
+        stored, ref = meta.get("fingerprint", ("", ""))
+        if found != stored:
+            self.edited("Locked cells (evaluators' scores or rationales, files, themes, the audit log or the hidden sheets) were changed, "
+                        "or rows were added or deleted, since svexcel wrote the workbook.", META, ref)
+
+
+def _plain_rows(sheet: Sheet | None) -> list[list[Value]]:
+    """Rows below the header of a plain table sheet, as values."""
+    if sheet is None:
+        return []
+    width = max((c for (_, c) in sheet.cells), default=0)
+    return [[cells.get(c).value if cells.get(c) else None for c in range(1, width + 1)] for r, cells in sheet.rows().items() if r > 1]  # type: ignore[union-attr]
+
+
+def _texts(values: Sequence[Value], width: int) -> list[str]:
+    """``width`` cells of a row as fingerprint text."""
+    return [locked_text(v) for v in [*values, *[None] * width][:width]]
+
+
+def _keyed_rows(sheet: Sheet | None) -> dict[Key, dict[str, str]]:
+    """The consensus snapshot: (file, theme) → its last-seen consensus and rationale, as text."""
+    return {(f, t): dict(zip(CONSENSUS_COLUMNS, rest, strict=True)) for f, t, *rest in (_texts(v, 2 + len(CONSENSUS_COLUMNS)) for v in _plain_rows(sheet))}
+
+
+def read_moderation(path: str | Path, framework: Framework) -> tuple[Marks, Rationales, list[Finding]]:
+    """Consensus marks and consensus rationales by return file and theme id (None/'' = not agreed yet), with findings."""
+    moderation = open_moderation(path, framework)
+    findings = moderation.findings
+    marks: Marks = {}
+    rationales: Rationales = {}
+    if moderation.table is None:
+        return marks, rationales, findings
+    theme_ids = [t.id for t in framework.themes]
+    scale = {q.score: q for q in framework.quality_scale}
+
+    def add(type: str, message: str, cell: str = "", severity: Severity = "error") -> None:
+        findings.append(Finding(type, severity, message, moderation.file, MODERATION, cell))
+
+    for key, row in moderation.rows.items():
+        file, theme = key
+        if theme not in framework.theme_by_id:
+            add("unknown-theme", f"Theme '{theme}' for {file} is not in {framework.name} {framework.version}.", moderation.table.ref(row, "Theme ID"))
+            continue
+        ref = moderation.table.ref(row, "Consensus")
+        mark = quality_mark(moderation.cell(key, "Consensus"), f"The consensus for {file}, theme {theme}, in {ref}", ref, add)
+        rationale = moderation.text(key, "Consensus rationale")
+        marks.setdefault(file, dict.fromkeys(theme_ids))[theme] = mark
+        rationales.setdefault(file, dict.fromkeys(theme_ids, ""))[theme] = rationale
+        if mark is not None:
+            _check_consensus_rationale(rationale, scale.get(mark), f"{file}, theme {theme}", moderation.table.ref(row, "Consensus rationale"), add)
+    return marks, rationales, findings
+
+
+def _check_consensus_rationale(rationale: str, level: object, what: str, ref: str, add: Callable[..., None]) -> None:
+    """Warn when an agreed mark has no reason, or a thin one."""
+    if not rationale:
+        add("missing-rationale", f"The consensus for {what} has no Consensus rationale. Record why the panel agreed this score.", ref, "warning")
+        return
+    reason = thin_reason(rationale, getattr(level, "descriptor", ""))
+    if reason:
+        add("thin-rationale", f"The Consensus rationale for {what} is thin: {reason}. Say what in the response earned the score.", ref, "warning")
