@@ -167,7 +167,8 @@ def run_batch(
         summary = stack.enter_context(summary_writer(out / "summary.xlsx", framework, competition))
         results = stack.enter_context(results_writer(out / "results.json", framework))
         for brief, (_, finished) in zip(briefs, finishing, strict=False):
-            brief.report, brief.report_error, brief.assessment = finished.report, finished.error, finished.assessment
+            brief.report, brief.report_error = finished.report, finished.error
+            brief.assessment, brief.assessment_error = finished.assessment, finished.assessment_error
             summary.append(finished.summary_row, finished.finding_rows)
             results.add_line(finished.record)
         notes = _skipped_note(returns_dir) + _quality_notes(quality or {}, briefs, quality_name)
@@ -207,6 +208,7 @@ class _Finished(NamedTuple):
     summary_row: list[object]
     finding_rows: list[list[object]]
     assessment: str | None
+    assessment_error: str | None
 
 
 def _finish(task: tuple[tuple[str, int], Score | None, Competition, Path, str, str | None, list[Outlier], AwardView | None]) -> _Finished:
@@ -230,7 +232,7 @@ def _finish(task: tuple[tuple[str, int], Score | None, Competition, Path, str, s
     if view is not None:
         _write_assessment(result, view, out / summary_name(name), competition.date)
     return _Finished(result.report, result.report_error, json_record(framework, result),
-                     *summary_values(result, [t.id for t in framework.themes]), result.assessment)
+                     *summary_values(result, [t.id for t in framework.themes]), result.assessment, result.assessment_error)
 
 
 def summary_name(report_name: str) -> str:
@@ -247,10 +249,9 @@ def _write_assessment(result: ReturnResult, view: AwardView, target: Path, date:
     if data is None:
         with suppress(OSError):
             target.unlink(missing_ok=True)
-        result.ret.findings.append(Finding(
-            "assessment-summary-incomplete", "warning",
-            f"The assessment summary was not written because it lacks {join_words(missing)}. Supply "
-            f"{'it' if len(missing) == 1 else 'them'} and run the batch again.", result.file))
+        result.assessment_error = (f"The assessment summary was not written because it lacks {join_words(missing)}. "
+                                   f"Supply {'it' if len(missing) == 1 else 'them'} and run the batch again.")
+        result.ret.findings.append(Finding("assessment-summary-incomplete", "warning", result.assessment_error, result.file))
         return
     write_bytes_atomic(target, data)
     result.assessment = f"{ASSESSMENT_FOLDER}/{target.name}"

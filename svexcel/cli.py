@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import json
 import sys
+from contextlib import nullcontext
+from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -152,8 +154,12 @@ def validate(returns: tuple[Path, ...], framework_path: Path | None, as_json: bo
 @click.option("--jobs", "-j", type=click.IntRange(min=1), default=1, show_default=True, help="Worker processes; results are identical for any number.")
 @click.option("--template", "evaluation_template", type=click.Path(exists=True, dir_okay=False, path_type=Path), help="Your own Word template for the per-return evaluation report.")
 @click.option("--comparison-template", type=click.Path(exists=True, dir_okay=False, path_type=Path), help="Your own Word template for the comparison report.")
+@click.option("--assessment-summaries", is_flag=True, help="Also write OUT/assessment-summaries/<return>.docx for each scored return (Procurement Act 2023 s.50), explained by the consensus rationales of the moderation workbook given as --quality.")
+@click.option("--other-criteria", "other_criteria_path", type=click.Path(exists=True, dir_okay=False, path_type=Path), help="Points for the tender's other criteria (sheet Criteria: File, a column per criterion, a row 'max'), added to the summaries' totals and ranking.")
+@click.option("--assessment-template", type=click.Path(exists=True, dir_okay=False, path_type=Path), help="Your own Word template for the assessment summaries.")
 def batch(returns_dir: Path, framework_path: Path | None, quality_path: Path | None, out: Path, jobs: int,
-          evaluation_template: Path | None, comparison_template: Path | None) -> None:
+          evaluation_template: Path | None, comparison_template: Path | None, assessment_summaries: bool,
+          other_criteria_path: Path | None, assessment_template: Path | None) -> None:
     """Validate and score every return in a folder as one competition and write the reports.
 
     Writes OUT/reports/<return>.docx, OUT/comparison.docx, OUT/summary.xlsx and OUT/results.json.
@@ -165,12 +171,48 @@ def batch(returns_dir: Path, framework_path: Path | None, quality_path: Path | N
       svexcel batch returns/ --out results/
       svexcel batch returns/ --quality quality.xlsx --out results/ --jobs 4
       svexcel batch returns/ --out results/ --template our-report.docx
+      svexcel batch returns/ --quality moderation.xlsx --out results/ --assessment-summaries --other-criteria price.xlsx
     """
-    sys.exit(_run_batch(returns_dir, out, framework_path, quality_path, jobs, evaluation_template, comparison_template).exit_code)
+    summaries = Summaries(other_criteria_path, assessment_template) if assessment_summaries else None
+    if summaries is None and (other_criteria_path or assessment_template):
+        raise UsageError("--other-criteria and --assessment-template shape the assessment summaries: add --assessment-summaries.")
+    sys.exit(_run_batch(returns_dir, out, framework_path, quality_path, jobs, evaluation_template, comparison_template, summaries).exit_code)
+
+
+@dataclass(frozen=True)
+class Summaries:
+    """What the assessment summaries were asked to include: other criteria and an own template."""
+
+    other_criteria: Path | None = None
+    template: Path | None = None
+
+
+def _summary_inputs(summaries: Summaries, quality_path: Path | None, framework: Framework) -> dict[str, Any]:
+    """The consensus rationales and other criteria the assessment summaries need; usage problems stop with exit 2."""
+    from .award import read_other_criteria
+    from .panel.moderation import read_moderation
+    from .quality import MODERATION_SHEET
+    from .xlsx import Workbook
+
+    with Workbook(quality_path) if quality_path else nullcontext() as book:
+        moderation = book is not None and book.sheet(MODERATION_SHEET) is not None
+    if quality_path is None or not moderation:
+        raise UsageError("--assessment-summaries explains each theme's points by the panel's consensus rationales: give the "
+                         "moderation workbook as --quality (svexcel moderate makes it).")
+    _, rationales, _ = read_moderation(quality_path, framework)  # its findings were shown when its marks were read
+    criteria = None
+    if summaries.other_criteria is not None:
+        criteria, findings = read_other_criteria(summaries.other_criteria)
+        _print_findings(findings)
+        if criteria is None:
+            raise UsageError(f"The other criteria workbook {summaries.other_criteria.name} has errors; fix the cells listed above.")
+    return {"assessment_summaries": True, "rationales": rationales, "other_criteria": criteria,
+            "assessment_template": summaries.template}
 
 
 def _run_batch(returns_dir: Path, out: Path, framework_path: Path | None, quality_path: Path | None, jobs: int = 1,
-               evaluation_template: Path | None = None, comparison_template: Path | None = None) -> BatchResult:
+               evaluation_template: Path | None = None, comparison_template: Path | None = None,
+               summaries: Summaries | None = None) -> BatchResult:
     """Run a batch for the CLI and report it; usage problems stop with exit 2."""
     from .batch import find_returns, run_batch
     from .quality import read_quality
@@ -187,11 +229,12 @@ def _run_batch(returns_dir: Path, out: Path, framework_path: Path | None, qualit
         _print_findings(findings)
         if has_errors(findings):
             raise UsageError(f"The quality workbook {quality_path.name} has errors; fix the cells listed above.")
+    extra = {} if summaries is None else _summary_inputs(summaries, quality_path, framework)
     try:
         result = run_batch(
             returns_dir, out, framework=framework, quality=marks, quality_name=quality_path.name if quality_path else None,
             jobs=jobs, evaluation_template=evaluation_template, comparison_template=comparison_template,
-            progress=sys.stderr.isatty(),
+            progress=sys.stderr.isatty(), **extra,
         )
     except ReportTemplateError as exc:
         raise UsageError(str(exc)) from exc
@@ -206,8 +249,20 @@ def _run_batch(returns_dir: Path, out: Path, framework_path: Path | None, qualit
     if result.comparison_error:
         click.echo(f"The comparison report failed: {result.comparison_error}", err=True)
     click.echo(result.tally())
-    click.echo(f"Outputs in {out}: results.json, summary.xlsx, comparison.docx, reports/")
+    if summaries is not None:
+        _report_summaries(result)
+    click.echo(f"Outputs in {out}: results.json, summary.xlsx, comparison.docx, reports/"
+               + (", assessment-summaries/" if summaries is not None else ""))
     return result
+
+
+def _report_summaries(result: BatchResult) -> None:
+    """How many assessment summaries were written, and why any was not."""
+    missing = result.summaries_missing
+    for r in result.results:
+        if r.assessment_error:
+            click.echo(f"No assessment summary for {r.file}: {r.assessment_error}", err=True)
+    click.echo(f"Assessment summaries: {result.scored - len(missing)} written, {len(missing)} not written")
 
 
 @main.command()

@@ -26,6 +26,7 @@ class ReturnResult:
     report: str | None = None
     report_error: str | None = None
     assessment: str | None = None  # where its assessment summary was written, when one was asked for and complete
+    assessment_error: str | None = None  # why an assessment summary that was asked for was not written
 
     @property
     def file(self) -> str:
@@ -43,7 +44,7 @@ class ReturnResult:
         ret = Return(r.file, r.organisation, r.contract_reference, r.contract_value, r.contract_years, r.contact,
                      r.postal_address, r.email, r.unique_identifier, findings=[f for f in r.findings if f.severity == "error"])
         score = None if self.score is None else replace(self.score, assessment=replace(self.score.assessment, measures={}))
-        return ReturnResult(ret, score, self.report, self.report_error, self.assessment)
+        return ReturnResult(ret, score, self.report, self.report_error, self.assessment, self.assessment_error)
 
     def to_json(self, framework: Framework) -> dict[str, Any]:
         """The SPEC §4 record for this file, in full precision."""

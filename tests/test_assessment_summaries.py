@@ -11,11 +11,13 @@ from pathlib import Path
 
 import pytest
 from builders import make_return
+from click.testing import CliRunner
 from libreoffice import convert, pdf_text
 from openpyxl import Workbook, load_workbook
 
 from svexcel.award import OtherCriteria, read_other_criteria, standings, winner
 from svexcel.batch import BatchResult, run_batch
+from svexcel.cli import main
 from svexcel.framework import Framework
 from svexcel.paths import SAMPLE_OTHER_CRITERIA, SAMPLE_QUALITY, SAMPLES
 from svexcel.quality import read_quality
@@ -235,3 +237,56 @@ def test_every_assessment_variable_is_documented(framework: Framework) -> None:
     assert set(context) <= documented, set(context) - documented
     assert {f"supplier.{key}" for key in context["supplier"]} <= documented
     assert {f"c.{f.name}" for f in dataclasses.fields(context["criteria"][0])} <= documented
+
+
+# ---------------------------------------------------------------- command line, from a moderation workbook
+
+def _moderation(framework: Framework, returns: Path, tmp_path: Path, consensus: dict[tuple[str, str], tuple[object, object]]) -> Path:
+    """A moderation workbook made the panel's way (svexcel panel, evaluators' scores, svexcel moderate), with consensus typed."""
+    from panel_builders import GOOD, fill_scores, type_consensus
+
+    runner = CliRunner()
+    panel = tmp_path / "panel"
+    assert runner.invoke(main, ["panel", str(returns), "--evaluators", "Ann;Bo;Cy", "--out", str(panel)]).exit_code == 0
+    for path in panel.glob("*.xlsx"):
+        fill_scores(path, {}, default=(75, GOOD))
+    moderation = tmp_path / "moderation.xlsx"
+    result = runner.invoke(main, ["moderate", str(panel), "-o", str(moderation)])
+    assert result.exit_code == 0, result.output
+    return type_consensus(moderation, consensus)
+
+
+def test_cli_writes_summaries_from_the_moderation_workbook(framework: Framework, samples_dir: Path, tmp_path: Path) -> None:
+    files = sorted(p.name for p in samples_dir.glob("*.xlsx"))
+    marks, _ = read_quality(SAMPLE_QUALITY, framework)
+    consensus = {(f, t.id): (marks[f][t.id], reason(f, t.id)) for f in files for t in framework.themes if marks[f][t.id] is not None}
+    moderation = _moderation(framework, samples_dir, tmp_path, consensus)
+    out = tmp_path / "out"
+    result = CliRunner().invoke(main, ["batch", str(samples_dir), "--quality", str(moderation), "--out", str(out),
+                                       "--assessment-summaries", "--other-criteria", str(SAMPLE_OTHER_CRITERIA)])
+    assert result.exit_code == 1, result.output  # City Digital's PA has no consensus: its summary is not written
+    assert "Assessment summaries: 5 written, 1 not written" in result.output
+    assert "No assessment summary for city-digital-partners.xlsx: The assessment summary was not written because it lacks the consensus quality mark for Participation and Accountability" in result.output
+    assert sorted(p.name for p in (out / "assessment-summaries").iterdir()) == [f.replace(".xlsx", ".docx") for f in files if f != "city-digital-partners.xlsx"]
+    from docx import Document
+
+    text = "\n".join(p.text for p in Document(out / "assessment-summaries" / "hillside-community-trust.docx").paragraphs)
+    assert reason("hillside-community-trust.xlsx", "WB") in text and reason("riverside-care-coop.xlsx", "EQ") in text
+
+
+def test_cli_summaries_need_a_moderation_workbook(samples_dir: Path, tmp_path: Path) -> None:
+    runner = CliRunner()
+    result = runner.invoke(main, ["batch", str(samples_dir), "--quality", str(SAMPLE_QUALITY), "--out", str(tmp_path / "out"), "--assessment-summaries"])
+    assert result.exit_code == 2 and "give the moderation workbook as --quality" in result.output
+    result = runner.invoke(main, ["batch", str(samples_dir), "--out", str(tmp_path / "out"), "--other-criteria", str(SAMPLE_OTHER_CRITERIA)])
+    assert result.exit_code == 2 and "add --assessment-summaries" in result.output
+    assert not (tmp_path / "out").exists()
+
+
+def test_cli_refuses_a_broken_other_criteria_workbook(framework: Framework, samples_dir: Path, tmp_path: Path) -> None:
+    moderation = _moderation(framework, samples_dir, tmp_path, {})
+    bad = _criteria_book(tmp_path / "criteria.xlsx", [["File", "Price"], ["a.xlsx", 10]])
+    result = CliRunner().invoke(main, ["batch", str(samples_dir), "--quality", str(moderation), "--out", str(tmp_path / "out"),
+                                       "--assessment-summaries", "--other-criteria", str(bad)])
+    assert result.exit_code == 2 and "criteria.xlsx!Criteria!A1" in result.output and "[missing-max]" in result.output
+    assert not (tmp_path / "out").exists()
