@@ -203,3 +203,16 @@ def test_different_contracts_in_one_folder_are_kept_apart(framework: Framework, 
     b = fill_delivery(other, tmp_path / "b.xlsx", 1, complete(framework, other, 1))
     reads = read_deliveries([a, b], framework)
     assert [r.status for r in reads] == ["scored", "scored"]
+
+
+def test_what_excel_did_to_typed_figures(framework: Framework, blank: Path, tmp_path: Path) -> None:
+    # 2/3 typed into a period cell becomes a date; 50% a percentage: both are caught, named by cell.
+    row = measure_row(load_workbook(blank), "CC1.1")
+
+    def edit(wb) -> None:
+        wb[DELIVERY].cell(row, FIRST_PERIOD_COLUMN, dt.datetime(2026, 2, 3))
+        wb[DELIVERY].cell(row, FIRST_PERIOD_COLUMN + 1).number_format = "0%"
+    found = read_delivery(fill_delivery(blank, tmp_path / "d.xlsx", 2, complete(framework, blank, 2) | {"SH1.1": [], "CC1.1": [None, 0.5]},
+                                        edit=edit), framework).findings
+    assert where(found) == [("Delivery", f"G{row}", "stored-as-date"), ("Delivery", f"H{row}", "stored-as-percent")]
+    assert "2/3" in found[0].message

@@ -8,13 +8,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable, Sequence
 
-from ..findings import Finding, Severity, has_errors
+from ..findings import Finding, has_errors
 from ..framework import Framework
 from ..numbers import cell_number
 from ..return_layout import META
-from ..return_reader import MEASURE_ID, NO, YES
+from ..return_reader import MEASURE_ID, NO, YES, _ReturnReader
 from ..tables import Table, cell_text, find_table, normalise
-from ..xlsx import MAX_COLUMNS, MAX_ROWS, Cell, Sheet, UnreadableWorkbook, Value, Workbook, cell_ref, parse_ref
+from ..xlsx import Cell, Sheet, UnreadableWorkbook, Value, Workbook, cell_ref
 from .engine import Commitment
 from .layout import (
     ACTION_COLUMNS,
@@ -149,19 +149,22 @@ def _shown(value: float | None) -> str:
     return "blank" if value is None else f"{value:,.10g}"
 
 
-class _DeliveryReader:
-    """Walks a delivery workbook's sheets, filling a DeliveryReturn and its findings."""
+class _DeliveryReader(_ReturnReader):
+    """Walks a delivery workbook's sheets, filling a DeliveryReturn and its findings.
+
+    It reads numbers, and reports findings, exactly as the return reader does (whose methods it shares)."""
+
+    result: DeliveryReturn  # type: ignore[assignment]
 
     def __init__(self, file: str, framework: Framework) -> None:
         self.framework = framework
         self.result = DeliveryReturn(file)
         self.terms: ContractTerms | None = None
         self.expected: dict[tuple[str, str, str], str] = {}
-
-    def add(self, type: str, severity: Severity, message: str, sheet: str = "", cell: str = "") -> None:
-        self.result.findings.append(Finding(type, severity, message, self.result.file, sheet, cell))
+        self.date1904 = False
 
     def read(self, book: Workbook) -> None:
+        self.date1904 = book.date1904
         meta = book.sheet(META)
         if meta is not None and not self.is_delivery(meta):
             return
@@ -182,14 +185,6 @@ class _DeliveryReader:
             self.read_delivery(sheets[DELIVERY])
         if ACTIONS in sheets:
             self.read_actions(sheets[ACTIONS])
-
-    def check_size(self, sheet: Sheet) -> None:
-        if sheet.truncated_at_row:
-            self.add("sheet-too-large", "error", f"The sheet has data below row {MAX_ROWS:,}, far beyond a delivery workbook's size; only the first {MAX_ROWS:,} rows were read. Delete the extra rows and resend.", sheet.name)
-        elif sheet.dimension and ":" in sheet.dimension:
-            rows, cols = parse_ref(sheet.dimension.split(":")[1])
-            if rows > MAX_ROWS or cols > MAX_COLUMNS:
-                self.add("absurd-dimensions", "info", f"The sheet claims a used range of {sheet.dimension}; only its filled cells were read.", sheet.name, sheet.dimension)
 
     # ------------------------------------------------------------ the hidden sheet: kind, framework, terms
 
@@ -286,6 +281,9 @@ class _DeliveryReader:
     def read_period(self, cell: Cell | None, ref: str) -> None:
         read = cell_number(cell)
         periods = self.result.periods
+        if read.problem in ("stored-as-date", "stored-as-time") and cell is not None:
+            self.add("bad-reporting-period", "error", self.problem_message(read.problem, cell, f"The reporting period in {ref}"), COVER, ref)
+            return
         if read.value is None or read.problem:
             shown = "blank" if cell is None or cell.value in (None, "") else repr(cell.value)
             self.add("no-reporting-period", "error", f"The reporting period in {ref} is {shown}. Type the number of the latest period reported, 1 to {periods}.", COVER, ref)
@@ -388,25 +386,8 @@ class _DeliveryReader:
             if word:
                 self.add("not-yes-no", "error", f"{what} is '{cell.value}'. Choose Yes or No.", DELIVERY, ref)
             return None
-        read = cell_number(cell)
-        if read.problem:
-            detail = {
-                "cell-error": f"shows the error {cell.error if cell else ''}. Type a plain number instead of the formula.",
-                "formula-without-value": "holds a formula with no calculated value. Open the workbook in Excel, let it calculate and save it, or type the number.",
-                "not-a-number": f"is {cell.value if cell else ''!r}, which is not a number. Type a plain number such as 1200 (no words or ranges).",
-                "stored-as-date": "holds a date, not a number (Excel turns entries such as 2/3 into dates). Format the cell as Number and type a plain number.",
-                "stored-as-time": "holds a time, not a number (Excel turns entries such as 12:30 into times). Format the cell as Number and type a plain number.",
-            }[read.problem]
-            self.add(read.problem, "error", f"{what} {detail}", DELIVERY, ref)
-            return None
-        if read.note == "number-as-text":
-            self.add("number-as-text", "info", f"{what} was typed as text {cell.value!r} and read as the number {read.value:,.10g}.", DELIVERY, ref)  # type: ignore[union-attr]
-        elif read.note == "formula-value-used":
-            self.add("formula-value-used", "info", f"{what} holds a formula (={cell.formula}); its calculated value {cell.value!r} was used.", DELIVERY, ref)  # type: ignore[union-attr]
-        if read.value is not None and read.value < 0:
-            self.add("negative-quantity", "error", f"{what} is {read.value:,.10g}; it cannot be negative. Report harms as positive amounts on their own measures.", DELIVERY, ref)
-            return None
-        return read.value
+        value, _ = self.number(cell, DELIVERY, ref, what)
+        return value
 
     # ------------------------------------------------------------ Actions
 

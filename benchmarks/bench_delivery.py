@@ -1,0 +1,65 @@
+"""Delivery batch speed and memory against the plain baseline (issue 9 targets, printed, not asserted).
+
+    python benchmarks/bench_delivery.py [--contracts 500] [--memory 200 2000] [--repeat 3]
+
+Targets: ``svexcel delivery batch --jobs 1`` ≥ 5× the throughput of a plain loop (pandas + a fresh DocxTemplate +
+matplotlib, same report) on 500 contracts of 12 periods; peak memory at 2,000 contracts within 1.2× of that at 200.
+Each program runs as a child process, timed from start to exit (best of --repeat runs) and measured for peak RSS.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import tempfile
+from pathlib import Path
+
+from bench_batch import SVEXCEL, run, verdict
+from deliveries import make_deliveries
+
+from svexcel.framework import load_framework
+from svexcel.paths import DEFAULT_FRAMEWORK
+
+HERE = Path(__file__).resolve().parent
+
+
+def delivery_batch(folder: Path, out: Path, jobs: int, repeat: int = 1) -> tuple[float, float]:
+    """``svexcel delivery batch`` on a folder: best wall time of ``repeat`` runs, and the peak RSS."""
+    runs = [run([*SVEXCEL, "delivery", "batch", str(folder), "--out", str(out), "--jobs", str(jobs)]) for _ in range(repeat)]
+    return min(t for t, _ in runs), max(m for _, m in runs)
+
+
+def main() -> None:
+    """Build the delivery workbooks, run everything, print the figures."""
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--contracts", type=int, default=500, help="contracts for the throughput runs (default 500)")
+    parser.add_argument("--memory", type=int, nargs=2, default=(200, 2000), metavar=("SMALL", "LARGE"))
+    parser.add_argument("--repeat", type=int, default=3, help="runs of each svexcel timing; the best counts (default 3)")
+    args = parser.parse_args()
+    framework = load_framework(DEFAULT_FRAMEWORK)
+    n = args.contracts
+    with tempfile.TemporaryDirectory(prefix="svexcel-bench-delivery-") as tmp:
+        root = Path(tmp)
+        folder = root / "deliveries"
+        make_deliveries(framework, folder, n)
+        print(f"{n} contracts of 12 periods, {os.cpu_count()} CPUs, Python {sys.version.split()[0]}; svexcel timings are the best of {args.repeat} runs")
+        base_time, base_rss = run([sys.executable, str(HERE / "delivery_baseline.py"), str(folder), str(root / "baseline")])
+        one_time, one_rss = delivery_batch(folder, root / "jobs1", 1, args.repeat)
+        ratio = base_time / one_time
+        print(f"baseline (pandas + DocxTemplate + matplotlib): {base_time:7.2f} s  {n / base_time:7.1f} contracts/s  {1000 * base_time / n:6.1f} ms/contract  peak {base_rss:.0f} MiB")
+        print(f"svexcel delivery batch --jobs 1:               {one_time:7.2f} s  {n / one_time:7.1f} contracts/s  {1000 * one_time / n:6.1f} ms/contract  peak {one_rss:.0f} MiB")
+        print(f"throughput vs baseline at --jobs 1: {ratio:.1f}x   (target >= 5x: {verdict(ratio >= 5)})")
+        small, large = args.memory
+        runs = {}
+        for count in (small, large):
+            folder = root / f"memory-{count}"
+            make_deliveries(framework, folder, count)
+            seconds, peak = runs[count] = delivery_batch(folder, root / f"memory-{count}-out", 1)
+            print(f"peak memory at {count:5d} contracts (--jobs 1): {peak:6.1f} MiB  ({seconds:.1f} s, {count / seconds:.0f} contracts/s)")
+        growth = runs[large][1] / runs[small][1]
+        print(f"memory growth {small} -> {large}: {growth:.2f}x  (target <= 1.2x: {verdict(growth <= 1.2)})")
+
+
+if __name__ == "__main__":
+    main()
