@@ -16,6 +16,7 @@ from .findings import Finding, has_errors, sort_findings
 from .framework import Framework, FrameworkError, load_framework
 from .panel.cli import moderate_command, panel_command
 from .paths import DEFAULT_FRAMEWORK, SAMPLE_QUALITY, SAMPLES
+from .record_cli import check_record_target, keep_record, record_option, verify_record_command
 
 if TYPE_CHECKING:
     from .batch import BatchResult
@@ -85,6 +86,7 @@ def main() -> None:
 
 main.add_command(panel_command)
 main.add_command(moderate_command)
+main.add_command(verify_record_command)
 
 
 @main.command()
@@ -157,9 +159,10 @@ def validate(returns: tuple[Path, ...], framework_path: Path | None, as_json: bo
 @click.option("--assessment-summaries", is_flag=True, help="Also write OUT/assessment-summaries/<return>.docx for each scored return (Procurement Act 2023 s.50), explained by the consensus rationales of the moderation workbook given as --quality.")
 @click.option("--other-criteria", "other_criteria_path", type=click.Path(exists=True, dir_okay=False, path_type=Path), help="Points for the tender's other criteria (sheet Criteria: File, a column per criterion, a row 'max'), added to the summaries' totals and ranking.")
 @click.option("--assessment-template", type=click.Path(exists=True, dir_okay=False, path_type=Path), help="Your own Word template for the assessment summaries.")
+@record_option
 def batch(returns_dir: Path, framework_path: Path | None, quality_path: Path | None, out: Path, jobs: int,
           evaluation_template: Path | None, comparison_template: Path | None, assessment_summaries: bool,
-          other_criteria_path: Path | None, assessment_template: Path | None) -> None:
+          other_criteria_path: Path | None, assessment_template: Path | None, record_dir: Path | None) -> None:
     """Validate and score every return in a folder as one competition and write the reports.
 
     Writes OUT/reports/<return>.docx, OUT/comparison.docx, OUT/summary.xlsx and OUT/results.json.
@@ -172,11 +175,18 @@ def batch(returns_dir: Path, framework_path: Path | None, quality_path: Path | N
       svexcel batch returns/ --quality quality.xlsx --out results/ --jobs 4
       svexcel batch returns/ --out results/ --template our-report.docx
       svexcel batch returns/ --quality moderation.xlsx --out results/ --assessment-summaries --other-criteria price.xlsx
+      svexcel batch returns/ --quality moderation.xlsx --out results/ --record record/
     """
     summaries = Summaries(other_criteria_path, assessment_template) if assessment_summaries else None
     if summaries is None and (other_criteria_path or assessment_template):
         raise UsageError("--other-criteria and --assessment-template shape the assessment summaries: add --assessment-summaries.")
-    sys.exit(_run_batch(returns_dir, out, framework_path, quality_path, jobs, evaluation_template, comparison_template, summaries).exit_code)
+    if record_dir is not None:
+        check_record_target(record_dir, returns_dir, out)
+    result = _run_batch(returns_dir, out, framework_path, quality_path, jobs, evaluation_template, comparison_template, summaries)
+    if record_dir is not None:
+        inputs = (evaluation_template, comparison_template, other_criteria_path, assessment_template)
+        keep_record(record_dir, framework_path, returns_dir, out, quality_path, inputs)
+    sys.exit(result.exit_code)
 
 
 @dataclass(frozen=True)

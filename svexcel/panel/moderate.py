@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 from collections import Counter
 from collections.abc import Sequence
 from pathlib import Path
 
 from ..findings import Finding
 from ..framework import Framework
+from ..record import sha256
 from ..xlsx import Value
 from .evaluator import EvaluatorFile, read_evaluator_workbook
 from .layout import MODERATION, SCORES, Key, locked_text, rationale_header, score_header
@@ -47,8 +49,18 @@ def moderate(folder: Path, framework: Framework, out: Path, now: dt.datetime | N
         raise ModerationError(f"The existing {out.name} cannot be read, so the consensus typed in it cannot be kept. "
                               "Fix it, move it aside or choose another -o.", previous.findings)
     carry_over(moderation, previous, when, len(reads))
+    moderation.folder = _relative(folder, out.parent)
+    moderation.sources = {path.name: sha256(path) for path in evaluator_files(folder, skip=out)}
     write_moderation_workbook(moderation, framework, out)
     return moderation
+
+
+def _relative(folder: Path, start: Path) -> str:
+    """``folder`` relative to ``start`` (so the pair can move together), or absolute when that is impossible."""
+    try:
+        return Path(os.path.relpath(folder.resolve(), start.resolve())).as_posix()
+    except ValueError:  # another drive on Windows
+        return str(folder.resolve())
 
 
 def gather(reads: Sequence[EvaluatorFile], framework: Framework) -> Moderation:

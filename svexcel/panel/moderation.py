@@ -111,6 +111,8 @@ class Moderation:
     rows: list[ModerationRow]
     findings: list[Finding] = field(default_factory=list)
     audit: list[tuple[str, str, str, str]] = field(default_factory=list)  # (when, what, old, new)
+    folder: str = ""  # the evaluators' folder, relative to the moderation workbook where possible
+    sources: dict[str, str] = field(default_factory=dict)  # each evaluator file read → its SHA-256
 
     def locked_columns(self) -> list[str]:
         """Headers of the locked columns, in sheet order."""
@@ -119,7 +121,8 @@ class Moderation:
     def meta(self) -> dict[str, str]:
         """The hidden sheet's keys, fingerprint last."""
         meta = {"kind": MODERATION_KIND, "framework_name": self.framework_name, "framework_version": self.framework_version,
-                "evaluators": json.dumps(self.evaluators, ensure_ascii=False), "moderation_spread": f"{self.threshold:g}"}
+                "evaluators": json.dumps(self.evaluators, ensure_ascii=False), "moderation_spread": f"{self.threshold:g}",
+                "evaluators_folder": self.folder, "evaluator_files": json.dumps(self.sources, ensure_ascii=False)}
         return meta | {"fingerprint": self.fingerprint(meta)}
 
     def fingerprint(self, meta: dict[str, str]) -> str:
@@ -223,6 +226,8 @@ class ModerationFile:
     snapshot: dict[Key, tuple[str, str]] = field(default_factory=dict)
     audit: list[tuple[str, str, str, str]] = field(default_factory=list)
     findings: list[Finding] = field(default_factory=list)
+    folder: str = ""
+    sources: dict[str, str] = field(default_factory=dict)
 
     def add(self, type: str, severity: Severity, message: str, sheet: str = "", cell: str = "") -> None:
         """Add a finding about this file."""
@@ -307,9 +312,12 @@ class _ModerationReader:
                 return False
         try:
             evaluators = json.loads(meta.get("evaluators", ("", ""))[0])
+            sources = json.loads(meta.get("evaluator_files", ("{}", ""))[0] or "{}")
             self.result.threshold = float(meta.get("moderation_spread", ("", ""))[0])
         except ValueError:
-            evaluators = None
+            evaluators = sources = None
+        if isinstance(sources, dict) and all(isinstance(v, str) for v in sources.values()):
+            self.result.sources, self.result.folder = sources, meta.get("evaluators_folder", ("", ""))[0]
         if not isinstance(evaluators, list) or not all(isinstance(e, str) for e in evaluators):
             self.edited("The hidden sheet lacks the list of evaluators or the moderation spread.", META)
             return False
@@ -349,6 +357,24 @@ def _texts(values: Sequence[Value], width: int) -> list[str]:
 def _keyed_rows(sheet: Sheet | None) -> dict[Key, dict[str, str]]:
     """The consensus snapshot: (file, theme) → its last-seen consensus and rationale, as text."""
     return {(f, t): dict(zip(CONSENSUS_COLUMNS, rest, strict=True)) for f, t, *rest in (_texts(v, 2 + len(CONSENSUS_COLUMNS)) for v in _plain_rows(sheet))}
+
+
+def evaluator_sources(path: Path, framework: Framework) -> tuple[list[Path], list[str]]:
+    """The evaluator workbooks a moderation workbook was made from, where they are now, and notes on any missing or changed since."""
+    from ..record import sha256
+
+    moderation = open_moderation(path, framework)
+    folder = path.parent / moderation.folder
+    found, notes = [], []
+    for name, digest in moderation.sources.items():
+        source = folder / name
+        if not source.is_file():
+            notes.append(f"evaluator workbook {name} (read by moderation) is not in {folder}")
+            continue
+        found.append(source)
+        if sha256(source) != digest:
+            notes.append(f"evaluator workbook {name} has changed since moderation read it; the record keeps it as it is now")
+    return found, notes
 
 
 def read_moderation(path: str | Path, framework: Framework) -> tuple[Marks, Rationales, list[Finding]]:

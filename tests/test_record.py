@@ -1,0 +1,93 @@
+"""The record of an evaluation: batch --record keeps every input and output with SHA-256 hashes; verify-record checks them."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from panel_builders import GOOD, fill_scores
+
+from svexcel import __version__
+from svexcel.cli import main
+from svexcel.framework import Framework
+from svexcel.panel.make_panel import make_panel
+from svexcel.panel.moderate import moderate
+from svexcel.paths import DEFAULT_FRAMEWORK, SAMPLES
+from svexcel.record import verify_record, write_record
+
+
+@pytest.fixture
+def moderation(tmp_path: Path, framework: Framework) -> Path:
+    """A moderation workbook made from two evaluators' filled workbooks, in its own folder beside them."""
+    make_panel(SAMPLES, framework, ["A", "B"], tmp_path / "panel")
+    for name in "AB":
+        fill_scores(tmp_path / "panel" / f"{name}.xlsx", {}, default=(50, GOOD))
+    (tmp_path / "meeting").mkdir()
+    out = tmp_path / "meeting" / "moderation.xlsx"
+    moderate(tmp_path / "panel", framework, out)
+    return out
+
+
+def test_batch_keeps_every_input_and_output_with_its_hash(tmp_path: Path, moderation: Path) -> None:
+    record = tmp_path / "record"
+    result = CliRunner().invoke(main, ["batch", str(SAMPLES), "--quality", str(moderation), "--out", str(tmp_path / "out"), "--record", str(record)])
+    assert result.exit_code == 0, result.output
+    assert f"svexcel verify-record {record}" in result.output
+    manifest = json.loads((record / "manifest.json").read_text())
+    assert manifest["svexcel_version"] == __version__ and manifest["framework"]["version"] == "2026.1" and manifest["notes"] == []
+    assert abs(dt.datetime.fromisoformat(manifest["run_date"]) - dt.datetime.now(dt.timezone.utc)) < dt.timedelta(minutes=10)
+    paths = {e["path"] for e in manifest["files"]}
+    outputs = {p.relative_to(tmp_path / "out").as_posix() for p in (tmp_path / "out").rglob("*") if p.is_file()}
+    assert paths == ({"framework/ccin-framework.xlsx", "quality/moderation.xlsx", "panel/A.xlsx", "panel/B.xlsx"}
+                     | {f"returns/{p.name}" for p in SAMPLES.glob("*.xlsx")} | {f"outputs/{p}" for p in outputs})
+    for entry in manifest["files"]:
+        assert hashlib.sha256((record / entry["path"]).read_bytes()).hexdigest() == entry["sha256"]
+    assert (record / "framework/ccin-framework.xlsx").read_bytes() == DEFAULT_FRAMEWORK.read_bytes()
+    assert (record / "panel/A.xlsx").read_bytes() == (tmp_path / "panel" / "A.xlsx").read_bytes()
+    ok = CliRunner().invoke(main, ["verify-record", str(record)])
+    assert ok.exit_code == 0 and f"all {len(paths)} files match" in ok.output
+
+
+def test_verify_record_lists_every_changed_missing_or_extra_file(tmp_path: Path) -> None:
+    (tmp_path / "in").mkdir()
+    for name in ("a.xlsx", "b.xlsx", "c.xlsx"):
+        (tmp_path / "in" / name).write_text(name)
+    record = write_record(tmp_path / "record", {"returns": [tmp_path / "in"]}, framework={"name": "F", "version": "1"})
+    assert verify_record(record) == (3, [])
+    (record / "returns" / "a.xlsx").write_text("edited")
+    (record / "returns" / "b.xlsx").unlink()
+    (record / "returns" / "d.xlsx").write_text("slipped in")
+    result = CliRunner().invoke(main, ["verify-record", str(record)])
+    assert result.exit_code == 1
+    assert [line.split(" ", 1)[1] for line in result.output.splitlines() if line.startswith("MISMATCH")] == [
+        "changed: returns/a.xlsx", "missing: returns/b.xlsx", "not-in-manifest: returns/d.xlsx"]
+    (record / "manifest.json").write_text("{")
+    assert CliRunner().invoke(main, ["verify-record", str(record)]).exit_code == 1
+
+
+def test_a_record_is_never_mixed_or_left_half_written(tmp_path: Path) -> None:
+    cli = CliRunner()
+    used = tmp_path / "used"
+    used.mkdir()
+    (used / "old.txt").write_text("another record")
+    result = cli.invoke(main, ["batch", str(SAMPLES), "--out", str(tmp_path / "out"), "--record", str(used)])
+    assert result.exit_code == 2 and "not empty" in result.output and not (tmp_path / "out").exists()
+    inside = cli.invoke(main, ["batch", str(SAMPLES), "--out", str(tmp_path / "out"), "--record", str(tmp_path / "out" / "record")])
+    assert inside.exit_code == 2 and not (tmp_path / "out").exists()
+    with pytest.raises(FileNotFoundError):
+        write_record(tmp_path / "new", {"returns": [tmp_path / "in", tmp_path / "gone.xlsx"]}, framework={})
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["used"]  # neither the record nor its staging folder
+
+
+def test_an_evaluator_file_changed_after_moderation_is_noted(tmp_path: Path, moderation: Path) -> None:
+    fill_scores(tmp_path / "panel" / "B.xlsx", {}, default=(75, GOOD))
+    (tmp_path / "panel" / "A.xlsx").unlink()
+    result = CliRunner().invoke(main, ["batch", str(SAMPLES), "--quality", str(moderation), "--out", str(tmp_path / "out"), "--record", str(tmp_path / "rec")])
+    assert result.exit_code == 0, result.output
+    notes = json.loads((tmp_path / "rec" / "manifest.json").read_text())["notes"]
+    assert len(notes) == 2 and "A.xlsx" in notes[0] and "B.xlsx has changed since moderation" in notes[1]
+    assert "Note: evaluator workbook B.xlsx has changed" in result.output
