@@ -243,3 +243,12 @@ def test_usage_errors(tmp_path: Path) -> None:
     shutil.copytree(DELIVERY_SAMPLES, tmp_path / "in")
     result = CliRunner().invoke(main, ["delivery", "batch", str(tmp_path / "in"), "--out", str(tmp_path / "in" / "out")])
     assert result.exit_code == 2 and "outside" in result.output
+
+
+def test_an_out_folder_holding_other_files_is_refused(tmp_path: Path) -> None:
+    shutil.copytree(DELIVERY_SAMPLES, tmp_path / "in")
+    (tmp_path / "out").mkdir()
+    (tmp_path / "out" / "my-notes.docx").write_bytes(b"precious")
+    result = CliRunner().invoke(main, ["delivery", "batch", str(tmp_path / "in"), "--out", str(tmp_path / "out")])
+    assert result.exit_code == 2 and "my-notes.docx" in result.output
+    assert (tmp_path / "out" / "my-notes.docx").read_bytes() == b"precious"

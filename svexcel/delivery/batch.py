@@ -77,6 +77,7 @@ def run_delivery_batch(folder: Path, out: Path, *, framework: Framework, setting
     """Monitor every delivery workbook in ``folder`` and put the complete outputs in ``out``."""
     files = find_returns(folder)
     reporter = DeliveryReporter(framework, settings, delivery_template, portfolio_template)  # checks the templates first
+    check_replaceable(out)
     day = (date or dt.date.today()).isoformat()
     with output_folder(out) as stage, ExitStack() as stack:
         spool = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="svexcel-delivery-")))
@@ -110,11 +111,28 @@ def run_delivery_batch(folder: Path, out: Path, *, framework: Framework, setting
     return DeliveryBatchResult(briefs, reports, errors, out, _notes(folder, files), portfolio_error)
 
 
+class OutputFolderError(Exception):
+    """The output folder cannot be replaced: it holds files that are not delivery outputs, or is a file."""
+
+
+def check_replaceable(out: Path) -> None:
+    """Refuse an OUT that is a file or holds anything but delivery outputs (it is replaced as a whole)."""
+    if not out.exists():
+        return
+    if not out.is_dir():
+        raise OutputFolderError(f"{out} is a file, not a folder; choose another --out folder.")
+    foreign = sorted(p.name for p in out.iterdir() if p.name not in OUTPUT_NAMES and not p.name.startswith(("~$", ".")))
+    if foreign:
+        raise OutputFolderError(f"{out} holds files that are not delivery outputs ({', '.join(foreign[:5])}); it is replaced as a whole "
+                                "on every run, so choose a new or empty --out folder, or move them out.")
+
+
 @contextmanager
 def output_folder(out: Path) -> Iterator[Path]:
     """A new hidden folder to write the complete outputs in; it replaces ``out`` only if the block succeeds.
 
     The one place output-folder handling happens (to switch to the scoring batch's svexcel.outputs when shared)."""
+    check_replaceable(out)
     stage = out.parent / f".{out.name}.svexcel-{secrets.token_hex(4)}.new"
     stage.mkdir(parents=True)
     try:

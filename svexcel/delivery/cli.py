@@ -115,7 +115,7 @@ def run_delivery(folder: Path, out: Path, framework_path: Path | None, jobs: int
     """Run a delivery batch for the CLI and report it; usage problems stop with exit 2."""
     from ..batch import find_returns
     from ..reports import ReportTemplateError
-    from .batch import run_delivery_batch
+    from .batch import OutputFolderError, run_delivery_batch
     from .settings import load_delivery_settings
 
     framework = main_cli._framework(framework_path)
@@ -130,7 +130,7 @@ def run_delivery(folder: Path, out: Path, framework_path: Path | None, jobs: int
     try:
         result = run_delivery_batch(folder, out, framework=framework, settings=settings, jobs=jobs, delivery_template=delivery_template,
                                     portfolio_template=portfolio_template, progress=sys.stderr.isatty())
-    except ReportTemplateError as exc:
+    except (ReportTemplateError, OutputFolderError) as exc:
         raise main_cli.UsageError(str(exc)) from exc
     for note in result.notes:
         click.echo(f"Note: {note}", err=True)
