@@ -34,6 +34,7 @@ REQUIRED_COLUMNS: dict[str, tuple[str, ...]] = {
     "Measures": ("measure_id", "outcome_id", "measure", "unit", "kind", "direction", "proxy_gbp", "target"),
     "QualityScale": ("score", "label"),
 }
+LIVE_MARKER_SHEET = "Checks"  # a live scoring workbook (svexcel build) has it; its formulas count text as nothing
 REQUIRED_SETTINGS = ("framework_name", "framework_version", "max_points", *(f"weight_{c}" for c in COMPONENTS))
 OPTIONAL_NUMBER_SETTINGS = ("moderation_spread",)  # numbers that take their default when the row is absent or blank
 
@@ -193,24 +194,29 @@ def load_framework(path: str | Path) -> Framework:
     try:
         with Workbook(path) as book:
             sheets = {name: book.sheet(name) for name in SHEET_COLUMNS}
+            live = LIVE_MARKER_SHEET in book.sheetnames
     except UnreadableWorkbook as exc:
         raise FrameworkError([Finding(exc.type, "error", exc.message, path.name)]) from exc
     except OSError as exc:
         raise FrameworkError([Finding("file-missing", "error", f"Cannot open the framework: {exc.strerror}.", path.name)]) from exc
-    return framework_from_sheets(sheets, path.name)
+    return framework_from_sheets(sheets, path.name, text_numbers=not live)
 
 
-def framework_from_sheets(sheets: Mapping[str, Sheet | None], file: str = "") -> Framework:
-    """Build and validate a framework from its five sheets; raise FrameworkError on errors."""
-    return _FrameworkReader(sheets, file).read()
+def framework_from_sheets(sheets: Mapping[str, Sheet | None], file: str = "", text_numbers: bool = True) -> Framework:
+    """Build and validate a framework from its five sheets; raise FrameworkError on errors.
+
+    ``text_numbers=False`` (a live workbook, whose formulas count text as nothing) refuses numbers typed as text.
+    """
+    return _FrameworkReader(sheets, file, text_numbers).read()
 
 
 class _FrameworkReader:
     """Collects every finding while turning framework sheets into a Framework."""
 
-    def __init__(self, sheets: Mapping[str, Sheet | None], file: str) -> None:
+    def __init__(self, sheets: Mapping[str, Sheet | None], file: str, text_numbers: bool = True) -> None:
         self.sheets = sheets
         self.file = file
+        self.text_numbers = text_numbers
         self.findings: list[Finding] = []
 
     def finding(self, type: str, sheet: str, cell: str, message: str, severity: str = "error") -> None:
@@ -253,6 +259,10 @@ class _FrameworkReader:
         cell = table.cell(row, column)
         ref = table.ref(row, column)
         read = cell_number(cell)
+        if read.note == "number-as-text" and not self.text_numbers:
+            self.finding("not-a-number", table.sheet.name, ref, f"{what or column} in {ref} is the text {cell.value if cell else ''!r}; "
+                         "the workbook's formulas count text as nothing. Type it as a plain number.")
+            return None
         if read.problem is not None:
             detail = {
                 "cell-error": f"shows the error {cell.error if cell else ''}",

@@ -12,6 +12,7 @@ from typing import Iterator
 import pytest
 from libreoffice import convert
 from openpyxl import load_workbook
+from openpyxl.worksheet.worksheet import Worksheet
 
 from svexcel.findings import Finding
 from svexcel.framework import Framework, Measure, Outcome, Theme
@@ -117,7 +118,7 @@ def edge_returns(framework: Framework, template: dict[str, float | None]) -> tup
 
 
 def edit_like_finance(src: Path, dst: Path) -> None:
-    """Change weights, proxies, marks and quantities, with a few typing slips; reorder Measures rows."""
+    """Change weights, proxies, marks and quantities; reorder Measures, Returns and Quality rows; insert blank rows."""
     shutil.copy(src, dst)
     wb = load_workbook(dst, keep_vba=True)
     wb["Themes"]["D2"] = 3  # EQ weight
@@ -135,18 +136,54 @@ def edit_like_finance(src: Path, dst: Path) -> None:
         if row[0].value == "riverside-care-coop.xlsx":
             row[2].value = 25
             row[3].value = None  # PA back to unscored
-        if row[0].value == "greenway-facilities.xlsx":
-            row[5].value = "75"  # typed as text: not a score
-        if row[0].value == "openfields-cic.xlsx":
-            row[6].value = 150  # out of range: not a score
     returns = wb["Returns"]
     header = [c.value for c in returns[1]]
     for row in returns.iter_rows(min_row=2):
         if row[0].value == "greenway-facilities.xlsx":
             row[header.index("CC1.2")].value = 500
-            row[header.index("PA2.2")].value = "Yes"
-            row[header.index("EQ2.1")].value = "52"  # text: counts as blank
+            row[header.index("PA2.2")].value = 1  # a binary measure: 1 counts as Yes
+            row[header.index("EQ2.1")].value = 52
+    sort_rows(returns, reverse=True)
+    sort_rows(quality)
     wb.save(dst)
+    insert_row_like_excel(dst, "Returns", 4)
+    insert_row_like_excel(dst, "Quality", 3)
+
+
+def sort_rows(ws: Worksheet, reverse: bool = False) -> None:
+    """Sort a sheet's data rows by column A, as Sort A to Z (or Z to A) on the whole table would."""
+    data = [[c.value for c in row] for row in ws.iter_rows(min_row=2) if row[0].value is not None]
+    data.sort(key=lambda row: str(row[0]), reverse=reverse)
+    for r, values in enumerate(data, start=2):
+        for c, value in enumerate(values, start=1):
+            ws.cell(r, c).value = value
+
+
+REFERENCE = r"(?<![A-Za-z_]){sheet}!(\$?[A-Z]{{1,3}}\$?)(\d+)(?::(\$?[A-Z]{{1,3}}\$?)(\d+))?"
+
+
+def insert_row_like_excel(path: Path, sheet: str, at: int) -> None:
+    """Insert a blank row as Excel does: cells move down and every reference and defined name follows them."""
+    wb = load_workbook(path, keep_vba=True)
+    wb[sheet].insert_rows(at)
+    pattern = re.compile(REFERENCE.format(sheet=sheet))
+
+    def shift(match: re.Match[str]) -> str:
+        c1, r1, c2, r2 = match.groups()
+        r1n = int(r1)
+        if c2 is None:
+            return f"{sheet}!{c1}{r1n + (r1n >= at)}"
+        r2n = int(r2)
+        return f"{sheet}!{c1}{r1n + (r1n >= at)}:{c2}{r2n + (r2n >= at)}"
+
+    for ws in wb.worksheets:
+        for row in ws.iter_rows():
+            for cell in row:
+                if cell.data_type == "f" and isinstance(cell.value, str):
+                    cell.value = pattern.sub(shift, cell.value)
+    for name in list(wb.defined_names):
+        wb.defined_names[name].attr_text = pattern.sub(shift, wb.defined_names[name].attr_text)
+    wb.save(path)
 
 
 @pytest.fixture(scope="module")
@@ -202,7 +239,8 @@ def test_finance_edits_recalculate_like_the_engine(built: dict[str, Path], recal
     assert inputs.framework.settings.weight_quality == 0.1
     assert inputs.quality["riverside-care-coop.xlsx"]["EQ"] == 25
     assert [m.id for m in inputs.framework.measures][0] == "WB2.2"
-    assert sorted((f.type, f.cell) for f in inputs.findings) == [("bad-quality-score", "F3"), ("bad-quality-score", "G5"), ("not-a-number", "G3")]
+    assert [r.file for r in inputs.returns] == sorted((r.file for r in original.returns), reverse=True)
+    assert inputs.findings == []
     assert [s.points for s in engine(inputs)] != pytest.approx([s.points for s in engine(original)])
     assert_matches_engine(recalculated["edited"], inputs.framework, inputs.returns, engine(inputs))
 

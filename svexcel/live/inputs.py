@@ -2,8 +2,8 @@
 
 The framework comes from the workbook's own framework sheets (finance's edited
 weights and proxies apply), quantities from ``Returns`` and officers' marks from
-``Quality``. A cell the formulas treat as blank or zero (text in a quantity
-cell, a mark outside 0–100) is read the same way and reported as a finding.
+``Quality``. Every cell the Checks sheet refuses is refused here with a finding of
+the same type, so the engine and the workbook reach the same verdict (SPEC §5 v2).
 """
 
 from __future__ import annotations
@@ -12,28 +12,36 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Mapping, Sequence
 
-from ..findings import Finding
-from ..framework import SHEET_COLUMNS, Framework, framework_from_sheets
+from ..findings import Finding, has_errors
+from ..framework import SHEET_COLUMNS, Framework, FrameworkError, framework_from_sheets
 from ..numbers import is_number
 from ..quality import Marks
 from ..return_reader import Return
 from ..scoring import Score, assess, compete
 from ..tables import Table, cell_text, find_table
-from ..xlsx import Sheet, Value, Workbook, cell_ref
+from ..xlsx import Sheet, Value, Workbook, cell_ref, column_letter
+from .checks import BUILT_COL, BUILT_COLUMNS, CHECK_HEADER_ROW, CHECKS, REBUILD
 from .layout import QUALITY, RETURN_COLUMNS, RETURNS
 
 Rows = Sequence[Sequence[Value]]
 Add = Callable[[str, str, str, str], None]
+# Sheets whose rows are fixed when the workbook is built: sheet -> (Checks column of its built ids, width).
+BUILT_TABLES = {"Themes": 0, "Outcomes": 1, "Measures": 2}
 
 
 @dataclass(frozen=True)
 class LiveInputs:
-    """A live workbook's current inputs: framework, returns' quantities, officers' marks, and cells read as blank."""
+    """A live workbook's current inputs: framework, returns' quantities, officers' marks, and what was refused."""
 
     framework: Framework
     returns: list[Return]
     quality: Marks
     findings: list[Finding] = field(default_factory=list)
+
+    @property
+    def refused(self) -> bool:
+        """True when a finding is an error: the workbook's checks fail and it shows no figures."""
+        return has_errors(self.findings)
 
     def scores(self) -> list[Score]:
         """The engine's scores for these inputs, one per return in Returns order."""
@@ -46,8 +54,16 @@ def read_live_workbook(path: str | Path) -> LiveInputs:
     """The inputs of a saved live workbook; raises FrameworkError when its framework sheets are invalid."""
     path = Path(path)
     with Workbook(path) as book:
-        sheets = {name: book.sheet(name) for name in (*SHEET_COLUMNS, RETURNS, QUALITY)}
+        sheets = {name: book.sheet(name) for name in (*SHEET_COLUMNS, RETURNS, QUALITY, CHECKS)}
     return inputs_from_sheets(sheets, path.name)
+
+
+def live_findings(path: str | Path) -> list[Finding]:
+    """Everything the engine finds in a live workbook's inputs; any error means it refuses to score, like the Checks."""
+    try:
+        return read_live_workbook(path).findings
+    except FrameworkError as exc:
+        return exc.findings
 
 
 def inputs_from_tables(settings: Rows, themes: Rows, outcomes: Rows, measures: Rows, returns: Rows, quality: Rows) -> LiveInputs:
@@ -61,16 +77,74 @@ def framework_from_tables(settings: Rows, themes: Rows, outcomes: Rows, measures
     """A framework from its four scoring tables passed as ranges (the quality scale is not needed to score)."""
     tables = {"Settings": settings, "Themes": themes, "Outcomes": outcomes, "Measures": measures}
     sheets: dict[str, Sheet | None] = {name: Sheet.from_rows(name, [list(r) for r in rows]) for name, rows in tables.items()}
-    return framework_from_sheets(sheets | {"QualityScale": _empty_scale()})
+    return framework_from_sheets(sheets | {"QualityScale": _empty_scale()}, text_numbers=False)
 
 
 def inputs_from_sheets(sheets: Mapping[str, Sheet | None], file: str = "") -> LiveInputs:
-    """The inputs from the workbook's sheets; raises FrameworkError when the framework sheets are invalid."""
-    framework = framework_from_sheets({**sheets, "QualityScale": sheets.get("QualityScale") or _empty_scale()}, file)
-    findings: list[Finding] = []
+    """The inputs from the workbook's sheets; raises FrameworkError (with any structure change) when the framework is invalid."""
+    structure = _structure(sheets, file)
+    try:
+        framework = framework_from_sheets({**sheets, "QualityScale": sheets.get("QualityScale") or _empty_scale()}, file,
+                                          text_numbers=False)
+    except FrameworkError as exc:
+        raise FrameworkError(structure + exc.findings) from exc
+    findings: list[Finding] = list(structure)
     returns = _returns(sheets.get(RETURNS), framework, file, findings)
     quality = _quality(sheets.get(QUALITY), framework, file, findings)
+    for ret in returns:
+        if ret.file not in quality and sheets.get(QUALITY) is not None:
+            findings.append(Finding("missing-quality-row", "error", f"{ret.file} has no row on Quality. Add a row with its file name exactly as on Returns.", file, QUALITY))
     return LiveInputs(framework, returns, quality, findings)
+
+
+def _built(sheet: Sheet | None) -> list[list[str]] | None:
+    """What the workbook was built for (ids of themes, outcomes, measures; number of returns), from Checks."""
+    if sheet is None:
+        return None
+    built = []
+    for j in range(len(BUILT_COLUMNS)):
+        col = BUILT_COL + j
+        rows = sorted(r for (r, c) in sheet.cells if c == col and r > CHECK_HEADER_ROW and cell_text(sheet.value(r, c)))
+        built.append([cell_text(sheet.value(r, col)) for r in rows])
+    return built
+
+
+def _structure(sheets: Mapping[str, Sheet | None], file: str) -> list[Finding]:
+    """framework-changed (and return-not-scored) findings where the sheets differ from what the workbook was built for."""
+    built = _built(sheets.get(CHECKS))
+    if built is None:
+        return []
+    findings = []
+
+    def changed(sheet: str, cell: str) -> None:
+        findings.append(Finding("framework-changed", "error", REBUILD, file, sheet, cell))
+
+    for name, k in BUILT_TABLES.items():
+        sheet = sheets.get(name)
+        if sheet is None:
+            continue
+        width = len(SHEET_COLUMNS[name])
+        ids = [cell_text(sheet.value(r, 1)) for r in sorted({r for (r, c) in sheet.cells if r > 1 and c == 1}) if cell_text(sheet.value(r, 1))]
+        content = {r for (r, c), cell in sheet.cells.items() if r > 1 and c <= width and cell_text(cell.value)}
+        if sorted(ids) != sorted(built[k]) or len(content) != len(built[k]):
+            changed(name, "A1")
+    headers = {RETURNS: [*RETURN_COLUMNS, *built[2]], QUALITY: ["File", "Organisation", *built[0]]}
+    for name, expected in headers.items():
+        sheet = sheets.get(name)
+        if sheet is None:
+            continue
+        found = [cell_text(sheet.value(1, c)) for c in range(1, max([c for (r, c) in sheet.cells if r == 1] + [len(expected)]) + 1)]
+        for col, (want, have) in enumerate(zip(expected + [""] * (len(found) - len(expected)), found, strict=True), start=1):
+            if want != have and col > 1:
+                changed(name, f"{column_letter(col)}1")
+                break
+    returns = sheets.get(RETURNS)
+    if returns is not None and built[3]:
+        files = [r for (r, c) in returns.cells if r > 1 and c == 1 and cell_text(returns.value(r, 1))]
+        if len(files) > float(built[3][0]):
+            findings.append(Finding("return-not-scored", "error", "A return was typed below the scored rows of Returns. Use import_returns (Tools) or svexcel build.",
+                                    file, RETURNS, cell_ref(max(files), 1)))
+    return findings
 
 
 def _empty_scale() -> Sheet:
@@ -110,6 +184,7 @@ def _returns(sheet: Sheet | None, framework: Framework, file: str, findings: lis
     for row in table.rows():
         name = table.text(row, "File")
         if not name:
+            add("missing-file", "error", f"Returns row {row} has figures but no file name. Type the file name or clear the row.", table.ref(row, "File"))
             continue
         ret = Return(name, organisation=table.text(row, "Organisation"))
         if "Contract value (GBP)" in table.columns:
@@ -122,35 +197,42 @@ def _returns(sheet: Sheet | None, framework: Framework, file: str, findings: lis
 
 
 def _number(table: Table, row: int, column: str, add: Add) -> float | None:
-    """A plain number, or None for anything the formulas do not count as one (reported unless blank)."""
+    """A plain number, or None when blank; anything else is refused, as the Checks sheet refuses it."""
     cell = table.cell(row, column)
     ref = table.ref(row, column)
     if cell is None:
         return None
     if cell.error is not None:
-        add("cell-error", "error", f"{column} in {ref} shows {cell.error}; the scores that use it show errors too.", ref)
+        add("cell-error", "error", f"{column} in {ref} shows {cell.error}. Type a plain value.", ref)
         return None
     if is_number(cell.value):
         return float(cell.value)  # type: ignore[arg-type]
     if cell_text(cell.value):
-        add("not-a-number", "warning", f"{column} in {ref} is '{cell.value}', not a number; the formulas count it as blank. Type a plain number.", ref)
+        add("not-a-number", "error", f"{column} in {ref} is '{cell.value}', not a number (text counts as nothing in formulas). Type a plain number.", ref)
     return None
 
 
 def _quantity(table: Table, row: int, mid: str, binary: bool, add: Add) -> float | None:
-    """A quantity as the MeasureScores formulas count it: numbers, and Yes/No for binary measures."""
+    """A quantity as the MeasureScores formulas count it: numbers of 0 or more; Yes, No, 1 or 0 for binary measures."""
     value = table.value(row, mid)
-    if binary and isinstance(value, str) and value.casefold() in ("yes", "no"):
-        return 1.0 if value.casefold() == "yes" else 0.0
-    if binary and isinstance(value, str) and cell_text(value):
-        ref = table.ref(row, mid)
-        add("not-yes-no", "warning", f"Measure {mid} in {ref} is '{value}'; only Yes counts. Choose Yes or No.", ref)
+    ref = table.ref(row, mid)
+    if binary:
+        word = value.casefold() if isinstance(value, str) else None
+        if word in ("yes", "no"):
+            return 1.0 if word == "yes" else 0.0
+        if value is None or (is_number(value) and value in (0, 1)):
+            return None if value is None else float(value)
+        add("not-yes-no", "error", f"Measure {mid} in {ref} is '{value}'. Choose Yes or No (1 and 0 also count).", ref)
         return None
-    return _number(table, row, mid, add)
+    number = _number(table, row, mid, add)
+    if number is not None and number < 0:
+        add("negative-quantity", "error", f"Measure {mid} in {ref} is {number:g}; a quantity cannot be negative.", ref)
+        return None
+    return number
 
 
 def _quality(sheet: Sheet | None, framework: Framework, file: str, findings: list[Finding]) -> Marks:
-    """Officers' marks by file and theme: numbers 0–100 count, anything else is unscored (and reported)."""
+    """Officers' marks by file and theme: blank is unscored, numbers 0–100 count, anything else is refused."""
     theme_ids = [t.id for t in framework.themes]
     table = _table(sheet, QUALITY, theme_ids, file, findings)
     if table is None:
@@ -158,17 +240,18 @@ def _quality(sheet: Sheet | None, framework: Framework, file: str, findings: lis
     marks: Marks = {}
     for row in table.rows():
         name = table.text(row, "File")
-        if not name:
-            continue
-        if name in marks:
-            findings.append(Finding("duplicate-file", "warning", f"{name} is listed again in {table.ref(row, 'File')}; only its first row counts.", file, QUALITY, table.ref(row, "File")))
-            continue
-        marks[name] = {}
+        row_marks: dict[str, float | None] = {}
         for tid in theme_ids:
             value = table.value(row, tid) if tid in table.columns else None
             ref = table.ref(row, tid) if tid in table.columns else ""
             mark = float(value) if is_number(value) and 0 <= value <= 100 else None  # type: ignore[arg-type,operator]
             if mark is None and cell_text(value):
-                findings.append(Finding("bad-quality-score", "warning", f"The {tid} quality score for {name} in {ref} is '{value}'; it counts as not scored. Choose a score from 0 to 100.", file, QUALITY, ref))
-            marks[name][tid] = mark
+                findings.append(Finding("bad-quality-score", "error", f"The {tid} quality score for {name or 'a row'} in {ref} is '{value}'. Type a number from 0 to 100, or leave it blank.", file, QUALITY, ref))
+            row_marks[tid] = mark
+        if not name:
+            continue
+        if name in marks:
+            findings.append(Finding("duplicate-file", "warning", f"{name} is listed again in {table.ref(row, 'File')}; only its first row counts.", file, QUALITY, table.ref(row, "File")))
+            continue
+        marks[name] = row_marks
     return marks

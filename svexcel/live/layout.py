@@ -14,6 +14,7 @@ theme's components and score), ``Scores`` (points and rank), ``Dashboard``
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Mapping, Sequence
 
 from ..findings import Finding, sort_findings
@@ -21,6 +22,8 @@ from ..framework import SHEET_COLUMNS, Framework
 from ..framework_sheets import SETTING_NOTES
 from ..return_reader import Return
 from ..xlsx import column_letter
+from . import checks
+from .checks import BUILT_COL, BUILT_COLUMNS, CHECK_ADVICE, CHECK_COLUMNS, CHECK_HEADER_ROW, CHECKS, PROBLEM_COL
 
 RETURNS = "Returns"
 QUALITY = "Quality"
@@ -32,11 +35,16 @@ FINDINGS = "Findings"
 
 RETURN_COLUMNS = ("File", "Organisation", "Contract value (GBP)")
 MEASURE_PROPERTIES = ("Measure ID", "Row in Measures", "Theme", "Kind", "Direction", "Proxy (£)", "Deadweight", "Target")
-THEME_PROPERTIES = ("Theme", "Theme weight", "Measures", "Best £ value")
+THEME_PROPERTIES = ("Theme", "Theme weight", "Measures", "Best £ value", "Column on Quality")
 COMPONENTS = ("£ value", "attainment", "monetised", "quality mark", "quality", "score")
-SCORE_TOTALS = ("Social value (£)", "Contract value (£)", "Social value per £", "Order")
+SCORE_TOTALS = ("Social value (£)", "Contract value (£)", "Social value per £", "Themes unscored", "Order")
 FINDING_COLUMNS = ("File", "Severity", "Type", "Sheet", "Cell", "Message")
-DASHBOARD_HEADER_ROW = 4
+DASHBOARD_HEADER_ROW = 6
+SCORES_HEADER_ROW = 3
+CHECK_TEXT = "CHECK"
+ALL_PASS = "All checks pass: every figure is the engine's for these cells."
+SCORES_NOTE = ("While a check fails (see the Checks sheet), Points, Rank and theme scores show CHECK instead of numbers; "
+               "the check names the cell to fix.")
 
 # Settings rows (as write_framework_sheets lays them out) and the names formulas use for them.
 SETTING_NAMES = {
@@ -109,6 +117,7 @@ class LiveLayout:
     returns: Sequence[Return]
     quality: Mapping[str, Mapping[str, float | None]]
     findings: Sequence[Finding] = ()
+    rejected: Sequence[str] = ()
 
     # --- geometry -------------------------------------------------------------------------------------------
     @property
@@ -161,7 +170,7 @@ class LiveLayout:
     @property
     def dashboard_header(self) -> list[str]:
         """The Dashboard ranking table's header."""
-        return ["Rank", "Return", "Points", *self.theme_ids, "Social value (£)"]
+        return ["Rank", "Return", "Points", *(t.name or t.id for t in self.framework.themes), "Social value (£)", "Status"]
 
     # --- names ----------------------------------------------------------------------------------------------
     def names(self) -> dict[str, str]:
@@ -192,28 +201,34 @@ class LiveLayout:
         last = self.rows + 1
         q_last = len(self.theme_ids) + 2
         s_last = len(self.scores_header)
+        top, bottom = SCORES_HEADER_ROW, SCORES_HEADER_ROW + self.rows
+        first_check = CHECK_HEADER_ROW + 1
         names = {
             "ReturnsTable": ref(RETURNS, 1, 1, len(RETURN_COLUMNS) + len(self.measure_ids), last),
             "QualityTable": ref(QUALITY, 1, 1, q_last, last),
             "QualityHeader": ref(QUALITY, 1, 1, q_last, 1),
             "QualityMarks": ref(QUALITY, 1, 2, q_last, last),
             "QualityFile": ref(QUALITY, 1, 2, 1, last),
-            "ScoresTable": ref(SCORES, 1, 1, s_last, last),
-            "ScoresHeader": ref(SCORES, 1, 1, s_last, 1),
-            "ScoresData": ref(SCORES, 1, 2, s_last, last),
+            "ScoresTable": ref(SCORES, 1, top, s_last, bottom),
+            "ScoresHeader": ref(SCORES, 1, top, s_last, top),
+            "ScoresData": ref(SCORES, 1, top + 1, s_last, bottom),
             "FindingsTable": ref(FINDINGS, 1, 1, len(FINDING_COLUMNS), max(len(self.findings), 1) + 1),
+            "CheckProblems": ref(CHECKS, PROBLEM_COL, first_check, PROBLEM_COL, first_check + len(self.problem_formulas) - 1),
+            "ChecksFailed": ref(CHECKS, 2, 3),
+            "CheckStatus": ref(CHECKS, 1, 2),
         }
         for name, header in (("ScoreFile", "File"), ("ScoreOrganisation", "Organisation"), ("Points", "Points"),
-                             ("ScoreRank", "Rank"), ("ScoreSocialValue", "Social value (£)"), ("ScoreOrder", "Order")):
+                             ("ScoreRank", "Rank"), ("ScoreSocialValue", "Social value (£)"), ("ScoreOrder", "Order"),
+                             ("ScoreUnscored", "Themes unscored")):
             col = self.score_col(header)
-            names[name] = ref(SCORES, col, 2, col, last)
+            names[name] = ref(SCORES, col, top + 1, col, bottom)
         return names
 
     # --- grids ----------------------------------------------------------------------------------------------
     def grids(self) -> list[Grid]:
         """Every sheet whose content follows the returns, in writing order."""
         return [self.returns_grid(), self.quality_grid(), self.measure_scores_grid(), self.theme_scores_grid(),
-                self.scores_grid(), self.dashboard_grid(), self.findings_grid()]
+                self.scores_grid(), self.dashboard_grid(), self.findings_grid(), self.checks_grid()]
 
     def returns_grid(self) -> Grid:
         """File, organisation, contract value and one quantity per measure (binary as Yes/No)."""
@@ -236,7 +251,10 @@ class LiveLayout:
         return Grid(QUALITY, rows, 2)
 
     def measure_scores_grid(self) -> Grid:
-        """Each measure's properties looked up by id, then its £ value or attainment for every return."""
+        """Each measure's properties looked up by exact id, then its £ value or attainment for every return.
+
+        A proxy and deadweight show "n/a" for measures that are not monetised, a target for those that are not targets.
+        """
         ids = self.measure_ids
         rows: list[list[CellValue]] = [[label] for label in MEASURE_PROPERTIES]
         rows.append(["File", *ids])
@@ -244,13 +262,13 @@ class LiveLayout:
         for j in range(len(ids)):
             c = column_letter(j + 2)
             k = f"{c}$2"
-            rows[1].append(Formula(f"=MATCH({c}$1,MeasureID,0)"))
-            rows[2].append(Formula(f"=INDEX(OutcomeTheme,MATCH(INDEX(MeasureOutcome,{k}),OutcomeID,0))"))
-            rows[3].append(Formula(f"=INDEX(MeasureKind,{k})"))
-            rows[4].append(Formula(f"=INDEX(MeasureDirection,{k})"))
-            rows[5].append(Formula(f"=INDEX(ProxyGBP,{k})"))
-            rows[6].append(Formula(f"=INDEX(Deadweight,{k})"))
-            rows[7].append(Formula(f"=INDEX(Target,{k})"))
+            rows[1].append(Formula(f"=IFERROR({exact_match(f'{c}$1', 'MeasureID')},\"\")"))
+            rows[2].append(Formula(f"=IFERROR(INDEX(OutcomeTheme,{exact_match(f'INDEX(MeasureOutcome,{k})', 'OutcomeID')}),\"\")"))
+            rows[3].append(Formula(f"=IFERROR(LOWER(INDEX(MeasureKind,{k})),\"\")"))
+            rows[4].append(Formula(f"=IFERROR(IF(INDEX(MeasureDirection,{k})=\"\",\"benefit\",LOWER(INDEX(MeasureDirection,{k}))),\"\")"))
+            rows[5].append(Formula(f"=IFERROR(IF({c}$4=\"monetised\",INDEX(ProxyGBP,{k}),\"n/a\"),\"\")"))
+            rows[6].append(Formula(f"=IFERROR(IF({c}$4=\"monetised\",IF(INDEX(Deadweight,{k})=\"\",0,INDEX(Deadweight,{k})),\"n/a\"),\"\")"))
+            rows[7].append(Formula(f"=IFERROR(IF({c}$4=\"target\",INDEX(Target,{k}),\"n/a\"),\"\")"))
         for i in range(self.n):
             r = i + 2
             row: list[CellValue] = [Formula(f"={RETURNS}!$A{r}&\"\"")]
@@ -258,6 +276,11 @@ class LiveLayout:
                 row.append(Formula(_measure_formula(column_letter(j + 2), f"{RETURNS}!{column_letter(self.returns_col(j))}{r}")))
             rows.append(row)
         return Grid(MEASURE_SCORES, rows, self.ms_data_row)
+
+    @property
+    def quality_row_col(self) -> int:
+        """ThemeScores column holding each return's row on Quality (0 when it has none)."""
+        return 2 + len(COMPONENTS) * len(self.theme_ids)
 
     def theme_scores_grid(self) -> Grid:
         """Per theme: £ value, attainment, relative monetised score, quality and the weighted theme score."""
@@ -271,20 +294,25 @@ class LiveLayout:
                 rows[0].append(tid)
                 header.append(f"{tid} {component}")
                 rows[1].append(Formula(
-                    f"=IF(INDEX(ThemeWeight,MATCH({c}$1,ThemeID,0))=\"\",1,INDEX(ThemeWeight,MATCH({c}$1,ThemeID,0)))"
+                    f"=IFERROR(IF(INDEX(ThemeWeight,{exact_match(f'{c}$1', 'ThemeID')})=\"\",1,"
+                    f"INDEX(ThemeWeight,{exact_match(f'{c}$1', 'ThemeID')})),0)"
                 ) if component == "score" else None)
+                theme = f"EXACT(MeasureScoreTheme,{c}$1)"
                 if component == "£ value":
-                    rows[2].append(Formula(f"=COUNTIFS(MeasureScoreTheme,{c}$1,MeasureScoreKind,\"monetised\")"))
+                    rows[2].append(Formula(f"=SUMPRODUCT({theme}*(MeasureScoreKind=\"monetised\"))"))
                     rows[3].append(Formula(f"=MAX(0,MAX({c}{first}:{c}{last}))"))
                 elif component == "attainment":
-                    rows[2].append(Formula(f"=COUNTIFS(MeasureScoreTheme,{c}$1,MeasureScoreKind,\"<>monetised\")"))
+                    rows[2].append(Formula(f"=SUMPRODUCT({theme}*(MeasureScoreKind<>\"monetised\"))"))
                     rows[3].append(None)
                 else:
                     rows[2].append(None)
                     rows[3].append(None)
+                rows[4].append(Formula(f"=IFERROR({exact_match(f'{c}$1', 'QualityHeader')},0)") if component == "quality mark" else None)
+        header.append("Row on Quality")
         rows.append(header)
         ms_last = column_letter(len(self.measure_ids) + 1)
         cols = [{comp: column_letter(self.theme_col(comp, j)) for comp in COMPONENTS} for j in range(t)]
+        qrow = column_letter(self.quality_row_col)
         for i in range(self.n):
             r = first + i
             m = self.ms_data_row + i
@@ -292,39 +320,59 @@ class LiveLayout:
             row: list[CellValue] = [Formula(f"={RETURNS}!$A{i + 2}&\"\"")]
             for component in COMPONENTS:
                 for j in range(t):
-                    row.append(Formula(_component_formula(component, cols[j], r, measures)))
+                    row.append(Formula(_component_formula(component, cols[j], r, measures, f"${qrow}{r}")))
+            match = f"MATCH({wildcard_safe(f'$A{r}')},QualityFile,0)"
+            row.append(Formula(f"=IF($A{r}=\"\",0,IFERROR(IF(EXACT(INDEX(QualityFile,{match}),$A{r}),{match},0),0))"))
             rows.append(row)
         return Grid(THEME_SCORES, rows, first)
 
     def scores_grid(self) -> Grid:
-        """File, organisation, points, rank, theme scores, social value, ratio and the dashboard's order."""
+        """The checks' verdict, then file, organisation, points, rank, theme scores, social value, ratio and order.
+
+        While a check fails, every figure shows CHECK; a cleared Returns row shows blanks and takes no part.
+        """
         t = len(self.theme_ids)
-        rows: list[list[CellValue]] = [list(self.scores_header)]
+        rows: list[list[CellValue]] = [[Formula("=CheckStatus")], [SCORES_NOTE], list(self.scores_header)]
         score0, score1 = (column_letter(self.theme_col("score", j)) for j in (0, t - 1))
         sv0, sv1 = (column_letter(self.theme_col("£ value", j)) for j in (0, t - 1))
+        q0, q1 = (column_letter(self.theme_col("quality", j)) for j in (0, t - 1))
         points, total = (column_letter(self.score_col(h)) for h in ("Points", "Social value (£)"))
+        top = SCORES_HEADER_ROW + 1
         for i in range(self.n):
-            r, ts = i + 2, self.ts_data_row + i
-            cv = f"{RETURNS}!C{r}"
+            r, ts = top + i, self.ts_data_row + i
+            cv = f"{RETURNS}!C{i + 2}"
+
+            def figure(expr: str, r: int = r) -> Formula:
+                return Formula(f"=IF(ChecksFailed>0,\"{CHECK_TEXT}\",IF($A{r}=\"\",\"\",{expr}))")
+
+            order = (f"SUMPRODUCT(ISNUMBER(Points)*(Points>{points}{r}))"
+                     f"+SUMPRODUCT(ISNUMBER({points}${top}:{points}{r})*({points}${top}:{points}{r}={points}{r}))")
             rows.append([
-                Formula(f"={RETURNS}!A{r}&\"\""),
-                Formula(f"={RETURNS}!B{r}&\"\""),
-                Formula(f"=IF(SUM(ThemeWeightUsed)>0,MaxPoints*SUMPRODUCT(ThemeWeightUsed,{THEME_SCORES}!${score0}{ts}:${score1}{ts})/SUM(ThemeWeightUsed),0)"),
-                Formula(f"=1+COUNTIF(Points,\">\"&({points}{r}+1E-9))"),
-                *(Formula(f"={THEME_SCORES}!{column_letter(self.theme_col('score', j))}{ts}") for j in range(t)),
-                Formula(f"=SUM({THEME_SCORES}!${sv0}{ts}:${sv1}{ts})"),
+                Formula(f"={RETURNS}!A{i + 2}&\"\""),
+                Formula(f"={RETURNS}!B{i + 2}&\"\""),
+                figure(f"IF(SUM(ThemeWeightUsed)>0,MaxPoints*SUMPRODUCT(ThemeWeightUsed,{THEME_SCORES}!${score0}{ts}:${score1}{ts})"
+                       "/SUM(ThemeWeightUsed),0)"),
+                figure(f"1+COUNTIF(Points,\">\"&({points}{r}+1E-9))"),
+                *(figure(f"{THEME_SCORES}!{column_letter(self.theme_col('score', j))}{ts}") for j in range(t)),
+                figure(f"SUM({THEME_SCORES}!${sv0}{ts}:${sv1}{ts})"),
                 Formula(f"=IF(ISNUMBER({cv}),{cv},\"\")"),
-                Formula(f"=IF(ISNUMBER({cv}),IF({cv}<>0,{total}{r}/{cv},\"\"),\"\")"),
-                Formula(f"=SUMPRODUCT(--(Points>{points}{r}))+SUMPRODUCT(--({points}$2:{points}{r}={points}{r}))"),
+                figure(f"IF(ISNUMBER({cv}),IF({cv}<>0,{total}{r}/{cv},\"\"),\"\")"),
+                Formula(f"=IF($A{r}=\"\",\"\",{t}-COUNT({THEME_SCORES}!${q0}{ts}:${q1}{ts}))"),
+                Formula(f"=IF(ChecksFailed>0,{i + 1},IF($A{r}=\"\",COUNT(Points)+SUMPRODUCT(--($A${top}:$A{r}=\"\")),{order}))"),
             ])
-        return Grid(SCORES, rows, 2)
+        return Grid(SCORES, rows, top)
 
     def dashboard_grid(self) -> Grid:
-        """A title and the ranking table, best first, read from Scores."""
+        """A title, the checks' verdict, counts of returns and findings, and the ranking table, best first."""
+        rejected = len(self.rejected)
         rows: list[list[CellValue]] = [
             [Formula("=\"Social value scores: \"&FrameworkName&\" (version \"&FrameworkVersion&\")\"")],
             [Formula("=\"Points out of \"&MaxPoints&\". Theme scores run from 0 to 1. Every figure recalculates when "
                      "the yellow cells on Settings, Themes, Measures or Quality change.\"")],
+            [Formula("=CheckStatus")],
+            [Formula(f"=\"Returns scored: \"&COUNTIF(ScoreFile,\"?*\")&\". Rejected returns: {rejected}. Findings listed: \""
+                     "&MAX(0,COUNTA(Findings!$A:$A)-1)&\" (see Findings). Provisional: quality not yet scored for \""
+                     "&COUNTIF(ScoreUnscored,\">0\")&\" return(s).\"")],
             [],
             list(self.dashboard_header),
         ]
@@ -335,10 +383,10 @@ class LiveLayout:
                 Formula(f"=IF(INDEX(ScoreOrganisation,{at})=\"\",INDEX(ScoreFile,{at}),INDEX(ScoreOrganisation,{at}))"),
                 Formula(f"=INDEX(Points,{at})"),
             ]
-            for j in range(len(self.theme_ids)):
-                c = column_letter(4 + j)
-                row.append(Formula(f"=INDEX(ScoresData,{at},MATCH({c}${DASHBOARD_HEADER_ROW},ScoresHeader,0))"))
+            for tid in self.theme_ids:
+                row.append(Formula(f"=INDEX(ScoresData,{at},{self.score_col(tid)})"))
             row.append(Formula(f"=INDEX(ScoreSocialValue,{at})"))
+            row.append(Formula(f"=IF(INDEX(ScoreUnscored,{at})>0,\"Provisional: quality not scored for \"&INDEX(ScoreUnscored,{at})&\" theme(s)\",\"\")"))
             rows.append(row)
         return Grid(DASHBOARD, rows, DASHBOARD_HEADER_ROW + 1)
 
@@ -349,43 +397,95 @@ class LiveLayout:
             rows.append([f.file, f.severity, f.type, f.sheet, f.cell, f.message])
         return Grid(FINDINGS, rows, 2)
 
+    @cached_property
+    def problem_formulas(self) -> list[str]:
+        """The Checks sheet's problem list: every input cell or row, each giving "" or "type|where"."""
+        fw = self.framework
+        built_row = CHECK_HEADER_ROW + 1
+        out = [*checks.settings_problems(), *checks.theme_problems(len(fw.themes)), *checks.outcome_problems(len(fw.outcomes)),
+               *checks.measure_problems(len(fw.measures)), *checks.structure_problems(self, built_row)]
+        qrow = column_letter(self.quality_row_col)
+        out += [checks.returns_row_problems(self, i + 2, self.ts_data_row + i, qrow) for i in range(self.n)]
+        out += [checks.quality_row_problems(self, i + 2) for i in range(self.n)]
+        return out
+
+    def checks_grid(self) -> Grid:
+        """The verdict, one row per check (count and first cell to fix), the problem list and what was built."""
+        problems = self.problem_formulas
+        first = CHECK_HEADER_ROW + 1
+        rows: list[list[CellValue]] = [
+            ["Checks"],
+            [Formula(f"=IF(ChecksFailed=0,\"{ALL_PASS}\",\"{CHECK_TEXT}: \"&ChecksFailed&\" problem(s). Fix \""
+                     f"&INDEX($D${first}:$D${first + len(CHECK_ADVICE) - 1},MATCH(\"FIX\",$B${first}:$B${first + len(CHECK_ADVICE) - 1},0))"
+                     f"&\": \"&INDEX($E${first}:$E${first + len(CHECK_ADVICE) - 1},MATCH(\"FIX\",$B${first}:$B${first + len(CHECK_ADVICE) - 1},0)))")],
+            ["Problems found", Formula("=COUNTIF(CheckProblems,\"?*\")")],
+        ]
+        header: list[CellValue] = [*CHECK_COLUMNS, None, "Problem list (type|cell)", None, *BUILT_COLUMNS]
+        rows.append(header)
+        built: list[list[CellValue]] = [list(self.theme_ids), [o.id for o in self.framework.outcomes], list(self.measure_ids), [float(self.n)]]
+        height = max(len(problems), len(CHECK_ADVICE), *(len(b) for b in built))
+        for k in range(height):
+            r = first + k
+            row: list[CellValue] = [None] * (BUILT_COL + len(built) - 1)
+            if k < len(CHECK_ADVICE):
+                kind, advice = list(CHECK_ADVICE.items())[k]
+                pattern = f"\"{kind}|*\""
+                row[0:5] = [kind, Formula(f"=IF(C{r}=0,\"OK\",\"FIX\")"), Formula(f"=COUNTIF(CheckProblems,{pattern})"),
+                            Formula(f"=IF(C{r}=0,\"\",MID(INDEX(CheckProblems,MATCH({pattern},CheckProblems,0)),{len(kind) + 2},255))"),
+                            advice]
+            if k < len(problems):
+                row[PROBLEM_COL - 1] = Formula(problems[k])
+            for j, ids in enumerate(built):
+                if k < len(ids):
+                    row[BUILT_COL - 1 + j] = ids[k]
+            rows.append(row)
+        return Grid(CHECKS, rows, first)
+
+
+def exact_match(value: str, name: str) -> str:
+    """Position of the first cell of a named range holding exactly ``value`` (case and ``~*?`` matter); #N/A if none."""
+    return f"MATCH(TRUE,INDEX(EXACT({name},{value}),0),0)"
+
+
+def wildcard_safe(value: str) -> str:
+    """``value`` with MATCH's wildcard characters escaped (``~`` first), for a fast lookup checked with EXACT after."""
+    return f"SUBSTITUTE(SUBSTITUTE(SUBSTITUTE({value},\"~\",\"~~\"),\"*\",\"~*\"),\"?\",\"~?\")"
+
 
 def _measure_formula(c: str, q: str) -> str:
     """£ value (monetised) or attainment (target, binary) of the quantity in ``q`` for the measure in column ``c``.
 
-    Property rows above: 4 kind, 5 direction, 6 proxy, 7 deadweight, 8 target. Blank counts as no commitment.
+    Property rows above: 4 kind, 5 direction, 6 proxy, 7 deadweight, 8 target. Blank counts as no commitment;
+    a binary measure counts Yes or 1 as yes (anything else but No, 0 or blank fails a check).
     """
     monetised = f"{q}*{c}$6*(1-{c}$7)*IF({c}$5=\"harm\",-1,1)"
     target = f"IF({c}$5=\"lower_is_better\",IF({q}<={c}$8,1,{c}$8/{q}),MIN({q}/{c}$8,1))"
-    numeric = f"IF({c}$4=\"monetised\",{monetised},IF({c}$4=\"binary\",IF({q}<>0,1,0),{target}))"
+    numeric = f"IF({c}$4=\"monetised\",{monetised},IF({c}$4=\"binary\",IF({q}=1,1,0),{target}))"
     return f"=IF(ISNUMBER({q}),{numeric},IF(AND({c}$4=\"binary\",{q}=\"Yes\"),1,0))"
 
 
-def _component_formula(component: str, col: dict[str, str], r: int, measures: str) -> str:
-    """One theme component in row ``r``; ``col`` gives the theme's column per component (property rows 1–4 above).
+def _component_formula(component: str, col: dict[str, str], r: int, measures: str, quality_row: str) -> str:
+    """One theme component in row ``r``; ``col`` gives the theme's column per component (property rows 1–5 above).
 
-    Row 1 holds the theme id, row 3 how many measures feed the £ value / attainment, row 4 the best £ value.
+    Row 1 holds the theme id, row 3 how many measures feed the £ value / attainment, row 4 the best £ value,
+    row 5 the theme's column on Quality; ``quality_row`` is the return's row on Quality.
     """
     c = col[component]
+    theme = f"EXACT(MeasureScoreTheme,{c}$1)"
     if component == "£ value":
-        return f"=SUMIFS({measures},MeasureScoreTheme,{c}$1,MeasureScoreKind,\"monetised\")"
+        return f"=SUMPRODUCT({measures}*{theme}*(MeasureScoreKind=\"monetised\"))"
     if component == "attainment":
-        return f"=IF({c}$3=0,\"\",SUMIFS({measures},MeasureScoreTheme,{c}$1,MeasureScoreKind,\"<>monetised\")/{c}$3)"
+        return f"=IF({c}$3=0,\"\",SUMPRODUCT({measures}*{theme}*(MeasureScoreKind<>\"monetised\"))/{c}$3)"
     if component == "monetised":
         sv = col["£ value"]
         return f"=IF({sv}$3=0,\"\",IF({sv}$4>0,MAX({sv}{r},0)/{sv}$4,0))"
     if component == "quality mark":
-        return _quality_mark_formula(f"$A{r}", f"{c}$1")
+        mark = f"INDEX(QualityMarks,{quality_row},{c}$5)"
+        return f"=IF(OR({quality_row}=0,{c}$5=0),\"\",IF({mark}=\"\",\"\",{mark}))"
     mark = f"{col['quality mark']}{r}"
     if component == "quality":
         return f"=IF(ISNUMBER({mark}),IF(AND({mark}>=0,{mark}<=100),{mark}/100,\"\"),\"\")"
     return _theme_score_formula(f"{col['monetised']}{r}", f"{col['attainment']}{r}", f"{col['quality']}{r}")
-
-
-def _quality_mark_formula(file: str, theme: str) -> str:
-    """The officer's mark for a file and theme as typed on Quality; blank when unscored or not listed."""
-    mark = f"INDEX(QualityMarks,MATCH({file},QualityFile,0),MATCH({theme},QualityHeader,0))"
-    return f"=IFERROR(IF({mark}=\"\",\"\",{mark}),\"\")"
 
 
 def _theme_score_formula(mon: str, att: str, qual: str) -> str:
@@ -394,4 +494,3 @@ def _theme_score_formula(mon: str, att: str, qual: str) -> str:
     num = "+".join(f"IF(ISNUMBER({cell}),{weight}*{cell},0)" for cell, weight in parts)
     den = "+".join(f"IF(ISNUMBER({cell}),{weight},0)" for cell, weight in parts)
     return f"=IF(({den})>0,({num})/({den}),0)"
-

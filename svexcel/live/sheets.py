@@ -15,12 +15,14 @@ from ..excel_formats import GBP, GBP_WHOLE, POINTS, RATIO
 from ..framework import SHEET_COLUMNS
 from ..styles import BOLD_FONT, FONT, NOTE_FONT, TITLE_FONT, WRAP, mark_input, set_widths, style_header, write_text
 from ..xlsx import column_letter
+from .checks import BUILT_COL, BUILT_COLUMNS, CHECK_ADVICE, CHECK_COLUMNS, CHECK_HEADER_ROW, PROBLEM_COL
 from .layout import (
     COMPONENTS,
     DASHBOARD_HEADER_ROW,
     FINDING_COLUMNS,
     MEASURE_PROPERTIES,
     RETURN_COLUMNS,
+    SCORES_HEADER_ROW,
     THEME_PROPERTIES,
     LiveLayout,
 )
@@ -198,7 +200,7 @@ def decorate_measure_scores(ws: Worksheet, layout: LiveLayout) -> None:
 
 def decorate_theme_scores(ws: Worksheet, layout: LiveLayout) -> None:
     """Formats for each theme's components."""
-    width = 1 + len(COMPONENTS) * len(layout.theme_ids)
+    width = 2 + len(COMPONENTS) * len(layout.theme_ids)
     _property_rows(ws, THEME_PROPERTIES, layout.ts_data_row - 1, width)
     formats = {"£ value": GBP, "attainment": SCORE, "monetised": SCORE, "quality mark": "0", "quality": SCORE, "score": SCORE}
     for component, fmt in formats.items():
@@ -213,38 +215,48 @@ def decorate_theme_scores(ws: Worksheet, layout: LiveLayout) -> None:
 
 
 def decorate_scores(ws: Worksheet, layout: LiveLayout) -> None:
-    """Number formats, colour scales on theme scores and data bars on points."""
+    """The checks' verdict on top, number formats, colour scales on theme scores and data bars on points."""
     width = len(layout.scores_header)
-    style_header(ws, 1, 1, width)
-    ws.row_dimensions[1].height = 32
-    last = max(layout.n + 1, 2)
+    header = SCORES_HEADER_ROW
+    ws["A1"].font = BOLD_FONT
+    ws["A2"].font = NOTE_FONT
+    ws.conditional_formatting.add("A1", FormulaRule(formula=["ChecksFailed>0"], fill=ERROR_FILL, font=BOLD_FONT))
+    style_header(ws, header, 1, width)
+    ws.row_dimensions[header].height = 32
+    first, last = header + 1, header + max(layout.n, 1)
     formats = {"Points": POINTS, "Rank": "0", "Social value (£)": GBP, "Contract value (£)": GBP,
-               "Social value per £": RATIO, "Order": "0"} | {t: SCORE for t in layout.theme_ids}
-    for header, fmt in formats.items():
-        col = layout.score_col(header)
-        for row in range(2, last + 1):
+               "Social value per £": RATIO, "Themes unscored": "0", "Order": "0"} | {t: SCORE for t in layout.theme_ids}
+    for name, fmt in formats.items():
+        col = layout.score_col(name)
+        for row in range(first, last + 1):
             ws.cell(row, col).number_format = fmt
-    for row in range(2, last + 1):
+    for row in range(first, last + 1):
         ws.cell(row, layout.score_col("Order")).font = NOTE_FONT
     first_theme, last_theme = (column_letter(layout.score_col(t)) for t in (layout.theme_ids[0], layout.theme_ids[-1]))
-    ws.conditional_formatting.add(f"{first_theme}2:{last_theme}{last}", SCORE_SCALE)
+    ws.conditional_formatting.add(f"{first_theme}{first}:{last_theme}{last}", SCORE_SCALE)
     points = column_letter(layout.score_col("Points"))
-    ws.conditional_formatting.add(f"{points}2:{points}{last}", DataBarRule(start_type="num", start_value=0, end_type="max", color="5B9BD5"))
-    ws.cell(1, layout.score_col("Order")).comment = Comment("Place by exact points, ties broken by row: the Dashboard's order.", "svexcel")
-    ws.freeze_panes = "C2"
+    ws.conditional_formatting.add(f"{points}{first}:{points}{last}", DataBarRule(start_type="num", start_value=0, end_type="max", color="5B9BD5"))
+    ws.cell(header, layout.score_col("Order")).comment = Comment("Place by exact points, ties broken by row: the Dashboard's order.", "svexcel")
+    ws.freeze_panes = ws.cell(first, 3)
     set_widths(ws, {"A": 32.0, "B": 32.0, "C": 9.0, "D": 7.0} | {column_letter(layout.score_col(t)): 8.0 for t in layout.theme_ids}
                | {column_letter(layout.score_col(h)): 16.0 for h in ("Social value (£)", "Contract value (£)", "Social value per £")})
     _landscape(ws)
 
 
 def decorate_dashboard(ws: Worksheet, layout: LiveLayout) -> None:
-    """Title, ranking table with conditional formatting, and charts of points and theme scores."""
+    """Title, the checks' verdict, counts, ranking table with conditional formatting, and charts."""
     header = DASHBOARD_HEADER_ROW
     width = len(layout.dashboard_header)
     ws["A1"].font = TITLE_FONT
     ws["A2"].font = NOTE_FONT
+    ws["A3"].font = BOLD_FONT
+    ws["A4"].font = NOTE_FONT
+    ws.conditional_formatting.add("A3", FormulaRule(formula=["ChecksFailed>0"], fill=ERROR_FILL, font=BOLD_FONT))
+    ws.conditional_formatting.add("A3", FormulaRule(formula=["ChecksFailed=0"], fill=BEST_FILL))
     style_header(ws, header, 1, width)
-    ws.row_dimensions[header].height = 32
+    ws.row_dimensions[header].height = 45
+    for col in range(1, width + 1):
+        ws.cell(header, col).alignment = WRAP
     first, last = header + 1, header + max(layout.n, 1)
     t = len(layout.theme_ids)
     for row in range(first, last + 1):
@@ -252,13 +264,39 @@ def decorate_dashboard(ws: Worksheet, layout: LiveLayout) -> None:
         ws.cell(row, 3).number_format = POINTS
         for col in range(4, 4 + t):
             ws.cell(row, col).number_format = SCORE
-        ws.cell(row, width).number_format = GBP_WHOLE
+        ws.cell(row, width - 1).number_format = GBP_WHOLE
+        ws.cell(row, width).font = NOTE_FONT
     ws.conditional_formatting.add(f"D{first}:{column_letter(3 + t)}{last}", SCORE_SCALE)
     ws.conditional_formatting.add(f"C{first}:C{last}", DataBarRule(start_type="num", start_value=0, end_type="max", color="5B9BD5"))
     ws.conditional_formatting.add(f"A{first}:B{last}", FormulaRule(formula=[f"$A{first}=1"], fill=BEST_FILL, font=BOLD_FONT))
-    set_widths(ws, {"A": 6.0, "B": 34.0, "C": 9.0} | {column_letter(4 + j): 7.0 for j in range(t)} | {column_letter(width): 14.0})
+    set_widths(ws, {"A": 6.0, "B": 34.0, "C": 9.0} | {column_letter(4 + j): 11.0 for j in range(t)}
+               | {column_letter(width - 1): 14.0, column_letter(width): 30.0})
     if layout.n:
         _charts(ws, layout, first, last)
+    _landscape(ws)
+
+
+def decorate_checks(ws: Worksheet, layout: LiveLayout) -> None:
+    """The verdict stands out; failing checks are red; the problem list and the built structure are notes."""
+    ws["A1"].font = TITLE_FONT
+    ws["A2"].font = BOLD_FONT
+    ws["A3"].font = LABEL_FONT
+    ws.conditional_formatting.add("A2", FormulaRule(formula=["ChecksFailed>0"], fill=ERROR_FILL))
+    ws.conditional_formatting.add("A2", FormulaRule(formula=["ChecksFailed=0"], fill=BEST_FILL))
+    style_header(ws, CHECK_HEADER_ROW, 1, len(CHECK_COLUMNS))
+    style_header(ws, CHECK_HEADER_ROW, PROBLEM_COL, PROBLEM_COL)
+    style_header(ws, CHECK_HEADER_ROW, BUILT_COL, BUILT_COL + len(BUILT_COLUMNS) - 1)
+    first, last = CHECK_HEADER_ROW + 1, CHECK_HEADER_ROW + len(CHECK_ADVICE)
+    ws.conditional_formatting.add(f"A{first}:E{last}", FormulaRule(formula=[f'$B{first}="FIX"'], fill=ERROR_FILL))
+    for row in range(first, last + 1):
+        ws.cell(row, 5).alignment = WRAP
+    ws.cell(CHECK_HEADER_ROW, PROBLEM_COL).comment = Comment(
+        "One formula per input cell or row: blank when it passes, else the check and the cell to fix.", "svexcel")
+    ws.cell(CHECK_HEADER_ROW, BUILT_COL).comment = Comment(
+        "What this workbook was built for: the ids and the number of returns. svexcel reads them to reach the same verdict.", "svexcel")
+    ws.freeze_panes = ws.cell(first, 1)
+    set_widths(ws, {"A": 22.0, "B": 8.0, "C": 9.0, "D": 34.0, "E": 70.0, "F": 2.0, "G": 30.0, "H": 2.0}
+               | {column_letter(BUILT_COL + j): 14.0 for j in range(len(BUILT_COLUMNS))})
     _landscape(ws)
 
 

@@ -23,6 +23,7 @@ from ..quality_workbook import write_quality_sheet
 from ..return_reader import Return, read_return
 from ..scoring import assess
 from ..styles import write_text
+from .checks import CHECKS
 from .layout import (
     DASHBOARD,
     FINDINGS,
@@ -38,6 +39,7 @@ from .layout import (
 from .sheets import (
     TOOLS,
     TOOLS_NAMES,
+    decorate_checks,
     decorate_dashboard,
     decorate_findings,
     decorate_framework,
@@ -93,11 +95,11 @@ def build_live_workbook(
     """Write the live scoring workbook (.xlsm) scoring ``returns`` (rejected ones take no part); ``findings`` are listed."""
     out = Path(out)
     competing = [r for r in returns if not r.rejected]
-    layout = LiveLayout(framework, competing, quality or {}, list(findings))
+    layout = LiveLayout(framework, competing, quality or {}, list(findings), [r.file for r in returns if r.rejected])
     wb = load_workbook(quickstart_workbook(), keep_vba=True)
     wb.remove(wb["Sheet1"])
     conf = set_up_conf_sheet(wb)
-    sheets = {name: wb.create_sheet(name) for name in (DASHBOARD, SCORES, QUALITY, RETURNS, FINDINGS)}
+    sheets = {name: wb.create_sheet(name) for name in (DASHBOARD, CHECKS, SCORES, QUALITY, RETURNS, FINDINGS)}
     framework_sheets = write_framework_sheets(wb, framework)
     sheets |= {name: wb.create_sheet(name) for name in (THEME_SCORES, MEASURE_SCORES)}
     tools = write_tools_sheet(wb.create_sheet(TOOLS), _folder_text(returns_dir, out))
@@ -132,6 +134,7 @@ def _decorate(sheets: dict[str, Worksheet], layout: LiveLayout) -> None:
     decorate_theme_scores(sheets[THEME_SCORES], layout)
     decorate_scores(sheets[SCORES], layout)
     decorate_dashboard(sheets[DASHBOARD], layout)
+    decorate_checks(sheets[CHECKS], layout)
     decorate_findings(sheets[FINDINGS], layout)
 
 

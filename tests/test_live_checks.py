@@ -1,0 +1,194 @@
+"""Checks in cells (SPEC §5 v2): every edit an officer can make either keeps the engine's figures or shows CHECK.
+
+Each edit is made with openpyxl in a copy of a built workbook, every copy is recalculated by LibreOffice in one
+call, and the engine reads the same copy: it refuses exactly when the workbook shows no figures, with a finding of
+the type the failing check names.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+from typing import Callable
+
+import pytest
+from libreoffice import convert
+from openpyxl import load_workbook
+from openpyxl.workbook.workbook import Workbook as OpenpyxlWorkbook
+from test_live_workbook import assert_matches_engine, data_rows
+
+from svexcel.framework import Framework, FrameworkError, load_framework
+from svexcel.live.inputs import live_findings, read_live_workbook
+from svexcel.live.workbook import build_from_folder, build_live_workbook, read_folder
+from svexcel.paths import SAMPLE_QUALITY, SAMPLES
+from svexcel.xlsx import Workbook, parse_ref
+
+Edit = Callable[[OpenpyxlWorkbook], None]
+
+
+def row_of(wb: OpenpyxlWorkbook, sheet: str, key: str) -> int:
+    """The row whose column A holds ``key``."""
+    return next(c.row for c in wb[sheet]["A"] if c.value == key)
+
+
+def set_cell(sheet: str, key: str, col: str, value: object) -> Edit:
+    """Type ``value`` in column ``col`` of the row keyed ``key`` in column A."""
+    def edit(wb: OpenpyxlWorkbook) -> None:
+        wb[sheet][f"{col}{row_of(wb, sheet, key)}"].value = value
+    return edit
+
+
+def returns_cell(file: str, measure: str, value: object) -> Edit:
+    """Type ``value`` as a return's quantity for ``measure`` on Returns."""
+    def edit(wb: OpenpyxlWorkbook) -> None:
+        ws = wb["Returns"]
+        col = next(c.column for c in ws[1] if c.value == measure)
+        ws.cell(row_of(wb, "Returns", file), col).value = value
+    return edit
+
+
+def append_copy(sheet: str, key: str, new_id: str) -> Edit:
+    """Add a row below the table: a copy of ``key``'s row with a new id (a new theme or measure)."""
+    def edit(wb: OpenpyxlWorkbook) -> None:
+        ws = wb[sheet]
+        values = [c.value for c in ws[row_of(wb, sheet, key)]]
+        ws.append([new_id, *values[1:]])
+    return edit
+
+
+def delete_row(sheet: str, key: str) -> Edit:
+    """Delete the row keyed ``key`` (what Delete Row leaves for the cells below)."""
+    def edit(wb: OpenpyxlWorkbook) -> None:
+        wb[sheet].delete_rows(row_of(wb, sheet, key))
+    return edit
+
+
+HILLSIDE = "hillside-community-trust.xlsx"
+# name -> (edit, check type named on Checks and by the engine, first cell to fix)
+REFUSED: dict[str, tuple[Edit, str, str]] = {
+    "proxy-cleared": (set_cell("Measures", "EQ2.1", "G", None), "missing-proxy", "Measures!G"),
+    "target-cleared": (set_cell("Measures", "EQ1.3", "J", None), "missing-target", "Measures!J"),
+    "negative-attainment-weight": (set_cell("Settings", "weight_attainment", "B", -0.2), "bad-weight", "Settings!B8"),
+    "max-points-blank": (set_cell("Settings", "max_points", "B", None), "not-a-number", "Settings!B6"),
+    "weight-abc": (set_cell("Themes", "EQ", "D", "abc"), "not-a-number", "Themes!D2"),
+    "weight-2-as-text": (set_cell("Themes", "PA", "D", "2"), "not-a-number", "Themes!D3"),
+    "weight-minus-1": (set_cell("Themes", "CC", "D", -1), "bad-weight", "Themes!D4"),
+    "deadweight-1.5": (set_cell("Measures", "WB2.1", "I", 1.5), "bad-deadweight", "Measures!I"),
+    "kind-typo": (set_cell("Measures", "EQ2.1", "E", "monetized"), "unknown-kind", "Measures!E"),
+    "new-measure": (append_copy("Measures", "EQ2.1", "EQ9.9"), "framework-changed", "Measures"),
+    "new-theme": (append_copy("Themes", "WB", "NEW"), "framework-changed", "Themes"),
+    "deleted-measure": (delete_row("Measures", "CC1.2"), "framework-changed", "Measures"),
+    "deleted-quality-row": (delete_row("Quality", HILLSIDE), "missing-quality-row", "Quality (no row for Returns!A"),
+    "mark-as-text": (set_cell("Quality", HILLSIDE, "C", "75"), "bad-quality-score", "Quality!C"),
+    "mark-150": (set_cell("Quality", HILLSIDE, "D", 150), "bad-quality-score", "Quality!D"),
+    "binary-maybe": (returns_cell(HILLSIDE, "PA2.2", "Maybe"), "not-yes-no", "Returns!"),
+    "binary-2": (returns_cell(HILLSIDE, "PA2.2", 2), "not-yes-no", "Returns!"),
+    "quantity-as-text": (returns_cell(HILLSIDE, "EQ2.1", "52"), "not-a-number", "Returns!"),
+    "quantity-negative": (returns_cell(HILLSIDE, "EQ2.1", -5), "negative-quantity", "Returns!"),
+}
+ACCEPTED: dict[str, Edit] = {
+    "binary-1-and-0": lambda wb: (returns_cell(HILLSIDE, "PA2.2", 1)(wb), returns_cell(HILLSIDE, "CC1.3", 0)(wb)),
+    "binary-lower-case": returns_cell(HILLSIDE, "PA2.2", "no"),
+    "theme-weight-blank": set_cell("Themes", "SH", "D", None),  # blank counts as 1, as the engine reads it
+    "proxy-and-component-weights": lambda wb: (set_cell("Measures", "EQ2.1", "G", 12.5)(wb),
+                                               set_cell("Settings", "weight_monetised", "B", 0.7)(wb)),
+}
+
+
+@pytest.fixture(scope="module")
+def samples(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The demo's live workbook."""
+    return build_from_folder(None, tmp_path_factory.mktemp("built") / "live.xlsm", SAMPLES, SAMPLE_QUALITY).path
+
+
+@pytest.fixture(scope="module")
+def edited(samples: Path, tmp_path_factory: pytest.TempPathFactory) -> dict[str, tuple[Path, Path]]:
+    """Every edit in its own copy, and each copy recalculated by LibreOffice (one call for all)."""
+    tmp = tmp_path_factory.mktemp("edits")
+    copies = {}
+    for name, edit in {**{k: v[0] for k, v in REFUSED.items()}, **ACCEPTED}.items():
+        path = tmp / f"{name}.xlsm"
+        shutil.copy(samples, path)
+        wb = load_workbook(path, keep_vba=True)
+        edit(wb)
+        wb.save(path)
+        copies[name] = path
+    outputs = convert(list(copies.values()), "xlsx", tmp / "recalculated")
+    return {name: (path, out) for (name, path), out in zip(copies.items(), outputs, strict=True)}
+
+
+def failing_checks(recalculated: Path) -> dict[str, str]:
+    """Check type -> first cell to fix, for every check that fails on the Checks sheet."""
+    with Workbook(recalculated) as book:
+        sheet = book.sheet("Checks")
+        assert sheet is not None
+        return {str(sheet.value(r, 1)): str(sheet.value(r, 4)) for r in range(5, 60) if sheet.value(r, 2) == "FIX"}
+
+
+def shown(recalculated: Path, sheet: str, ref: str) -> object:
+    """A cell's recalculated value."""
+    with Workbook(recalculated) as book:
+        ws = book.sheet(sheet)
+        assert ws is not None
+        return ws.value(*parse_ref(ref))
+
+
+@pytest.mark.parametrize("name", list(REFUSED))
+def test_refused_edit_shows_check_and_engine_refuses(name: str, edited: dict[str, tuple[Path, Path]]) -> None:
+    path, recalculated = edited[name]
+    _, check, where = REFUSED[name]
+    failing = failing_checks(recalculated)
+    assert check in failing, failing
+    assert failing[check].startswith(where), failing
+    rows = data_rows(recalculated, "Scores")
+    assert rows and all(row["Points"] == "CHECK" and row["Rank"] == "CHECK" for row in rows)
+    assert all(row[t] == "CHECK" for row in rows for t in ("EQ", "PA", "CC", "SH", "WB"))
+    assert str(shown(recalculated, "Dashboard", "A3")).startswith("CHECK: ")
+    assert str(shown(recalculated, "Scores", "A1")).startswith("CHECK: ")
+    engine = {f.type for f in live_findings(path) if f.severity == "error"}
+    assert check in engine, engine
+    assert set(failing) <= engine, (set(failing), engine)
+
+
+@pytest.mark.parametrize("name", list(ACCEPTED))
+def test_accepted_edit_equals_engine(name: str, edited: dict[str, tuple[Path, Path]]) -> None:
+    path, recalculated = edited[name]
+    assert failing_checks(recalculated) == {}
+    inputs = read_live_workbook(path)
+    assert [f for f in inputs.findings if f.severity == "error"] == []
+    assert_matches_engine(recalculated, inputs.framework, inputs.returns, inputs.scores())
+    assert shown(recalculated, "Dashboard", "A3") == shown(recalculated, "Checks", "A2")
+    assert str(shown(recalculated, "Dashboard", "A3")).startswith("All checks pass")
+
+
+def test_framework_edits_refused_by_batch_framework_loading(edited: dict[str, tuple[Path, Path]]) -> None:
+    """`svexcel batch --framework live.xlsm` refuses what the checks refuse in the framework sheets."""
+    for name in ("proxy-cleared", "target-cleared", "negative-attainment-weight", "max-points-blank", "weight-abc",
+                 "weight-2-as-text", "weight-minus-1", "deadweight-1.5", "kind-typo"):
+        with pytest.raises(FrameworkError) as info:
+            load_framework(edited[name][0])
+        assert REFUSED[name][1] in {f.type for f in info.value.findings}, name
+
+
+def test_wildcards_in_names_do_not_fool_lookups(framework: Framework, tmp_path: Path) -> None:
+    """File and organisation names with ~, * and ? find their own quality marks, and only theirs."""
+    returns = [r for r in read_folder(framework, SAMPLES) if not r.rejected][:4]
+    names = ["a~b.xlsx", "a*b.xlsx", "a?b.xlsx", "axb.xlsx"]
+    for ret, name in zip(returns, names, strict=True):
+        ret.file, ret.organisation = name, f"Org {name} ~*?"
+    marks = {name: {t.id: float(25 * (k + 1)) for t in framework.themes} for k, name in enumerate(names[:3])}
+    path = build_live_workbook(framework, tmp_path / "wild.xlsm", returns, marks)
+    recalculated = convert([path], "xlsx", tmp_path / "out")[0]
+    inputs = read_live_workbook(path)
+    assert inputs.findings == []
+    assert failing_checks(recalculated) == {}
+    assert_matches_engine(recalculated, inputs.framework, inputs.returns, inputs.scores())
+    quality = {row["File"]: row for row in data_rows(recalculated, "ThemeScores")}
+    assert [quality[n]["EQ quality mark"] for n in names] == [25, 50, 75, None]
+
+
+def test_built_workbook_passes_every_check(samples: Path, tmp_path: Path) -> None:
+    recalculated = convert([samples], "xlsx", tmp_path)[0]
+    assert failing_checks(recalculated) == {}
+    assert shown(recalculated, "Checks", "B3") == 0
+    assert live_findings(samples) == []
