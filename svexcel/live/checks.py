@@ -31,7 +31,7 @@ CHECK_ADVICE = {
     "framework-changed": REBUILD,
     "missing-setting": "A key in column A of Settings was changed or cleared. Restore it (e.g. max_points).",
     "not-a-number": "Type a plain number in this cell (text, even \"2\", counts as nothing in formulas).",
-    "bad-setting": "max_points must be a number above 0: the points available, e.g. 20.",
+    "bad-setting": "max_points (the points available, e.g. 20) and plausible_sv_ratio must be numbers above 0.",
     "bad-weight": "Weights cannot be negative. Type 0 or more.",
     "weights-not-positive": "The weights add up to 0. Give at least one a weight above 0.",
     "missing-id": "This row has no id. Undo the edit (ids are fixed when the workbook is built).",
@@ -102,6 +102,9 @@ def settings_problems() -> list[str]:
         rule = (f"{b}<=0", "bad-setting") if key == "max_points" else (f"{b}<0", "bad-weight")
         out.append(cascade([(f"NOT(EXACT(Settings!$A${r},{quote(key)}))", "missing-setting", f"Settings!A{r}"),
                             *_number_steps(b, f"Settings!B{r}", False, rule)]))
+    if "plausible_sv_ratio" in rows:  # optional: blank keeps the default
+        r, b = rows["plausible_sv_ratio"], f"Settings!$B${rows['plausible_sv_ratio']}"
+        out.append(cascade(_number_steps(b, f"Settings!B{r}", True, (f"{b}<=0", "bad-setting"))))
     weights = [f"Settings!$B${rows[f'weight_{c}']}" for c in ("monetised", "attainment", "quality")]
     out.append(cascade([(f"AND({','.join(f'ISNUMBER({w})' for w in weights)},{'+'.join(weights)}<=0)",
                          "weights-not-positive", f"Settings!B{rows['weight_monetised']}")]))
@@ -122,7 +125,7 @@ def theme_problems(count: int) -> list[str]:
     out = []
     for r in range(2, count + 2):
         d = f"Themes!$D${r}"
-        out.append(cascade([*_id_steps("Themes", r, "D"), *_number_steps(d, f"Themes!D{r}", True, (f"{d}<0", "bad-weight"))]))
+        out.append(cascade([*_id_steps("Themes", r, column_letter(len(SHEET_COLUMNS["Themes"]))), *_number_steps(d, f"Themes!D{r}", True, (f"{d}<0", "bad-weight"))]))
     out.append(cascade([("AND(SUMPRODUCT(--ISTEXT(ThemeWeight))=0,SUM(ThemeWeight)+COUNTBLANK(ThemeWeight)<=0)",
                          "weights-not-positive", "Themes!D2")]))
     return out
@@ -130,7 +133,7 @@ def theme_problems(count: int) -> list[str]:
 
 def outcome_problems(count: int) -> list[str]:
     """Each built Outcomes row: id, and a theme_id found on Themes."""
-    return [cascade([*_id_steps("Outcomes", r, "C"),
+    return [cascade([*_id_steps("Outcomes", r, column_letter(len(SHEET_COLUMNS["Outcomes"]))),
                      (f"{exact_count('ThemeID', f'Outcomes!$B${r}')}=0", "orphan-outcome", f"Outcomes!B{r}")])
             for r in range(2, count + 2)]
 
@@ -147,7 +150,7 @@ def measure_problems(count: int) -> list[str]:
                    f'IF({kind}="target",OR({direction}="benefit",{direction}="lower_is_better"),{direction}="benefit"))')
         proxy, dw, target = c["proxy_gbp"], c["deadweight"], c["target"]
         out.append(cascade([
-            *_id_steps("Measures", r, "L"),
+            *_id_steps("Measures", r, column_letter(len(SHEET_COLUMNS["Measures"]))),
             (f"{exact_count('OutcomeID', c['outcome_id'])}=0", "orphan-measure", w["outcome_id"]),
             (f'NOT(OR(EXACT({kind},"monetised"),EXACT({kind},"target"),EXACT({kind},"binary")))', "unknown-kind", w["kind"]),
             (f"NOT({allowed})", "unknown-direction", w["direction"]),
