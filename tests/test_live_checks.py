@@ -71,6 +71,7 @@ REFUSED: dict[str, tuple[Edit, str, str]] = {
     "negative-attainment-weight": (set_cell("Settings", "weight_attainment", "B", -0.2), "bad-weight", "Settings!B8"),
     "max-points-blank": (set_cell("Settings", "max_points", "B", None), "not-a-number", "Settings!B6"),
     "ratio-zero": (set_cell("Settings", "plausible_sv_ratio", "B", 0), "bad-setting", "Settings!B10"),
+    "spread-negative": (set_cell("Settings", "moderation_spread", "B", -1), "bad-setting", "Settings!B11"),
     "weight-abc": (set_cell("Themes", "EQ", "D", "abc"), "not-a-number", "Themes!D2"),
     "weight-2-as-text": (set_cell("Themes", "PA", "D", "2"), "not-a-number", "Themes!D3"),
     "weight-minus-1": (set_cell("Themes", "CC", "D", -1), "bad-weight", "Themes!D4"),

@@ -23,6 +23,8 @@ CHECK_COLUMNS = ("Check", "Result", "Problems", "First cell to fix", "What to do
 PROBLEM_COL = 7  # G: the problem list
 BUILT_COLUMNS = ("Built themes", "Built outcomes", "Built measures", "Built returns")
 BUILT_COL = 9  # I: what the workbook was built for, read back by the engine
+# Optional numeric settings the engine checks: key -> (failing test on the cell, finding type).
+OPTIONAL_SETTINGS = {"plausible_sv_ratio": ("{}<=0", "bad-setting"), "moderation_spread": ("{}<0", "bad-setting")}
 REBUILD = ("The framework changed after these returns were collected: rebuild with `svexcel build` and issue new "
            "templates. To score these returns, undo the added, deleted or renamed row.")
 
@@ -31,7 +33,7 @@ CHECK_ADVICE = {
     "framework-changed": REBUILD,
     "missing-setting": "A key in column A of Settings was changed or cleared. Restore it (e.g. max_points).",
     "not-a-number": "Type a plain number in this cell (text, even \"2\", counts as nothing in formulas).",
-    "bad-setting": "max_points (the points available, e.g. 20) and plausible_sv_ratio must be numbers above 0.",
+    "bad-setting": "max_points (the points available, e.g. 20) and plausible_sv_ratio must be above 0; moderation_spread 0 or more.",
     "bad-weight": "Weights cannot be negative. Type 0 or more.",
     "weights-not-positive": "The weights add up to 0. Give at least one a weight above 0.",
     "missing-id": "This row has no id. Undo the edit (ids are fixed when the workbook is built).",
@@ -102,9 +104,10 @@ def settings_problems() -> list[str]:
         rule = (f"{b}<=0", "bad-setting") if key == "max_points" else (f"{b}<0", "bad-weight")
         out.append(cascade([(f"NOT(EXACT(Settings!$A${r},{quote(key)}))", "missing-setting", f"Settings!A{r}"),
                             *_number_steps(b, f"Settings!B{r}", False, rule)]))
-    if "plausible_sv_ratio" in rows:  # optional: blank keeps the default
-        r, b = rows["plausible_sv_ratio"], f"Settings!$B${rows['plausible_sv_ratio']}"
-        out.append(cascade(_number_steps(b, f"Settings!B{r}", True, (f"{b}<=0", "bad-setting"))))
+    for key, (test, kind) in OPTIONAL_SETTINGS.items():  # blank keeps the default
+        if key in rows:
+            r, b = rows[key], f"Settings!$B${rows[key]}"
+            out.append(cascade(_number_steps(b, f"Settings!B{r}", True, (test.format(b), kind))))
     weights = [f"Settings!$B${rows[f'weight_{c}']}" for c in ("monetised", "attainment", "quality")]
     out.append(cascade([(f"AND({','.join(f'ISNUMBER({w})' for w in weights)},{'+'.join(weights)}<=0)",
                          "weights-not-positive", f"Settings!B{rows['weight_monetised']}")]))
