@@ -6,7 +6,7 @@ import datetime as dt
 from pathlib import Path
 
 import pytest
-from builders import set_cached_value
+from builders import rewrite_part, set_cached_value, sheet_part
 from delivery_builders import FIRST_PERIOD_COLUMN, blank_delivery, complete, cover_row, fill_delivery, measure_row
 from openpyxl import load_workbook
 
@@ -216,3 +216,21 @@ def test_what_excel_did_to_typed_figures(framework: Framework, blank: Path, tmp_
                                         edit=edit), framework).findings
     assert where(found) == [("Delivery", f"G{row}", "stored-as-date"), ("Delivery", f"H{row}", "stored-as-percent")]
     assert "2/3" in found[0].message
+
+
+def test_duplicated_measure_and_a_sheet_far_too_long(framework: Framework, blank: Path, tmp_path: Path) -> None:
+    row = measure_row(load_workbook(blank), "CC1.1")
+
+    def edit(wb) -> None:
+        ws = wb[DELIVERY]
+        for col in range(1, 7):
+            ws.cell(200, col, ws.cell(row, col).value)
+        wb[ACTIONS].cell(6000, 2, "stray")
+    found = bad(framework, blank, tmp_path, edit=edit)
+    assert ("Delivery", "A200", "duplicate-measure") in found and ("Actions", "", "sheet-too-large") in found
+
+
+def test_unsafe_xml_is_refused(framework: Framework, blank: Path, tmp_path: Path) -> None:
+    path = fill_delivery(blank, tmp_path / "d.xlsx", 2, complete(framework, blank, 2) | {"SH1.1": []})
+    rewrite_part(path, sheet_part(path, DELIVERY), lambda xml: xml.replace("<worksheet", '<!DOCTYPE x [<!ENTITY a "aaaa">]><worksheet', 1))
+    assert [f.type for f in read_delivery(path, framework).findings] == ["unsafe-xml"]

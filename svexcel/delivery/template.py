@@ -56,6 +56,7 @@ from .layout import (
 )
 
 NOT_MONITORED_FILL = PatternFill("solid", fgColor="D9D9D9")
+PERIODS_ON_ONE_PAGE = 12
 INSTRUCTIONS = (
     "How to fill in this delivery return",
     "1. Each period, type what the contract delivered in that period in the yellow cell of its column on 'Delivery' "
@@ -189,7 +190,9 @@ def _delivery(ws: Worksheet, framework: Framework, terms: ContractTerms) -> None
     ws.freeze_panes = ws.cell(DELIVERY_HEADER_ROW + 1, first_period)
     protect_sheet(ws)
     print_setup(ws, landscape=True, title_rows=f"{DELIVERY_HEADER_ROW}:{DELIVERY_HEADER_ROW}")
-    ws.print_title_cols = "A:C"
+    ws.print_title_cols = "A:C"  # the measure on every page
+    if len(labels) > PERIODS_ON_ONE_PAGE:
+        ws.page_setup.fitToWidth = 0  # monthly contracts: pages across rather than unreadably small print
 
 
 def _measure_row(ws: Worksheet, row: int, framework: Framework, terms: ContractTerms, ident: str, fill: PatternFill,
