@@ -59,6 +59,9 @@ def test_template_locks_commitments_and_unlocks_one_column_per_period(framework:
     cover = wb[COVER]
     assert not cover.cell(cover_row("Reporting period"), 2).protection.locked
     assert cover.cell(cover_row("Supplier"), 2).protection.locked and cover.cell(cover_row("Supplier"), 2).value == "Riverside Care Co-operative"
+    cues = [rule.formula[0] for rules in ws.conditional_formatting for rule in rules.rules]
+    assert cues == ['AND(ISNUMBER(Cover!$B$10),$E5<>"",(COLUMN(G5)-6)>Cover!$B$10)',
+                    'AND(ISNUMBER(Cover!$B$10),$E5<>"",(COLUMN(G5)-6)<=Cover!$B$10,(COLUMN(G5)-6)>=$F5,ISBLANK(G5))']
     assert ws.page_setup.orientation == "landscape" and ws.print_title_rows == "$4:$4"
     assert [c.value for c in wb[ACTIONS][4]] == ["Measure ID", "Issue", "Recovery action", "Owner", "Due", "Status"]
 

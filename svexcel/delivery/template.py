@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Mapping
 
 from openpyxl import Workbook
+from openpyxl.formatting.rule import FormulaRule
 from openpyxl.styles import Alignment, PatternFill
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
@@ -57,6 +58,8 @@ from .layout import (
 
 NOT_MONITORED_FILL = PatternFill("solid", fgColor="D9D9D9")
 PERIODS_ON_ONE_PAGE = 12
+FUTURE_FILL = PatternFill("solid", bgColor="EDEDED")  # a period after the reporting period: leave blank
+DUE_FILL = PatternFill("solid", bgColor="F8CBAD")  # a period due but left blank
 INSTRUCTIONS = (
     "How to fill in this delivery return",
     "1. Each period, type what the contract delivered in that period in the yellow cell of its column on 'Delivery' "
@@ -183,6 +186,7 @@ def _delivery(ws: Worksheet, framework: Framework, terms: ContractTerms) -> None
             row += 1
     ws.add_data_validation(decimal)
     ws.add_data_validation(yes_no)
+    _period_cues(ws, first_period, evidence - 1, row - 1)
     set_widths(ws, {"A": 10, "B": 18, "C": 40, "D": 12, "E": 12, "F": 8})
     for col in range(first_period, evidence):
         ws.column_dimensions[column_letter(col)].width = 11
@@ -193,6 +197,21 @@ def _delivery(ws: Worksheet, framework: Framework, terms: ContractTerms) -> None
     ws.print_title_cols = "A:C"  # the measure on every page
     if len(labels) > PERIODS_ON_ONE_PAGE:
         ws.page_setup.fitToWidth = 0  # monthly contracts: pages across rather than unreadably small print
+
+
+def _period_cues(ws: Worksheet, first: int, last: int, last_row: int) -> None:
+    """Shade period cells as the supplier types the reporting period: later periods grey, blanks due orange."""
+    cells = f"{column_letter(first)}{DELIVERY_HEADER_ROW + 1}:{column_letter(last)}{last_row}"
+    top_left = f"{column_letter(first)}{DELIVERY_HEADER_ROW + 1}"
+    period = f"(COLUMN({top_left})-{first - 1})"
+    reported = f"{COVER}!$B${COVER_FIRST_ROW + COVER_LABELS.index(REPORTING_PERIOD)}"
+    committed = f"$E{DELIVERY_HEADER_ROW + 1}"
+    from_period = f"$F{DELIVERY_HEADER_ROW + 1}"
+    ws.conditional_formatting.add(cells, FormulaRule(
+        formula=[f'AND(ISNUMBER({reported}),{committed}<>"",{period}>{reported})'], fill=FUTURE_FILL, stopIfTrue=True))
+    ws.conditional_formatting.add(cells, FormulaRule(
+        formula=[f'AND(ISNUMBER({reported}),{committed}<>"",{period}<={reported},{period}>={from_period},ISBLANK({top_left}))'],
+        fill=DUE_FILL))
 
 
 def _measure_row(ws: Worksheet, row: int, framework: Framework, terms: ContractTerms, ident: str, fill: PatternFill,
@@ -206,6 +225,7 @@ def _measure_row(ws: Worksheet, row: int, framework: Framework, terms: ContractT
     evidence = first_period + periods
     lead = (m.id, framework.theme_by_id[m.theme_id].name, m.name, m.unit, committed_text(m.kind, committed),
             terms.starts.get(m.id) if monitored else None)
+    ws.row_dimensions[row].height = 30  # two lines of a wrapped measure name
     for col, value in enumerate((*lead, *[None] * periods, None, m.counting_rule, m.evidence), start=1):
         cell = ws.cell(row, col)
         _put(cell, value)
