@@ -15,7 +15,7 @@ from . import __version__
 from .findings import Finding, has_errors, sort_findings
 from .framework import Framework, FrameworkError, load_framework
 from .panel.cli import moderate_command, panel_command
-from .paths import DEFAULT_FRAMEWORK, SAMPLE_QUALITY, SAMPLES
+from .paths import DEFAULT_FRAMEWORK, SAMPLES
 from .record_cli import check_record_target, keep_record, record_option, verify_record_command
 
 if TYPE_CHECKING:
@@ -310,17 +310,21 @@ def demo(out: Path, jobs: int) -> None:
     """
     from .delivery.cli import demo_delivery
     from .live.workbook import build_from_folder
+    from .panel.cli import demo_panel
     from .reports.formatting import money
 
-    click.echo(f"Scoring the {len(list(SAMPLES.glob('*.xlsx')))} sample returns in {SAMPLES} with officers' scores from {SAMPLE_QUALITY.name} ...")
-    result = _run_batch(SAMPLES, out, None, SAMPLE_QUALITY, jobs)
-    live = build_from_folder(DEFAULT_FRAMEWORK, out / "live.xlsm", SAMPLES, SAMPLE_QUALITY)
+    quality = demo_panel(out)
+    click.echo(f"\nScoring the {len(list(SAMPLES.glob('*.xlsx')))} sample returns in {SAMPLES} with the panel's consensus from {quality.name} ...")
+    result = _run_batch(SAMPLES, out, None, quality, jobs)
+    live = build_from_folder(DEFAULT_FRAMEWORK, out / "live.xlsm", SAMPLES, quality)
     click.echo("\nRanking (points out of 20):")
     for r in sorted((r for r in result.results if r.score is not None), key=lambda r: (r.score.rank, r.file)):  # type: ignore[union-attr]
         click.echo(f"  {r.score.rank:>2}. {r.ret.organisation:<36} {r.score.points:6.2f}  {money(r.score.assessment.total_sv):>14}")  # type: ignore[union-attr]
     delivered = demo_delivery(out / "delivery", jobs)
     click.echo("\nWhere everything is:")
     for path, what in (
+        (out / "panel", "a blank evaluator workbook per evaluator, to score offline"),
+        (quality, "the moderation workbook: every evaluator's marks, the consensus, the audit log"),
         (out / "reports", f"one Word evaluation report per return ({result.scored})"),
         (out / "comparison.docx", "the comparison report for the panel"),
         (out / "summary.xlsx", "one row per return, and every finding"),

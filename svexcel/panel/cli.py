@@ -83,3 +83,34 @@ def moderate_command(evaluators_dir: Path, output: Path, framework_path: Path | 
                    + ", ".join(f"{r.file} {r.theme_id}" for r in wide))
     click.echo(f"Type each Consensus and Consensus rationale in {output.name}, then: svexcel batch RETURNS --quality {output} --out results/")
     sys.exit(1 if has_errors(result.findings) else 0)
+
+
+def demo_panel(out: Path) -> Path:
+    """The demo's panel steps on the shipped samples; returns the moderation workbook whose consensus is scored."""
+    import shutil
+    import tempfile
+
+    from ..framework import load_framework
+    from ..paths import DEFAULT_FRAMEWORK, SAMPLE_MODERATION, SAMPLE_PANEL, SAMPLES
+    from .make_panel import make_panel
+    from .moderate import moderate
+
+    framework = load_framework(DEFAULT_FRAMEWORK)
+    evaluators = sorted(p.stem for p in SAMPLE_PANEL.glob("*.xlsx"))
+    with tempfile.TemporaryDirectory() as tmp:  # the demo may run again into the same folder
+        made = make_panel(SAMPLES, framework, evaluators, Path(tmp) / "panel")
+        shutil.copytree(Path(tmp) / "panel", out / "panel", dirs_exist_ok=True)
+    click.echo(f"The evaluation panel: {len(evaluators)} blank evaluator workbooks in {out / 'panel'} "
+               f"({'; '.join(evaluators)}; {len(made.returns)} returns × {len(framework.themes)} themes).")
+    moderation = out / "moderation.xlsx"
+    shutil.copy(SAMPLE_MODERATION, moderation)  # the moderation meeting's agreed consensus, kept by the rerun below
+    result = moderate(SAMPLE_PANEL, framework, moderation)
+    click.echo(f"Moderated the evaluators' completed workbooks in {SAMPLE_PANEL} into {moderation}:")
+    for row in (r for r in result.rows if r.flag(result.threshold)):
+        marks = ", ".join(f"{name} {row.scores[name]:g}" for name in result.evaluators if row.scores.get(name) is not None)
+        click.echo(f"  {row.flag(result.threshold)}: {row.file} {row.theme_id} ({marks}); the panel agreed {row.consensus:g}")
+    for finding in result.findings:
+        click.echo(f"  {finding.severity.upper()} {finding.where}: {finding.message} [{finding.type}]")
+    agreed = sum(isinstance(r.consensus, (int, float)) for r in result.rows)
+    click.echo(f"  {agreed} of {len(result.rows)} consensus marks agreed, each with its rationale; blank ones are unscored.")
+    return moderation
