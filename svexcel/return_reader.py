@@ -29,6 +29,8 @@ from .return_layout import (
 from .tables import Table, cell_text, find_table, normalise
 from .xlsx import MAX_ROWS, Cell, Sheet, UnreadableWorkbook, Workbook, cell_ref, parse_ref
 
+# Findings that blame the supplier for a difference that a change of framework explains.
+SUPPLIER_BLAME = {"locked-cell-edited", "missing-measure", "unknown-measure", "fingerprint-mismatch"}
 MEASURE_ID = re.compile(r"^[A-Za-z0-9][\w.\-]*$")
 YES = {"yes", "y", "true"}
 NO = {"no", "n", "false"}
@@ -80,6 +82,7 @@ class _ReturnReader:
     def __init__(self, file: str, framework: Framework) -> None:
         self.framework = framework
         self.expected = expected_locked(framework)  # what every locked cell should hold; also fingerprinted
+        self.found: dict[tuple[str, str, str], str] = {(COVER, label, "label"): label for label in COVER_LABELS}  # as the return holds them
         self.result = Return(file)
         self.date1904 = False
 
@@ -137,13 +140,25 @@ class _ReturnReader:
         expected = fingerprint(self.expected)
         row = next((r for (r, c) in sheet.cells if c == 1 and normalise(sheet.value(r, 1)) == "fingerprint"), 3)
         stored = sheet.value(row, 2)
-        if stored != expected and not any(f.type == "locked-cell-edited" for f in self.result.findings):
+        if stored != expected and stored == fingerprint(self.found):
+            self.framework_changed(cell_ref(row, 2))
+        elif stored != expected and not any(f.type == "locked-cell-edited" for f in self.result.findings):
             self.add(
                 "fingerprint-mismatch", "error",
                 f"The return's fingerprint does not match {self.framework.name} {self.framework.version}: it was made "
                 "from a different copy of the framework or its hidden sheet was edited. Copy your answers into a fresh template.",
                 META, cell_ref(row, 2),
             )
+
+    def framework_changed(self, ref: str) -> None:
+        """The return is untouched but the framework's measures or themes changed since: say so instead of blaming the supplier."""
+        self.result.findings = [f for f in self.result.findings if f.type not in SUPPLIER_BLAME]
+        self.add(
+            "framework-changed", "error",
+            f"This return is as issued, but {self.framework.name} {self.framework.version} changed after it was collected "
+            "(a measure or theme added, deleted or renamed): rebuild with `svexcel build` and issue new templates.",
+            META, ref,
+        )
 
     def number(self, cell: Cell | None, sheet: str, ref: str, what: str, severity: Severity = "error",
                negative: tuple[str, str] = HARMS) -> tuple[float | None, bool]:
@@ -261,6 +276,7 @@ class _ReturnReader:
             if not ident or not MEASURE_ID.match(ident):
                 continue  # band rows, notes and blank rows
             id_ref = table.ref(row, "Measure ID")
+            self.found |= {(COMMITMENTS, ident, c): table.text(row, c) for c in LOCKED_MEASURE_COLUMNS if c in table.columns}
             measure = framework.measure_by_id.get(ident)
             if measure is None:
                 self.add("unknown-measure", "error", f"Measure ID '{ident}' is not in {framework.name} {framework.version}. Delete the row or correct the id.", COMMITMENTS, id_ref)
@@ -317,6 +333,8 @@ class _ReturnReader:
             self.add("missing-header", "error", f"The Narrative header row lacks {', '.join(repr(m) for m in missing)}. Restore the header names exactly as in the template.", NARRATIVE, cell_ref(row, 1))
             return
         for row in table.rows():
+            if table.text(row, "Theme ID"):
+                self.found[(NARRATIVE, table.text(row, "Theme ID"), "Theme")] = table.text(row, "Theme")
             theme = self.framework.theme_by_id.get(table.text(row, "Theme ID"))
             if theme is None:
                 continue

@@ -372,3 +372,23 @@ def test_text_from_returns_is_never_a_formula(framework: Framework, tmp_path: Pa
     assert wb["Quality"]["B2"].data_type == "s"
     assert wb["Findings"]["F2"].data_type == "s" and wb["Findings"]["F2"].value == "=SUM(1)"
 
+
+
+def test_cached_values_are_the_engines_and_libreoffices_figures(framework: Framework, built: dict[str, Path],
+                                                                recalculated: dict[str, Path]) -> None:
+    """Protected View and previews show real scores: every formula cell carries the value LibreOffice computes."""
+    returns = read_folder(framework, SAMPLES)
+    marks, _ = read_quality(SAMPLE_QUALITY, framework)
+    scores = compete(framework, [assess(framework, r.quantities, r.contract_value) for r in returns],
+                     [marks.get(r.file, {}) for r in returns])
+    assert_matches_engine(built["samples"], framework, returns, scores)  # the cached values, read without recalculating
+    for key in ("samples", "edge"):
+        cached = load_workbook(built[key], data_only=True, keep_vba=True)
+        fresh = load_workbook(recalculated[key], data_only=True)
+        found = list(formulas(built[key]))
+        assert len(found) > 500
+        differ = [(s, c, cached[s][c].value, fresh[s][c].value) for s, c, _ in found
+                  if not (close(cached[s][c].value, fresh[s][c].value) if isinstance(fresh[s][c].value, (int, float))
+                          else (cached[s][c].value or "") == (fresh[s][c].value or ""))]
+        assert differ == [], differ[:5]
+        assert [c for s, c, _ in found if cached[s][c].value is None and fresh[s][c].value not in (None, "")] == []

@@ -21,8 +21,9 @@ from ..plausibility import add_warnings
 from ..quality import Marks, read_quality
 from ..quality_workbook import write_quality_sheet
 from ..return_reader import Return, read_return
-from ..scoring import assess
+from ..scoring import Score, assess, compete
 from ..styles import write_text
+from .cached import cached_values, write_cached_values
 from .checks import CHECKS
 from .layout import (
     DASHBOARD,
@@ -123,7 +124,15 @@ def build_live_workbook(
     wb.active = wb.worksheets.index(dashboard)
     with atomic_path(out) as tmp:
         wb.save(tmp)
+        write_cached_values(tmp, cached_values(layout, _engine_scores(layout)))
     return out
+
+
+def _engine_scores(layout: LiveLayout) -> list[Score]:
+    """The engine's scores for the layout's returns and marks: the figures the formulas show when built."""
+    fw = layout.framework
+    return compete(fw, [assess(fw, r.quantities, r.contract_value) for r in layout.returns],
+                   [layout.quality.get(r.file, {}) for r in layout.returns])
 
 
 def _decorate(sheets: dict[str, Worksheet], layout: LiveLayout) -> None:
