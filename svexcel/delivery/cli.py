@@ -157,3 +157,25 @@ def demo_delivery(out: Path, jobs: int = 1) -> DeliveryBatchResult:
         click.echo(f"  {b.contract_reference:<12} {b.supplier:<34} P{b.period} of {b.periods}  {b.rating:<21} "
                    f"value {b.share_value:6.1%}  count {b.share_count:6.1%}")
     return result
+
+
+@delivery.command()
+@framework_option
+@click.option("--returns", "returns_dir", type=click.Path(exists=True, file_okay=False, path_type=Path), help="Folder of delivery workbooks to import (the latest file per contract is used).")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True, help="Where to write the monitoring workbook (.xlsm).")
+def build(framework_path: Path | None, returns_dir: Path | None, output: Path) -> None:
+    """Write the live monitoring workbook: formulas give every contract's delivery figures and rating as settings change.
+
+    Settings (RAG bands, rating bands and method), proxies and the figures reported stay editable; a Checks
+    sheet stops the figures (they show CHECK) while an input is out of range and names the cell to fix.
+
+    \b
+    Example:
+      svexcel delivery build --returns deliveries/ -o monitor.xlsm
+    """
+    from .monitor_workbook import build_monitor_from_folder
+
+    main_cli._framework(framework_path)  # report framework problems before building
+    if output.suffix.lower() != ".xlsm":
+        raise main_cli.UsageError(f"The monitoring workbook carries macros, so it must end in .xlsm (got {output.name}).")
+    click.echo(str(build_monitor_from_folder(framework_path, output, returns_dir)))

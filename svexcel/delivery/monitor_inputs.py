@@ -1,0 +1,241 @@
+"""Read a live monitoring workbook's inputs back into the engine's model, and what its Python functions return.
+
+The engine, given the workbook's cells, computes every figure once (``svexcel.delivery.engine``) and reaches the
+same verdict as the Checks sheet: the finding types here are the check types. Pure functions: the xlwings
+wrappers in ``udfs/svexcel_monitor.py`` only pass ranges in and tables out.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Mapping, Sequence
+
+from ..findings import Finding, has_errors
+from ..framework import Framework, framework_from_sheets
+from ..numbers import is_number
+from ..tables import cell_text, find_table
+from ..xlsx import Sheet, Value, Workbook, column_letter
+from .engine import Commitment, ContractDelivery, DeliverySettings, monitor
+from .monitor_layout import ACTUALS, CONTRACT_COLUMNS, CONTRACTS, DELIVERY_KEYS, FIGURE_COLUMNS, FIRST_PERIOD_COL, setting_row
+from .reader import DeliveryReturn
+from .settings import delivery_settings_from_sheets
+
+Rows = Sequence[Sequence[Value]]
+Table = list[list[Value]]
+TOLERANCE = 1e-9
+SHEETS = ("Settings", "Themes", "Outcomes", "Measures", "QualityScale", CONTRACTS, ACTUALS)
+
+
+@dataclass(frozen=True)
+class MonitorInputs:
+    """A monitoring workbook's current inputs: framework, delivery settings, contracts, and problems found."""
+
+    framework: Framework
+    settings: DeliverySettings
+    contracts: list[DeliveryReturn]
+    findings: list[Finding] = field(default_factory=list)
+
+    def figures(self) -> list[ContractDelivery]:
+        """The engine's figures for every contract, in Contracts order."""
+        return [monitor(self.framework, self.settings, c.commitments, c.actuals, c.period, c.periods) for c in self.contracts]
+
+    @property
+    def blocked(self) -> bool:
+        """True when a check fails, so the workbook shows CHECK instead of figures."""
+        return has_errors(self.findings)
+
+
+def read_monitor_workbook(path: str | Path) -> MonitorInputs:
+    """The inputs of a saved monitoring workbook; raises FrameworkError when its framework sheets are invalid."""
+    path = Path(path)
+    with Workbook(path) as book:
+        sheets = {name: book.sheet(name) for name in SHEETS}
+    return inputs_from_sheets(sheets, path.name)
+
+
+def inputs_from_tables(settings: Rows, themes: Rows, outcomes: Rows, measures: Rows, contracts: Rows, actuals: Rows) -> MonitorInputs:
+    """The inputs from cell ranges as Excel passes them (rows of values, None for blanks), each from its header row."""
+    tables = {"Settings": settings, "Themes": themes, "Outcomes": outcomes, "Measures": measures, CONTRACTS: contracts, ACTUALS: actuals}
+    sheets: dict[str, Sheet | None] = {name: Sheet.from_rows(name, [list(r) for r in rows]) for name, rows in tables.items()}
+    return inputs_from_sheets(sheets)
+
+
+def inputs_from_sheets(sheets: Mapping[str, Sheet | None], file: str = "") -> MonitorInputs:
+    """The inputs from the workbook's sheets; raises FrameworkError when the framework sheets are invalid."""
+    scale = sheets.get("QualityScale") or Sheet.from_rows("QualityScale", [["score", "label", "descriptor"]])
+    framework = framework_from_sheets({**sheets, "QualityScale": scale}, file)
+    settings, findings = delivery_settings_from_sheets(sheets, file)
+    settings_sheet = sheets.get("Settings")
+    for key in DELIVERY_KEYS:
+        row = setting_row(key)
+        if settings_sheet is not None and cell_text(settings_sheet.value(row, 1)) != key:
+            findings.append(Finding("missing-setting", "error", f"Settings A{row} should hold the key {key}. Restore it.", file, "Settings", f"A{row}"))
+    contracts = _contracts(sheets.get(CONTRACTS), file, findings)
+    _actuals(sheets.get(ACTUALS), framework, contracts, file, findings)
+    return MonitorInputs(framework, settings, list(contracts.values()), findings)
+
+
+def _contracts(sheet: Sheet | None, file: str, findings: list[Finding]) -> dict[int, DeliveryReturn]:
+    """Each Contracts row by its number, with its periods and reporting period (a bad one is a finding)."""
+    table = find_table(sheet, CONTRACT_COLUMNS, first_row_only=True)[0] if sheet is not None else None
+    if table is None:
+        findings.append(Finding("missing-header", "error", "The Contracts sheet or its header row is missing. Rebuild the workbook.", file, CONTRACTS, "A1"))
+        return {}
+    contracts = {}
+    for row in table.rows():
+        number = table.value(row, "No.")
+        if not is_number(number):
+            continue
+        periods = table.value(row, "Periods")
+        contract = DeliveryReturn(table.text(row, "File"), supplier=table.text(row, "Supplier"),
+                                  contract_reference=table.text(row, "Contract reference"), start=table.text(row, "Contract start"),
+                                  periods=int(periods) if is_number(periods) else 0)  # type: ignore[arg-type]
+        k, ref = table.value(row, "Reporting period"), table.ref(row, "Reporting period")
+        if is_number(k) and float(k).is_integer() and 0 <= k <= contract.periods:  # type: ignore[arg-type,operator]
+            contract.period = int(k)  # type: ignore[arg-type]
+        else:
+            findings.append(Finding("bad-reporting-period", "error", f"The reporting period in {ref} is {k!r}; type a whole number from 0 to {contract.periods}.",
+                                    file, CONTRACTS, ref))
+        contracts[int(number)] = contract  # type: ignore[arg-type]
+    return contracts
+
+
+def value_of(value: Value) -> float | None:
+    """A period or committed cell as the formulas count it: a number, Yes = 1, No = 0, anything else blank."""
+    if is_number(value):
+        return float(value)  # type: ignore[arg-type]
+    word = cell_text(value).casefold() if isinstance(value, str) else ""
+    return 1.0 if word == "yes" else 0.0 if word == "no" else None
+
+
+def _actuals(sheet: Sheet | None, framework: Framework, contracts: dict[int, DeliveryReturn], file: str, findings: list[Finding]) -> None:
+    """Each Actuals row into its contract's commitments and actuals; bad figures are findings naming the cell."""
+    table = find_table(sheet, ("No.", "Measure ID", "Committed", "From period"), first_row_only=True)[0] if sheet is not None else None
+    if table is None:
+        findings.append(Finding("missing-header", "error", "The Actuals sheet or its header row is missing. Rebuild the workbook.", file, ACTUALS, "A1"))
+        return
+    for row in table.rows():
+        number, ident = table.value(row, "No."), table.text(row, "Measure ID")
+        contract = contracts.get(int(number)) if is_number(number) else None  # type: ignore[arg-type]
+        if contract is None:
+            continue
+        measure = framework.measure_by_id.get(ident)
+        if measure is None:
+            findings.append(Finding("measure-not-found", "error", f"Measure {ident!r} in {table.ref(row, 'Measure ID')} is not on Measures.", file, ACTUALS, table.ref(row, "Measure ID")))
+            continue
+        starts = table.value(row, "From period")
+        contract.commitments[ident] = Commitment(value_of(table.value(row, "Committed")) or 0.0, int(starts) if is_number(starts) else 1)  # type: ignore[arg-type]
+        series = []
+        for p in range(contract.periods):
+            cell = table.sheet.get(row, FIRST_PERIOD_COL + p)
+            value = None if cell is None else cell.value
+            problem = _problem(value, measure.kind == "binary")
+            if problem is not None:
+                ref = f"{column_letter(FIRST_PERIOD_COL + p)}{row}"
+                findings.append(Finding(problem, "error", f"P{p + 1} of {ident} in {ref} is {value!r}. " + _ADVICE[problem], file, ACTUALS, ref))
+            series.append(value_of(value))
+        contract.actuals[ident] = series
+
+
+_ADVICE = {"not-a-number": "Type a plain number.", "negative-quantity": "Type 0 or more.", "not-yes-no": "Choose Yes or No."}
+
+
+def _problem(value: Value, binary: bool) -> str | None:
+    """The check type a period figure fails, if any (the Checks sheet's rule)."""
+    if value is None or value == "":
+        return None
+    if binary:
+        ok = (is_number(value) and value in (0, 1)) or (isinstance(value, str) and cell_text(value).casefold() in ("yes", "no"))
+        return None if ok else "not-yes-no"
+    if isinstance(value, str):
+        return "not-a-number"
+    return "negative-quantity" if is_number(value) and value < 0 else None
+
+
+# --- what the Python functions return --------------------------------------------------------------------------
+
+
+def figures_table(inputs: MonitorInputs, formula_figures: Rows | None = None) -> Table:
+    """The engine's ContractFigures table; with the formulas' table, a last column saying whether they agree."""
+    header: list[Value] = list(FIGURE_COLUMNS)
+    rows: Table = [header + (["Agrees with formulas"] if formula_figures is not None else [])]
+    theirs = _by_reference(formula_figures) if formula_figures is not None else {}
+    for number, (contract, d) in enumerate(zip(inputs.contracts, inputs.figures(), strict=True), start=1):
+        row = figure_row(number, contract, d, inputs.settings)
+        if formula_figures is not None:
+            row.append(_agreement(header, row, theirs.get(contract.contract_reference.casefold())))
+        rows.append(row)
+    return rows
+
+
+def figure_row(number: int, contract: DeliveryReturn, d: ContractDelivery, settings: DeliverySettings) -> list[Value]:
+    """One contract's figures in ContractFigures column order (blank KPI cells when fewer than three)."""
+    counts = d.rag_counts()
+    row: list[Value] = [float(number), contract.supplier, contract.contract_reference, float(d.period), float(d.periods),
+                        float(len(d.measures)), *(float(counts[r]) for r in ("Green", "Amber", "Red")),
+                        d.sv_committed, d.sv_expected, d.sv_delivered, d.sv_forecast, d.benefit_expected, d.benefit_delivered,
+                        d.share_count, d.share_value, d.method, d.share, d.rating]
+    for j in range(3):
+        kpi = d.kpis[j] if j < len(d.kpis) else None
+        row += [kpi.measure, kpi.progress, kpi.rating] if kpi else [None, None, None]
+    return row
+
+
+def _by_reference(table: Rows) -> dict[str, dict[str, Value]]:
+    if not table:
+        return {}
+    header = [cell_text(h) for h in table[0]]
+    at = header.index("Contract reference") if "Contract reference" in header else 2
+    return {cell_text(r[at]).casefold(): dict(zip(header, r, strict=False)) for r in table[1:] if len(r) > at and cell_text(r[at])}
+
+
+def same(a: Value, b: Value) -> bool:
+    """Equal to 1e-9 (relative for large figures); blank, None and '' are the same."""
+    if a in (None, "") or b in (None, ""):
+        return a in (None, "") and b in (None, "")
+    if is_number(a) and is_number(b):
+        return math.isclose(a, b, rel_tol=TOLERANCE, abs_tol=TOLERANCE)  # type: ignore[arg-type]
+    return a == b
+
+
+def _agreement(header: list[Value], engine: list[Value], formulas: dict[str, Value] | None) -> str:
+    if formulas is None:
+        return "No: not on ContractFigures"
+    differ = [f"{name} {formulas.get(str(name))!r} (engine {value!r})" for name, value in zip(header, engine, strict=True)
+              if not same(value, formulas.get(str(name)))]
+    return "Yes" if not differ else "No: " + "; ".join(differ)
+
+
+def explain_rating(inputs: MonitorInputs, reference: str) -> list[str]:
+    """A plain-English account of one contract's rating: the share used, the bands, the measures behind it."""
+    found = [(c, d) for c, d in zip(inputs.contracts, inputs.figures(), strict=True)
+             if c.contract_reference.casefold() == reference.strip().casefold()]
+    if not found:
+        return [f"No contract with reference '{reference}' is on Contracts. Give it exactly as in column D of Contracts."]
+    if inputs.blocked:
+        return ["The workbook's checks fail, so no rating is shown. Fix these cells first:",
+                *(str(f) for f in inputs.findings if f.severity == "error")]
+    contract, d = found[0]
+    s, fw = inputs.settings, inputs.framework
+    lines = [
+        f"{contract.supplier or contract.file} ({contract.contract_reference}) at P{d.period} of {d.periods}: rated {d.rating} "
+        f"on the {d.method} share, {d.share:.1%}.",
+        f"Bands (Settings): Good from {s.rating_good:.0%}, Approaching target from {s.rating_approaching:.0%}, "
+        f"Requires improvement from {s.rating_requires_improvement:.0%}, else Inadequate.",
+        f"Value share: £{d.benefit_delivered:,.2f} of social value delivered against £{d.benefit_expected:,.2f} expected to date "
+        f"on monetised benefit measures = {d.share_value:.1%} (capped at 100%; 100% when nothing is expected yet).",
+        f"Count share: {d.rag_counts()['Green']} of {len(d.measures)} monitored measures Green (progress from {s.rag_green:.0%}) = {d.share_count:.1%}.",
+    ]
+    behind = sorted(((m.progress, i, m) for i, m in d.measures.items() if m.rag != "Green"), key=lambda t: t[0])
+    for progress, ident, m in behind:
+        name = fw.measure_by_id[ident].name
+        lines.append(f"{m.rag}: {ident} {name}: delivered {m.delivered:,.10g} against {m.expected:,.10g} expected ({progress:.0%}).")
+    for kpi in d.kpis:
+        lines.append(f"KPI {kpi.measure}: progress {kpi.progress:.0%}, rated {kpi.rating}.")
+    if d.method == "value" and d.rating != "Good" and d.benefit_expected > 0:
+        gap = s.rating_good * d.benefit_expected - d.benefit_delivered
+        lines.append(f"To be rated Good, £{gap:,.2f} more social value must be delivered on benefit measures.")
+    return lines
+

@@ -1,0 +1,79 @@
+"""Excel functions and macros for the svexcel live monitoring workbook (xlwings).
+
+Thin wrappers: each reads ranges, calls a pure function in ``svexcel.delivery`` and returns a table. The
+workbook's ``xlwings.conf`` sheet names this module (``UDF Modules = svexcel_monitor``); Excel's xlwings tab >
+Import Functions makes the functions and macros available.
+"""
+
+from pathlib import Path
+from typing import Annotated, Any, Callable
+
+import xlwings as xw
+from svexcel_live import _cell, _problem, _status, _write_grid
+
+from svexcel.delivery.monitor_inputs import MonitorInputs, explain_rating, figures_table, inputs_from_tables
+from svexcel.delivery.monitor_workbook import import_layout, import_message
+from svexcel.framework import FrameworkError
+from svexcel.live.actions import FolderProblem, resolve_folder
+
+Settings = Annotated[list, {"doc": "The Settings table with its header: type SettingsTable", "ndim": 2}]
+Themes = Annotated[list, {"doc": "The Themes table with its header: type ThemesTable", "ndim": 2}]
+Outcomes = Annotated[list, {"doc": "The Outcomes table with its header: type OutcomesTable", "ndim": 2}]
+Measures = Annotated[list, {"doc": "The Measures table with its header: type MeasuresTable", "ndim": 2}]
+Contracts = Annotated[list, {"doc": "The Contracts table with its header: type ContractsTable", "ndim": 2}]
+Actuals = Annotated[list, {"doc": "The Actuals table with its header: type ActualsTable", "ndim": 2}]
+INPUT_NAMES = ("SettingsTable", "ThemesTable", "OutcomesTable", "MeasuresTable", "ContractsTable", "ActualsTable")
+
+
+def _monitored(tables: tuple[list, ...], answer: Callable[[MonitorInputs], list]) -> list:
+    """The answer computed from the workbook's tables, or why they cannot be read."""
+    try:
+        inputs = inputs_from_tables(*tables)
+    except FrameworkError as exc:
+        return _problem(exc)
+    return answer(inputs)
+
+
+@xw.func
+def dv_explain(
+    reference: Annotated[str, {"doc": "The contract reference, as in column D of Contracts"}],
+    settings: Settings, themes: Themes, outcomes: Outcomes, measures: Measures, contracts: Contracts, actuals: Actuals,
+) -> list:
+    """Explain in plain English how one contract earned its delivery rating."""
+    return _monitored((settings, themes, outcomes, measures, contracts, actuals),
+                      lambda inputs: [[line] for line in explain_rating(inputs, str(reference or ""))])
+
+
+@xw.func
+def dv_figures(
+    settings: Settings, themes: Themes, outcomes: Outcomes, measures: Measures, contracts: Contracts, actuals: Actuals,
+    formula_figures: Annotated[list, {"doc": "Optional: the ContractFigures table (FiguresTable) to check the formulas against", "ndim": 2}] = None,  # type: ignore[assignment]
+) -> list:
+    """The delivery engine's figures for every contract; give FiguresTable to check the formulas agree."""
+    return _monitored((settings, themes, outcomes, measures, contracts, actuals), lambda inputs: figures_table(inputs, formula_figures))
+
+
+# Macros carry no return annotation: xlwings would look up a converter for NoneType and fail after the work is done.
+
+
+def _book_inputs(book: Any) -> MonitorInputs:
+    """The open workbook's current inputs, read through its defined names (unsaved edits included)."""
+    return inputs_from_tables(*(book.names[name].refers_to_range.options(ndim=2).value for name in INPUT_NAMES))
+
+
+@xw.sub
+def import_deliveries():
+    """Read every delivery workbook in the folder into Contracts and Actuals and lay out the figures."""
+    book = xw.Book.caller()
+    try:
+        folder = resolve_folder(_cell(book, "ReturnsFolder"), Path(book.fullname))
+        inputs = _book_inputs(book)
+        layout = import_layout(inputs.framework, inputs.settings, folder, exclude=Path(book.fullname))
+    except (FolderProblem, FrameworkError) as exc:
+        _status(book, str(exc))
+        return
+    for grid in layout.grids():
+        _write_grid(book.sheets[grid.sheet], grid)
+    for name, target in layout.names().items():
+        book.names.add(name, "=" + target)
+    _status(book, import_message(layout, folder))
