@@ -14,7 +14,7 @@ from libreoffice import convert
 from openpyxl import load_workbook
 from openpyxl.workbook.workbook import Workbook as OpenpyxlWorkbook
 
-from svexcel.delivery.engine import monitor
+from svexcel.delivery.engine import delivered_amount, monitor
 from svexcel.delivery.monitor_inputs import MonitorInputs, figure_row, read_monitor_workbook, same
 from svexcel.delivery.monitor_layout import ACCRUES_COL, FIGURE_COLUMNS, setting_row
 from svexcel.delivery.monitor_workbook import build_monitor_from_folder, import_layout, import_message, read_delivery_folder
@@ -22,7 +22,7 @@ from svexcel.delivery.settings import load_delivery_settings
 from svexcel.findings import Finding
 from svexcel.framework import SHEET_COLUMNS, Framework, FrameworkError
 from svexcel.live.actions import FolderProblem
-from svexcel.paths import DEFAULT_FRAMEWORK, SAMPLES
+from svexcel.paths import DEFAULT_FRAMEWORK, DELIVERY_SAMPLES, SAMPLES
 
 FORBIDDEN = re.compile(r"\b(XLOOKUP|XMATCH|LET|LAMBDA|FILTER|UNIQUE|SORT|SORTBY|SEQUENCE|RANDARRAY)\s*\(", re.IGNORECASE)
 Edit = Callable[[OpenpyxlWorkbook], None]
@@ -91,8 +91,8 @@ def assert_matches_engine(recalculated: Path, inputs: MonitorInputs) -> None:
                  "£ committed": m.sv_committed, "£ expected": m.sv_expected, "£ delivered": m.sv_delivered}
         for header, expected in pairs.items():
             assert same(expected, row[header]), (contract.contract_reference, ident, header, row[header], expected)
-        for p, amount in enumerate(d.cumulative[ident], start=1):
-            assert same(amount, row[f"Delivered by P{p}"]), (ident, p)
+        for p in range(1, contract.periods + 1):
+            assert same(delivered_amount(m.accrues, contract.actuals[ident], p), row[f"Delivered by P{p}"]), (ident, p)
 
 
 def set_setting(key: str, value: object) -> Edit:
@@ -170,14 +170,15 @@ def failing_edits(built: Path, framework: Framework) -> dict[str, tuple[Edit, st
 @pytest.fixture(scope="module")
 def recalculated(built: Path, framework: Framework) -> dict[str, tuple[Path, Path]]:
     """The built workbook, the officer's edits and each failing edit, recalculated by LibreOffice in one call."""
-    sources = {"built": built, "edited": edited(built, "edited", officer_edits(framework))}
+    samples = build_monitor_from_folder(None, built.with_name("samples.xlsm"), DELIVERY_SAMPLES).path
+    sources = {"built": built, "samples": samples, "edited": edited(built, "edited", officer_edits(framework))}
     sources |= {name: edited(built, name, edit) for name, (edit, _, _, _) in failing_edits(built, framework).items()}
     results = convert(list(sources.values()), "xlsx", built.parent / "recalculated")
     return {name: (source, result) for (name, source), result in zip(sources.items(), results, strict=True)}
 
 
 def test_libreoffice_equals_engine_by_default_and_after_edits(recalculated: dict[str, tuple[Path, Path]]) -> None:
-    for name in ("built", "edited"):
+    for name in ("built", "samples", "edited"):
         source, result = recalculated[name]
         inputs = read_monitor_workbook(source)
         assert not inputs.findings

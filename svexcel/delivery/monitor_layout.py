@@ -226,7 +226,7 @@ class MonitorLayout:
             Formula(f"=IFERROR(INDEX(ContractPeriod,{no}),0)"),
             Formula(f"=IFERROR(INDEX(ContractPeriods,{no}),0)"),
             figure(f'IF({k}<{s},0,IF({c["Accrues"]}="level",1,(MIN({k},{n})-{s}+1)/({n}-{s}+1)))'),
-            figure(f"{c['Committed']}*{c['Expected share']}"),
+            figure(f'IF({k}<{s},0,IF({c["Accrues"]}="level",{c["Committed"]},{c["Committed"]}*(MIN({k},{n})-{s}+1)/({n}-{s}+1)))'),
             figure(f"IF({k}<1,0,INDEX(${first_cum}{r}:${last_cum}{r},{k}))"),
             figure(f'IF({k}<{s},1,IF(OR({direction}="harm",{direction}="lower_is_better"),IF({delivered}<={expected},1,'
                    f"{expected}/{delivered}),IF({expected}<=0,1,MIN({delivered}/{expected},1))))"),
