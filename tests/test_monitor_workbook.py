@@ -84,9 +84,9 @@ def assert_matches_engine(recalculated: Path, inputs: MonitorInputs) -> None:
         for header, expected in zip(FIGURE_COLUMNS, engine, strict=True):
             assert same(expected, row[header]), (contract.contract_reference, header, row[header], expected)
     measures = values(recalculated, "MeasureFigures")
-    expected_rows = [(c, d, i, m) for c, d in zip(inputs.contracts, figures, strict=True) for i, m in d.measures.items()]
-    assert [(r["Contract reference"], r["Measure ID"]) for r in measures] == [(c.contract_reference, i) for c, _, i, _ in expected_rows]
-    for row, (contract, d, ident, m) in zip(measures, expected_rows, strict=True):
+    expected_rows = [(c, i, m) for c, d in zip(inputs.contracts, figures, strict=True) for i, m in d.measures.items()]
+    assert [(r["Contract reference"], r["Measure ID"]) for r in measures] == [(c.contract_reference, i) for c, i, _ in expected_rows]
+    for row, (contract, ident, m) in zip(measures, expected_rows, strict=True):
         pairs = {"Expected": m.expected, "Delivered": m.delivered, "Progress": m.progress, "RAG": m.rag, "Accrues": m.accrues,
                  "£ committed": m.sv_committed, "£ expected": m.sv_expected, "£ delivered": m.sv_delivered}
         for header, expected in pairs.items():
