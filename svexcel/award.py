@@ -127,9 +127,9 @@ def winner(standing: Mapping[str, Standing]) -> str | None:
     return min(standing, key=lambda f: (standing[f].rank, f), default=None)
 
 
-def available_total(max_points: float, criteria: OtherCriteria | None) -> float:
-    """All the points the award has to give."""
-    return max_points + (sum(criteria.available.values()) if criteria else 0.0)
+def available_total(max_points: float, available: Mapping[str, float]) -> float:
+    """All the points the award has to give: social value's and every other criterion's."""
+    return max_points + sum(available.values())
 
 
 def unmatched(criteria: OtherCriteria, files: Sequence[str]) -> list[str]:

@@ -19,6 +19,7 @@ from .paths import DEFAULT_FRAMEWORK, SAMPLES
 from .record_cli import check_record_target, keep_record, record_option, verify_record_command
 
 if TYPE_CHECKING:
+    from .award import OtherCriteria
     from .batch import BatchResult
 
 EXIT_USAGE = 2
@@ -248,7 +249,7 @@ def _run_batch(returns_dir: Path, out: Path, framework_path: Path | None, qualit
         )
     except ReportTemplateError as exc:
         raise UsageError(str(exc)) from exc
-    for note in result.notes:
+    for note in result.notes + _criteria_notes(extra.get("other_criteria"), result):
         click.echo(f"Note: {note}", err=True)
     for r in result.results:
         if r.status == "rejected":
@@ -264,6 +265,15 @@ def _run_batch(returns_dir: Path, out: Path, framework_path: Path | None, qualit
     click.echo(f"Outputs in {out}: results.json, summary.xlsx, comparison.docx, reports/"
                + (", assessment-summaries/" if summaries is not None else ""))
     return result
+
+
+def _criteria_notes(criteria: OtherCriteria | None, result: BatchResult) -> list[str]:
+    """Rows of the other criteria workbook that match no return in the folder (a likely typo)."""
+    from .award import unmatched
+
+    if criteria is None:
+        return []
+    return [f"other criteria for '{f}' match no return in the folder" for f in unmatched(criteria, [r.file for r in result.results])]
 
 
 def _report_summaries(result: BatchResult) -> None:

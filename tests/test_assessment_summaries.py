@@ -262,9 +262,12 @@ def test_cli_writes_summaries_from_the_moderation_workbook(framework: Framework,
     consensus = {(f, t.id): (marks[f][t.id], reason(f, t.id)) for f in files for t in framework.themes if marks[f][t.id] is not None}
     moderation = _moderation(framework, samples_dir, tmp_path, consensus)
     out = tmp_path / "out"
+    sample = load_workbook(SAMPLE_OTHER_CRITERIA)["Criteria"]
+    criteria = _criteria_book(tmp_path / "criteria.xlsx", [[c.value for c in row] for row in sample.iter_rows()] + [["typo.xlsx", 1, 1]])
     result = CliRunner().invoke(main, ["batch", str(samples_dir), "--quality", str(moderation), "--out", str(out),
-                                       "--assessment-summaries", "--other-criteria", str(SAMPLE_OTHER_CRITERIA)])
+                                       "--assessment-summaries", "--other-criteria", str(criteria)])
     assert result.exit_code == 1, result.output  # City Digital's PA has no consensus: its summary is not written
+    assert "Note: other criteria for 'typo.xlsx' match no return in the folder" in result.output
     assert "Assessment summaries: 5 written, 1 not written" in result.output
     assert "No assessment summary for city-digital-partners.xlsx: The assessment summary was not written because it lacks the consensus quality mark for Participation and Accountability" in result.output
     assert sorted(p.name for p in (out / "assessment-summaries").iterdir()) == [f.replace(".xlsx", ".docx") for f in files if f != "city-digital-partners.xlsx"]

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..award import Standing
+from ..award import Standing, available_total
 from ..framework import Framework, Measure
 from ..results import ReturnResult
 from ..scoring import TIE_TOLERANCE, Score, theme_points, weight_shares
@@ -66,7 +66,7 @@ def assessment_context(facts: FrameworkFacts, result: ReturnResult, view: AwardV
         if not supplier[key]:
             missing.append(f"{words} (Cover sheet of {ret.file})")
     is_winner = result.file == view.winner_file
-    total_available = framework.settings.max_points + sum(view.available.values())
+    total_available = available_total(framework.settings.max_points, view.available)
     criteria = [_theme_row(facts, result, score, view, t.id, total_available, is_winner, missing) for t in framework.themes]
     criteria += [_other_row(name, available, view, total_available, is_winner, missing) for name, available in view.available.items()]
     context = facts.context | {
