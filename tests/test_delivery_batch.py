@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import json
 import shutil
+import sys
 from pathlib import Path
 
 import pytest
@@ -252,3 +253,32 @@ def test_an_out_folder_holding_other_files_is_refused(tmp_path: Path) -> None:
     result = CliRunner().invoke(main, ["delivery", "batch", str(tmp_path / "in"), "--out", str(tmp_path / "out")])
     assert result.exit_code == 2 and "my-notes.docx" in result.output
     assert (tmp_path / "out" / "my-notes.docx").read_bytes() == b"precious"
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="needs a POSIX pseudo-terminal")
+def test_progress_bar_on_a_terminal(tmp_path: Path) -> None:
+    import fcntl
+    import os
+    import select
+    import struct
+    import subprocess
+    import termios
+
+    shutil.copytree(DELIVERY_SAMPLES, tmp_path / "in")
+    leader, follower = os.openpty()
+    fcntl.ioctl(follower, termios.TIOCSWINSZ, struct.pack("HHHH", 30, 100, 0, 0))
+    process = subprocess.run([sys.executable, "-m", "svexcel", "delivery", "batch", str(tmp_path / "in"), "--out", str(tmp_path / "out")],
+                             stdin=follower, stdout=subprocess.PIPE, stderr=follower, timeout=120)
+    os.close(follower)
+    terminal = b""
+    while select.select([leader], [], [], 0.1)[0]:
+        try:
+            chunk = os.read(leader, 65536)
+        except OSError:
+            break
+        if not chunk:
+            break
+        terminal += chunk
+    os.close(leader)
+    assert process.returncode == 0 and b"3 monitored" in process.stdout
+    assert b"Reading delivery workbooks:" in terminal and b"Writing reports:" in terminal and b"/4 [" in terminal

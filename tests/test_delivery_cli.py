@@ -50,3 +50,11 @@ def test_template_refuses_a_rejected_winning_return(tmp_path: Path) -> None:
     broken.write_bytes(b"not a workbook")
     result = CliRunner().invoke(main, ["delivery", "template", str(broken), "--start", "2026-04-01", "-o", str(tmp_path / "d.xlsx")])
     assert result.exit_code == 1 and "not-xlsx" in result.output and not (tmp_path / "d.xlsx").exists()
+
+
+def test_demo_monitors_delivery_and_prints_each_rating(tmp_path: Path) -> None:
+    result = CliRunner().invoke(main, ["demo", "--out", str(tmp_path / "demo")])
+    assert result.exit_code == 0, result.output
+    lines = [line.split() for line in result.output.splitlines() if line.strip().startswith("HC-2026-0")]
+    assert [(words[0], words[-5]) for words in lines] == [("HC-2026-014", "Good"), ("HC-2026-021", "Inadequate"), ("HC-2026-033", "Good")]
+    assert sorted(p.name for p in (tmp_path / "demo" / "delivery" / "reports").iterdir()) == ["HC-2026-014.docx", "HC-2026-021.docx", "HC-2026-033.docx"]
