@@ -10,15 +10,17 @@ from pathlib import Path
 import pytest
 from builders import make_return
 from click.testing import CliRunner
+from libreoffice import convert
 from openpyxl import load_workbook
-from panel_builders import GOOD, fill_scores
+from panel_builders import GOOD, fill_scores, moderation_cells
 
 from svexcel.cli import main
 from svexcel.framework import Framework
 from svexcel.panel.evaluator import read_evaluator_workbook
 from svexcel.panel.layout import META, SCALE, SCORES, SCORES_COLUMNS, SCORES_HEADER_ROW
 from svexcel.panel.make_panel import PanelError, evaluator_names, make_panel
-from svexcel.panel.moderate import gather
+from svexcel.panel.moderate import gather, moderate
+from svexcel.panel.moderation import read_moderation
 from svexcel.paths import SAMPLES
 from svexcel.return_layout import NARRATIVE
 from svexcel.return_reader import read_return
@@ -213,3 +215,18 @@ def test_two_files_for_one_evaluator(panel: Path, framework: Framework) -> None:
         fill_scores(panel / f"{name}.xlsx", {}, default=(50, GOOD))
     shutil.copy(panel / "A.xlsx", panel / "A (2).xlsx")
     assert found(panel, framework) == [("A.xlsx", "", "", "duplicate-evaluator")]
+
+
+def test_workbooks_saved_by_a_spreadsheet_program_still_read_clean(panel: Path, framework: Framework, tmp_path: Path) -> None:
+    fill_scores(panel / "A.xlsx", {("openfields-cic.xlsx", "EQ"): (25, GOOD)}, default=(50, GOOD))
+    fill_scores(panel / "B.xlsx", {}, default=(75, GOOD))
+    fill_scores(panel / "C.xlsx", {}, default=(100, GOOD))
+    moderation = tmp_path / "moderation.xlsx"
+    moderate(panel, framework, moderation)
+    saved = tmp_path / "saved"
+    [evaluator, moderated] = convert([panel / "A.xlsx", moderation], "xlsx", saved)  # opened and saved by LibreOffice
+    read = read_evaluator_workbook(evaluator, framework)
+    assert read.findings == [] and read.scores[("openfields-cic.xlsx", "EQ")] == 25 and read.rationales[("openfields-cic.xlsx", "EQ")] == GOOD
+    marks, _, findings = read_moderation(moderated, framework)
+    assert findings == [] and len(marks) == len(FILES)  # means such as 58.33… survive the save
+    assert moderation_cells(moderated)[("openfields-cic.xlsx", "EQ")]["Mean"] == pytest.approx(200 / 3)
