@@ -15,7 +15,7 @@ from . import __version__
 from .findings import Finding, has_errors, sort_findings
 from .framework import Framework, FrameworkError, load_framework
 from .panel.cli import moderate_command, panel_command
-from .paths import DEFAULT_FRAMEWORK, SAMPLES
+from .paths import DEFAULT_FRAMEWORK, DELIVERY_SAMPLES, SAMPLES
 from .record_cli import check_record_target, keep_record, record_option, verify_record_command
 
 if TYPE_CHECKING:
@@ -319,6 +319,7 @@ def demo(out: Path, jobs: int) -> None:
       svexcel demo --out /tmp/demo
     """
     from .delivery.cli import demo_delivery
+    from .delivery.monitor_workbook import build_monitor_from_folder
     from .live.workbook import build_from_folder
     from .panel.cli import demo_panel
     from .reports.formatting import money
@@ -331,6 +332,7 @@ def demo(out: Path, jobs: int) -> None:
     for r in sorted((r for r in result.results if r.score is not None), key=lambda r: (r.score.rank, r.file)):  # type: ignore[union-attr]
         click.echo(f"  {r.score.rank:>2}. {r.ret.organisation:<36} {r.score.points:6.2f}  {money(r.score.assessment.total_sv):>14}")  # type: ignore[union-attr]
     delivered = demo_delivery(out / "delivery", jobs)
+    monitoring = build_monitor_from_folder(None, out / "monitor.xlsm", DELIVERY_SAMPLES)
     click.echo("\nWhere everything is:")
     for path, what in (
         (out / "panel", "a blank evaluator workbook per evaluator, to score offline"),
@@ -341,6 +343,7 @@ def demo(out: Path, jobs: int) -> None:
         (out / "results.json", "every figure in full precision, for scripts"),
         (live.path, "the live scoring workbook: change weights in cells, scores follow"),
         (out / "delivery", "after award: a delivery report per contract, portfolio.docx, performance notices"),
+        (monitoring.path, "the live monitoring workbook: change bands or proxies in cells, ratings follow"),
     ):
         click.echo(f"  {str(path):<40} {what}")
     sys.exit(max(result.exit_code, delivered.exit_code))

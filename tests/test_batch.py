@@ -172,6 +172,7 @@ def test_demo_runs_the_whole_job(tmp_path: Path, jobs: int) -> None:
     assert "1. Hillside Community Trust" in result.output  # the ranking, best first
     assert len(list((tmp_path / "demo" / "reports").glob("*.docx"))) == 6
     assert (tmp_path / "demo" / "live.xlsm").stat().st_size > 0 and str(tmp_path / "demo" / "live.xlsm") in result.output
+    assert (tmp_path / "demo" / "monitor.xlsm").stat().st_size > 0 and str(tmp_path / "demo" / "monitor.xlsm") in result.output
 
 
 @pytest.mark.skipif(sys.platform == "win32", reason="needs a POSIX pseudo-terminal")

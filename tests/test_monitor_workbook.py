@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import random
 import re
 from pathlib import Path
@@ -14,10 +15,18 @@ from libreoffice import convert
 from openpyxl import load_workbook
 from openpyxl.workbook.workbook import Workbook as OpenpyxlWorkbook
 
+from svexcel.delivery.batch import run_delivery_batch
 from svexcel.delivery.engine import delivered_amount, monitor
 from svexcel.delivery.monitor_inputs import MonitorInputs, figure_row, read_monitor_workbook, same
 from svexcel.delivery.monitor_layout import ACCRUES_COL, FIGURE_COLUMNS, setting_row
-from svexcel.delivery.monitor_workbook import build_monitor_from_folder, import_layout, import_message, read_delivery_folder
+from svexcel.delivery.monitor_workbook import (
+    FUNCTIONS,
+    MACROS,
+    build_monitor_from_folder,
+    import_layout,
+    import_message,
+    read_delivery_folder,
+)
 from svexcel.delivery.settings import load_delivery_settings
 from svexcel.findings import Finding
 from svexcel.framework import SHEET_COLUMNS, Framework, FrameworkError
@@ -232,6 +241,17 @@ def test_import_lays_out_what_the_builder_wrote(built: Path, framework: Framewor
     assert import_message(layout, Path("deliveries")).startswith("Imported 3 contract(s) from deliveries; 0 file(s) rejected")
     with pytest.raises(FolderProblem, match="does not exist"):
         import_layout(framework, inputs.settings, built.parent / "missing")
+
+
+def test_macros_and_functions_on_tools_exist_and_reports_use_the_workbook_settings(recalculated: dict[str, tuple[Path, Path]],
+                                                                                   built: Path, tmp_path: Path) -> None:
+    assert all(callable(getattr(svexcel_monitor, name)) for name, _ in MACROS)
+    assert all(callable(getattr(svexcel_monitor, name)) for name, _, _ in FUNCTIONS)
+    inputs = read_monitor_workbook(recalculated["edited"][0])  # rating by count, with the officer's bands
+    run_delivery_batch(built.parent / "deliveries", tmp_path / "reports", framework=inputs.framework, settings=inputs.settings)
+    contracts = [c for c in json.loads((tmp_path / "reports" / "delivery.json").read_text())["contracts"] if c["status"] == "scored"]
+    assert len(contracts) == 3
+    assert [c["rating"] for c in contracts] == [inputs.settings.rating(c["share_count"]) for c in contracts]
 
 
 def named_range(path: Path, name: str) -> list[list[object]]:

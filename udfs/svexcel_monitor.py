@@ -23,6 +23,7 @@ Measures = Annotated[list, {"doc": "The Measures table with its header: type Mea
 Contracts = Annotated[list, {"doc": "The Contracts table with its header: type ContractsTable", "ndim": 2}]
 Actuals = Annotated[list, {"doc": "The Actuals table with its header: type ActualsTable", "ndim": 2}]
 INPUT_NAMES = ("SettingsTable", "ThemesTable", "OutcomesTable", "MeasuresTable", "ContractsTable", "ActualsTable")
+REPORTS_FOLDER = "delivery-reports"  # beside the workbook when Tools!B5 is blank
 
 
 def _monitored(tables: tuple[list, ...], answer: Callable[[MonitorInputs], list]) -> list:
@@ -77,3 +78,26 @@ def import_deliveries():
     for name, target in layout.names().items():
         book.names.add(name, "=" + target)
     _status(book, import_message(layout, folder))
+
+
+@xw.sub
+def make_delivery_reports():
+    """Write the delivery reports, portfolio and summaries with this workbook's settings and proxies."""
+    from svexcel.delivery.batch import OutputFolderError, run_delivery_batch
+    from svexcel.reports import ReportTemplateError
+
+    book = xw.Book.caller()
+    try:
+        folder = resolve_folder(_cell(book, "ReturnsFolder"), Path(book.fullname))
+        out = resolve_folder(_cell(book, "ReportsFolder"), Path(book.fullname), default=REPORTS_FOLDER)
+        inputs = _book_inputs(book)
+    except (FolderProblem, FrameworkError) as exc:
+        _status(book, str(exc))
+        return
+    _status(book, f"Writing delivery reports to {out} …")
+    try:
+        result = run_delivery_batch(folder, out, framework=inputs.framework, settings=inputs.settings)
+    except (OutputFolderError, ReportTemplateError) as exc:
+        _status(book, str(exc))
+        return
+    _status(book, f"{result.tally()}. Outputs in {out}: reports, portfolio.docx, delivery-summary.xlsx, performance-notices.csv, delivery.json.")

@@ -161,7 +161,8 @@ def write_tools(ws: Worksheet, returns_dir: Path | None, out: Path) -> Worksheet
                 "The macros and functions below need Python with svexcel installed and xlwings.")
     ws["A2"].font = NOTE_FONT
     folder = None if returns_dir is None else _relative(returns_dir, out)
-    labels = {"ReturnsFolder": ("Delivery workbooks folder", "Folder of the suppliers' delivery workbooks; a relative path starts beside this workbook.")}
+    labels = {"ReturnsFolder": ("Delivery workbooks folder", "Folder of the suppliers' delivery workbooks; a relative path starts beside this workbook."),
+              "ReportsFolder": ("Reports folder", "Where make_delivery_reports writes (replaced as a whole); blank = a 'delivery-reports' folder beside this workbook.")}
     for row, (name, label, note) in enumerate(TOOL_CELLS, start=4):
         label, note = labels.get(name, (label, note))
         ws.cell(row, 1, label).font = LABEL_FONT
