@@ -1,8 +1,9 @@
-"""Render the live scoring workbook's Dashboard and Scores sheets to PNG for the docs, through LibreOffice.
+"""Render the live scoring workbook's Dashboard (all well, and with a failing check) and Scores sheets to PNG.
 
 Run from the repository root:  .venv/bin/python scripts/live_screenshots.py [--out docs]
-Needs LibreOffice (soffice) and poppler (pdftoppm). Builds the workbook from the shipped samples, hides every
-sheet but one in a copy (LibreOffice prints visible sheets only), converts it to PDF, and crops the first page.
+Needs LibreOffice (soffice) and poppler (pdftoppm). Builds the workbook from the shipped samples and a copy with a
+proxy cleared (as an officer pressing Delete would), hides every sheet but one in a copy of each (LibreOffice
+prints visible sheets only), converts them to PDF, and crops the first page.
 """
 
 from __future__ import annotations
@@ -15,12 +16,25 @@ import tempfile
 import zipfile
 from pathlib import Path
 
+from openpyxl import load_workbook
 from PIL import Image, ImageChops
 
 from svexcel.live.workbook import build_from_folder
 from svexcel.paths import SAMPLE_QUALITY, SAMPLES
 
-SHOTS = {"Dashboard": "live-dashboard.png", "Scores": "live-scores.png"}
+# PNG name -> (workbook: "built" or "failing", sheet)
+SHOTS = {"live-dashboard.png": ("built", "Dashboard"), "live-dashboard-check.png": ("failing", "Dashboard"),
+         "live-scores.png": ("built", "Scores")}
+
+
+def clear_a_proxy(src: Path, dst: Path) -> Path:
+    """A copy with the first monetised measure's proxy cleared: the Checks fail and no figures show."""
+    wb = load_workbook(src, keep_vba=True)
+    ws = wb["Measures"]
+    row = next(r for r in ws.iter_rows(min_row=2) if r[4].value == "monetised")
+    row[6].value = None
+    wb.save(dst)
+    return dst
 
 
 def only_sheet(src: Path, dst: Path, sheet: str) -> Path:
@@ -68,7 +82,7 @@ def first_page_png(pdf: Path, png: Path, dpi: int = 110) -> Path:
 
 
 def main() -> None:
-    """Build from the samples and write one PNG per sheet in SHOTS."""
+    """Build from the samples and write one PNG per entry of SHOTS."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, default=Path("docs"))
     args = parser.parse_args()
@@ -76,10 +90,11 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
         live = build_from_folder(None, work / "live.xlsm", SAMPLES, SAMPLE_QUALITY).path
-        copies = [only_sheet(live, work / f"{sheet}.xlsm", sheet) for sheet in SHOTS]
+        books = {"built": live, "failing": clear_a_proxy(live, work / "failing.xlsm")}
+        copies = [only_sheet(books[book], work / f"{Path(name).stem}.xlsm", sheet) for name, (book, sheet) in SHOTS.items()]
         to_pdf(copies, work)
-        for sheet, name in SHOTS.items():
-            png = first_page_png(work / f"{sheet}.pdf", work / name)
+        for name in SHOTS:
+            png = first_page_png(work / f"{Path(name).stem}.pdf", work / name)
             shutil.copy(png, args.out / name)
             print(args.out / name)
 

@@ -30,7 +30,8 @@ def import_layout(inputs: LiveInputs, folder: Path, exclude: Path | None = None)
         raise FolderProblem(f"The returns folder {folder} does not exist. Correct it on the Tools sheet (cell B4).")
     returns = read_folder(inputs.framework, folder, exclude)
     findings = [*inputs.framework.findings, *(f for r in returns for f in r.findings)]
-    return LiveLayout(inputs.framework, [r for r in returns if not r.rejected], inputs.quality, findings)
+    return LiveLayout(inputs.framework, [r for r in returns if not r.rejected], inputs.quality, findings,
+                      [r.file for r in returns if r.rejected])
 
 
 def import_message(layout: LiveLayout, folder: Path) -> str:

@@ -152,6 +152,7 @@ def _checks(layout: LiveLayout) -> dict[tuple[int, int], Cached]:
         out |= {(first + k, 2): "OK", (first + k, 3): 0.0, (first + k, 4): ""}
     for k in range(len(layout.problem_formulas)):
         out[(first + k, 7)] = ""
+        out[(first + k, 8)] = ""
     return out
 
 

@@ -214,6 +214,7 @@ class LiveLayout:
             "ScoresData": ref(SCORES, 1, top + 1, s_last, bottom),
             "FindingsTable": ref(FINDINGS, 1, 1, len(FINDING_COLUMNS), max(len(self.findings), 1) + 1),
             "CheckProblems": ref(CHECKS, PROBLEM_COL, first_check, PROBLEM_COL, first_check + len(self.problem_formulas) - 1),
+            "CheckTypes": ref(CHECKS, PROBLEM_COL + 1, first_check, PROBLEM_COL + 1, first_check + len(self.problem_formulas) - 1),
             "ChecksFailed": ref(CHECKS, 2, 3),
             "CheckStatus": ref(CHECKS, 1, 2),
         }
@@ -322,7 +323,9 @@ class LiveLayout:
                 for j in range(t):
                     row.append(Formula(_component_formula(component, cols[j], r, measures, f"${qrow}{r}")))
             match = f"MATCH({wildcard_safe(f'$A{r}')},QualityFile,0)"
-            row.append(Formula(f"=IF($A{r}=\"\",0,IFERROR(IF(EXACT(INDEX(QualityFile,{match}),$A{r}),{match},0),0))"))
+            found = f"IFERROR(IF(EXACT(INDEX(QualityFile,{match}),$A{r}),{match},0),0)"
+            same_row = f"IFERROR(EXACT(INDEX(QualityFile,{i + 1}),$A{r}),FALSE)"  # as built; a sorted Quality takes the MATCH
+            row.append(Formula(f"=IF($A{r}=\"\",0,IF({same_row},{i + 1},{found}))"))
             rows.append(row)
         return Grid(THEME_SCORES, rows, first)
 
@@ -418,9 +421,9 @@ class LiveLayout:
             [Formula(f"=IF(ChecksFailed=0,\"{ALL_PASS}\",\"{CHECK_TEXT}: \"&ChecksFailed&\" problem(s). Fix \""
                      f"&INDEX($D${first}:$D${first + len(CHECK_ADVICE) - 1},MATCH(\"FIX\",$B${first}:$B${first + len(CHECK_ADVICE) - 1},0))"
                      f"&\": \"&INDEX($E${first}:$E${first + len(CHECK_ADVICE) - 1},MATCH(\"FIX\",$B${first}:$B${first + len(CHECK_ADVICE) - 1},0)))")],
-            ["Problems found", Formula("=COUNTIF(CheckProblems,\"?*\")")],
+            ["Problems found", Formula("=ROWS(CheckTypes)-COUNTBLANK(CheckTypes)")],
         ]
-        header: list[CellValue] = [*CHECK_COLUMNS, None, "Problem list (type|cell)", None, *BUILT_COLUMNS]
+        header: list[CellValue] = [*CHECK_COLUMNS, None, "Problem list (type|cell)", "Type", *BUILT_COLUMNS]
         rows.append(header)
         built: list[list[CellValue]] = [list(self.theme_ids), [o.id for o in self.framework.outcomes], list(self.measure_ids), [float(self.n)]]
         height = max(len(problems), len(CHECK_ADVICE), *(len(b) for b in built))
@@ -429,12 +432,13 @@ class LiveLayout:
             row: list[CellValue] = [None] * (BUILT_COL + len(built) - 1)
             if k < len(CHECK_ADVICE):
                 kind, advice = list(CHECK_ADVICE.items())[k]
-                pattern = f"\"{kind}|*\""
-                row[0:5] = [kind, Formula(f"=IF(C{r}=0,\"OK\",\"FIX\")"), Formula(f"=COUNTIF(CheckProblems,{pattern})"),
-                            Formula(f"=IF(C{r}=0,\"\",MID(INDEX(CheckProblems,MATCH({pattern},CheckProblems,0)),{len(kind) + 2},255))"),
+                row[0:5] = [kind, Formula(f"=IF(C{r}=0,\"OK\",\"FIX\")"), Formula(f"=COUNTIF(CheckTypes,\"{kind}\")"),
+                            Formula(f"=IF(C{r}=0,\"\",MID(INDEX(CheckProblems,MATCH(\"{kind}\",CheckTypes,0)),{len(kind) + 2},255))"),
                             advice]
             if k < len(problems):
+                g = f"{column_letter(PROBLEM_COL)}{r}"
                 row[PROBLEM_COL - 1] = Formula(problems[k])
+                row[PROBLEM_COL] = Formula(f"=IF({g}=\"\",\"\",LEFT({g},FIND(\"|\",{g})-1))")
             for j, ids in enumerate(built):
                 if k < len(ids):
                     row[BUILT_COL - 1 + j] = ids[k]

@@ -220,7 +220,9 @@ def decorate_scores(ws: Worksheet, layout: LiveLayout) -> None:
     header = SCORES_HEADER_ROW
     ws["A1"].font = BOLD_FONT
     ws["A2"].font = NOTE_FONT
+    ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=width)
     ws.conditional_formatting.add("A1", FormulaRule(formula=["ChecksFailed>0"], fill=ERROR_FILL, font=BOLD_FONT))
+    ws.conditional_formatting.add("A1", FormulaRule(formula=["ChecksFailed=0"], fill=BEST_FILL))
     style_header(ws, header, 1, width)
     ws.row_dimensions[header].height = 32
     first, last = header + 1, header + max(layout.n, 1)
@@ -251,6 +253,7 @@ def decorate_dashboard(ws: Worksheet, layout: LiveLayout) -> None:
     ws["A2"].font = NOTE_FONT
     ws["A3"].font = BOLD_FONT
     ws["A4"].font = NOTE_FONT
+    ws.merge_cells(start_row=3, start_column=1, end_row=3, end_column=width)
     ws.conditional_formatting.add("A3", FormulaRule(formula=["ChecksFailed>0"], fill=ERROR_FILL, font=BOLD_FONT))
     ws.conditional_formatting.add("A3", FormulaRule(formula=["ChecksFailed=0"], fill=BEST_FILL))
     style_header(ws, header, 1, width)
@@ -269,7 +272,7 @@ def decorate_dashboard(ws: Worksheet, layout: LiveLayout) -> None:
     ws.conditional_formatting.add(f"D{first}:{column_letter(3 + t)}{last}", SCORE_SCALE)
     ws.conditional_formatting.add(f"C{first}:C{last}", DataBarRule(start_type="num", start_value=0, end_type="max", color="5B9BD5"))
     ws.conditional_formatting.add(f"A{first}:B{last}", FormulaRule(formula=[f"$A{first}=1"], fill=BEST_FILL, font=BOLD_FONT))
-    set_widths(ws, {"A": 6.0, "B": 34.0, "C": 9.0} | {column_letter(4 + j): 11.0 for j in range(t)}
+    set_widths(ws, {"A": 6.0, "B": 34.0, "C": 9.0} | {column_letter(4 + j): 14.0 for j in range(t)}
                | {column_letter(width - 1): 14.0, column_letter(width): 30.0})
     if layout.n:
         _charts(ws, layout, first, last)
@@ -281,10 +284,11 @@ def decorate_checks(ws: Worksheet, layout: LiveLayout) -> None:
     ws["A1"].font = TITLE_FONT
     ws["A2"].font = BOLD_FONT
     ws["A3"].font = LABEL_FONT
+    ws.merge_cells(start_row=2, start_column=1, end_row=2, end_column=len(CHECK_COLUMNS))
     ws.conditional_formatting.add("A2", FormulaRule(formula=["ChecksFailed>0"], fill=ERROR_FILL))
     ws.conditional_formatting.add("A2", FormulaRule(formula=["ChecksFailed=0"], fill=BEST_FILL))
     style_header(ws, CHECK_HEADER_ROW, 1, len(CHECK_COLUMNS))
-    style_header(ws, CHECK_HEADER_ROW, PROBLEM_COL, PROBLEM_COL)
+    style_header(ws, CHECK_HEADER_ROW, PROBLEM_COL, PROBLEM_COL + 1)
     style_header(ws, CHECK_HEADER_ROW, BUILT_COL, BUILT_COL + len(BUILT_COLUMNS) - 1)
     first, last = CHECK_HEADER_ROW + 1, CHECK_HEADER_ROW + len(CHECK_ADVICE)
     ws.conditional_formatting.add(f"A{first}:E{last}", FormulaRule(formula=[f'$B{first}="FIX"'], fill=ERROR_FILL))
@@ -295,7 +299,7 @@ def decorate_checks(ws: Worksheet, layout: LiveLayout) -> None:
     ws.cell(CHECK_HEADER_ROW, BUILT_COL).comment = Comment(
         "What this workbook was built for: the ids and the number of returns. svexcel reads them to reach the same verdict.", "svexcel")
     ws.freeze_panes = ws.cell(first, 1)
-    set_widths(ws, {"A": 22.0, "B": 8.0, "C": 9.0, "D": 34.0, "E": 70.0, "F": 2.0, "G": 30.0, "H": 2.0}
+    set_widths(ws, {"A": 22.0, "B": 8.0, "C": 9.0, "D": 34.0, "E": 70.0, "F": 2.0, "G": 30.0, "H": 18.0}
                | {column_letter(BUILT_COL + j): 14.0 for j in range(len(BUILT_COLUMNS))})
     _landscape(ws)
 
