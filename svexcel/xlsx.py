@@ -18,11 +18,12 @@ import math
 import posixpath
 import re
 import zipfile
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 from types import TracebackType
-from typing import Callable
+from typing import Callable, Iterator
 from xml.parsers import expat
 
 from defusedxml import DefusedXmlException, DTDForbidden
@@ -200,7 +201,7 @@ class Workbook:
             self.date1904 = False
             self._sheet_parts = self._read_sheet_index()
             self._strings: list[str] | None = None
-            self._styles: list[Shown | None] | None = None
+            self._styles: tuple[Shown | None, ...] | None = None
             self._sheets: dict[str, Sheet] = {}
         except BaseException:
             self._zip.close()
@@ -257,17 +258,18 @@ class Workbook:
 
     def _parse(self, name: str, handler: _Handler, sheet: str = "") -> None:
         """Stream one part through expat into ``handler``; unsafe or broken XML becomes UnreadableWorkbook."""
-        parser = expat.ParserCreate(namespace_separator=" ")
-        parser.StartDoctypeDeclHandler = _refuse_dtd
-        parser.buffer_text = True
-        parser.StartElementHandler = handler.start
-        parser.EndElementHandler = handler.end
-        parser.CharacterDataHandler = handler.text
-        try:
-            with self._zip.open(self._parts.get(name.casefold(), name)) as fh:
+        parser = _parser(handler)
+        with self._reading(name, sheet), self._zip.open(self._parts.get(name.casefold(), name)) as fh:
+            try:
                 parser.ParseFile(fh)
-        except _Stop:
-            pass
+            except _Stop:
+                pass
+
+    @contextmanager
+    def _reading(self, name: str, sheet: str = "") -> Iterator[None]:
+        """Turn whatever reading the part ``name`` raises into UnreadableWorkbook naming it."""
+        try:
+            yield
         except KeyError as exc:
             raise UnreadableWorkbook(
                 "file-corrupt", f"The workbook lacks its part {name}. Save it again from Excel and resend it.", sheet
@@ -318,13 +320,14 @@ class Workbook:
                 self._parse("xl/sharedStrings.xml", _StringsHandler(self._strings))
         return self._strings
 
-    def _number_formats(self) -> list[Shown | None]:
+    def _number_formats(self) -> tuple[Shown | None, ...]:
         """For each cell style index: whether its number format shows a date, time, date and time or percentage."""
         if self._styles is None:
-            handler = _StylesHandler()
+            self._styles = ()
             if self._has("xl/styles.xml"):
-                self._parse("xl/styles.xml", handler)
-            self._styles = handler.shown()
+                with self._reading("xl/styles.xml"):
+                    xml = self._zip.read(self._parts["xl/styles.xml"])
+                    self._styles = (_styles_shown if len(xml) < 200_000 else _styles_shown.__wrapped__)(xml)
         return self._styles
 
     def _parse_sheet(self, name: str, part: str) -> Sheet:
@@ -335,6 +338,30 @@ class Workbook:
 
 class _Stop(Exception):
     """Raised by a handler to end parsing early."""
+
+
+def _parser(handler: _Handler) -> expat.XMLParserType:
+    """An expat parser that refuses DTDs and calls back only for what ``handler`` uses."""
+    parser = expat.ParserCreate(namespace_separator=" ")
+    parser.StartDoctypeDeclHandler = _refuse_dtd
+    parser.buffer_text = True
+    parser.StartElementHandler = handler.start
+    if type(handler).end is not _Handler.end:
+        parser.EndElementHandler = handler.end
+    if type(handler).text is not _Handler.text:
+        parser.CharacterDataHandler = handler.text
+    return parser
+
+
+@lru_cache(maxsize=32)
+def _styles_shown(xml: bytes) -> tuple[Shown | None, ...]:
+    """What each cell style's number format shows; remembered by content, as returns made from one template share it."""
+    handler = _StylesHandler()
+    try:
+        _parser(handler).Parse(xml, True)
+    except _Stop:
+        pass
+    return handler.shown()
 
 
 def _refuse_dtd(name: str, sysid: str | None, pubid: str | None, has_internal_subset: bool) -> None:
@@ -403,14 +430,12 @@ class _StylesHandler(_Handler):
             self.in_cell_xfs = True
         elif local == "xf" and self.in_cell_xfs:
             self.format_ids.append(_integer(attrs.get("numFmtId", "0"), "numFmtId"))
+        elif self.in_cell_xfs and local in ("cellStyles", "dxfs", "tableStyles", "colors"):
+            raise _Stop  # past cellXfs: nothing more is needed
 
-    def end(self, name: str) -> None:
-        if _local(name) == "cellXfs":
-            self.in_cell_xfs = False
-
-    def shown(self) -> list[Shown | None]:
+    def shown(self) -> tuple[Shown | None, ...]:
         """Per style index, what its number format shows."""
-        return [shown_as(self.codes[i]) if i in self.codes else BUILTIN.get(i) for i in self.format_ids]
+        return tuple(shown_as(self.codes[i]) if i in self.codes else BUILTIN.get(i) for i in self.format_ids)
 
 
 def _integer(text: str, what: str) -> int:
@@ -444,7 +469,8 @@ class _StringsHandler(_Handler):
         elif local == "rPh":
             self.in_phonetic = False
         elif local == "si":
-            self.strings.append(cell_string("".join(self.parts)))
+            text = "".join(self.parts)
+            self.strings.append(cell_string(text) if "_x" in text else text)
 
     def text(self, data: str) -> None:
         if self.in_text:
@@ -454,7 +480,7 @@ class _StringsHandler(_Handler):
 class _SheetHandler(_Handler):
     """Builds a Sheet from a worksheet part, stopping at the row limit or the end of sheetData."""
 
-    def __init__(self, sheet: Sheet, strings: Callable[[], list[str]], formats: Callable[[], list[Shown | None]], date1904: bool) -> None:
+    def __init__(self, sheet: Sheet, strings: Callable[[], list[str]], formats: Callable[[], tuple[Shown | None, ...]], date1904: bool) -> None:
         self.sheet = sheet
         self.strings = strings
         self.formats = formats
@@ -463,6 +489,7 @@ class _SheetHandler(_Handler):
         self.col = 0
         self.kind = "n"
         self.style: str | None = None
+        self.shown_by_style: dict[str, Shown | None] = {}
         self.value: list[str] | None = None
         self.formula: list[str] | None = None
         self.inline: list[str] | None = None
@@ -472,7 +499,16 @@ class _SheetHandler(_Handler):
     def start(self, name: str, attrs: dict[str, str]) -> None:
         local = _local(name)
         if local == "c":
-            self.start_cell(attrs)
+            ref = attrs.get("r")
+            if ref is None:
+                self.col += 1
+            else:
+                row, self.col = parse_ref(ref)  # a ValueError names the reference
+                if row != self.row:
+                    raise _Damaged(f"cell {ref} is inside row {self.row}", ref)
+            self.kind = attrs.get("t", "n")
+            self.style = attrs.get("s")
+            self.value = self.formula = self.inline = None
         elif local == "v":
             self.value = self.buffer = []
         elif local == "f":
@@ -484,32 +520,20 @@ class _SheetHandler(_Handler):
         elif local == "rPh":
             self.in_phonetic = True
         elif local == "row":
-            number = attrs.get("r")
-            self.row = self.row + 1 if number is None else _integer(number, "the row number")
-            if not 0 < self.row <= EXCEL_ROWS:
-                raise _Damaged(f"row number {self.row} is outside a sheet")
-            self.col = 0
-            if self.row > MAX_ROWS:
-                self.sheet.truncated_at_row = MAX_ROWS
-                raise _Stop
+            self.start_row(attrs.get("r"))
         elif local == "dimension":
             self.sheet.dimension = attrs.get("ref")
             for ref in (self.sheet.dimension or "A1").split(":"):
-                _cell_position(ref)
+                parse_ref(ref)  # a ValueError names the reference
 
-    def start_cell(self, attrs: dict[str, str]) -> None:
-        ref = attrs.get("r")
-        if ref is None:
-            self.col += 1
-        else:
-            row, self.col = _cell_position(ref)
-            if row != self.row:
-                raise _Damaged(f"cell {ref} is inside row {self.row}", ref)
-        self.kind = attrs.get("t", "n")
-        if self.kind not in CELL_TYPES:
-            raise _Damaged(f"cell type {self.kind!r} is not one Excel writes", self.ref())
-        self.style = attrs.get("s")
-        self.value = self.formula = self.inline = None
+    def start_row(self, number: str | None) -> None:
+        self.row = self.row + 1 if number is None else _integer(number, "the row number")
+        if not 0 < self.row <= EXCEL_ROWS:
+            raise _Damaged(f"row number {self.row} is outside a sheet")
+        self.col = 0
+        if self.row > MAX_ROWS:
+            self.sheet.truncated_at_row = MAX_ROWS
+            raise _Stop
 
     def ref(self) -> str:
         return cell_ref(self.row, self.col) if self.row and 0 < self.col <= EXCEL_COLUMNS else ""
@@ -538,8 +562,12 @@ class _SheetHandler(_Handler):
         """Decode the cell just read; None when it holds neither a value nor a formula."""
         formula = None if self.formula is None else "".join(self.formula)
         kind = self.kind
+        if kind not in CELL_TYPES:
+            raise _Damaged(f"cell type {kind!r} is not one Excel writes", self.ref())
         if kind == "inlineStr":
-            inline = cell_string("".join(self.inline or []))
+            inline = "".join(self.inline or [])
+            if "_x" in inline:
+                inline = cell_string(inline)
             return Cell(inline, formula) if inline or formula is not None else None
         raw = None if self.value is None else "".join(self.value)
         if not raw:
@@ -551,7 +579,7 @@ class _SheetHandler(_Handler):
                 raise _Damaged(f"it refers to shared string {index}, but the workbook has {len(strings)}", self.ref())
             return Cell(strings[index], formula)
         if kind == "str":
-            return Cell(cell_string(raw), formula)
+            return Cell(cell_string(raw) if "_x" in raw else raw, formula)
         if kind == "b":
             if raw.strip() not in ("0", "1", "true", "false"):
                 raise _Damaged(f"the true/false value {raw!r} is neither", self.ref())
@@ -572,15 +600,12 @@ class _SheetHandler(_Handler):
         return number
 
     def shown_as(self) -> Shown | None:
-        if self.style is None:
+        """What the cell's number format shows (remembered per style; a style past the table shows a plain number)."""
+        style = self.style
+        if style is None:
             return None
-        styles = self.formats()
-        index = _integer(self.style, "the style index")
-        return styles[index] if index < len(styles) else None
+        if style not in self.shown_by_style:
+            styles, index = self.formats(), _integer(style, "the style index")
+            self.shown_by_style[style] = styles[index] if index < len(styles) else None
+        return self.shown_by_style[style]
 
-
-def _cell_position(ref: str) -> tuple[int, int]:
-    try:
-        return parse_ref(ref)
-    except ValueError:
-        raise _Damaged(f"{ref[:40]!r} is not a cell reference", "") from None
