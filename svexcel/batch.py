@@ -1,10 +1,12 @@
-"""Run a batch: read, validate and score every return in a folder as one competition, then write
-the Word reports, ``comparison.docx``, ``summary.xlsx`` and ``results.json`` (SPEC §4).
+"""Run a batch: read, validate and score every file in a folder as one competition, then write
+the Word reports, ``comparison.docx``, ``summary.xlsx``, ``results.json`` and ``svexcel.log`` (SPEC §4).
 
 Memory stays flat however many returns there are: each return is spooled to a temporary file once
 read, and streamed back through its report into the summary and results.json; only light figures
 for the ranking stay in memory. Work runs in this process or in a pool of worker processes, in
-input order either way, so output is identical for any number of jobs.
+input order either way, so output is identical for any number of jobs. Outputs are written into a
+new hidden folder that replaces OUT only once complete (svexcel/outputs.py); an unexpected exception
+for one file becomes an ``internal-error`` finding for it, with its traceback in svexcel.log.
 """
 
 from __future__ import annotations
@@ -13,10 +15,14 @@ import datetime as dt
 import gc
 import os
 import pickle
+import secrets
+import signal
 import tempfile
+import threading
+import traceback
 from collections import Counter, deque
 from concurrent.futures import Executor, ProcessPoolExecutor
-from contextlib import ExitStack, suppress
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field, replace
 from itertools import islice
 from pathlib import Path
@@ -24,25 +30,37 @@ from typing import IO, Any, Callable, Iterable, Iterator, Mapping, NamedTuple, S
 
 from tqdm import tqdm
 
-from .atomic import write_bytes_atomic
+from . import __version__
 from .award import OtherCriteria, standings, winner
 from .findings import Finding
 from .framework import Framework
+from .outputs import OutputError, replace_folder, report_names, staged
 from .plausibility import Outlier, outlier_warning, outliers, quantity_row, return_warnings
 from .quality import Marks
 from .reports import Reporter
 from .reports.assessment import AwardView
 from .reports.formatting import join_words
 from .results import Competition, ReturnResult, json_record, results_writer, summary_values
-from .return_reader import read_return
+from .return_reader import Return
+from .returns_folder import BUG_REPORT, find_returns, read_file, skipped_files
 from .scoring import Assessment, Score, assess, compete, theme_points
 
-RETURN_SUFFIXES = (".xlsx", ".xlsm")
 ASSESSMENT_FOLDER = "assessment-summaries"
 CHUNK = 8  # returns per task sent to a worker
 WINDOW = 4  # chunks in flight per worker
+LOG = "svexcel.log"
 T = TypeVar("T")
 R = TypeVar("R")
+
+__all__ = ["BatchResult", "Stopped", "find_returns", "report_names", "run_batch"]
+
+
+class Stopped(BaseException):
+    """The batch was stopped by a signal (SIGTERM); like KeyboardInterrupt, nothing of it is left behind."""
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(f"stopped by signal {signum}")
+        self.signum = signum
 
 
 @dataclass
@@ -62,7 +80,7 @@ class BatchResult:
 
     @property
     def rejected(self) -> int:
-        """Returns with errors that block scoring."""
+        """Files with errors that block scoring (not a return, unreadable, or errors in the return)."""
         return sum(r.status == "rejected" for r in self.results)
 
     @property
@@ -77,7 +95,7 @@ class BatchResult:
 
     @property
     def exit_code(self) -> int:
-        """0 when every return was scored and reported, else 1 (a summary not written is a warning finding)."""
+        """0 when every file was scored and reported, else 1 (a summary not written is a warning finding)."""
         return 0 if self.rejected == 0 and self.failed == 0 else 1
 
     def tally(self) -> str:
@@ -86,32 +104,20 @@ class BatchResult:
         return f"{n} return{'s' if n != 1 else ''}: {self.scored} scored, {self.rejected} rejected, {self.failed} report{'s' if self.failed != 1 else ''} failed"
 
 
-def find_returns(folder: Path) -> list[Path]:
-    """Every return workbook in ``folder`` in name order, ignoring Excel lock files (``~$…``) and hidden files."""
-    return [p for p in _visible_files(folder) if p.suffix.lower() in RETURN_SUFFIXES]
+@dataclass
+class _Job:
+    """One batch's shared state in one process: what every task needs, and this process's spool."""
+
+    framework: Framework
+    reporter: Reporter
+    returns_dir: Path
+    stage: Path
+    spool: _Spool
 
 
-def _visible_files(folder: Path) -> list[Path]:
-    """Files in ``folder`` in name order, without Excel lock files (``~$…``) and hidden files."""
-    return sorted(p for p in folder.iterdir() if p.is_file() and not p.name.startswith(("~$", ".")))
-
-
-def _skipped_note(folder: Path) -> list[str]:
-    """A note naming the files that are not returns, so none goes unnoticed (an .xls sent by mistake, say)."""
-    others = [p.name for p in _visible_files(folder) if p.suffix.lower() not in RETURN_SUFFIXES]
-    if not others:
-        return []
-    return [f"skipped {len(others)} file(s) that are not .xlsx/.xlsm returns: {', '.join(others)} "
-            "(save .xls or .ods returns as .xlsx to include them)"]
-
-
-def report_names(files: Sequence[str]) -> dict[str, str]:
-    """``reports/<stem>.docx`` per input file; inputs sharing a stem keep their extension in the name."""
-    stems = [Path(f).stem for f in files]
-    return {
-        f: f"reports/{stem if stems.count(stem) == 1 else stem + '-' + Path(f).suffix.lstrip('.')}.docx"
-        for f, stem in zip(files, stems, strict=False)
-    }
+# Each batch's state, by batch id, in this process and in its forked workers (spawned ones build theirs).
+# Keyed by id, so two batches in one process (one after another, or at once in threads) never share state.
+_jobs: dict[str, _Job] = {}
 
 
 def run_batch(
@@ -131,76 +137,160 @@ def run_batch(
     other_criteria: OtherCriteria | None = None,
     assessment_template: Path | None = None,
 ) -> BatchResult:
-    """Score every return in ``returns_dir`` and write all outputs under ``out``; with ``assessment_summaries``
-    also ``assessment-summaries/<stem>.docx`` per scored return, from the panel's consensus ``rationales``
-    (by file and theme) and the tender's ``other_criteria``."""
+    """Score every file in ``returns_dir`` and replace ``out`` with the complete outputs; with
+    ``assessment_summaries`` also ``assessment-summaries/<stem>.docx`` per scored return, from the panel's
+    consensus ``rationales`` (by file and theme) and the tender's ``other_criteria``.
+
+    Raises ReportTemplateError (a template fails with sample data) or OutputError (an output cannot be
+    written, or ``out`` cannot be replaced) before ``out`` is touched; Stopped on SIGTERM."""
     files = find_returns(returns_dir)
     templates = (evaluation_template, comparison_template, assessment_template, assessment_summaries)
-    reporter = Reporter(framework, *templates)  # checks the templates first
-    out.mkdir(parents=True, exist_ok=True)
-    _worker.clear()
-    _worker.update(framework=framework, reporter=reporter)  # forked workers inherit it
+    reporter = Reporter(framework, *templates)  # renders every template with sample data first
+    award = (rationales or {}, other_criteria) if assessment_summaries else None
+    with _stop_on_sigterm(), staged(out) as stage:
+        result = _run(files, returns_dir, stage, framework, reporter, quality or {}, quality_name, jobs,
+                      templates, progress, (date or dt.date.today()).isoformat(), award)
+        replace_folder(stage, out)
+    result.out = out
+    return result
+
+
+def _run(files: list[Path], returns_dir: Path, stage: Path, framework: Framework, reporter: Reporter, quality: Marks,
+         quality_name: str | None, jobs: int, templates: tuple[Path | None, Path | None, Path | None, bool], progress: bool,
+         date: str, award: tuple[Mapping[str, Mapping[str, str]], OtherCriteria | None] | None) -> BatchResult:
+    """Write every output of the batch into ``stage``."""
+    batch_id = secrets.token_hex(8)
     with ExitStack() as stack:
+        spool = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="svexcel-")))
+        job = _jobs[batch_id] = _Job(framework, reporter, returns_dir, stage, _Spool(spool))
+        stack.callback(_jobs.pop, batch_id, None)
+        stack.callback(job.spool.close)
         executor = None
         if jobs > 1:
             gc.freeze()  # forked workers then neither scan nor copy-on-write the parent's objects
             stack.callback(gc.unfreeze)
-            executor = stack.enter_context(ProcessPoolExecutor(
-                jobs, initializer=_init_worker, initargs=(framework, templates)))
-        run = _Runner(executor, jobs, progress)
-        folder = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="svexcel-")))
-        stack.callback(_spool(folder).close)
-        read = [outcome for _, outcome in run.pairs(_read, ((f, folder) for f in files), len(files), "Reading returns")]
-        briefs = [brief for brief, *_ in read]
-        _compete(framework, briefs, [standing for _, standing, *_ in read], quality or {})
-        found = iter(outliers(framework, [row for _, standing, _, row in read if standing is not None]))
-        outlying = [next(found) if standing is not None else [] for _, standing, _, _ in read]
-        competition = Competition.of(framework, briefs, (date or dt.date.today()).isoformat(), quality_name)
+            executor = stack.enter_context(_pool(jobs, batch_id, (framework, returns_dir, stage, spool, templates)))
+        run = _Runner(executor, batch_id, jobs, progress)
+        read = [outcome for _, outcome in run.pairs(_read, files, len(files), "Reading returns")]
+        briefs = [r.brief for r in read]
+        traces = {r.brief.file: r.trace for r in read if r.trace}
+        _compete(framework, briefs, [r.standing for r in read], quality)
+        found = iter(outliers(framework, [r.row for r in read if r.standing is not None]))
+        outlying = [next(found) if r.standing is not None else [] for r in read]
+        competition = Competition.of(framework, briefs, date, quality_name)
         names = report_names([b.file for b in briefs])
-        views = _award_views(framework, briefs, rationales or {}, other_criteria) if assessment_summaries else {}
-        tasks = ((place, brief.score, competition, out, names[brief.file], quality_name, odd, views.get(brief.file))
-                 for (brief, _, place, _), odd in zip(read, outlying, strict=True))
+        views = _award_views(framework, briefs, *award) if award is not None else {}
+        tasks = ((r.place, b.score, competition, names[b.file], quality_name, odd, views.get(b.file))
+                 for r, b, odd in zip(read, briefs, outlying, strict=True))
         finishing = run.pairs(_finish, tasks, len(briefs), "Writing reports")  # workers start on the first chunks
-        comparison = run.submit(_write_comparison, briefs, competition, out / "comparison.docx")
+        comparison = run.submit(_write_comparison, briefs, competition)
         from .summary import summary_writer  # loaded only now, while the workers are busy: they never need it
 
-        summary = stack.enter_context(summary_writer(out / "summary.xlsx", framework, competition))
-        results = stack.enter_context(results_writer(out / "results.json", framework))
-        for brief, (_, finished) in zip(briefs, finishing, strict=False):
-            brief.report, brief.report_error = finished.report, finished.error
-            brief.assessment, brief.assessment_error = finished.assessment, finished.assessment_error
-            summary.append(finished.summary_row, finished.finding_rows)
-            results.add_line(finished.record)
-        notes = _skipped_note(returns_dir) + _quality_notes(quality or {}, briefs, quality_name)
-        return BatchResult(briefs, out, notes, comparison(), assessment_summaries)
+        with summary_writer(stage / "summary.xlsx", framework, competition, spool) as summary, \
+                results_writer(stage / "results.json", framework) as results:
+            for brief, (_, finished) in zip(briefs, finishing, strict=True):
+                brief.report, brief.report_error = finished.report, finished.error
+                brief.assessment, brief.assessment_error = finished.assessment, finished.assessment_error
+                if finished.trace:
+                    traces[brief.file] = traces.get(brief.file, "") + finished.trace
+                summary.append(finished.summary_row, finished.finding_rows)
+                results.add_line(finished.record)
+        comparison_error, comparison_trace = comparison()
+        if comparison_trace:
+            traces["comparison.docx"] = comparison_trace
+        notes = _skipped_note(returns_dir) + _quality_notes(quality, briefs, quality_name)
+        result = BatchResult(briefs, stage, notes, comparison_error, award is not None)
+        _write(stage / LOG, _log(result, returns_dir, date, traces).encode("utf-8"))
+        return result
 
 
-# Per-process state: the framework and prepared templates, built once per worker.
-_worker: dict[str, Any] = {}
+@contextmanager
+def _stop_on_sigterm() -> Iterator[None]:
+    """In the main thread, turn SIGTERM into Stopped, so the staging folder, spool and workers are cleaned up
+    as for Ctrl+C (KeyboardInterrupt)."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def stop(signum: int, frame: object) -> None:
+        raise Stopped(signum)
+
+    previous = signal.signal(signal.SIGTERM, stop)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
 
 
-def _init_worker(framework: Framework, templates: tuple[Path | None, Path | None, Path | None, bool]) -> None:
-    """Prepare a worker: a forked one already has the parent's state; a spawned one builds its own."""
-    if not _worker:
-        _worker.update(framework=framework, reporter=Reporter(framework, *templates))
+@contextmanager
+def _pool(jobs: int, batch_id: str, initargs: tuple[Any, ...]) -> Iterator[Executor]:
+    """A pool of worker processes; if the batch fails or is stopped, its workers are killed before anything
+    is cleaned up, so none writes into a folder being removed."""
+    executor = ProcessPoolExecutor(jobs, initializer=_init_worker, initargs=(batch_id, *initargs))
+    try:
+        yield executor
+    except BaseException:
+        _kill_workers(executor)
+        raise
+    finally:
+        executor.shutdown(wait=True, cancel_futures=True)
 
 
-def _read(task: tuple[Path, Path]) -> tuple[ReturnResult, Assessment | None, tuple[str, int], tuple[float | None, ...]]:
-    """Read, validate and assess one return (adding its own plausibility warnings) and park it in the spool;
-    send back only its light copy, its light assessment (theme totals), where it is parked and its quantities."""
-    path, folder = task
-    framework: Framework = _worker["framework"]
-    ret = read_return(path, framework)
-    assessment = None if ret.rejected else assess(framework, ret.quantities, ret.contract_value)
-    if assessment is not None:
-        ret.findings.extend(return_warnings(framework, ret, assessment))
-    place = _spool(folder).park((ret, assessment))
+def _kill_workers(executor: ProcessPoolExecutor) -> None:
+    """Terminate a pool's workers now (Python 3.14 has terminate_workers; before, the pool's process table)."""
+    terminate = getattr(executor, "terminate_workers", None)
+    if terminate is not None:
+        terminate()
+        return
+    processes = list((getattr(executor, "_processes", None) or {}).values())
+    for process in processes:
+        process.terminate()
+    for process in processes:
+        process.join()
+
+
+def _init_worker(batch_id: str, framework: Framework, returns_dir: Path, stage: Path, spool: Path,
+                 templates: tuple[Path | None, Path | None, Path | None, bool]) -> None:
+    """Prepare a worker: a forked one has the parent's job (it takes a spool of its own), a spawned one builds it.
+    Ctrl+C is the parent's to handle; SIGTERM (from the parent stopping the pool) ends the worker at once."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    job = _jobs.get(batch_id)
+    reporter = job.reporter if job is not None else Reporter(framework, *templates)
+    _jobs.clear()  # nothing of other batches in a worker
+    _jobs[batch_id] = _Job(framework, reporter, returns_dir, stage, _Spool(spool))
+
+
+class _Read(NamedTuple):
+    """What reading one file sends back: its light copy, its light assessment (theme totals), where the
+    full return is parked, its quantities (for outliers) and the traceback of a bug, if any."""
+
+    brief: ReturnResult
+    standing: Assessment | None
+    place: tuple[str, int]
+    row: tuple[float | None, ...]
+    trace: str | None
+
+
+def _read(job: _Job, path: Path) -> _Read:
+    """Read, validate and assess one file (adding its own plausibility warnings; never raises) and park it in the spool."""
+    ret, trace = read_file(path, job.returns_dir, job.framework)
+    assessment = None
+    if not ret.rejected:
+        try:
+            assessment = assess(job.framework, ret.quantities, ret.contract_value)
+            ret.findings.extend(return_warnings(job.framework, ret, assessment))
+        except Exception:  # defence in depth, as in read_file
+            assessment = None
+            ret.findings.append(_internal_error(ret.file, "scoring"))
+            trace = traceback.format_exc()
+    place = job.spool.park((ret, assessment))
     light = None if assessment is None else replace(assessment, measures={})
-    return ReturnResult(ret).brief(), light, place, quantity_row(framework, ret.quantities)
+    return _Read(ReturnResult(ret).brief(), light, place, quantity_row(job.framework, ret.quantities), trace)
 
 
 class _Finished(NamedTuple):
-    """What a worker sends back for one return: its report's fate and its ready-made output rows."""
+    """What a worker sends back for one return: its report's fate, its ready-made output rows, and a traceback."""
 
     report: str | None
     error: str | None
@@ -209,30 +299,36 @@ class _Finished(NamedTuple):
     finding_rows: list[list[object]]
     assessment: str | None
     assessment_error: str | None
+    trace: str | None
 
 
-def _finish(task: tuple[tuple[str, int], Score | None, Competition, Path, str, str | None, list[Outlier], AwardView | None]) -> _Finished:
-    """Take one return from the spool, write its report (and assessment summary) atomically (never raises) and
-    make its output rows."""
-    place, score, competition, out, name, quality_name, odd, view = task
-    framework: Framework = _worker["framework"]
-    result = _restore(place, score, framework, quality_name)
-    result.ret.findings.extend(outlier_warning(framework, result.ret, o) for o in odd)
-    target = out / name
-    try:
-        if result.score is None:  # an old report must not survive beside a now-rejected return
-            target.unlink(missing_ok=True)
+def _finish(job: _Job, task: tuple[tuple[str, int], Score | None, Competition, str, str | None, list[Outlier], AwardView | None]) -> _Finished:
+    """Take one return from the spool, write its report (and assessment summary) and make its output rows;
+    a bug becomes a finding."""
+    place, score, competition, name, quality_name, odd, view = task
+    result = _restore(job, place, score, quality_name)
+    result.ret.findings.extend(outlier_warning(job.framework, result.ret, o) for o in odd)
+    trace = None
+    if result.score is not None:
+        try:
+            data = job.reporter.evaluation(result, competition)
+        except Exception as exc:  # one bad report must never stop the others
+            result.report_error = f"{type(exc).__name__}: {exc}"
+            result.ret.findings.append(_internal_error(result.file, "writing its report"))
+            trace = traceback.format_exc()
         else:
-            write_bytes_atomic(target, _worker["reporter"].evaluation(result, competition))
+            _write(job.stage / name, data)
             result.report = name
-    except Exception as exc:  # one bad report must never stop the others
-        with suppress(OSError):
-            target.unlink(missing_ok=True)
-        result.report_error = f"{type(exc).__name__}: {exc}"
     if view is not None:
-        _write_assessment(result, view, out / summary_name(name), competition.date)
-    return _Finished(result.report, result.report_error, json_record(framework, result),
-                     *summary_values(result, [t.id for t in framework.themes]), result.assessment, result.assessment_error)
+        _write_assessment(job, result, view, summary_name(name), competition.date)
+    try:
+        rows = json_record(job.framework, result), *summary_values(result, [t.id for t in job.framework.themes])
+    except Exception:
+        trace = (trace or "") + traceback.format_exc()
+        result = ReturnResult(Return(result.file, result.ret.organisation,
+                                     findings=[*result.ret.findings, _internal_error(result.file, "recording its results")]))
+        rows = json_record(job.framework, result), *summary_values(result, [t.id for t in job.framework.themes])
+    return _Finished(result.report, result.report_error, *rows, result.assessment, result.assessment_error, trace)
 
 
 def summary_name(report_name: str) -> str:
@@ -240,21 +336,19 @@ def summary_name(report_name: str) -> str:
     return ASSESSMENT_FOLDER + "/" + report_name.split("/", 1)[1]
 
 
-def _write_assessment(result: ReturnResult, view: AwardView, target: Path, date: str) -> None:
+def _write_assessment(job: _Job, result: ReturnResult, view: AwardView, name: str, date: str) -> None:
     """Write a scored return's assessment summary, or leave none and say which reg. 31 elements it lacks."""
     try:
-        data, missing = _worker["reporter"].assessment_summary(result, view, date)
+        data, missing = job.reporter.assessment_summary(result, view, date)
     except Exception as exc:  # like a report, one summary that fails must never stop the others
         data, missing = None, [f"a summary that could be rendered ({type(exc).__name__}: {exc})"]
     if data is None:
-        with suppress(OSError):
-            target.unlink(missing_ok=True)
         result.assessment_error = (f"The assessment summary was not written because it lacks {join_words(missing)}. "
                                    f"Supply {'it' if len(missing) == 1 else 'them'} and run the batch again.")
         result.ret.findings.append(Finding("assessment-summary-incomplete", "warning", result.assessment_error, result.file))
         return
-    write_bytes_atomic(target, data)
-    result.assessment = f"{ASSESSMENT_FOLDER}/{target.name}"
+    _write(job.stage / name, data)
+    result.assessment = name
 
 
 def _award_views(framework: Framework, briefs: Sequence[ReturnResult], rationales: Mapping[str, Mapping[str, str]],
@@ -276,28 +370,63 @@ def _award_views(framework: Framework, briefs: Sequence[ReturnResult], rationale
     }
 
 
-def _write_comparison(results: Sequence[ReturnResult], competition: Competition, target: Path) -> str | None:
-    """Write comparison.docx atomically; the error text if it fails."""
+def _write_comparison(job: _Job, results: Sequence[ReturnResult], competition: Competition) -> tuple[str | None, str | None]:
+    """Write comparison.docx; the error text and traceback if it cannot be made."""
     try:
-        write_bytes_atomic(target, _worker["reporter"].comparison(results, competition))
+        data = job.reporter.comparison(results, competition)
     except Exception as exc:
-        return f"{type(exc).__name__}: {exc}"
-    return None
+        return f"{type(exc).__name__}: {exc}", traceback.format_exc()
+    _write(job.stage / "comparison.docx", data)
+    return None, None
+
+
+def _write(path: Path, data: bytes) -> None:
+    """Write one output into the staging folder; OutputError naming it if it cannot be written."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(data)
+    except OSError as exc:
+        raise OutputError(f"Cannot write {path.name}: {exc.strerror or exc}. Nothing was replaced; free some space "
+                          "or choose another --out folder.") from exc
+
+
+def _internal_error(file: str, doing: str) -> Finding:
+    """The finding for an unexpected exception while handling one file."""
+    return Finding("internal-error", "error", f"svexcel failed while {doing} for {file}. {BUG_REPORT}", file)
+
+
+def _log(result: BatchResult, returns_dir: Path, date: str, traces: dict[str, str]) -> str:
+    """svexcel.log: what ran, the tally and the traceback of every internal error."""
+    lines = [f"svexcel {__version__} batch of {returns_dir} on {date}", result.tally(), *(f"Note: {n}" for n in result.notes)]
+    if not traces:
+        lines.append("No internal errors.")
+    for file, trace in traces.items():
+        lines += ["", f"Internal error for {file}:", trace.rstrip()]
+    return "\n".join(lines) + "\n"
+
+
+def _skipped_note(folder: Path) -> list[str]:
+    """A note naming the lock files and hidden files left out, so none goes unnoticed."""
+    skipped = skipped_files(folder)
+    if not skipped:
+        return []
+    return [f"skipped {len(skipped)} Excel lock or hidden file(s): {', '.join(skipped)}"]
 
 
 def _compete(framework: Framework, briefs: list[ReturnResult], standings: list[Assessment | None], quality: Marks) -> None:
     """Score the valid returns against each other, in place."""
-    valid = [(b, a) for b, a in zip(briefs, standings, strict=False) if a is not None]
+    valid = [(b, a) for b, a in zip(briefs, standings, strict=True) if a is not None]
     scores = compete(framework, [a for _, a in valid], [quality.get(b.file, {}) for b, _ in valid])
-    for (brief, _), score in zip(valid, scores, strict=False):
+    for (brief, _), score in zip(valid, scores, strict=True):
         brief.score = score
 
 
-def _restore(place: tuple[str, int], score: Score | None, framework: Framework, quality_name: str | None) -> ReturnResult:
+def _restore(job: _Job, place: tuple[str, int], score: Score | None, quality_name: str | None) -> ReturnResult:
     """A return back from the spool with its full score, and a warning for themes whose quality is unscored."""
-    ret, assessment = _spool(Path(place[0]).parent).fetch(place)
+    ret, assessment = job.spool.fetch(place)
     if score is None:
         return ReturnResult(ret)
+    framework = job.framework
     unscored = [t.id for t in framework.themes if score.themes[t.id].quality is None]
     if unscored:
         fix = (f"Add officers' scores for {ret.file} to the Quality sheet of {quality_name}" if quality_name
@@ -310,7 +439,6 @@ def _restore(place: tuple[str, int], score: Score | None, framework: Framework, 
             quality_name or "", "Quality" if quality_name else "", "",
         ))
     return ReturnResult(ret, replace(score, assessment=assessment))
-
 
 class _Spool:
     """Returns parked on disk between reading and reporting; each process appends to a file of its own."""
@@ -344,23 +472,21 @@ class _Spool:
         self.writer, self.readers = None, {}
 
 
-def _spool(folder: Path) -> _Spool:
-    """This process's spool for ``folder``."""
-    spool = _worker.get("spool")
-    if spool is None or spool.folder != folder:
-        spool = _worker["spool"] = _Spool(folder)
-    return spool
-
-
 def _quality_notes(quality: Marks, results: Sequence[ReturnResult], quality_name: str | None) -> list[str]:
     """Quality rows that match no input file (a likely typo in the File column)."""
     files = {r.file for r in results}
     return [f"{quality_name}: quality scores for '{f}' match no return in the folder" for f in sorted(quality) if f not in files]
 
 
-def _apply(fn: Callable[[T], R], chunk: list[T]) -> list[R]:
-    """Run ``fn`` over a chunk of items (in a worker)."""
-    return [fn(item) for item in chunk]
+def _apply(batch_id: str, fn: Callable[[_Job, T], R], chunk: list[T]) -> list[R]:
+    """Run ``fn`` over a chunk of items with this process's job of the batch (in a worker)."""
+    job = _jobs[batch_id]
+    return [fn(job, item) for item in chunk]
+
+
+def _call(batch_id: str, fn: Callable[..., R], *args: Any) -> R:
+    """Run ``fn`` once with this process's job of the batch (in a worker)."""
+    return fn(_jobs[batch_id], *args)
 
 
 def _chunks(items: Iterable[T], size: int) -> Iterator[list[T]]:
@@ -378,15 +504,20 @@ def _chunks(items: Iterable[T], size: int) -> Iterator[list[T]]:
 class _Runner:
     """Maps work over returns in this process or the pool, in input order, with a progress bar on a terminal."""
 
-    def __init__(self, executor: Executor | None, jobs: int, progress: bool) -> None:
+    def __init__(self, executor: Executor | None, batch_id: str, jobs: int, progress: bool) -> None:
         self.executor = executor
+        self.batch_id = batch_id
         self.jobs = jobs
         self.progress = progress
 
-    def pairs(self, fn: Callable[[T], R], items: Iterable[T], total: int, label: str) -> Iterator[tuple[T, R]]:
-        """(item, fn(item)) in input order; with a pool, the first chunks start at once and items are drawn
+    def pairs(self, fn: Callable[[_Job, T], R], items: Iterable[T], total: int, label: str) -> Iterator[tuple[T, R]]:
+        """(item, fn(job, item)) in input order; with a pool, the first chunks start at once and items are drawn
         lazily, a few chunks ahead of the results."""
-        pairs = ((item, fn(item)) for item in items) if self.executor is None else self._pooled(fn, items)
+        if self.executor is None:
+            job = _jobs[self.batch_id]
+            pairs: Iterator[tuple[T, R]] = ((item, fn(job, item)) for item in items)
+        else:
+            pairs = self._pooled(fn, items)
         return self._progress(pairs, total, label)
 
     def _progress(self, pairs: Iterator[tuple[T, R]], total: int, label: str) -> Iterator[tuple[T, R]]:
@@ -395,24 +526,25 @@ class _Runner:
                 bar.update()
                 yield pair
 
-    def _pooled(self, fn: Callable[[T], R], items: Iterable[T]) -> Iterator[tuple[T, R]]:
+    def _pooled(self, fn: Callable[[_Job, T], R], items: Iterable[T]) -> Iterator[tuple[T, R]]:
         assert self.executor is not None
         chunks = _chunks(items, CHUNK)
-        pending = deque((chunk, self.executor.submit(_apply, fn, chunk)) for chunk in islice(chunks, self.jobs * WINDOW))
+        pending = deque((chunk, self.executor.submit(_apply, self.batch_id, fn, chunk))
+                        for chunk in islice(chunks, self.jobs * WINDOW))
         return self._drain(fn, chunks, pending)
 
-    def _drain(self, fn: Callable[[T], R], chunks: Iterator[list[T]], pending: deque[tuple[list[T], Any]]) -> Iterator[tuple[T, R]]:
+    def _drain(self, fn: Callable[[_Job, T], R], chunks: Iterator[list[T]], pending: deque[tuple[list[T], Any]]) -> Iterator[tuple[T, R]]:
         assert self.executor is not None
         for chunk in chunks:
             done, future = pending.popleft()
-            pending.append((chunk, self.executor.submit(_apply, fn, chunk)))
-            yield from zip(done, future.result(), strict=False)
+            pending.append((chunk, self.executor.submit(_apply, self.batch_id, fn, chunk)))
+            yield from zip(done, future.result(), strict=True)
         for done, future in pending:
-            yield from zip(done, future.result(), strict=False)
+            yield from zip(done, future.result(), strict=True)
 
     def submit(self, fn: Callable[..., R], *args: Any) -> Callable[[], R]:
-        """Start ``fn(*args)`` (in the pool, if any); call the result to wait for its value."""
+        """Start ``fn(job, *args)`` (in the pool, if any); call the result to wait for its value."""
         if self.executor is None:
-            value = fn(*args)
+            value = fn(_jobs[self.batch_id], *args)
             return lambda: value
-        return self.executor.submit(fn, *args).result
+        return self.executor.submit(_call, self.batch_id, fn, *args).result

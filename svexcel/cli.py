@@ -118,6 +118,7 @@ def validate(returns: tuple[Path, ...], framework_path: Path | None, as_json: bo
     Exit code 0 when every return can be scored, 1 when any has errors that block scoring.
     Plausibility warnings (sv-ratio-high, same-evidence, double-count) come with a suggested
     clarification question; outliers against other bidders are found by batch.
+    --json prints a list with one entry per return.
 
     \b
     Example:
@@ -125,11 +126,11 @@ def validate(returns: tuple[Path, ...], framework_path: Path | None, as_json: bo
       svexcel validate returns/*.xlsx --json > findings.json
     """
     from .plausibility import return_warnings
-    from .return_reader import read_return
+    from .returns_folder import read_file
     from .scoring import assess
 
     framework = _framework(framework_path)
-    reads = [read_return(path, framework) for path in returns]
+    reads = [read_file(path, path.parent, framework)[0] for path in returns]
     for r in reads:
         if not r.rejected:
             r.findings.extend(return_warnings(framework, r, assess(framework, r.quantities, r.contract_value)))
@@ -138,7 +139,7 @@ def validate(returns: tuple[Path, ...], framework_path: Path | None, as_json: bo
             {"file": r.file, "status": "rejected" if r.rejected else "valid", "findings": [f.to_dict() for f in sort_findings(r.findings)]}
             for r in reads
         ]
-        click.echo(json.dumps(document if len(document) > 1 else document[0], indent=2, ensure_ascii=False))
+        click.echo(json.dumps(document, indent=2, ensure_ascii=False))
     else:
         for r in reads:
             counts = ", ".join(f"{n} {name}" for n, name in zip(
@@ -166,9 +167,11 @@ def batch(returns_dir: Path, framework_path: Path | None, quality_path: Path | N
           other_criteria_path: Path | None, assessment_template: Path | None, record_dir: Path | None) -> None:
     """Validate and score every return in a folder as one competition and write the reports.
 
-    Writes OUT/reports/<return>.docx, OUT/comparison.docx, OUT/summary.xlsx and OUT/results.json.
-    Exit code 0 when every return was scored and reported, 1 when any was rejected or its report
-    failed, 2 when the framework, quality workbook, templates or folder are unusable.
+    Reads every file in RETURNS_DIR and its subfolders; files that are not .xlsx/.xlsm returns are
+    listed as rejected. Writes OUT/reports/<return>.docx, OUT/comparison.docx, OUT/summary.xlsx,
+    OUT/results.json and OUT/svexcel.log, replacing the previous OUT as a whole once all are written.
+    Exit code 0 when every file was scored and reported, 1 when any was rejected or its report
+    failed, 2 when the framework, quality workbook, templates or output folder are unusable.
 
     \b
     Example:
@@ -225,15 +228,13 @@ def _run_batch(returns_dir: Path, out: Path, framework_path: Path | None, qualit
                evaluation_template: Path | None = None, comparison_template: Path | None = None,
                summaries: Summaries | None = None) -> BatchResult:
     """Run a batch for the CLI and report it; usage problems stop with exit 2."""
-    from .batch import find_returns, run_batch
+    from .batch import Stopped, run_batch
+    from .outputs import OutputError
     from .quality import read_quality
     from .reports import ReportTemplateError
 
     framework = _framework(framework_path)
-    if not find_returns(returns_dir):
-        raise UsageError(f"No returns (*.xlsx, *.xlsm) found in {returns_dir}.")
-    if out.resolve() == returns_dir.resolve():
-        raise UsageError("Choose an --out folder other than the returns folder, so outputs are never read as returns.")
+    _check_folders(returns_dir, out)
     marks = None
     if quality_path is not None:
         marks, findings = read_quality(quality_path, framework)
@@ -247,9 +248,31 @@ def _run_batch(returns_dir: Path, out: Path, framework_path: Path | None, qualit
             jobs=jobs, evaluation_template=evaluation_template, comparison_template=comparison_template,
             progress=sys.stderr.isatty(), **extra,
         )
-    except ReportTemplateError as exc:
+    except (ReportTemplateError, OutputError) as exc:
         raise UsageError(str(exc)) from exc
-    for note in result.notes + _criteria_notes(extra.get("other_criteria"), result):
+    except (KeyboardInterrupt, Stopped) as exc:
+        click.echo(f"Stopped: nothing was written; the previous outputs in {out} are unchanged.", err=True)
+        sys.exit(128 + (exc.signum if isinstance(exc, Stopped) else 2))
+    result.notes += _criteria_notes(extra.get("other_criteria"), result)
+    _report_batch(result)
+    return result
+
+
+def _check_folders(returns_dir: Path, out: Path) -> None:
+    """Stop when there is nothing to read, or when outputs would be read as returns or replace them."""
+    from .returns_folder import find_returns
+
+    if not find_returns(returns_dir):
+        raise UsageError(f"No files found in {returns_dir}: put the returns (*.xlsx, *.xlsm) there.")
+    if out.resolve().is_relative_to(returns_dir.resolve()):
+        raise UsageError("Choose an --out folder other than the returns folder or a folder inside it, so outputs are never read as returns.")
+    if returns_dir.resolve().is_relative_to(out.resolve()):
+        raise UsageError(f"Choose an --out folder that does not hold the returns: {out} is replaced as a whole on every run.")
+
+
+def _report_batch(result: BatchResult) -> None:
+    """Say what a batch did: notes, each file not scored or reported, the tally and where the outputs are."""
+    for note in result.notes:
         click.echo(f"Note: {note}", err=True)
     for r in result.results:
         if r.status == "rejected":
@@ -260,11 +283,10 @@ def _run_batch(returns_dir: Path, out: Path, framework_path: Path | None, qualit
     if result.comparison_error:
         click.echo(f"The comparison report failed: {result.comparison_error}", err=True)
     click.echo(result.tally())
-    if summaries is not None:
+    if result.assessment_summaries:
         _report_summaries(result)
-    click.echo(f"Outputs in {out}: results.json, summary.xlsx, comparison.docx, reports/"
-               + (", assessment-summaries/" if summaries is not None else ""))
-    return result
+    click.echo(f"Outputs in {result.out}: results.json, summary.xlsx, comparison.docx, reports/"
+               + (", assessment-summaries/" if result.assessment_summaries else "") + ", svexcel.log")
 
 
 def _criteria_notes(criteria: OtherCriteria | None, result: BatchResult) -> list[str]:
@@ -293,6 +315,8 @@ def _report_summaries(result: BatchResult) -> None:
 def build(framework_path: Path | None, returns_dir: Path | None, quality_path: Path | None, output: Path) -> None:
     """Write the live scoring workbook: formulas score every return as weights change in cells.
 
+    Exit code 0 when every file in --returns was scored, 1 when any was rejected (listed on Findings).
+
     \b
     Example:
       svexcel build --returns returns/ -o live.xlsm
@@ -305,6 +329,7 @@ def build(framework_path: Path | None, returns_dir: Path | None, quality_path: P
         raise UsageError(f"The live workbook carries macros, so it must end in .xlsm (got {output.name}).")
     summary = build_from_folder(framework_path or DEFAULT_FRAMEWORK, output, returns_dir, quality_path)
     click.echo(str(summary))
+    sys.exit(1 if summary.rejected else 0)
 
 
 @main.command()

@@ -28,10 +28,11 @@ HEADER = {"bold": True, "font_color": "#FFFFFF", "bg_color": "#1F4E79", "text_wr
 class SummaryWriter:
     """Streams ``summary.xlsx`` row by row; every text is written as text, never as a formula."""
 
-    def __init__(self, path: Path, framework: Framework) -> None:
+    def __init__(self, path: Path, framework: Framework, tmpdir: Path | None = None) -> None:
         self.framework = framework
-        self.book = xlsxwriter.Workbook(str(path), {"constant_memory": True, "strings_to_formulas": False,
-                                                    "strings_to_numbers": False, "strings_to_urls": False})
+        options = {"constant_memory": True, "strings_to_formulas": False, "strings_to_numbers": False, "strings_to_urls": False}
+        # constant-memory rows go to temporary files: in ``tmpdir`` (the batch's own, removed with it) if given
+        self.book = xlsxwriter.Workbook(str(path), options | ({"tmpdir": str(tmpdir)} if tmpdir else {}))
         self.header = self.book.add_format(HEADER)
         self.text_kept = self.book.add_format({"quote_prefix": True})  # shown and kept as typed, e.g. =1+1
         self.summary = self.book.add_worksheet("Summary")
@@ -92,12 +93,24 @@ class SummaryWriter:
                 ws.write_number(row, col, value, fmt)
 
 
+    def abandon(self) -> None:
+        """Close the row files of a summary that will not be finished (so its folder can be removed, on Windows too)."""
+        for ws in (self.summary, self.findings, self.method):
+            handle = getattr(ws, "row_data_fh", None)
+            if handle is not None and not handle.closed:
+                handle.close()
+
+
 @contextmanager
-def summary_writer(path: Path, framework: Framework, competition: Competition) -> Iterator[SummaryWriter]:
-    """A SummaryWriter whose file appears at ``path`` only once it is complete."""
+def summary_writer(path: Path, framework: Framework, competition: Competition, tmpdir: Path | None = None) -> Iterator[SummaryWriter]:
+    """A SummaryWriter whose file appears at ``path`` only once it is complete; ``tmpdir`` holds its row files."""
     with atomic_path(path) as tmp:
-        writer = SummaryWriter(tmp, framework)
-        yield writer
+        writer = SummaryWriter(tmp, framework, tmpdir)
+        try:
+            yield writer
+        except BaseException:
+            writer.abandon()
+            raise
         writer.close(competition)
 
 

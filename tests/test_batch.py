@@ -84,11 +84,12 @@ def test_every_input_is_accounted_for(tmp_path: Path, framework: Framework, samp
     (samples_dir / "notes.txt").write_text("not a return")
     result = batch(samples_dir, tmp_path / "out", framework)
     records = {r["file"]: r for r in load(tmp_path / "out")["returns"]}
-    assert len(records) == 9 and "~$riverside-care-coop.xlsx" not in records
+    assert len(records) == 10 and "~$riverside-care-coop.xlsx" not in records
     assert records["broken.xlsx"]["status"] == "rejected" and records["typo.xlsx"]["status"] == "rejected"
     assert [f["cell"] for f in records["typo.xlsx"]["findings"] if f["severity"] == "error"] == ["F6"]
-    assert result.exit_code == 1 and result.tally() == "9 returns: 7 scored, 2 rejected, 0 reports failed"
-    assert result.notes == ["skipped 1 file(s) that are not .xlsx/.xlsm returns: notes.txt (save .xls or .ods returns as .xlsx to include them)"]
+    assert records["notes.txt"]["status"] == "rejected" and records["notes.txt"]["findings"][0]["type"] == "not-a-return"
+    assert result.exit_code == 1 and result.tally() == "10 returns: 7 scored, 3 rejected, 0 reports failed"
+    assert result.notes == ["skipped 1 Excel lock or hidden file(s): ~$riverside-care-coop.xlsx"]
     reports = {p.name for p in (tmp_path / "out" / "reports").iterdir()}
     assert {"openfields-cic-xlsx.docx", "openfields-cic-xlsm.docx"} <= reports and "typo.docx" not in reports
 
@@ -115,13 +116,21 @@ def test_two_jobs_give_identical_output(tmp_path: Path, framework: Framework, sa
     assert (tmp_path / "one" / "comparison.docx").read_bytes() == (tmp_path / "two" / "comparison.docx").read_bytes()
 
 
-def test_a_report_that_fails_leaves_the_others_complete(tmp_path: Path, framework: Framework, samples_dir: Path) -> None:
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_a_report_that_fails_leaves_the_others_complete(tmp_path: Path, framework: Framework, samples_dir: Path, jobs: int) -> None:
+    template = tmp_path / "fails-for-one.docx"  # passes the check with sample data, fails for one real return
+    document = Document()
+    document.add_paragraph("{{ organisation }}{% if organisation == 'Greenway Facilities Ltd' %}{{ 1 // 0 }}{% endif %}")
+    document.save(str(template))
     out = tmp_path / "out"
-    (out / "reports" / "greenway-facilities.docx").mkdir(parents=True)  # the report cannot be written there
-    result = batch(samples_dir, out, framework)
+    result = batch(samples_dir, out, framework, jobs=jobs, evaluation_template=template)
     records = {r["file"]: r for r in load(out)["returns"]}
     failed = records["greenway-facilities.xlsx"]
-    assert failed["status"] == "scored" and failed["report"] is None and "IsADirectoryError" in failed["report_error"]
+    assert failed["status"] == "scored" and failed["report"] is None and "ZeroDivisionError" in failed["report_error"]
+    assert [f["type"] for f in failed["findings"] if f["severity"] == "error"] == ["internal-error"]
+    assert "bug in svexcel" in failed["findings"][-1]["message"]
+    log = (out / "svexcel.log").read_text()
+    assert "Internal error for greenway-facilities.xlsx" in log and "ZeroDivisionError" in log and "Traceback" in log
     assert result.exit_code == 1 and result.tally() == "6 returns: 6 scored, 0 rejected, 1 report failed"
     for file, record in records.items():
         if file != "greenway-facilities.xlsx":

@@ -59,7 +59,9 @@ def test_validate_exit_codes_and_messages(cli: CliRunner, tmp_path: Path, blank_
 def test_validate_json(cli: CliRunner, tmp_path: Path, blank_return: Path, framework: Framework) -> None:
     bad = make_return(blank_return, tmp_path / "bad.xlsx", framework, quantities={"EQ1.1": -3})
     result = cli.invoke(main, ["validate", str(bad), "--json"])
-    document = json.loads(result.output)
+    documents = json.loads(result.output)
+    assert isinstance(documents, list) and len(documents) == 1  # a list, also for one file
+    document = documents[0]
     assert result.exit_code == 1 and document["status"] == "rejected"
     assert document["findings"][0] | {"message": ""} == {
         "type": "negative-quantity", "severity": "error", "message": "", "file": "bad.xlsx", "sheet": "Commitments", "cell": "F6"}
@@ -81,4 +83,4 @@ def test_broken_framework_is_a_usage_error(cli: CliRunner, tmp_path: Path, blank
 def test_batch_on_an_empty_folder_is_a_usage_error(cli: CliRunner, tmp_path: Path) -> None:
     (tmp_path / "in").mkdir()
     result = cli.invoke(main, ["batch", str(tmp_path / "in"), "--out", str(tmp_path / "out")])
-    assert result.exit_code == 2 and "No returns" in result.output
+    assert result.exit_code == 2 and "No files found" in result.output

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -22,3 +23,11 @@ def test_ruff_finds_nothing() -> None:
 def test_mypy_finds_nothing_in_the_package() -> None:
     result = run("mypy")
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_readme_names_every_package_ci_installs() -> None:
+    ci = (ROOT / ".ci" / "run").read_text()
+    packages = re.search(r"apt_packages=\(([^)]*)\)", ci)
+    assert packages is not None
+    line = next(line for line in (ROOT / "README.md").read_text().splitlines() if "sudo apt-get install" in line)
+    assert set(packages[1].split()) <= set(line.strip("`").split())

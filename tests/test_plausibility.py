@@ -182,7 +182,7 @@ def test_validate_prints_the_warning_with_its_question(framework: Framework, bla
     assert result.exit_code == 0, result.output
     assert "[double-count]" in result.output and "Suggested clarification question" in result.output
     as_json = json.loads(CliRunner().invoke(main, ["validate", str(path), "--json"]).output)
-    assert [f["type"] for f in as_json["findings"] if "question" in f] == ["double-count"]
+    assert [f["type"] for f in as_json[0]["findings"] if "question" in f] == ["double-count"]
 
 
 # ---------------------------------------------------------------- never a penalty

@@ -12,7 +12,7 @@ from typing import Annotated, Any, Callable
 import xlwings as xw
 
 from svexcel.framework import FrameworkError
-from svexcel.live.actions import FolderProblem, import_layout, import_message, resolve_folder
+from svexcel.live.actions import FolderProblem, check_reports_folder, import_layout, import_message, resolve_folder
 from svexcel.live.explain import explain_return, findings_table, ranking_stability, score_table
 from svexcel.live.inputs import LiveInputs, framework_from_tables, inputs_from_tables
 from svexcel.live.layout import DASHBOARD_HEADER_ROW, Formula, Grid, LiveLayout
@@ -130,17 +130,24 @@ def refresh_findings():
 def make_reports():
     """Write the Word reports with this workbook's current weights, proxies and quality scores."""
     from svexcel.batch import run_batch
+    from svexcel.outputs import OutputError
+    from svexcel.reports import ReportTemplateError
 
     book = xw.Book.caller()
     try:
         folder = resolve_folder(_cell(book, "ReturnsFolder"), Path(book.fullname))
         out = resolve_folder(_cell(book, "ReportsFolder"), Path(book.fullname), default="reports")
+        check_reports_folder(folder, out)
         inputs = _book_inputs(book)
     except (FolderProblem, FrameworkError) as exc:
         _status(book, str(exc))
         return
     _status(book, f"Writing reports to {out} …")
-    result = run_batch(folder, out, framework=inputs.framework, quality=inputs.quality, quality_name=book.name, progress=False)
+    try:
+        result = run_batch(folder, out, framework=inputs.framework, quality=inputs.quality, quality_name=book.name, progress=False)
+    except (OutputError, ReportTemplateError) as exc:
+        _status(book, str(exc))
+        return
     _status(book, f"{result.tally()}. Outputs in {out}: reports, comparison.docx, summary.xlsx, results.json.")
 
 

@@ -24,6 +24,14 @@ def resolve_folder(value: object, workbook: Path, default: str | None = None) ->
     return path if path.is_absolute() else workbook.parent / path
 
 
+def check_reports_folder(returns: Path, reports: Path) -> None:
+    """Refuse a reports folder inside the returns folder (its outputs would be read as returns) or holding it."""
+    returns, reports = returns.resolve(), reports.resolve()
+    if reports.is_relative_to(returns) or returns.is_relative_to(reports):
+        raise FolderProblem(f"The reports folder {reports} and the returns folder {returns} must not be inside one another: "
+                            "the reports folder is replaced as a whole. Correct the Reports folder on the Tools sheet.")
+
+
 def import_layout(inputs: LiveInputs, folder: Path, exclude: Path | None = None) -> LiveLayout:
     """The workbook's sheets after importing every return in ``folder``; officers' marks already typed are kept."""
     if not folder.is_dir():

@@ -12,7 +12,6 @@ from openpyxl.workbook.workbook import Workbook
 from openpyxl.worksheet.worksheet import Worksheet
 
 from ..atomic import atomic_path
-from ..batch import find_returns
 from ..findings import Finding
 from ..framework import Framework, load_framework
 from ..framework_sheets import write_framework_sheets
@@ -20,7 +19,8 @@ from ..paths import DEFAULT_FRAMEWORK
 from ..plausibility import add_warnings
 from ..quality import Marks, read_quality
 from ..quality_workbook import write_quality_sheet
-from ..return_reader import Return, read_return
+from ..return_reader import Return
+from ..returns_folder import find_returns, read_file
 from ..scoring import Score, assess, compete
 from ..styles import write_text
 from .cached import cached_values, write_cached_values
@@ -77,10 +77,10 @@ def quickstart_workbook() -> Path:
 
 
 def read_folder(framework: Framework, folder: Path, exclude: Path | None = None) -> list[Return]:
-    """Read and validate every return in ``folder`` as a batch would (rejected ones included, plausibility
-    warnings added); ``exclude`` is skipped."""
+    """Read and validate every file in ``folder`` and its subfolders as a batch would (rejected ones included:
+    files that are not returns, broken links; plausibility warnings added); ``exclude`` is skipped."""
     skip = exclude.resolve() if exclude is not None else None
-    returns = [read_return(p, framework) for p in find_returns(folder) if p.resolve() != skip]
+    returns = [read_file(p, folder, framework)[0] for p in find_returns(folder) if p.resolve() != skip]
     add_warnings(framework, returns, [None if r.rejected else assess(framework, r.quantities, r.contract_value) for r in returns])
     return returns
 

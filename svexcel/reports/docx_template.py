@@ -14,7 +14,7 @@ from docx.opc.constants import RELATIONSHIP_TYPE as REL
 from docx.opc.exceptions import PackageNotFoundError
 from docx.opc.oxml import parse_xml
 from docxtpl import DocxTemplate
-from jinja2 import Environment, StrictUndefined, Template, TemplateError, TemplateSyntaxError, UndefinedError, meta
+from jinja2 import Environment, StrictUndefined, Template, TemplateSyntaxError, UndefinedError, meta
 from lxml import etree
 
 from .charts import IMAGE_FORMATS, MIN_SIZE, Canvas
@@ -31,6 +31,7 @@ NS = {
 }
 DOC_PR = f"{{{NS['wp']}}}docPr"
 TAG = re.compile(r"\{[{%#]")
+EXPRESSION = re.compile(r"\{\{.*?\}\}", re.DOTALL)
 # Tags that change a table's column count, which docxtpl's table fix-up then repairs.
 RENDER_BLOCK = 4096  # rendered pieces joined at a time
 TABLE = re.compile(rb"<w:tbl>.*?</w:tbl>", re.DOTALL)
@@ -72,6 +73,8 @@ class PreparedTemplate:
         self.path = Path(path)
         self.variables: set[str] = set()
         self._builtins = set(env.globals)  # range, loop helpers …: never missing
+        self._env = env
+        self._sources: list[str] = []  # every compiled part's source, to name an expression that fails
         try:
             self._docx = DocxTemplate(self.path)
             document = self._docx.get_docx()
@@ -100,12 +103,15 @@ class PreparedTemplate:
         """Parse once (collecting the variables used) and compile."""
         for escaped, literal in LITERAL_BRACES.items():
             source = source.replace(escaped, "{% raw %}" + literal + "{% endraw %}")
+        self._sources.append(source)
         try:
             ast = env.parse(source)
-        except TemplateSyntaxError as exc:
-            raise ReportTemplateError(self.path, [], f"has a template error: {exc.message}. Check its {{{{ }}}} and {{% %}} tags.") from exc
-        self.variables |= meta.find_undeclared_variables(ast)
-        return env.from_string(ast)
+            self.variables |= meta.find_undeclared_variables(ast)
+            return env.from_string(ast)
+        except TemplateSyntaxError as exc:  # also an unknown filter or test (TemplateAssertionError)
+            where = _failing_tag(env, source, exc, None)
+            raise ReportTemplateError(self.path, [], f"has a template error{where}: {(exc.message or '').rstrip('.')}. "
+                                      "Check its {{ }} and {% %} tags.") from exc
 
     def _add_part(self, env: Environment, name: str, source: str) -> None:
         """Compile a header, footer, footnotes or properties part if it holds template tags."""
@@ -143,8 +149,11 @@ class PreparedTemplate:
             quoted = re.findall(r"'([^']*)'", exc.message or "")
             raise ReportTemplateError(self.path, quoted[-1:], f"uses a field svexcel does not provide ({exc.message}). "
                                       "docs/template-variables.md lists the fields of each variable.") from exc
-        except TemplateError as exc:
-            raise ReportTemplateError(self.path, [], f"fails when filled in: {exc}.") from exc
+        except Exception as exc:  # any error a template can raise: arithmetic on text, division by zero …
+            where = "".join(_failing_tag(self._env, source, exc, context) for source in self._sources)[:1000]
+            raise ReportTemplateError(self.path, [], f"fails when filled in with sample data{where}: "
+                                      f"{type(exc).__name__}: {exc}. Every value is display text (see "
+                                      "docs/template-variables.md): correct or remove that expression.") from exc
         for name, pieces in parts.items():
             try:
                 etree.fromstring(b"".join(pieces))
@@ -175,6 +184,20 @@ class PreparedTemplate:
             for name, data in parts.items():
                 _write(archive, name, data)
         return buffer.getvalue()
+
+
+def _failing_tag(env: Environment, source: str, error: Exception, context: Mapping[str, Any] | None) -> str:
+    """" in {{ … }}" naming the first expression of ``source`` that fails alone as ``error`` did (compiling it,
+    or rendering it with ``context``); "" if none does (e.g. it uses a loop variable)."""
+    for tag in EXPRESSION.findall(source):
+        try:
+            template = env.from_string(tag)
+            if context is not None:
+                template.render(context)
+        except Exception as exc:
+            if type(exc) is type(error):
+                return f" in {tag}"
+    return ""
 
 
 def _render_utf8(template: Template, context: Mapping[str, Any]) -> bytearray:
