@@ -34,7 +34,7 @@ from . import __version__
 from .award import OtherCriteria, standings, winner
 from .findings import Finding
 from .framework import Framework
-from .outputs import OutputError, replace_folder, report_names, staged
+from .outputs import OutputError, carry_over, replace_folder, report_names, staged
 from .plausibility import Outlier, outlier_warning, outliers, quantity_row, return_warnings
 from .quality import Marks
 from .reports import Reporter
@@ -136,10 +136,12 @@ def run_batch(
     rationales: Mapping[str, Mapping[str, str]] | None = None,
     other_criteria: OtherCriteria | None = None,
     assessment_template: Path | None = None,
+    keep: Sequence[str] = (),
 ) -> BatchResult:
     """Score every file in ``returns_dir`` and replace ``out`` with the complete outputs; with
     ``assessment_summaries`` also ``assessment-summaries/<stem>.docx`` per scored return, from the panel's
-    consensus ``rationales`` (by file and theme) and the tender's ``other_criteria``.
+    consensus ``rationales`` (by file and theme) and the tender's ``other_criteria``. Entries of ``out`` named in
+    ``keep`` are carried into the new set (the demo keeps its panel workbooks this way).
 
     Raises ReportTemplateError (a template fails with sample data) or OutputError (an output cannot be
     written, or ``out`` cannot be replaced) before ``out`` is touched; Stopped on SIGTERM."""
@@ -147,9 +149,10 @@ def run_batch(
     templates = (evaluation_template, comparison_template, assessment_template, assessment_summaries)
     reporter = Reporter(framework, *templates)  # renders every template with sample data first
     award = (rationales or {}, other_criteria) if assessment_summaries else None
-    with _stop_on_sigterm(), staged(out) as stage:
+    with _stop_on_sigterm(), staged(out, keep) as stage:
         result = _run(files, returns_dir, stage, framework, reporter, quality or {}, quality_name, jobs,
                       templates, progress, (date or dt.date.today()).isoformat(), award)
+        carry_over(out, stage, keep)
         replace_folder(stage, out)
     result.out = out
     return result

@@ -7,7 +7,7 @@ import sys
 from contextlib import nullcontext
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Sequence
 
 import click
 
@@ -226,7 +226,7 @@ def _summary_inputs(summaries: Summaries, quality_path: Path | None, framework: 
 
 def _run_batch(returns_dir: Path, out: Path, framework_path: Path | None, quality_path: Path | None, jobs: int = 1,
                evaluation_template: Path | None = None, comparison_template: Path | None = None,
-               summaries: Summaries | None = None) -> BatchResult:
+               summaries: Summaries | None = None, keep: Sequence[str] = ()) -> BatchResult:
     """Run a batch for the CLI and report it; usage problems stop with exit 2."""
     from .batch import Stopped, run_batch
     from .outputs import OutputError
@@ -246,7 +246,7 @@ def _run_batch(returns_dir: Path, out: Path, framework_path: Path | None, qualit
         result = run_batch(
             returns_dir, out, framework=framework, quality=marks, quality_name=quality_path.name if quality_path else None,
             jobs=jobs, evaluation_template=evaluation_template, comparison_template=comparison_template,
-            progress=sys.stderr.isatty(), **extra,
+            progress=sys.stderr.isatty(), keep=keep, **extra,
         )
     except (ReportTemplateError, OutputError) as exc:
         raise UsageError(str(exc)) from exc
@@ -351,7 +351,7 @@ def demo(out: Path, jobs: int) -> None:
 
     quality = demo_panel(out)
     click.echo(f"\nScoring the {len(list(SAMPLES.glob('*.xlsx')))} sample returns in {SAMPLES} with the panel's consensus from {quality.name} ...")
-    result = _run_batch(SAMPLES, out, None, quality, jobs)
+    result = _run_batch(SAMPLES, out, None, quality, jobs, keep=(quality.name, "panel"))  # the panel's workbooks stay
     live = build_from_folder(DEFAULT_FRAMEWORK, out / "live.xlsm", SAMPLES, quality)
     click.echo("\nRanking (points out of 20):")
     for r in sorted((r for r in result.results if r.score is not None), key=lambda r: (r.score.rank, r.file)):  # type: ignore[union-attr]

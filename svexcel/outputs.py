@@ -48,13 +48,14 @@ def report_names(files: Sequence[str]) -> dict[str, str]:
     return names
 
 
-def check_replaceable(out: Path) -> None:
-    """Refuse an OUT that holds anything but svexcel outputs (it is replaced as a whole) or cannot be replaced."""
+def check_replaceable(out: Path, keep: Sequence[str] = ()) -> None:
+    """Refuse an OUT that holds anything but svexcel outputs and the entries to ``keep`` (it is replaced as a
+    whole), or cannot be replaced."""
     if not out.exists():
         return
     if not out.is_dir():
         raise OutputError(f"{out} is a file, not a folder; choose another --out folder.")
-    foreign = sorted(p.name for p in out.iterdir() if p.name not in OUTPUT_NAMES and not p.name.startswith(("~$", ".")))
+    foreign = sorted(p.name for p in out.iterdir() if p.name not in OUTPUT_NAMES | set(keep) and not p.name.startswith(("~$", ".")))
     if foreign:
         raise OutputError(f"{out} holds files that are not svexcel outputs ({', '.join(foreign[:5])}); it is replaced as a "
                           "whole on every run, so choose a new or empty --out folder, or move them out.")
@@ -62,9 +63,10 @@ def check_replaceable(out: Path) -> None:
 
 
 @contextmanager
-def staged(out: Path) -> Iterator[Path]:
-    """A new hidden folder beside ``out`` to write a complete output set in; removed if the block fails."""
-    check_replaceable(out)
+def staged(out: Path, keep: Sequence[str] = ()) -> Iterator[Path]:
+    """A new hidden folder beside ``out`` to write a complete output set in; removed if the block fails.
+    ``out`` may hold the entries named in ``keep`` besides svexcel outputs (see carry_over)."""
+    check_replaceable(out, keep)
     parent = out.parent
     try:
         parent.mkdir(parents=True, exist_ok=True)
@@ -77,6 +79,19 @@ def staged(out: Path) -> Iterator[Path]:
     except BaseException:
         shutil.rmtree(stage, ignore_errors=True)
         raise
+
+
+def carry_over(out: Path, stage: Path, keep: Sequence[str]) -> None:
+    """Copy the entries of ``out`` named in ``keep`` into the new set (copied, so a failure loses nothing)."""
+    for name in keep:
+        source, target = out / name, stage / name
+        try:
+            if source.is_dir():
+                shutil.copytree(source, target)
+            elif source.exists():
+                shutil.copy2(source, target)
+        except OSError as exc:
+            raise OutputError(f"Cannot keep {source} in the new outputs: {_reason(exc)}.") from exc
 
 
 def replace_folder(stage: Path, out: Path) -> None:
@@ -94,7 +109,7 @@ def _swap(stage: Path, out: Path) -> None:
     if not out.exists():
         _rename(stage, out, out)
         return
-    check_replaceable(out)  # again: it may have changed during the run
+    _check_deletable(out)  # again: it may have changed during the run
     old = out.parent / f".{out.name}.svexcel-{secrets.token_hex(4)}.old"
     _rename(out, old, out)
     try:
