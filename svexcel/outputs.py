@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Iterator, Sequence
 
 OUTPUT_NAMES = frozenset({"results.json", "summary.xlsx", "comparison.docx", "reports", "assessment-summaries", "svexcel.log",
-                          "live.xlsm", "delivery"})  # the last two written by svexcel demo
+                          "live.xlsm", "delivery", "monitor.xlsm"})  # the last three written by svexcel demo
 HELD_SIGNALS = (signal.SIGINT, signal.SIGTERM)
 
 
