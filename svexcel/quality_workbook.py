@@ -36,7 +36,7 @@ def write_quality_sheet(
     for row in ws.iter_rows(min_row=2, max_row=last, min_col=3, max_col=len(themes) + 2):
         for cell in row:
             mark_input(cell)
-            validation.add(cell)
+    validation.add(f"C2:{column_letter(len(themes) + 2)}{last}")  # one range: adding cell by cell is quadratic in openpyxl
     ws.add_data_validation(validation)
     ws.freeze_panes = "C2"
     set_widths(ws, {"A": 32, "B": 34} | {column_letter(3 + i): 8 for i in range(len(themes))})
