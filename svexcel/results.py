@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from collections import Counter
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -12,7 +11,7 @@ from typing import Any, Iterator, Literal, Sequence, TextIO
 from .atomic import atomic_path
 from .framework import Framework
 from .return_reader import Return
-from .scoring import Score
+from .scoring import Score, best_offers, shared_ranks
 
 Status = Literal["scored", "rejected"]
 
@@ -107,10 +106,10 @@ class Competition:
             scored=len(scores),
             total=len(results),
             best_theme_scores={t.id: max((s.themes[t.id].score for s in scores), default=0.0) for t in framework.themes},
-            best_sv={t.id: max((s.themes[t.id].sv for s in scores), default=0.0) for t in framework.themes},
+            best_sv=best_offers(framework, [s.assessment.sv for s in scores]),
             date=date,
             quality_file=quality_file,
-            shared_ranks=frozenset(rank for rank, count in Counter(s.rank for s in scores).items() if count > 1),
+            shared_ranks=shared_ranks(s.rank for s in scores),
         )
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from bisect import bisect_right
 from dataclasses import dataclass
-from typing import Mapping, NamedTuple, Sequence
+from typing import Iterable, Mapping, NamedTuple, Sequence
 
 from .framework import Framework, Measure
 
@@ -100,12 +100,15 @@ def compete(
     assessments: Sequence[Assessment],
     quality: Sequence[Mapping[str, float | None]] | None = None,
 ) -> list[Score]:
-    """Relative scores, points and ranks for returns compared with each other (quality in 0–100, None = unscored)."""
+    """Relative scores, points and ranks for returns compared with each other (quality in 0–100, None = unscored);
+    ValueError if ``quality`` is not one mapping per assessment."""
+    if quality is not None and len(quality) != len(assessments):
+        raise ValueError(f"compete needs one quality mapping per assessment: got {len(quality)} for {len(assessments)}.")
     quality = quality or [{} for _ in assessments]
-    best = {t.id: max((max(a.sv[t.id], 0.0) for a in assessments), default=0.0) for t in framework.themes}
+    best = best_offers(framework, [a.sv for a in assessments])
     total_weight = sum(t.weight for t in framework.themes)
     scores: list[tuple[Assessment, dict[str, ThemeResult], float]] = []
-    for assessment, marks in zip(assessments, quality, strict=False):
+    for assessment, marks in zip(assessments, quality, strict=True):
         themes: dict[str, ThemeResult] = {}
         for theme in framework.themes:
             has = framework.theme_components(theme.id)
@@ -120,6 +123,21 @@ def compete(
         points = framework.settings.max_points * weighted / total_weight if total_weight > 0 else 0.0
         scores.append((assessment, themes, points))
     return [Score(a, themes, p, r) for (a, themes, p), r in zip(scores, ranks([p for _, _, p in scores]), strict=False)]
+
+
+def best_offers(framework: Framework, svs: Sequence[Mapping[str, float]]) -> dict[str, float]:
+    """The best offer in each theme: the highest £ value among ``svs`` (each return's £ by theme), floored at 0
+    (SPEC §3), so when every offer is a net harm the best offer is £0."""
+    return {t.id: max((max(sv[t.id], 0.0) for sv in svs), default=0.0) for t in framework.themes}
+
+
+def shared_ranks(ranks: Iterable[int]) -> frozenset[int]:
+    """The ranks held by more than one return (ties)."""
+    seen: set[int] = set()
+    shared: set[int] = set()
+    for rank in ranks:
+        (shared if rank in seen else seen).add(rank)
+    return frozenset(shared)
 
 
 def weight_shares(framework: Framework) -> dict[str, float]:

@@ -109,7 +109,7 @@ def pdf_texts(rendered: dict[str, Path], tmp_path_factory: pytest.TempPathFactor
     """All reports converted to PDF in one LibreOffice call, as text."""
     keys = list(rendered)
     pdfs = convert([rendered[k] for k in keys], "pdf", tmp_path_factory.mktemp("pdf"))
-    return {key: pdf_text(pdf) for key, pdf in zip(keys, pdfs, strict=False)}
+    return {key: " ".join(pdf_text(pdf).split()) for key, pdf in zip(keys, pdfs, strict=False)}  # not tied to line layout
 
 
 # ---------------------------------------------------------------- reading documents
@@ -356,9 +356,7 @@ def test_text_from_returns_appears_verbatim_and_is_never_evaluated(framework: Fr
 
 def test_text_from_returns_survives_into_pdf(framework: Framework, pdf_texts) -> None:
     text = pdf_texts["injection.xlsx"]
-    lines = [line.strip() for line in text.splitlines()]
-    assert INJECTION in lines  # the subtitle and each theme's response
-    assert lines.count(INJECTION) == 1 + len(framework.themes)
+    assert text.count(INJECTION) >= 1 + len(framework.themes)  # the subtitle and each theme's response
     assert "A&B <ltd> 49" not in text
     assert INJECTION in pdf_texts["comparison"]
 

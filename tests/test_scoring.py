@@ -166,3 +166,25 @@ def test_order_of_returns_does_not_change_scores(framework: Framework, data: st.
     forward = [s.points for s in run(framework, entries)]
     backward = [s.points for s in run(framework, entries[::-1])][::-1]
     assert forward == pytest.approx(backward, abs=1e-12)
+
+
+def test_best_offer_is_floored_at_zero_when_every_offer_is_a_harm(framework: Framework) -> None:
+    from svexcel.results import Competition, ReturnResult
+    from svexcel.return_reader import Return
+    from svexcel.scoring import best_offers
+
+    harms = [m for m in framework.measures if m.kind == "monetised" and m.direction == "harm"]
+    theme = harms[0].theme_id
+    assessments = [assess(framework, {m.id: q for m in harms}, 1e6) for q in (10.0, 20.0)]
+    assert all(a.sv[theme] < 0 for a in assessments)  # every offer in the theme is a net harm
+    scores = compete(framework, assessments)
+    results = [ReturnResult(Return(f"r{i}.xlsx"), s) for i, s in enumerate(scores)]
+    competition = Competition.of(framework, results, "2026-01-01")
+    assert competition.best_sv[theme] == 0.0 == best_offers(framework, [a.sv for a in assessments])[theme]
+    assert all(s.themes[theme].monetised == 0.0 for s in scores)
+
+
+def test_compete_refuses_mismatched_inputs(framework: Framework) -> None:
+    assessment = assess(framework, {}, 1e6)
+    with pytest.raises(ValueError, match="one quality mapping per assessment"):
+        compete(framework, [assessment, assessment], [{}])

@@ -11,7 +11,7 @@ from typing import Sequence
 
 from ..findings import Finding, sort_findings
 from ..framework import Framework
-from ..scoring import assess, compete
+from ..scoring import assess, best_offers, compete, theme_points, weight_shares
 from ..tables import cell_text
 from ..xlsx import Value
 from .inputs import LiveInputs
@@ -82,7 +82,8 @@ def explain_return(inputs: LiveInputs, file: str) -> list[str]:
     ret, score = found[0]
     settings = fw.settings
     total_weight = sum(t.weight for t in fw.themes)
-    best = {t.id: max((max(s.themes[t.id].sv, 0.0) for s in scores), default=0.0) for t in fw.themes}
+    best = best_offers(fw, [s.assessment.sv for s in scores])
+    shares, earned = weight_shares(fw), theme_points(fw, score)
     name = ret.organisation or ret.file
     lines = [
         f"{name} ({ret.file}) scores {score.points:.2f} of {settings.max_points:g} points and ranks {score.rank} of {len(scores)}.",
@@ -94,7 +95,7 @@ def explain_return(inputs: LiveInputs, file: str) -> list[str]:
     missed = []
     for theme in fw.themes:
         result = score.themes[theme.id]
-        share = settings.max_points * theme.weight / total_weight if total_weight > 0 else 0.0
+        share = settings.max_points * shares[theme.id]
         parts = []
         if result.monetised is not None:
             parts.append(f"£ value {_gbp(result.sv)} against the best offer of {_gbp(best[theme.id])} gives {result.monetised:.3f}")
@@ -102,8 +103,8 @@ def explain_return(inputs: LiveInputs, file: str) -> list[str]:
             parts.append(f"targets and yes/no measures met {result.attainment:.0%} on average")
         parts.append("quality not yet scored" if result.quality is None else f"officers' quality {result.quality * 100:g}/100")
         lines.append(f"{theme.id} {theme.name} (weight {theme.weight:g}): score {result.score:.3f}, "
-                     f"{share * result.score:.2f} of {share:.2f} points. " + "; ".join(parts) + ".")
-        missed.append((share * (1 - result.score), theme))
+                     f"{earned[theme.id]:.2f} of {share:.2f} points. " + "; ".join(parts) + ".")
+        missed.append((share - earned[theme.id], theme))
     gap, theme = max(missed, key=lambda m: m[0])
     if gap > TOLERANCE:
         lines.append(f"Most points were missed on {theme.id} {theme.name}: {gap:.2f} points below full marks.")

@@ -6,7 +6,6 @@ numbers themselves; docs/template-variables.md describes each variable.
 
 from __future__ import annotations
 
-from collections import Counter
 from dataclasses import dataclass
 from typing import Any, Sequence
 
@@ -236,11 +235,10 @@ def comparison_context(facts: FrameworkFacts, results: Sequence[ReturnResult], c
     """Everything the comparison template can use, for all returns of a batch."""
     framework = facts.framework
     scored = ranked(results)
-    shared = Counter(r.score.rank for r in scored)  # type: ignore[union-attr]
     rejected = [r for r in results if r.score is None]
     ranking = [
         RankRow(
-            rank=f"{s.rank}=" if shared[s.rank] > 1 else str(s.rank),
+            rank=f"{s.rank}=" if s.rank in competition.shared_ranks else str(s.rank),
             organisation=_organisation(r.ret.organisation), file=clean_text(r.file), points=points(s.points),
             sv=money(s.assessment.total_sv),
             sv_ratio=percent(s.assessment.sv_ratio, 1) if s.assessment.sv_ratio is not None else DASH,
