@@ -15,7 +15,7 @@ from . import __version__
 from .findings import Finding, has_errors, sort_findings
 from .framework import Framework, FrameworkError, load_framework
 from .panel.cli import moderate_command, panel_command
-from .paths import DEFAULT_FRAMEWORK, DELIVERY_SAMPLES, SAMPLES
+from .paths import DEFAULT_FRAMEWORK, DELIVERY_SAMPLES, SAMPLE_OTHER_CRITERIA, SAMPLES
 from .record_cli import check_record_target, keep_record, record_option, verify_record_command
 
 if TYPE_CHECKING:
@@ -351,7 +351,8 @@ def demo(out: Path, jobs: int) -> None:
 
     quality = demo_panel(out)
     click.echo(f"\nScoring the {len(list(SAMPLES.glob('*.xlsx')))} sample returns in {SAMPLES} with the panel's consensus from {quality.name} ...")
-    result = _run_batch(SAMPLES, out, None, quality, jobs, keep=(quality.name, "panel"))  # the panel's workbooks stay
+    result = _run_batch(SAMPLES, out, None, quality, jobs, summaries=Summaries(SAMPLE_OTHER_CRITERIA),
+                        keep=(quality.name, "panel"))  # the panel's workbooks stay
     live = build_from_folder(DEFAULT_FRAMEWORK, out / "live.xlsm", SAMPLES, quality)
     click.echo("\nRanking (points out of 20):")
     for r in sorted((r for r in result.results if r.score is not None), key=lambda r: (r.score.rank, r.file)):  # type: ignore[union-attr]
@@ -366,6 +367,8 @@ def demo(out: Path, jobs: int) -> None:
         (out / "comparison.docx", "the comparison report for the panel"),
         (out / "summary.xlsx", "one row per return, and every finding"),
         (out / "results.json", "every figure in full precision, for scripts"),
+        (out / "assessment-summaries", f"a Procurement Act assessment summary per bidder, with price and quality from "
+                                       f"{SAMPLE_OTHER_CRITERIA.name} ({result.scored - len(result.summaries_missing)})"),
         (live.path, "the live scoring workbook: change weights in cells, scores follow"),
         (out / "delivery", "after award: a delivery report per contract, portfolio.docx, performance notices"),
         (monitoring.path, "the live monitoring workbook: change bands or proxies in cells, ratings follow"),

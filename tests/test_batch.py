@@ -180,6 +180,8 @@ def test_demo_runs_the_whole_job(tmp_path: Path, jobs: int) -> None:
     assert "6 returns: 6 scored" in result.output and "Where everything is:" in result.output
     assert "1. Hillside Community Trust" in result.output  # the ranking, best first
     assert len(list((tmp_path / "demo" / "reports").glob("*.docx"))) == 6
+    assert "Assessment summaries: 5 written, 1 not written" in result.output  # City Digital's PA has no consensus
+    assert len(list((tmp_path / "demo" / "assessment-summaries").glob("*.docx"))) == 5
     assert (tmp_path / "demo" / "live.xlsm").stat().st_size > 0 and str(tmp_path / "demo" / "live.xlsm") in result.output
     assert (tmp_path / "demo" / "monitor.xlsm").stat().st_size > 0 and str(tmp_path / "demo" / "monitor.xlsm") in result.output
 
