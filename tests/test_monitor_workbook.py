@@ -199,6 +199,22 @@ def test_libreoffice_equals_engine_by_default_and_after_edits(recalculated: dict
     assert [r["£ committed"] for r in default] != [r["£ committed"] for r in after]
 
 
+def test_cached_values_are_what_libreoffice_computes(recalculated: dict[str, tuple[Path, Path]]) -> None:
+    """Every formula cell's saved value (shown in Protected View and previews) equals LibreOffice's recalculation."""
+    for name in ("built", "samples"):
+        source, result = recalculated[name]
+        saved, computed, formulas = (load_workbook(source, data_only=True), load_workbook(result, data_only=True), load_workbook(source))
+        checked = 0
+        for sheet in ("MeasureFigures", "ContractFigures", "Dashboard", "Checks"):
+            for row in formulas[sheet].iter_rows():
+                for cell in row:
+                    if isinstance(cell.value, str) and cell.value.startswith("="):
+                        mine, theirs = saved[sheet][cell.coordinate].value, computed[sheet][cell.coordinate].value
+                        assert same(mine, theirs), (name, sheet, cell.coordinate, mine, theirs)
+                        checked += 1
+        assert checked > 300
+
+
 def test_a_failing_check_shows_check_and_names_the_cell(recalculated: dict[str, tuple[Path, Path]], built: Path, framework: Framework) -> None:
     for name, (_, kind, sheet, cell) in failing_edits(built, framework).items():
         source, result = recalculated[name]

@@ -22,13 +22,15 @@ from ..findings import Finding
 from ..framework import SHEET_COLUMNS, Framework, load_framework
 from ..framework_sheets import write_framework_sheets
 from ..live.actions import FolderProblem
+from ..live.cached import write_cached_values
 from ..live.layout import FINDING_COLUMNS
 from ..live.sheets import ERROR_FILL, LABEL_FONT, TOOL_CELLS, TOOLS, TOOLS_NAMES, protect, set_up_conf_sheet
 from ..live.workbook import define_names, quickstart_workbook, write_grid
 from ..paths import DEFAULT_FRAMEWORK
 from ..styles import NOTE_FONT, TITLE_FONT, WRAP, mark_input, set_widths, style_header, write_text
 from ..xlsx import column_letter
-from .engine import DeliverySettings
+from .engine import ContractDelivery, DeliverySettings, monitor
+from .monitor_cached import monitor_cached_values
 from .monitor_checks import ACCRUES_HEADER
 from .monitor_layout import (
     ACCRUES_COL,
@@ -117,7 +119,13 @@ def build_monitor_workbook(framework: Framework, settings: DeliverySettings, out
     wb.active = wb.worksheets.index(dashboard)
     with atomic_path(out) as tmp:
         wb.save(tmp)
+        write_cached_values(tmp, monitor_cached_values(layout, _figures(layout)))
     return out
+
+
+def _figures(layout: MonitorLayout) -> list[ContractDelivery]:
+    """The engine's figures for the layout's contracts: the values its formulas show."""
+    return [monitor(layout.framework, layout.settings, c.commitments, c.actuals, c.period, c.periods) for c in layout.contracts]
 
 
 def add_delivery_inputs(sheets: dict[str, Worksheet], framework: Framework, settings: DeliverySettings) -> None:
