@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-BENCHMARKS = ("bench_reports.py", "bench_live.py", "bench_batch.py", "bench_delivery.py")
+BENCHMARKS = ("bench_reports.py", "bench_live.py", "bench_udf_import.py", "bench_batch.py", "bench_delivery.py")
 
 
 def main() -> None:

@@ -27,6 +27,19 @@ SHEET_COLUMNS: dict[str, tuple[str, ...]] = {
     ),
     "QualityScale": ("score", "label", "descriptor"),
 }
+# Settings keys in the order the Settings sheet lists them, with the note beside each (the live formulas name these rows).
+SETTING_NOTES = {
+    "framework_name": "Name printed on returns and reports",
+    "framework_version": "Change it whenever measures change; returns made for another version are rejected",
+    "currency": "Currency of proxy values",
+    "price_base_year": "Price year of the proxy values",
+    "max_points": "Points available for social value in the tender",
+    "weight_monetised": "Weight of the £ social value part of each theme score",
+    "weight_attainment": "Weight of the targets and yes/no part of each theme score",
+    "weight_quality": "Weight of the officers' quality score of each theme",
+    "plausible_sv_ratio": "Social value above this share of the contract value raises a clarification question (never a penalty)",
+    "moderation_spread": "Moderation flags a return and theme whose evaluators' scores differ by more than this (0–100)",
+}
 REQUIRED_COLUMNS: dict[str, tuple[str, ...]] = {
     "Settings": ("key", "value"),
     "Themes": ("theme_id", "theme", "weight"),

@@ -11,21 +11,9 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from .atomic import atomic_path
 from .excel_formats import GBP
-from .framework import SHEET_COLUMNS, Framework
+from .framework import SETTING_NOTES, SHEET_COLUMNS, Framework
 from .styles import FONT, NOTE_FONT, mark_input, set_widths, style_header
 
-SETTING_NOTES = {
-    "framework_name": "Name printed on returns and reports",
-    "framework_version": "Change it whenever measures change; returns made for another version are rejected",
-    "currency": "Currency of proxy values",
-    "price_base_year": "Price year of the proxy values",
-    "max_points": "Points available for social value in the tender",
-    "weight_monetised": "Weight of the £ social value part of each theme score",
-    "weight_attainment": "Weight of the targets and yes/no part of each theme score",
-    "weight_quality": "Weight of the officers' quality score of each theme",
-    "plausible_sv_ratio": "Social value above this share of the contract value raises a clarification question (never a penalty)",
-    "moderation_spread": "Moderation flags a return and theme whose evaluators' scores differ by more than this (0–100)",
-}
 WIDTHS = {
     "Settings": {"A": 22, "B": 34, "C": 70},
     "Themes": {"A": 10, "B": 32, "C": 60, "D": 10},

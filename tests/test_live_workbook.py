@@ -322,7 +322,7 @@ def test_formula_cells_locked_and_input_cells_unlocked(built: dict[str, Path]) -
             assert ws.protection.sheet, ws.title
     unlocked = [(s, c) for s, c, _ in formulas(built["samples"]) if not wb[s][c].protection.locked]
     assert unlocked == []
-    inputs = {"Themes": "D2", "Measures": "G5", "Settings": "B6", "Quality": "C2", "Returns": "D2", "Tools": "B4"}
+    inputs = {"Themes": "D2", "Measures": "G5", "Settings": "B6", "Quality": "C2", "Tools": "B4"}
     assert [s for s, c in inputs.items() if wb[s][c].protection.locked] == []
     assert [s for s, c in {"Themes": "A2", "Measures": "E2", "Settings": "B2", "Quality": "A2"}.items()
             if not wb[s][c].protection.locked] == []

@@ -7,6 +7,7 @@ import importlib.util
 import inspect
 import io
 import re
+import subprocess
 import sys
 import types
 import zipfile
@@ -25,7 +26,8 @@ from svexcel.live.actions import FolderProblem, import_layout, import_message, r
 from svexcel.live.inputs import LiveInputs, read_live_workbook
 from svexcel.live.layout import Formula
 from svexcel.live.sheets import FUNCTIONS, MACROS
-from svexcel.live.workbook import build_from_folder, build_live_workbook, quickstart_workbook, read_folder
+from svexcel.live.workbook import build_from_folder, build_live_workbook, read_folder
+from svexcel.live.xlwings_project import vba_project
 from svexcel.paths import SAMPLE_QUALITY, SAMPLES
 from svexcel.quality import read_quality
 from svexcel.return_reader import read_return
@@ -161,6 +163,21 @@ def test_sv_findings_lists_a_files_findings(tables: list, framework: Framework, 
     assert clean[1][-1].startswith("No findings")
 
 
+def test_sv_findings_reads_a_relative_path_beside_the_workbook(tables: list, samples_dir: Path, tmp_path: Path,
+                                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    """As in Excel, the calling cell's workbook (not Python's working folder) is where a relative path starts."""
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    monkeypatch.chdir(elsewhere)
+    cell = types.SimpleNamespace(sheet=types.SimpleNamespace(book=types.SimpleNamespace(fullname=str(samples_dir.parent / "live.xlsm"))))
+    relative = f"{samples_dir.name}/greenway-facilities.xlsx"
+    found = svexcel_live.sv_findings(relative, *tables[:4], caller=cell)
+    assert found[1:] == svexcel_live.sv_findings(str(samples_dir / "greenway-facilities.xlsx"), *tables[:4])[1:]
+    assert found[1][1] != "error"
+    assert svexcel_live.sv_findings(relative, *tables[:4])[1][2] == "file-unreadable"  # without a workbook: not in the working folder
+    assert svexcel_live.sv_findings("  ", *tables[:4])[0][0].startswith("Type the return file's path")
+
+
 def test_import_layout_writes_what_the_builder_writes(framework: Framework, samples_dir: Path, tmp_path: Path) -> None:
     """The import macro's grids equal the cells of a workbook built from the same folder, marks kept."""
     marks, _ = read_quality(SAMPLE_QUALITY, framework)
@@ -177,6 +194,18 @@ def test_import_layout_writes_what_the_builder_writes(framework: Framework, samp
             written = [ws.cell(r, c).value for c in range(1, len(row) + 1)]
             assert written == [str(v) if isinstance(v, Formula) else v for v in row], (grid.sheet, r)
     assert "Imported 6 return(s)" in import_message(layout, samples_dir)
+
+
+def test_importing_the_udf_module_leaves_reports_and_batch_unloaded() -> None:
+    """Excel imports svexcel_live on first use: the Word, chart, progress-bar and workbook-writing libraries wait for the macros."""
+    probe = ("import sys, xlwings; before = set(sys.modules); import svexcel_live; "
+             "print(' '.join(sorted(set(sys.modules) - before)))")
+    added = set(subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True).stdout.split())
+    assert "svexcel_live" in added and "svexcel.live.explain" in added
+    heavy = {"docxtpl", "docx", "PIL", "tqdm", "matplotlib", "openpyxl", "xlsxwriter", "svexcel.batch", "svexcel.reports"}
+    assert {m for m in added if m.split(".")[0] in heavy or m in heavy} == set()
+    whole = "import sys, svexcel_live; print(' '.join(m for m in ('docxtpl', 'tqdm') if m in sys.modules))"
+    assert subprocess.run([sys.executable, "-c", whole], capture_output=True, text=True, check=True).stdout.split() == []
 
 
 def test_macro_folders(tmp_path: Path) -> None:
@@ -229,6 +258,9 @@ def test_registration_metadata(registered: tuple[types.ModuleType, types.ModuleT
         converters = [a["options"].get("convert") for a in info["args"]] + [info["ret"]["options"].get("convert")]
         assert all(c is None or c in accessors for c in converters), name
         for arg in info["args"]:
+            if arg["name"] == "caller":  # filled in by xlwings with the calling cell, not typed in the formula
+                assert "convert" not in arg["options"]
+                continue
             assert not arg["doc"].startswith("Positional argument"), (name, arg["name"])
             assert arg["options"].get("ndim") == (2 if arg["name"] not in ("file", "percent", "path") else None), (name, arg["name"])
     assert functions["sv_scores"]["args"][-1]["optional"] is None
@@ -244,14 +276,14 @@ def test_generated_vba_wrappers(registered: tuple[types.ModuleType, types.Module
         assert f'XLPy.CallUDF "svexcel_live", "{name}", Array(), ThisWorkbook, Application.Caller' in vba
     for name in UDFS:
         params = ", ".join(("Optional " if p.default is not inspect.Parameter.empty else "") + p.name
-                           for p in inspect.signature(getattr(svexcel_live, name)).parameters.values())
+                           for p in inspect.signature(getattr(svexcel_live, name)).parameters.values() if p.name != "caller")
         assert f"Function {name}({params})" in vba
         assert f'{name} = XLPy.CallUDF("svexcel_live", "{name}", Array(' in vba
+    assert 'Array(path, settings, themes, outcomes, measures, Nothing)' in vba  # xlwings puts the calling cell there
 
 
 def test_xlsm_keeps_vba_and_conf_sheet_after_svexcel_edits(live: Path, tmp_path: Path) -> None:
-    with zipfile.ZipFile(quickstart_workbook()) as z:
-        vba = z.read("xl/vbaProject.bin")
+    vba = vba_project()
     edited = tmp_path / "edited.xlsm"
     wb = load_workbook(live, keep_vba=True)
     wb["Themes"]["D2"] = 2

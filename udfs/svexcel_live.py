@@ -4,6 +4,11 @@ Thin wrappers: each reads ranges, calls a pure function in ``svexcel`` and
 returns a table. The workbook's ``xlwings.conf`` sheet names this module
 (``UDF Modules = svexcel_live``); Excel's xlwings tab > Import Functions makes
 the functions and macros available.
+
+Importing this module loads the engine and the workbook readers only: the Word
+reports (docxtpl, Pillow) and the batch (tqdm) load inside ``make_reports``, and
+the workbook builder inside the import macros, so Excel's first recalculation
+does not wait for them (``benchmarks/bench_live.py`` prints the import time).
 """
 
 from pathlib import Path
@@ -12,7 +17,16 @@ from typing import Annotated, Any, Callable
 import xlwings as xw
 
 from svexcel.framework import FrameworkError
-from svexcel.live.actions import FolderProblem, check_reports_folder, import_layout, import_message, resolve_folder
+from svexcel.live.actions import (
+    FolderProblem,
+    beside_workbook,
+    check_reports_folder,
+    import_layout,
+    import_message,
+    read_returns_folder,
+    resolve_folder,
+    stale_returns,
+)
 from svexcel.live.explain import explain_return, findings_table, ranking_stability, score_table
 from svexcel.live.inputs import LiveInputs, framework_from_tables, inputs_from_tables
 from svexcel.live.layout import DASHBOARD_HEADER_ROW, Formula, Grid, LiveLayout
@@ -72,16 +86,25 @@ def sv_stability(
 
 @xw.func
 def sv_findings(
-    path: Annotated[str, {"doc": "Full path of the return file, e.g. ReturnsFolder&\"\\\"&Scores!A2"}],
+    path: Annotated[str, {"doc": "The return file, e.g. ReturnsFolder&\"\\\"&Scores!A2; a relative path starts beside this workbook"}],
     settings: Settings, themes: Themes, outcomes: Outcomes, measures: Measures,
+    caller=None,  # the calling cell: xlwings fills it in Excel and hides it from the formula
 ) -> list:
     """Check one return file against this workbook's framework and list what was found."""
     try:
         framework = framework_from_tables(settings, themes, outcomes, measures)
     except FrameworkError as exc:
         return _problem(exc)
-    ret = read_return(Path(str(path or "")), framework)
+    text = str(path or "").strip()
+    if not text:
+        return [["Type the return file's path (a relative path starts beside this workbook)."]]
+    ret = read_return(beside_workbook(text, _caller_book(caller)), framework)
     return findings_table(ret.findings, ret.file)
+
+
+def _caller_book(caller: Any) -> Path | None:
+    """The path of the workbook whose cell called a function (xlwings passes the cell as ``caller``); None outside Excel."""
+    return Path(caller.sheet.book.fullname) if caller is not None else None
 
 
 # Macros carry no return annotation: xlwings would look up a converter for NoneType and fail after the work is done.
@@ -139,8 +162,13 @@ def make_reports():
         out = resolve_folder(_cell(book, "ReportsFolder"), Path(book.fullname), default="reports")
         check_reports_folder(folder, out)
         inputs = _book_inputs(book)
+        stale = stale_returns(inputs.returns, read_returns_folder(inputs.framework, folder, exclude=Path(book.fullname)))
     except (FolderProblem, FrameworkError) as exc:
         _status(book, str(exc))
+        return
+    if stale:
+        _status(book, f"No reports written: Returns no longer matches the return files in {folder}, so the reports would "
+                      f"disagree with this workbook. Run import_returns first. {' '.join(stale[:5])}")
         return
     _status(book, f"Writing reports to {out} …")
     try:

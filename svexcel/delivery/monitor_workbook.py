@@ -25,7 +25,8 @@ from ..live.actions import FolderProblem
 from ..live.cached import write_cached_values
 from ..live.layout import FINDING_COLUMNS
 from ..live.sheets import ERROR_FILL, LABEL_FONT, TOOL_CELLS, TOOLS, TOOLS_NAMES, protect, set_up_conf_sheet
-from ..live.workbook import define_names, quickstart_workbook, write_grid
+from ..live.workbook import define_names, write_grid
+from ..live.xlwings_project import quickstart_workbook, set_interpreter, use_vba_project, vba_project
 from ..paths import DEFAULT_FRAMEWORK
 from ..styles import NOTE_FONT, TITLE_FONT, WRAP, mark_input, set_widths, style_header, write_text
 from ..xlsx import column_letter
@@ -94,8 +95,10 @@ def build_monitor_workbook(framework: Framework, settings: DeliverySettings, out
     out = Path(out)
     layout = MonitorLayout(framework, settings, list(contracts), list(findings))
     wb = load_workbook(quickstart_workbook(), keep_vba=True)
+    use_vba_project(wb, vba_project())  # xlwings' modules only: no quickstart SampleCall under Alt+F8
     wb.remove(wb["Sheet1"])
     conf = set_up_conf_sheet(wb)
+    set_interpreter(conf)
     for row in conf.iter_rows(min_col=1, max_col=2):
         if row[0].value == "UDF Modules":
             row[1].value = UDF_MODULE

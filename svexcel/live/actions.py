@@ -2,15 +2,24 @@
 
 from __future__ import annotations
 
+import math
 from pathlib import Path
+from typing import Sequence
 
+from ..framework import Framework
+from ..return_reader import Return
 from .inputs import LiveInputs
 from .layout import LiveLayout
-from .workbook import read_folder
 
 
 class FolderProblem(Exception):
     """A folder named in the workbook is missing or blank; the message says what to type where."""
+
+
+def beside_workbook(text: str, workbook: Path | None) -> Path:
+    """A path typed in the workbook: a relative one starts in the workbook's folder (Python's working folder is not used)."""
+    path = Path(text.strip())
+    return path if path.is_absolute() or workbook is None else workbook.parent / path
 
 
 def resolve_folder(value: object, workbook: Path, default: str | None = None) -> Path:
@@ -20,8 +29,16 @@ def resolve_folder(value: object, workbook: Path, default: str | None = None) ->
         if default is None:
             raise FolderProblem("Type the returns folder on the Tools sheet (cell B4) and run the macro again.")
         return workbook.parent / default
-    path = Path(text)
-    return path if path.is_absolute() else workbook.parent / path
+    return beside_workbook(text, workbook)
+
+
+def read_returns_folder(framework: Framework, folder: Path, exclude: Path | None = None) -> list[Return]:
+    """Every return in the Tools returns folder, read and checked (rejected ones included)."""
+    if not folder.is_dir():
+        raise FolderProblem(f"The returns folder {folder} does not exist. Correct it on the Tools sheet (cell B4).")
+    from .workbook import read_folder  # the builder loads openpyxl and the batch; the functions do not need them
+
+    return read_folder(framework, folder, exclude)
 
 
 def check_reports_folder(returns: Path, reports: Path) -> None:
@@ -34,12 +51,36 @@ def check_reports_folder(returns: Path, reports: Path) -> None:
 
 def import_layout(inputs: LiveInputs, folder: Path, exclude: Path | None = None) -> LiveLayout:
     """The workbook's sheets after importing every return in ``folder``; officers' marks already typed are kept."""
-    if not folder.is_dir():
-        raise FolderProblem(f"The returns folder {folder} does not exist. Correct it on the Tools sheet (cell B4).")
-    returns = read_folder(inputs.framework, folder, exclude)
+    returns = read_returns_folder(inputs.framework, folder, exclude)
     findings = [*inputs.framework.findings, *(f for r in returns for f in r.findings)]
     return LiveLayout(inputs.framework, [r for r in returns if not r.rejected], inputs.quality, findings,
                       [r.file for r in returns if r.rejected])
+
+
+def stale_returns(shown: Sequence[Return], files: Sequence[Return]) -> list[str]:
+    """Where the workbook's Returns differs from the return files (read again), one line each; empty when they agree."""
+    read = {r.file: r for r in files if not r.rejected}
+    lines = [f"{r.file} is on Returns but is no longer a scored return in the folder." for r in shown if r.file not in read]
+    lines += [f"{name} is in the folder but not on Returns." for name in read if name not in {r.file for r in shown}]
+    for ret in shown:
+        other = read.get(ret.file)
+        if other is None:
+            continue
+        pairs = {"organisation": (ret.organisation, other.organisation), "contract value": (ret.contract_value, other.contract_value)}
+        pairs |= {f"measure {m}": (q, other.quantities.get(m)) for m, q in ret.quantities.items()}
+        lines += [f"{ret.file}: {what} is {_shown(a)} on Returns but {_shown(b)} in the file."
+                  for what, (a, b) in pairs.items() if not _same(a, b)]
+    return lines
+
+
+def _same(a: object, b: object) -> bool:
+    if isinstance(a, float) and isinstance(b, float):
+        return math.isclose(a, b, rel_tol=1e-12, abs_tol=1e-12)
+    return a == b
+
+
+def _shown(value: object) -> str:
+    return "blank" if value is None or value == "" else f"{value:g}" if isinstance(value, float) else f"'{value}'"
 
 
 def import_message(layout: LiveLayout, folder: Path) -> str:

@@ -10,8 +10,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from ..framework import SHEET_COLUMNS
-from ..framework_sheets import SETTING_NOTES
+from ..framework import SETTING_NOTES, SHEET_COLUMNS
 from ..xlsx import column_letter
 
 if TYPE_CHECKING:

@@ -18,8 +18,7 @@ from functools import cached_property
 from typing import Mapping, Sequence
 
 from ..findings import Finding, sort_findings
-from ..framework import SHEET_COLUMNS, Framework
-from ..framework_sheets import SETTING_NOTES
+from ..framework import SETTING_NOTES, SHEET_COLUMNS, Framework
 from ..return_reader import Return
 from ..xlsx import column_letter
 from . import checks

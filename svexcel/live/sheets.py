@@ -49,6 +49,8 @@ FRAMEWORK_VALIDATION: dict[str, dict[str, tuple[str, tuple[float, ...], str]]] =
     },
 }
 
+FROM_RETURN_FILES = ("Read from the supplier's return file, so the reports show the same figure. To correct it, "
+                     "correct the return file and run import_returns (Tools).")
 MACROS = (
     ("import_returns", "Read every return in the returns folder into Returns, keeping officers' quality scores, and lay out the scores for them."),
     ("refresh_findings", "Check every return in the returns folder again and list what was found on Findings."),
@@ -140,29 +142,20 @@ def decorate_framework(sheets: dict[str, Worksheet]) -> None:
 
 
 def decorate_returns(ws: Worksheet, layout: LiveLayout) -> None:
-    """Quantities as inputs, Yes/No lists for binary measures, measure names as header notes."""
+    """Locked figures from the return files (one truth with the reports), measure names as header notes."""
     style_header(ws, 1, 1, len(RETURN_COLUMNS) + len(layout.measure_ids))
     last = max(layout.n + 1, 2)
-    decimal = DataValidation(type="decimal", operator="greaterThanOrEqual", formula1="0", allow_blank=True,
-                             showErrorMessage=True, errorTitle="Quantity", error="Type a number of 0 or more, or leave blank.")
-    yes_no = DataValidation(type="list", formula1='"Yes,No"', allow_blank=True, showErrorMessage=True,
-                            errorTitle="Yes or No", error="Choose Yes or No, or leave blank.")
     for j, measure in enumerate(layout.framework.measures):
         col = layout.returns_col(j)
-        letter = column_letter(col)
         ws.cell(1, col).comment = Comment(f"{measure.name} ({measure.unit}, {measure.kind})", "svexcel")
-        (yes_no if measure.kind == "binary" else decimal).add(f"{letter}2:{letter}{last}")
-        for row in range(2, last + 1):
-            mark_input(ws.cell(row, col))
-            if measure.unit == "GBP":
+        if measure.unit == "GBP":
+            for row in range(2, last + 1):
                 ws.cell(row, col).number_format = GBP
-    decimal.add(f"C2:C{last}")
     for row in range(2, last + 1):
-        for col in (2, 3):
-            mark_input(ws.cell(row, col))
         ws.cell(row, 3).number_format = GBP
-    ws.add_data_validation(decimal)
-    ws.add_data_validation(yes_no)
+    prompt = DataValidation(showInputMessage=True, promptTitle="From the return file", prompt=FROM_RETURN_FILES)
+    prompt.add(f"A2:{column_letter(len(RETURN_COLUMNS) + len(layout.measure_ids))}{last}")
+    ws.add_data_validation(prompt)
     ws.freeze_panes = "D2"
     set_widths(ws, {"A": 32.0, "B": 32.0, "C": 16.0} | {column_letter(layout.returns_col(j)): 9.0 for j in range(len(layout.measure_ids))})
 

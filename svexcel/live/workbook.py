@@ -25,8 +25,10 @@ from ..scoring import Score, assess, compete
 from ..styles import write_text
 from .cached import cached_values, write_cached_values
 from .checks import CHECKS
+from .instructions import INSTRUCTIONS, write_instructions
 from .layout import (
     DASHBOARD,
+    DASHBOARD_HEADER_ROW,
     FINDINGS,
     MEASURE_SCORES,
     QUALITY,
@@ -37,6 +39,7 @@ from .layout import (
     Grid,
     LiveLayout,
 )
+from .printing import set_up_printing
 from .sheets import (
     TOOLS,
     TOOLS_NAMES,
@@ -53,6 +56,7 @@ from .sheets import (
     set_up_conf_sheet,
     write_tools_sheet,
 )
+from .xlwings_project import quickstart_workbook, set_interpreter, use_vba_project, vba_project
 
 
 @dataclass(frozen=True)
@@ -67,13 +71,6 @@ class BuildSummary:
     def __str__(self) -> str:
         rejected = f"{len(self.rejected)} rejected (see its Findings sheet)" if self.rejected else "none rejected"
         return f"Wrote {self.path}: {len(self.scored)} return(s) scored, {rejected}, {len(self.findings)} finding(s) listed."
-
-
-def quickstart_workbook() -> Path:
-    """The workbook ``xlwings quickstart --standalone`` copies: xlwings' VBA module and a config sheet."""
-    import xlwings
-
-    return Path(xlwings.__file__).parent / "quickstart_standalone.xlsm"
 
 
 def read_folder(framework: Framework, folder: Path, exclude: Path | None = None) -> list[Return]:
@@ -98,13 +95,16 @@ def build_live_workbook(
     competing = [r for r in returns if not r.rejected]
     layout = LiveLayout(framework, competing, quality or {}, list(findings), [r.file for r in returns if r.rejected])
     wb = load_workbook(quickstart_workbook(), keep_vba=True)
+    use_vba_project(wb, vba_project())
     wb.remove(wb["Sheet1"])
     conf = set_up_conf_sheet(wb)
+    interpreter_cell = set_interpreter(conf)
     sheets = {name: wb.create_sheet(name) for name in (DASHBOARD, CHECKS, SCORES, QUALITY, RETURNS, FINDINGS)}
     framework_sheets = write_framework_sheets(wb, framework)
     sheets |= {name: wb.create_sheet(name) for name in (THEME_SCORES, MEASURE_SCORES)}
     tools = write_tools_sheet(wb.create_sheet(TOOLS), _folder_text(returns_dir, out))
     wb.move_sheet(conf, len(wb.sheetnames) - 1 - wb.sheetnames.index(conf.title))
+    instructions = write_instructions(wb.create_sheet(INSTRUCTIONS, wb.sheetnames.index(DASHBOARD) + 1), framework, interpreter_cell)
 
     write_quality_sheet(sheets[QUALITY], framework, [r.file for r in competing], {r.file: r.organisation for r in competing},
                         layout.quality, f"QualityScale!$A$2:$A${max(len(framework.quality_scale), 1) + 1}")
@@ -114,8 +114,9 @@ def build_live_workbook(
     define_names(wb, layout.names() | TOOLS_NAMES)
     _decorate(sheets, layout)
     decorate_framework(framework_sheets)
-    for ws in [*sheets.values(), *framework_sheets.values(), tools]:
+    for ws in [*sheets.values(), *framework_sheets.values(), tools, instructions]:
         protect(ws)
+    set_up_printing(wb, framework, {DASHBOARD: f"{DASHBOARD_HEADER_ROW}:{DASHBOARD_HEADER_ROW}"})
 
     dashboard = sheets[DASHBOARD]
     dashboard.sheet_properties.codeName = "Sheet1"  # binds the VBA project's document module of the removed Sheet1
