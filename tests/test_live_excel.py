@@ -140,7 +140,7 @@ def test_instructions_sheet_follows_the_dashboard(live: Path, tmp_path: Path) ->
                      if c.value is not None)
     for words in ("Yellow cells", "CHECK", "Interpreter_Win", "python.exe", "Alt+F8", "import_returns", "return file"):
         assert words in text, words
-    assert "\npython\n" in f"\n{text}\n"  # the interpreter cell shows xlwings.conf's Interpreter_Win as it is now
+    assert "\npython\n" in f"\n{text}\n"  # what xlwings.conf's Interpreter_Win was set to
     assert wb["Instructions"].protection.sheet
 
 

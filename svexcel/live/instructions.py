@@ -44,7 +44,7 @@ SECTIONS: tuple[tuple[str, tuple[str, ...]], ...] = (
         "score, testing how stable the ranking is, and writing the Word reports. Your IT team sets it up once "
         "(README, 'Setting up Python on Windows').",
         "1. On the xlwings.conf sheet, Interpreter_Win must be the full path of python.exe in the environment where "
-        "svexcel is installed, for example C:\\svexcel\\.venv\\Scripts\\python.exe. It now says:",
+        "svexcel is installed, for example C:\\svexcel\\.venv\\Scripts\\python.exe. When this workbook was built it said:",
         "2. Enable macros for this file (right-click the file > Properties > Unblock if it came by e-mail; then "
         "Enable Content) and, under File > Options > Trust Center > Macro Settings, tick 'Trust access to the VBA "
         "project object model'.",
@@ -57,8 +57,8 @@ SECTIONS: tuple[tuple[str, tuple[str, ...]], ...] = (
 )
 
 
-def write_instructions(ws: Worksheet, framework: Framework, interpreter_cell: str) -> Worksheet:
-    """Fill the Instructions sheet; ``interpreter_cell`` is xlwings.conf's Interpreter_Win cell, shown as it is now."""
+def write_instructions(ws: Worksheet, framework: Framework, interpreter: str) -> Worksheet:
+    """Fill the Instructions sheet; ``interpreter`` is what xlwings.conf's Interpreter_Win was set to."""
     ws["A1"] = "How to use this workbook"
     ws["A1"].font = TITLE_FONT
     write_text(ws["A2"], f"{framework.name}, version {framework.version}. Built by svexcel on {date.today():%d %B %Y}.")
@@ -71,9 +71,10 @@ def write_instructions(ws: Worksheet, framework: Framework, interpreter_cell: st
             cell = ws.cell(row, 1, text)
             cell.alignment = WRAP
             ws.row_dimensions[row].height = 15 * (1 + len(text) // 110)
-            if text.endswith("It now says:"):
+            if text.endswith("it said:"):
                 row += 1
-                ws.cell(row, 1, f"={interpreter_cell}").font = BOLD_FONT
+                write_text(ws.cell(row, 1), interpreter)
+                ws.cell(row, 1).font = BOLD_FONT
             row += 1
         row += 1
     set_widths(ws, {"A": 120.0})

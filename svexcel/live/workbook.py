@@ -98,13 +98,13 @@ def build_live_workbook(
     use_vba_project(wb, vba_project())
     wb.remove(wb["Sheet1"])
     conf = set_up_conf_sheet(wb)
-    interpreter_cell = set_interpreter(conf)
+    interpreter = set_interpreter(conf)
     sheets = {name: wb.create_sheet(name) for name in (DASHBOARD, CHECKS, SCORES, QUALITY, RETURNS, FINDINGS)}
     framework_sheets = write_framework_sheets(wb, framework)
     sheets |= {name: wb.create_sheet(name) for name in (THEME_SCORES, MEASURE_SCORES)}
     tools = write_tools_sheet(wb.create_sheet(TOOLS), _folder_text(returns_dir, out))
     wb.move_sheet(conf, len(wb.sheetnames) - 1 - wb.sheetnames.index(conf.title))
-    instructions = write_instructions(wb.create_sheet(INSTRUCTIONS, wb.sheetnames.index(DASHBOARD) + 1), framework, interpreter_cell)
+    instructions = write_instructions(wb.create_sheet(INSTRUCTIONS, wb.sheetnames.index(DASHBOARD) + 1), framework, interpreter)
 
     write_quality_sheet(sheets[QUALITY], framework, [r.file for r in competing], {r.file: r.organisation for r in competing},
                         layout.quality, f"QualityScale!$A$2:$A${max(len(framework.quality_scale), 1) + 1}")

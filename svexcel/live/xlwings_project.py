@@ -84,9 +84,9 @@ def interpreter_win() -> str:
 
 
 def set_interpreter(conf: Worksheet) -> str:
-    """Fill ``Interpreter_Win`` on the xlwings.conf sheet (see ``interpreter_win``); returns a reference to its cell."""
+    """Fill ``Interpreter_Win`` on the xlwings.conf sheet (see ``interpreter_win``); returns what it wrote."""
     for row in conf.iter_rows(min_col=1, max_col=2):
         if row[0].value == "Interpreter_Win":
             row[1].value = interpreter_win()
-            return f"'{conf.title}'!${row[1].column_letter}${row[1].row}"
+            return str(row[1].value)
     raise ValueError(f"The {conf.title} sheet has no Interpreter_Win row.")
