@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     from .batch import BatchResult
 
 EXIT_USAGE = 2
+EXIT_INTERRUPTED = 130
 SEVERITY_COLOURS = {"error": "red", "warning": "yellow", "info": "blue"}
 SHOWN_PER_KIND = 3
 
@@ -36,6 +37,19 @@ class UsageError(click.ClickException):
     """A problem with what was asked for, not with a return: exit code 2."""
 
     exit_code = EXIT_USAGE
+
+
+force_option = click.option("--force", is_flag=True, help="Replace the output file if it already exists.")
+
+
+def new_workbook(output: Path, force: bool, *inputs: Path) -> None:
+    """Refuse to write a blank workbook over an input, over an existing file (unless ``force``) or under a non-.xlsx name."""
+    if output.suffix.lower() != ".xlsx":
+        raise UsageError(f"{output.name} must end in .xlsx: the workbook is a plain Excel workbook.")
+    if any(output.exists() and i.exists() and output.samefile(i) for i in inputs):
+        raise UsageError(f"{output.name} is also the input; write the new workbook under another name.")
+    if output.exists() and not force:
+        raise UsageError(f"{output} already exists and may hold someone's answers; choose another name or add --force to replace it.")
 
 
 def _framework(path: Path | None) -> Framework:
@@ -70,7 +84,18 @@ def _print_findings(findings: list[Finding], indent: str = "", err: bool = True)
             click.echo(f"{indent}{' ' * 8}… and {len(rest)} more [{kind}] at {cells}", err=err)
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+class _Commands(click.Group):
+    """The svexcel commands: Ctrl+C at any moment exits 130 (interrupted), never 1, which means a return was rejected."""
+
+    def invoke(self, ctx: click.Context) -> object:
+        try:
+            return super().invoke(ctx)
+        except KeyboardInterrupt:
+            click.echo("\nInterrupted.", err=True)
+            ctx.exit(EXIT_INTERRUPTED)
+
+
+@click.group(cls=_Commands, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
 @click.version_option(__version__, prog_name="svexcel")
 def main() -> None:
     """Score social value returns in Excel and report them in Word.
@@ -93,7 +118,8 @@ main.add_command(verify_record_command)
 @main.command()
 @framework_option
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True, help="Where to write the blank return (.xlsx).")
-def template(framework_path: Path | None, output: Path) -> None:
+@force_option
+def template(framework_path: Path | None, output: Path, force: bool) -> None:
     """Write a blank return workbook for organisations to fill in.
 
     \b
@@ -103,6 +129,7 @@ def template(framework_path: Path | None, output: Path) -> None:
     """
     from .return_template import write_return_template
 
+    new_workbook(output, force)
     framework = _framework(framework_path)
     write_return_template(framework, output)
     click.echo(f"Wrote {output} for {framework.name} version {framework.version} ({len(framework.measures)} measures).")

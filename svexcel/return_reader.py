@@ -34,6 +34,7 @@ SUPPLIER_BLAME = {"locked-cell-edited", "missing-measure", "unknown-measure", "f
 MEASURE_ID = re.compile(r"^[A-Za-z0-9][\w.\-]*$")
 YES = {"yes", "y", "true"}
 NO = {"no", "n", "false"}
+LARGEST_NUMBER = 1e12  # a trillion: more than any public contract; larger is a slip that would skew every relative score
 HARMS = ("negative-quantity", "Declare harms as positive amounts on their own measures.")
 
 
@@ -176,6 +177,10 @@ class _ReturnReader:
         if read.value is not None and read.value < 0:
             type, advice = negative
             self.add(type, severity, f"{what} is {read.value:,.10g}; it cannot be negative. {advice}", sheet, ref)
+            return None, False
+        if read.value is not None and read.value > LARGEST_NUMBER:
+            self.add("number-too-large", severity, f"{what} is {read.value:.3g}, beyond any real contract (the largest number "
+                     f"accepted is {LARGEST_NUMBER:,.0f}). Check for extra zeros or a pasted code and type the real figure.", sheet, ref)
             return None, False
         return read.value, True
 

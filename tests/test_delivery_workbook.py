@@ -199,6 +199,30 @@ def test_resent_contract_latest_period_wins_and_restatements_are_flagged(framewo
     assert "riverside-q2.xlsx" in latest.findings[0].message and "14" in latest.findings[0].message
 
 
+def test_two_files_claiming_the_same_latest_period_differently_are_both_refused(framework: Framework, blank: Path, tmp_path: Path) -> None:
+    # Neither is later: picking one by file name would let a rename change the figures.
+    answers = complete(framework, blank, 2) | {"SH1.1": []}
+    a = fill_delivery(blank, tmp_path / "a-q2.xlsx", 2, answers)
+    b = fill_delivery(blank, tmp_path / "z-q2.xlsx", 2, answers | {"WB2.1": [10, 99]})
+    same = fill_delivery(blank, tmp_path / "m-q2.xlsx", 2, answers)
+    reads = read_deliveries([a, b, same], framework)
+    assert [r.status for r in reads] == ["rejected", "rejected", "rejected"]
+    cover_row = 4 + ["Supplier", "Contract reference", "Contract value (GBP)", "Contract start", "Contract years",
+                     "Periods per year", "Reporting period"].index("Reporting period")
+    for r in reads:
+        assert ("Cover", f"B{cover_row}", "conflicting-files") in where(r.findings)
+        assert "z-q2.xlsx" in next(f.message for f in r.findings if f.type == "conflicting-files")
+
+
+def test_an_identical_resend_of_the_same_period_is_superseded_quietly(framework: Framework, blank: Path, tmp_path: Path) -> None:
+    answers = complete(framework, blank, 2) | {"SH1.1": []}
+    a = fill_delivery(blank, tmp_path / "a.xlsx", 2, answers)
+    b = fill_delivery(blank, tmp_path / "b.xlsx", 2, answers)
+    first, second = read_deliveries([a, b], framework)
+    assert (first.status, second.status) == ("superseded", "scored")
+    assert "conflicting-files" not in [f.type for f in second.findings]
+
+
 def test_different_contracts_in_one_folder_are_kept_apart(framework: Framework, blank: Path, tmp_path: Path) -> None:
     other = blank_delivery(framework, WINNER, tmp_path / "other-blank.xlsx", reference="HC-2026-099")
     answers = complete(framework, blank, 2) | {"SH1.1": []}

@@ -52,8 +52,9 @@ def _starts(values: tuple[str, ...]) -> dict[str, int]:
 @click.option("--reference", help="Contract reference (default: the winning return's); files for one contract share it.")
 @click.option("--from-period", "from_period", multiple=True, metavar="MEASURE=PERIOD", help="A measure due only from that period, e.g. SH1.1=5 for work starting in year 2 of quarters. Repeatable.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True, help="Where to write the delivery workbook (.xlsx).")
+@main_cli.force_option
 def template(winning_return: Path, framework_path: Path | None, start: dt.datetime, periods_per_year: str, years: float | None,
-             reference: str | None, from_period: tuple[str, ...], output: Path) -> None:
+             reference: str | None, from_period: tuple[str, ...], output: Path, force: bool) -> None:
     """Write the protected delivery workbook a supplier fills in each period, from the winning return.
 
     The winning return's quantities become the locked commitments. Exit code 1 when the winning
@@ -67,6 +68,7 @@ def template(winning_return: Path, framework_path: Path | None, start: dt.dateti
     from ..return_reader import read_return
     from .template import terms_from_return, write_delivery_template
 
+    main_cli.new_workbook(output, force, winning_return)
     framework = main_cli._framework(framework_path)
     ret = read_return(winning_return, framework)
     if ret.rejected:
@@ -168,6 +170,8 @@ def build(framework_path: Path | None, returns_dir: Path | None, output: Path) -
 
     Settings (RAG bands, rating bands and method), proxies and the figures reported stay editable; a Checks
     sheet stops the figures (they show CHECK) while an input is out of range and names the cell to fix.
+    Exit code 0 when every delivery workbook was used, 1 when any was rejected (listed on Findings), 2 for a
+    usage problem.
 
     \b
     Example:
@@ -178,4 +182,7 @@ def build(framework_path: Path | None, returns_dir: Path | None, output: Path) -
     main_cli._framework(framework_path)  # report framework problems before building
     if output.suffix.lower() != ".xlsm":
         raise main_cli.UsageError(f"The monitoring workbook carries macros, so it must end in .xlsm (got {output.name}).")
-    click.echo(str(build_monitor_from_folder(framework_path, output, returns_dir)))
+    summary = build_monitor_from_folder(framework_path, output, returns_dir)
+    click.echo(str(summary))
+    if summary.rejected:
+        sys.exit(1)

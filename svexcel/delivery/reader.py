@@ -21,6 +21,7 @@ from .layout import (
     ACTIONS,
     ATTESTATION,
     COVER,
+    COVER_FIRST_ROW,
     COVER_LABELS,
     DELIVERY,
     DELIVERY_REQUIRED,
@@ -119,10 +120,28 @@ def settle(reads: Sequence[DeliveryReturn]) -> list[DeliveryReturn]:
     for files in contracts.values():
         ordered = sorted(files, key=lambda r: (r.period, r.file))
         latest = ordered[-1]
+        tied = [r for r in ordered if r.period == latest.period]
+        if any(r.actuals != latest.actuals for r in tied):
+            _conflict(tied)
+            for older in ordered[: -len(tied)]:
+                older.superseded_by = latest.file
+            continue
         for older in reversed(ordered[:-1]):
             older.superseded_by = latest.file
             latest.findings.extend(_restated(latest, older))
     return list(reads)
+
+
+def _conflict(files: Sequence[DeliveryReturn]) -> None:
+    """Refuse every file of one contract that claims the same latest period with different figures: none is later."""
+    names = ", ".join(f.file for f in files)
+    for f in files:
+        f.findings.append(Finding(
+            "conflicting-files", "error",
+            f"{names} all report period {f.period} of contract {f.contract_reference} with different figures, so none is the later one. "
+            "Keep the file the supplier confirms and move the others out of the folder.",
+            f.file, COVER, f"B{COVER_FIRST_ROW + COVER_LABELS.index(REPORTING_PERIOD)}",
+        ))
 
 
 def _restated(latest: DeliveryReturn, older: DeliveryReturn) -> list[Finding]:
