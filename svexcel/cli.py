@@ -7,7 +7,7 @@ import sys
 from contextlib import nullcontext
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Sequence
+from typing import TYPE_CHECKING, Any, Callable, Sequence
 
 import click
 
@@ -39,7 +39,7 @@ class UsageError(click.ClickException):
     exit_code = EXIT_USAGE
 
 
-force_option = click.option("--force", is_flag=True, help="Replace the output file if it already exists.")
+force_option: Callable[[Callable[..., Any]], Callable[..., Any]] = click.option("--force", is_flag=True, help="Replace the output file if it already exists.")
 
 
 def new_workbook(output: Path, force: bool, *inputs: Path) -> None:
