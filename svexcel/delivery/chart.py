@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from typing import Callable, Sequence
 
-from PIL import Image, ImageDraw
+from PIL import Image
 
+from ..reports.chart_fonts import StackDraw
 from ..reports.charts import BAR, GRID, INK, MUTED, WHITE, Canvas, _encode, _font
 
 
@@ -32,7 +33,7 @@ def _ticks(top: float) -> list[float]:
 def delivery_chart(expected: Sequence[float], delivered: Sequence[float], canvas: Canvas) -> bytes:
     """Cumulative £ expected over every period (dashed, hollow markers) and delivered so far (solid, filled markers)."""
     image = Image.new("L", (canvas.width, canvas.height), WHITE)
-    draw = ImageDraw.Draw(image)
+    draw = StackDraw(image)
     font, small = _font(canvas.px(9)), _font(canvas.px(8))
     pad = canvas.px(6)
     periods = max(len(expected), 1)
@@ -72,7 +73,7 @@ def delivery_chart(expected: Sequence[float], delivered: Sequence[float], canvas
     return _encode(image, canvas)
 
 
-def _axes(draw: ImageDraw.ImageDraw, ticks: Sequence[float], periods: int, box: tuple[int, int, int, int],
+def _axes(draw: StackDraw, ticks: Sequence[float], periods: int, box: tuple[int, int, int, int],
           x: Callable[[int], float], y: Callable[[float], float], canvas: Canvas) -> None:
     """Grid lines with £ labels, period labels (at most about twelve) and the axis lines."""
     left, top, right, bottom = box
@@ -87,18 +88,18 @@ def _axes(draw: ImageDraw.ImageDraw, ticks: Sequence[float], periods: int, box: 
     draw.line([(left, top), (left, bottom), (right, bottom)], fill=INK, width=1)
 
 
-def _legend(draw: ImageDraw.ImageDraw, pad: int, canvas: Canvas, font: object) -> None:
+def _legend(draw: StackDraw, pad: int, canvas: Canvas, font: object) -> None:
     """Key: the solid line is delivered, the dashed line with hollow markers is expected."""
     swatch, mid = canvas.px(18), pad + canvas.px(5)
     xpos = pad
     draw.line([(xpos, mid), (xpos + swatch, mid)], fill=BAR, width=canvas.px(2.2))
-    draw.text((xpos + swatch + pad, mid), "Delivered so far (cumulative, GBP)", font=font, fill=INK, anchor="lm")  # type: ignore[arg-type]
-    xpos += swatch + 2 * pad + round(draw.textlength("Delivered so far (cumulative, GBP)", font=font)) + 3 * pad  # type: ignore[arg-type]
+    draw.text((xpos + swatch + pad, mid), "Delivered so far (cumulative, GBP)", font=font, fill=INK, anchor="lm")
+    xpos += swatch + 2 * pad + round(draw.textlength("Delivered so far (cumulative, GBP)", font=font)) + 3 * pad
     _dashed(draw, (xpos, mid), (xpos + swatch, mid), canvas.px(4), MUTED, canvas.px(1.2))
-    draw.text((xpos + swatch + pad, mid), "Expected by the commitments (cumulative, GBP)", font=font, fill=INK, anchor="lm")  # type: ignore[arg-type]
+    draw.text((xpos + swatch + pad, mid), "Expected by the commitments (cumulative, GBP)", font=font, fill=INK, anchor="lm")
 
 
-def _dashed(draw: ImageDraw.ImageDraw, start: tuple[float, float], end: tuple[float, float], dash: int, fill: int, width: int) -> None:
+def _dashed(draw: StackDraw, start: tuple[float, float], end: tuple[float, float], dash: int, fill: int, width: int) -> None:
     """A dashed straight line."""
     (x0, y0), (x1, y1) = start, end
     length = max(((x1 - x0) ** 2 + (y1 - y0) ** 2) ** 0.5, 1e-9)

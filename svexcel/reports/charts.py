@@ -8,8 +8,9 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Sequence
 
-from PIL import Image, ImageDraw, ImageFont
+from PIL import Image, ImageDraw
 
+from .chart_fonts import ChartFont, StackDraw, chart_font
 from .formatting import percent
 
 # Charts are drawn in 8-bit grey (fast anti-aliased text) and saved as a palette PNG (fast to encode, small).
@@ -51,10 +52,9 @@ class ThemeBar:
     best: float
 
 
-@lru_cache(maxsize=16)
-def _font(size: int) -> ImageFont.FreeTypeFont:
-    """Pillow's bundled font (identical on every machine, so charts are byte-for-byte reproducible)."""
-    return ImageFont.load_default(size)  # type: ignore[return-value]
+def _font(size: int) -> ChartFont:
+    """The bundled font stack (identical on every machine, so charts are byte-for-byte reproducible; every name draws)."""
+    return chart_font(size)
 
 
 @lru_cache(maxsize=4)
@@ -67,7 +67,7 @@ def _hatch(spacing: int, width: int, height: int) -> Image.Image:
     return tile
 
 
-def _fit(draw: ImageDraw.ImageDraw, text: str, font: ImageFont.FreeTypeFont, width: int) -> str:
+def _fit(draw: StackDraw, text: str, font: ChartFont, width: int) -> str:
     """``text`` shortened with an ellipsis so it fits ``width`` pixels."""
     if draw.textlength(text, font=font) <= width:
         return text
@@ -76,7 +76,7 @@ def _fit(draw: ImageDraw.ImageDraw, text: str, font: ImageFont.FreeTypeFont, wid
     return text.rstrip() + "…"
 
 
-def _wrap(draw: ImageDraw.ImageDraw, text: str, font: ImageFont.FreeTypeFont, width: int, lines: int) -> list[str]:
+def _wrap(draw: StackDraw, text: str, font: ChartFont, width: int, lines: int) -> list[str]:
     """``text`` broken into at most ``lines`` lines of ``width`` pixels, the last shortened if needed."""
     out: list[str] = []
     words = re.findall(r"[^\s/]+/?", text)
@@ -109,7 +109,7 @@ def _encode(image: Image.Image, canvas: Canvas) -> bytes:
     return buffer.getvalue()
 
 
-def _outlined_bar(image: Image.Image, draw: ImageDraw.ImageDraw, box: tuple[int, int, int, int], spacing: int) -> None:
+def _outlined_bar(image: Image.Image, draw: StackDraw, box: tuple[int, int, int, int], spacing: int) -> None:
     """A hatched, outlined bar: the pattern tells it apart from a solid bar without colour."""
     x0, y0, x1, y1 = box
     if x1 - x0 >= 2 and y1 - y0 >= 2:
@@ -117,7 +117,7 @@ def _outlined_bar(image: Image.Image, draw: ImageDraw.ImageDraw, box: tuple[int,
     draw.rectangle(box, outline=MUTED, width=2)
 
 
-def _axis(draw: ImageDraw.ImageDraw, left: int, right: int, top: int, bottom: int, font: ImageFont.FreeTypeFont, ticks: Sequence[float]) -> None:
+def _axis(draw: StackDraw, left: int, right: int, top: int, bottom: int, font: ChartFont, ticks: Sequence[float]) -> None:
     """Vertical grid lines with percentage labels under the plot."""
     for tick in ticks:
         x = left + round(tick * (right - left))
@@ -129,7 +129,7 @@ def theme_scores_chart(bars: Sequence[ThemeBar], canvas: Canvas) -> bytes:
     """Horizontal bars of one return's theme scores (solid) against the best offer (hatched), with values."""
     layout = _ThemeLayout(canvas, len(bars))
     image = _theme_background(tuple(b.label for b in bars), tuple(b.best for b in bars), canvas).copy()
-    draw = ImageDraw.Draw(image)
+    draw = StackDraw(image)
     font = _font(canvas.px(9))
     for i, bar in enumerate(bars):
         y0, y1 = layout.own_bar(i)
@@ -148,7 +148,7 @@ class _ThemeLayout:
         self.pad = canvas.px(6)
         self.label_w = round(canvas.width * 0.27)
         self.left = self.label_w + self.pad
-        best_label = round(ImageDraw.Draw(Image.new("L", (1, 1))).textlength("best 100%", font=_font(canvas.px(8))))
+        best_label = round(StackDraw(Image.new("L", (1, 1))).textlength("best 100%", font=_font(canvas.px(8))))
         self.right = canvas.width - best_label - 2 * self.pad
         self.top = self.pad + canvas.px(14) + self.pad
         self.bottom = canvas.height - canvas.px(9) - 2 * self.pad
@@ -174,7 +174,7 @@ def _theme_background(labels: tuple[str, ...], bests: tuple[float, ...], canvas:
     """Everything on the evaluation chart that is the same for every return of a batch: drawn once."""
     layout = _ThemeLayout(canvas, len(labels))
     image = Image.new("L", (canvas.width, canvas.height), WHITE)
-    draw = ImageDraw.Draw(image)
+    draw = StackDraw(image)
     font, small = _font(canvas.px(9)), _font(canvas.px(8))
     pad, swatch = layout.pad, canvas.px(10)
     x = pad
@@ -200,7 +200,7 @@ def _theme_background(labels: tuple[str, ...], bests: tuple[float, ...], canvas:
 def comparison_chart(themes: Sequence[str], rows: Sequence[tuple[str, Sequence[float]]], canvas: Canvas) -> bytes:
     """One panel per theme, one labelled bar per return (in rank order), so many returns stay readable."""
     image = Image.new("L", (canvas.width, canvas.height), WHITE)
-    draw = ImageDraw.Draw(image)
+    draw = StackDraw(image)
     font, small = _font(canvas.px(8.5)), _font(canvas.px(7.5))
     pad = canvas.px(4)
     label_w = round(canvas.width * 0.24)
