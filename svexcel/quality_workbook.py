@@ -24,10 +24,10 @@ def write_quality_sheet(
     """Fill ``ws`` as a Quality sheet: one row per return, one unlocked score cell per theme."""
     themes = [t.id for t in framework.themes]
     ws.append(["File", "Organisation", *themes])
-    for file in files:
+    for row, file in enumerate(files, start=2):  # not ws.max_row: openpyxl scans every cell for it (quadratic)
         ws.append([None, None, *(marks.get(file, {}).get(t) for t in themes)])
-        write_text(ws.cell(ws.max_row, 1), file)
-        write_text(ws.cell(ws.max_row, 2), organisations.get(file, ""))
+        write_text(ws.cell(row, 1), file)
+        write_text(ws.cell(row, 2), organisations.get(file, ""))
     style_header(ws, 1, 1, len(themes) + 2)
     validation = DataValidation(type="list", formula1=scale_ref, allow_blank=True, showErrorMessage=True,
                                 errorTitle="Quality score", error="Choose a score from the quality scale (see QualityScale).",

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import re
 import zipfile
+from bisect import bisect_right
+from collections import Counter
 from pathlib import Path
 from typing import Mapping
 from xml.sax.saxutils import escape, unescape
@@ -31,6 +33,7 @@ from .layout import (
 Cached = float | str | None
 Values = dict[str, dict[tuple[int, int], Cached]]
 _FORMULA_CELL = re.compile(r'<c r="([A-Z]+[0-9]+)"([^>]*)><f>([^<]*)</f><v></v></c>')
+_TYPE_ATTR = re.compile(r'\s+t="[^"]*"')
 
 
 def excel_text(value: float | str) -> str:
@@ -98,19 +101,21 @@ def _theme_scores(layout: LiveLayout, scores: list[Score]) -> dict[tuple[int, in
 
 def _scores(layout: LiveLayout, scores: list[Score]) -> dict[tuple[int, int], Cached]:
     out: dict[tuple[int, int], Cached] = {(1, 1): ALL_PASS}
-    points = [s.points for s in scores]
+    ranked = sorted(s.points for s in scores)  # counts of higher points by bisection: a sum per row is quadratic
+    seen: Counter[float] = Counter()
     col = layout.score_col
     for i, (ret, score) in enumerate(zip(layout.returns, scores, strict=True)):
         r = SCORES_HEADER_ROW + 1 + i
-        p = points[i]
+        p = score.points
+        seen[p] += 1
         cv = ret.contract_value
         row: dict[str, Cached] = {
             "File": ret.file, "Organisation": ret.organisation, "Points": p,
-            "Rank": float(1 + sum(q > p + 1e-9 for q in points)),
+            "Rank": float(1 + len(ranked) - bisect_right(ranked, p + 1e-9)),
             "Social value (£)": score.assessment.total_sv, "Contract value (£)": "" if cv is None else cv,
             "Social value per £": score.assessment.total_sv / cv if cv else "",
             "Themes unscored": float(sum(score.themes[t].quality is None for t in layout.theme_ids)),
-            "Order": float(sum(q > p for q in points) + sum(q == p for q in points[: i + 1])),
+            "Order": float(len(ranked) - bisect_right(ranked, p) + seen[p]),
         }
         row.update({t: score.themes[t].score for t in layout.theme_ids})
         for header, value in row.items():
@@ -158,7 +163,8 @@ def _checks(layout: LiveLayout) -> dict[tuple[int, int], Cached]:
 
 def _cell_xml(ref: str, attrs: str, formula: str, value: Cached) -> str:
     """A formula cell with its cached value: numbers plain, text as t="str"."""
-    attrs = re.sub(r'\s+t="[^"]*"', "", attrs)
+    if ' t="' in attrs:
+        attrs = _TYPE_ATTR.sub("", attrs)
     if value is None:
         return f'<c r="{ref}"{attrs}><f>{formula}</f></c>'
     if isinstance(value, str):
