@@ -24,7 +24,7 @@ from ..framework_sheets import write_framework_sheets
 from ..live.actions import FolderProblem
 from ..live.cached import write_cached_values
 from ..live.layout import FINDING_COLUMNS
-from ..live.sheets import ERROR_FILL, LABEL_FONT, TOOL_CELLS, TOOLS, TOOLS_NAMES, protect, set_up_conf_sheet
+from ..live.sheets import ERROR_FILL, TOOLS, TOOLS_NAMES, protect, set_up_conf_sheet, write_tools_sheet
 from ..live.workbook import define_names, write_grid
 from ..live.xlwings_project import quickstart_workbook, set_interpreter, use_vba_project, vba_project
 from ..paths import DEFAULT_FRAMEWORK
@@ -166,35 +166,12 @@ def add_delivery_inputs(sheets: dict[str, Worksheet], framework: Framework, sett
 
 def write_tools(ws: Worksheet, returns_dir: Path | None, out: Path) -> Worksheet:
     """The sheet that lists the Python macros and functions and holds the folders they use."""
-    ws["A1"] = "Python tools (xlwings)"
-    ws["A1"].font = TITLE_FONT
-    ws["A2"] = ("Every figure on ContractFigures, MeasureFigures and Dashboard is a formula and works without Python. "
-                "The macros and functions below need Python with svexcel installed and xlwings.")
-    ws["A2"].font = NOTE_FONT
-    folder = None if returns_dir is None else _relative(returns_dir, out)
     labels = {"ReturnsFolder": ("Delivery workbooks folder", "Folder of the suppliers' delivery workbooks; a relative path starts beside this workbook."),
               "ReportsFolder": ("Reports folder", "Where make_delivery_reports writes (replaced as a whole); blank = a 'delivery-reports' folder beside this workbook.")}
-    for row, (name, label, note) in enumerate(TOOL_CELLS, start=4):
-        label, note = labels.get(name, (label, note))
-        ws.cell(row, 1, label).font = LABEL_FONT
-        ws.cell(row, 3, note).font = NOTE_FONT
-        if name == "ReturnsFolder":
-            write_text(ws.cell(row, 2), folder)
-        if name != "MacroStatus":
-            mark_input(ws.cell(row, 2))
-    ws.append([])
-    ws.append(["Macro", "What it does"])
-    style_header(ws, ws.max_row, 1, 2)
-    for name, text in MACROS:
-        ws.append([name, text])
-    ws.append([])
-    ws.append(["Function", "Type this formula (after Import Functions)", "What it returns"])
-    style_header(ws, ws.max_row, 1, 3)
-    for name, example, text in FUNCTIONS:
-        ws.append([name, None, text])
-        write_text(ws.cell(ws.max_row, 2), example)
-    set_widths(ws, {"A": 24.0, "B": 70.0, "C": 100.0})
-    return ws
+    intro = ("Every figure on ContractFigures, MeasureFigures and Dashboard is a formula and works without Python. "
+             "The macros and functions below need Python with svexcel installed and xlwings.")
+    folder = None if returns_dir is None else _relative(returns_dir, out)
+    return write_tools_sheet(ws, folder, intro, MACROS, FUNCTIONS, labels, (24.0, 70.0, 100.0))
 
 
 def _relative(folder: Path, out: Path) -> str:

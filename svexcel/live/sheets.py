@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
+
 from openpyxl.chart import BarChart, Reference
 from openpyxl.comments import Comment
 from openpyxl.formatting.rule import ColorScaleRule, DataBarRule, FormulaRule
@@ -98,14 +100,20 @@ def set_up_conf_sheet(wb: Workbook) -> Worksheet:
     return ws
 
 
-def write_tools_sheet(ws: Worksheet, returns_folder: str | None) -> Worksheet:
-    """The sheet that lists the Python macros and functions and holds the folders they use."""
+TOOLS_INTRO = ("Every score on Scores and Dashboard is a formula and works without Python. The macros and functions "
+               "below need Python with svexcel installed and xlwings (add-in or the VBA in this workbook).")
+
+
+def write_tools_sheet(ws: Worksheet, returns_folder: str | None, intro: str = TOOLS_INTRO,
+                      macros: Sequence[tuple[str, str]] = MACROS, functions: Sequence[tuple[str, str, str]] = FUNCTIONS,
+                      labels: Mapping[str, tuple[str, str]] | None = None, widths: tuple[float, float, float] = (18.0, 100.0, 110.0)) -> Worksheet:
+    """The sheet that lists the Python macros and functions and holds the folders they use (``labels`` renames a folder cell)."""
     ws["A1"] = "Python tools (xlwings)"
     ws["A1"].font = TITLE_FONT
-    ws["A2"] = ("Every score on Scores and Dashboard is a formula and works without Python. The macros and functions "
-                "below need Python with svexcel installed and xlwings (add-in or the VBA in this workbook).")
+    ws["A2"] = intro
     ws["A2"].font = NOTE_FONT
     for row, (name, label, note) in enumerate(TOOL_CELLS, start=4):
+        label, note = (labels or {}).get(name, (label, note))
         ws.cell(row, 1, label).font = LABEL_FONT
         ws.cell(row, 3, note).font = NOTE_FONT
         if name == "ReturnsFolder":
@@ -115,15 +123,15 @@ def write_tools_sheet(ws: Worksheet, returns_folder: str | None) -> Worksheet:
     ws.append([])
     ws.append(["Macro", "What it does"])
     style_header(ws, ws.max_row, 1, 2)
-    for name, text in MACROS:
+    for name, text in macros:
         ws.append([name, text])
     ws.append([])
     ws.append(["Function", "Type this formula (after Import Functions)", "What it returns"])
     style_header(ws, ws.max_row, 1, 3)
-    for name, example, text in FUNCTIONS:
+    for name, example, text in functions:
         ws.append([name, None, text])
         write_text(ws.cell(ws.max_row, 2), example)
-    set_widths(ws, {"A": 18.0, "B": 100.0, "C": 110.0})
+    set_widths(ws, dict(zip("ABC", widths, strict=True)))
     _landscape(ws)
     return ws
 
