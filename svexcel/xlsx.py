@@ -232,6 +232,12 @@ class Workbook:
             self._sheets[name] = self._parse_sheet(name, self._sheet_parts[name])
         return self._sheets[name]
 
+    def defined_names(self) -> dict[str, str]:
+        """Workbook-level defined names and what they refer to (e.g. ``Returns!$A$1:$F$9``)."""
+        names = _NamesHandler()
+        self._parse("xl/workbook.xml", names)
+        return names.names
+
     def _index_parts(self) -> dict[str, str]:
         """Part names by their case-folded name (OPC names ignore case); refuse duplicates and bombs."""
         parts: dict[str, str] = {}
@@ -412,6 +418,26 @@ class _WorkbookHandler(_Handler):
             self.sheets.append((attrs.get("name", ""), next((attrs[k] for k in REL_IDS if k in attrs), "")))
         elif local == "workbookPr":
             self.date1904 = attrs.get("date1904", "").strip().casefold() in ("1", "true")
+
+
+class _NamesHandler(_Handler):
+    """Workbook-level defined names (those without a localSheetId) and their text."""
+
+    def __init__(self) -> None:
+        self.names: dict[str, str] = {}
+        self._name: str | None = None
+
+    def start(self, name: str, attrs: dict[str, str]) -> None:
+        if _local(name) == "definedName" and "localSheetId" not in attrs:
+            self._name = attrs.get("name", "")
+            self.names[self._name] = ""
+
+    def end(self, name: str) -> None:
+        self._name = None
+
+    def text(self, data: str) -> None:
+        if self._name is not None:
+            self.names[self._name] += data
 
 
 class _StylesHandler(_Handler):

@@ -63,6 +63,27 @@ def delete_row(sheet: str, key: str) -> Edit:
     return edit
 
 
+def append_row(sheet: str, values: list[object]) -> Edit:
+    """Type a new row under the last row of ``sheet``."""
+    def edit(wb: OpenpyxlWorkbook) -> None:
+        wb[sheet].append(values)
+    return edit
+
+
+def move_below(sheet: str, key: str) -> Edit:
+    """Cut the row keyed ``key`` and paste it under the last row (the row it left stays blank)."""
+    def edit(wb: OpenpyxlWorkbook) -> None:
+        ws = wb[sheet]
+        row = ws[row_of(wb, sheet, key)]
+        values = [c.value for c in row]
+        for c in row:
+            c.value = None
+        ws.cell(ws.max_row + 1, 1)
+        for j, value in enumerate(values, start=1):
+            ws.cell(ws.max_row, j).value = value
+    return edit
+
+
 HILLSIDE = "hillside-community-trust.xlsx"
 # name -> (edit, check type named on Checks and by the engine, first cell to fix)
 REFUSED: dict[str, tuple[Edit, str, str]] = {
@@ -87,6 +108,11 @@ REFUSED: dict[str, tuple[Edit, str, str]] = {
     "binary-2": (returns_cell(HILLSIDE, "PA2.2", 2), "not-yes-no", "Returns!"),
     "quantity-as-text": (returns_cell(HILLSIDE, "EQ2.1", "52"), "not-a-number", "Returns!"),
     "quantity-negative": (returns_cell(HILLSIDE, "EQ2.1", -5), "negative-quantity", "Returns!"),
+    "return-below-returns": (append_row("Returns", ["late-return.xlsx", "Late Ltd", 1000, 5]), "return-not-scored", "Returns!A"),
+    "return-moved-below": (move_below("Returns", HILLSIDE), "return-not-scored", "Returns!A"),
+    "quality-row-below": (append_row("Quality", ["late-return.xlsx", "Late Ltd", 80, 60]), "quality-row-not-read", "Quality!A"),
+    "quality-marks-below": (append_row("Quality", [None, None, None, 70]), "quality-row-not-read", "Quality!A"),
+    "quality-row-moved-below": (move_below("Quality", HILLSIDE), "quality-row-not-read", "Quality!A"),
 }
 ACCEPTED: dict[str, Edit] = {
     "binary-1-and-0": lambda wb: (returns_cell(HILLSIDE, "PA2.2", 1)(wb), returns_cell(HILLSIDE, "CC1.3", 0)(wb)),

@@ -53,6 +53,9 @@ CHECK_ADVICE = {
     "bad-quality-score": "A quality mark is a number from 0 to 100 (not text), or blank when not yet scored.",
     "missing-quality-row": "This return has no row on Quality. Add a row with its file name exactly as on Returns.",
     "return-not-scored": "A return was typed below the scored rows of Returns. Use import_returns (Tools) or svexcel build.",
+    "quality-row-not-read": ("A row was typed below the rows of Quality that the formulas read, so its marks count for nothing. "
+                             "Type marks on the return's own row (its file name as on Returns) and clear the row below; "
+                             "add a new return with import_returns (Tools) or svexcel build."),
 }
 
 
@@ -167,7 +170,7 @@ def measure_problems(count: int) -> list[str]:
 
 
 def structure_problems(layout: LiveLayout, built_row: int) -> list[str]:
-    """Themes, outcomes and measures as built (each built id once, nothing added); headers of Returns and Quality."""
+    """Themes, outcomes and measures as built (each built id once, nothing added); headers of Returns and Quality; nothing below their rows."""
     fw = layout.framework
     out = []
     tables = (("Themes", "ThemeID", len(fw.themes), 0), ("Outcomes", "OutcomeID", len(fw.outcomes), 1),
@@ -189,6 +192,9 @@ def structure_problems(layout: LiveLayout, built_row: int) -> list[str]:
         out.append(cascade(steps))
     end = layout.rows + 1
     out.append(cascade([(f"COUNTA(Returns!$A:$A)-1>COUNTA(Returns!$A$2:$A${end})", "return-not-scored", f"Returns!A{end + 1}")]))
+    q_last = column_letter(len(layout.theme_ids) + 2)
+    out.append(cascade([(f"COUNTA(Quality!$A:${q_last})>COUNTA(Quality!$A$1:${q_last}${end})", "quality-row-not-read",
+                         f"Quality!A{end + 1}")]))
     return out
 
 

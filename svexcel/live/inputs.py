@@ -8,9 +8,10 @@ the same type, so the engine and the workbook reach the same verdict (SPEC §5 v
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Mapping, Sequence
+from typing import Callable, Iterator, Mapping, Sequence
 
 from ..findings import Finding, has_errors
 from ..framework import SHEET_COLUMNS, Framework, FrameworkError, framework_from_sheets
@@ -20,13 +21,15 @@ from ..return_reader import Return
 from ..scoring import Score, assess, compete
 from ..tables import Table, cell_text, find_table
 from ..xlsx import Sheet, Value, Workbook, cell_ref, column_letter
-from .checks import BUILT_COL, BUILT_COLUMNS, CHECK_HEADER_ROW, CHECKS, REBUILD
+from .checks import BUILT_COL, BUILT_COLUMNS, CHECK_ADVICE, CHECK_HEADER_ROW, CHECKS, REBUILD
 from .layout import QUALITY, RETURN_COLUMNS, RETURNS
 
 Rows = Sequence[Sequence[Value]]
 Add = Callable[[str, str, str, str], None]
 # Sheets whose rows are fixed when the workbook is built: sheet -> (Checks column of its built ids, width).
 BUILT_TABLES = {"Themes": 0, "Outcomes": 1, "Measures": 2}
+# Sheets whose formulas read a fixed block of rows -> the defined name spanning that block.
+SCORED_RANGES = {RETURNS: "ReturnsTable", QUALITY: "QualityTable"}
 
 
 @dataclass(frozen=True)
@@ -55,7 +58,8 @@ def read_live_workbook(path: str | Path) -> LiveInputs:
     path = Path(path)
     with Workbook(path) as book:
         sheets = {name: book.sheet(name) for name in (*SHEET_COLUMNS, RETURNS, QUALITY, CHECKS)}
-    return inputs_from_sheets(sheets, path.name)
+        names = book.defined_names()
+    return inputs_from_sheets(sheets, path.name, _last_rows(names))
 
 
 def live_findings(path: str | Path) -> list[Finding]:
@@ -80,17 +84,24 @@ def framework_from_tables(settings: Rows, themes: Rows, outcomes: Rows, measures
     return framework_from_sheets(sheets | {"QualityScale": _empty_scale()}, text_numbers=False)
 
 
-def inputs_from_sheets(sheets: Mapping[str, Sheet | None], file: str = "") -> LiveInputs:
-    """The inputs from the workbook's sheets; raises FrameworkError (with any structure change) when the framework is invalid."""
-    structure = _structure(sheets, file)
+def inputs_from_sheets(sheets: Mapping[str, Sheet | None], file: str = "", last_rows: Mapping[str, int] | None = None) -> LiveInputs:
+    """The inputs from the workbook's sheets; raises FrameworkError (with any structure change) when the framework is invalid.
+
+    ``last_rows`` gives the last row the formulas read on Returns and Quality (from the defined names, which follow
+    inserted rows); without it they are the rows built. Rows below are refused and left out, as the formulas leave them.
+    """
+    built = _built(sheets.get(CHECKS))
+    structure = _structure(sheets, file, built)
+    last = _scored_last_rows(built, last_rows or {})
+    structure += _below_scored(sheets, file, last, len(built[0]) if built else 0)
     try:
         framework = framework_from_sheets({**sheets, "QualityScale": sheets.get("QualityScale") or _empty_scale()}, file,
                                           text_numbers=False)
     except FrameworkError as exc:
         raise FrameworkError(structure + exc.findings) from exc
     findings: list[Finding] = list(structure)
-    returns = _returns(sheets.get(RETURNS), framework, file, findings)
-    quality = _quality(sheets.get(QUALITY), framework, file, findings)
+    returns = _returns(sheets.get(RETURNS), framework, file, findings, last.get(RETURNS))
+    quality = _quality(sheets.get(QUALITY), framework, file, findings, last.get(QUALITY))
     for ret in returns:
         if ret.file not in quality and sheets.get(QUALITY) is not None:
             findings.append(Finding("missing-quality-row", "error", f"{ret.file} has no row on Quality. Add a row with its file name exactly as on Returns.", file, QUALITY))
@@ -109,9 +120,8 @@ def _built(sheet: Sheet | None) -> list[list[str]] | None:
     return built
 
 
-def _structure(sheets: Mapping[str, Sheet | None], file: str) -> list[Finding]:
-    """framework-changed (and return-not-scored) findings where the sheets differ from what the workbook was built for."""
-    built = _built(sheets.get(CHECKS))
+def _structure(sheets: Mapping[str, Sheet | None], file: str, built: list[list[str]] | None) -> list[Finding]:
+    """framework-changed findings where the sheets differ from what the workbook was built for."""
     if built is None:
         return []
     findings = []
@@ -138,12 +148,36 @@ def _structure(sheets: Mapping[str, Sheet | None], file: str) -> list[Finding]:
             if want != have and col > 1:
                 changed(name, f"{column_letter(col)}1")
                 break
-    returns = sheets.get(RETURNS)
-    if returns is not None and built[3]:
-        files = [r for (r, c) in returns.cells if r > 1 and c == 1 and cell_text(returns.value(r, 1))]
-        if len(files) > float(built[3][0]):
-            findings.append(Finding("return-not-scored", "error", "A return was typed below the scored rows of Returns. Use import_returns (Tools) or svexcel build.",
-                                    file, RETURNS, cell_ref(max(files), 1)))
+    return findings
+
+
+def _last_rows(names: Mapping[str, str]) -> dict[str, int]:
+    """The last row of the Returns and Quality ranges the formulas read, from the workbook's defined names."""
+    rows = {}
+    for sheet, name in SCORED_RANGES.items():
+        match = re.search(r"\$?[A-Z]{1,3}\$?(\d+)$", names.get(name, ""))
+        if match:
+            rows[sheet] = int(match.group(1))
+    return rows
+
+
+def _scored_last_rows(built: list[list[str]] | None, last_rows: Mapping[str, int]) -> dict[str, int]:
+    """The last scored row of Returns and Quality: as the defined names say, else as built (none without a Checks sheet)."""
+    if not built or not built[3]:
+        return dict(last_rows)
+    return {sheet: max(int(float(built[3][0])), 1) + 1 for sheet in SCORED_RANGES} | dict(last_rows)
+
+
+def _below_scored(sheets: Mapping[str, Sheet | None], file: str, last: Mapping[str, int], themes: int) -> list[Finding]:
+    """return-not-scored / quality-row-not-read: a file name (Returns) or any cell (Quality) below the rows the formulas read."""
+    findings = []
+    for name, (kind, width) in {RETURNS: ("return-not-scored", 1), QUALITY: ("quality-row-not-read", themes + 2)}.items():
+        sheet = sheets.get(name)
+        if sheet is None or name not in last:
+            continue
+        below = sorted((r, c) for (r, c), cell in sheet.cells.items() if r > last[name] and c <= width and cell_text(cell.value))
+        if below:
+            findings.append(Finding(kind, "error", CHECK_ADVICE[kind], file, name, cell_ref(*below[0])))
     return findings
 
 
@@ -162,8 +196,13 @@ def _table(sheet: Sheet | None, name: str, optional: Sequence[str], file: str, f
     return table
 
 
-def _returns(sheet: Sheet | None, framework: Framework, file: str, findings: list[Finding]) -> list[Return]:
-    """Each row of Returns as a Return: quantities as the formulas count them."""
+def _scored_rows(table: Table, last: int | None) -> Iterator[int]:
+    """The table's rows down to ``last`` (all of them when None)."""
+    return (row for row in table.rows() if last is None or row <= last)
+
+
+def _returns(sheet: Sheet | None, framework: Framework, file: str, findings: list[Finding], last: int | None = None) -> list[Return]:
+    """Each row of Returns down to ``last`` as a Return: quantities as the formulas count them."""
     ids = [m.id for m in framework.measures]
     table = _table(sheet, RETURNS, (*RETURN_COLUMNS[1:], *ids), file, findings)
     if table is None:
@@ -181,7 +220,7 @@ def _returns(sheet: Sheet | None, framework: Framework, file: str, findings: lis
             add("unknown-measure", "error", f"Returns column '{cell_text(cell.value)}' is not a measure on Measures; its scores show #N/A.", cell_ref(row, col))
     binary = {m.id for m in framework.measures if m.kind == "binary"}
     returns = []
-    for row in table.rows():
+    for row in _scored_rows(table, last):
         name = table.text(row, "File")
         if not name:
             add("missing-file", "error", f"Returns row {row} has figures but no file name. Type the file name or clear the row.", table.ref(row, "File"))
@@ -231,14 +270,14 @@ def _quantity(table: Table, row: int, mid: str, binary: bool, add: Add) -> float
     return number
 
 
-def _quality(sheet: Sheet | None, framework: Framework, file: str, findings: list[Finding]) -> Marks:
-    """Officers' marks by file and theme: blank is unscored, numbers 0–100 count, anything else is refused."""
+def _quality(sheet: Sheet | None, framework: Framework, file: str, findings: list[Finding], last: int | None = None) -> Marks:
+    """Officers' marks by file and theme down to row ``last``: blank is unscored, numbers 0–100 count, anything else is refused."""
     theme_ids = [t.id for t in framework.themes]
     table = _table(sheet, QUALITY, theme_ids, file, findings)
     if table is None:
         return {}
     marks: Marks = {}
-    for row in table.rows():
+    for row in _scored_rows(table, last):
         name = table.text(row, "File")
         row_marks: dict[str, float | None] = {}
         for tid in theme_ids:
