@@ -8,6 +8,7 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Si
 from openpyxl.worksheet.worksheet import Worksheet
 
 from .excel_formats import FORMULA_STARTS
+from .xlsx import column_letter as _letter
 
 FONT = "Calibri"  # Excel's own default; named so LibreOffice does not fall back to a serif
 BOLD_FONT = Font(name=FONT, bold=True)
@@ -46,6 +47,18 @@ def set_widths(ws: Worksheet, widths: Mapping[str, float]) -> None:
     """Set column widths by letter."""
     for letter, width in widths.items():
         ws.column_dimensions[letter].width = width
+
+
+def format_column(ws: Worksheet, col: int, number_format: str | None = None, font: Font | None = None,
+                  alignment: Alignment | None = None) -> None:
+    """Style a whole column: cells written without a style of their own take it (grid rows, cells typed later)."""
+    dimension = ws.column_dimensions[_letter(col)]
+    if number_format is not None:
+        dimension.number_format = number_format
+    if font is not None:
+        dimension.font = font
+    if alignment is not None:
+        dimension.alignment = alignment
 
 
 def write_text(cell: object, text: str | None) -> None:

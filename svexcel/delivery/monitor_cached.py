@@ -1,14 +1,15 @@
 """The engine's figures as every formula cell's cached value, so Protected View and file previews show them.
 
 The values each formula of a ``MonitorLayout`` computes for the layout's own inputs, from the delivery engine;
-``svexcel.live.cached.write_cached_values`` puts them into the saved workbook.
+``svexcel.live.sheet_xml.write_grids`` writes them beside the formulas.
 """
 
 from __future__ import annotations
 
 from typing import Sequence
 
-from ..live.cached import Cached, Values, excel_text
+from ..live.cached import excel_text
+from ..live.sheet_xml import Cached, Values
 from ..xlsx import Value
 from .engine import ContractDelivery, delivered_amount, expected_amount
 from .monitor_checks import ALL_PASS, CHECK_HEADER_ROW

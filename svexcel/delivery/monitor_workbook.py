@@ -22,13 +22,13 @@ from ..findings import Finding
 from ..framework import SHEET_COLUMNS, Framework, load_framework
 from ..framework_sheets import write_framework_sheets
 from ..live.actions import FolderProblem
-from ..live.cached import write_cached_values
 from ..live.layout import FINDING_COLUMNS
+from ..live.sheet_xml import write_grids
 from ..live.sheets import ERROR_FILL, TOOLS, TOOLS_NAMES, protect, set_up_conf_sheet, write_tools_sheet
-from ..live.workbook import define_names, write_grid
+from ..live.workbook import define_names
 from ..live.xlwings_project import quickstart_workbook, set_interpreter, use_vba_project, vba_project
 from ..paths import DEFAULT_FRAMEWORK
-from ..styles import NOTE_FONT, TITLE_FONT, WRAP, mark_input, set_widths, style_header, write_text
+from ..styles import NOTE_FONT, TITLE_FONT, WRAP, format_column, mark_input, set_widths, style_header, write_text
 from ..xlsx import column_letter
 from .engine import ContractDelivery, DeliverySettings, monitor
 from .monitor_cached import monitor_cached_values
@@ -109,8 +109,6 @@ def build_monitor_workbook(framework: Framework, settings: DeliverySettings, out
     wb.move_sheet(conf, len(wb.sheetnames) - 1 - wb.sheetnames.index(conf.title))
     add_delivery_inputs(framework_sheets, framework, settings)
 
-    for grid in layout.grids():
-        write_grid(sheets[grid.sheet], grid)
     define_names(wb, layout.names() | TOOLS_NAMES)
     decorate(sheets, layout)
     for ws in [*sheets.values(), *framework_sheets.values(), tools]:
@@ -122,7 +120,7 @@ def build_monitor_workbook(framework: Framework, settings: DeliverySettings, out
     wb.active = wb.worksheets.index(dashboard)
     with atomic_path(out) as tmp:
         wb.save(tmp)
-        write_cached_values(tmp, monitor_cached_values(layout, _figures(layout)))
+        write_grids(tmp, layout.grids(), monitor_cached_values(layout, _figures(layout)))
     return out
 
 
@@ -309,8 +307,7 @@ def _checks(ws: Worksheet) -> None:
     style_header(ws, 4, 1, 3)
     style_header(ws, 4, 6, 7)
     ws.conditional_formatting.add("B5:B5000", FormulaRule(formula=["LEN(B5)>0"], fill=ERROR_FILL))
-    for row in ws.iter_rows(min_row=5, min_col=7, max_col=7):
-        row[0].alignment = WRAP
+    format_column(ws, 7, alignment=WRAP)
     set_widths(ws, {"A": 40.0, "B": 40.0, "C": 6.0, "F": 20.0, "G": 90.0})
 
 

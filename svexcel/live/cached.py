@@ -1,22 +1,17 @@
 """The engine's figures as every formula cell's cached value, so Protected View and file previews show real scores.
 
-openpyxl writes formulas without values; ``cached_values`` gives each formula cell of a layout the value its
-formula computes (from the engine, or from the layout for lookups and checks, which pass in a built workbook),
-and ``write_cached_values`` puts them into the saved package's sheet XML.
+``cached_values`` gives each formula cell of a layout the value its formula computes (from the engine, or from
+the layout for lookups and checks, which pass in a built workbook); ``sheet_xml.write_grids`` writes them beside
+the formulas.
 """
 
 from __future__ import annotations
 
-import re
-import zipfile
 from bisect import bisect_right
 from collections import Counter
-from pathlib import Path
 from typing import Mapping
-from xml.sax.saxutils import escape, unescape
 
 from ..scoring import Score
-from ..xlsx import parse_ref
 from .checks import CHECK_ADVICE, CHECK_HEADER_ROW, CHECKS
 from .layout import (
     ALL_PASS,
@@ -29,11 +24,7 @@ from .layout import (
     THEME_SCORES,
     LiveLayout,
 )
-
-Cached = float | str | None
-Values = dict[str, dict[tuple[int, int], Cached]]
-_FORMULA_CELL = re.compile(r'<c r="([A-Z]+[0-9]+)"([^>]*)><f>([^<]*)</f><v></v></c>')
-_TYPE_ATTR = re.compile(r'\s+t="[^"]*"')
+from .sheet_xml import Cached, Values
 
 
 def excel_text(value: float | str) -> str:
@@ -159,44 +150,3 @@ def _checks(layout: LiveLayout) -> dict[tuple[int, int], Cached]:
         out[(first + k, 7)] = ""
         out[(first + k, 8)] = ""
     return out
-
-
-def _cell_xml(ref: str, attrs: str, formula: str, value: Cached) -> str:
-    """A formula cell with its cached value: numbers plain, text as t="str"."""
-    if ' t="' in attrs:
-        attrs = _TYPE_ATTR.sub("", attrs)
-    if value is None:
-        return f'<c r="{ref}"{attrs}><f>{formula}</f></c>'
-    if isinstance(value, str):
-        return f'<c r="{ref}"{attrs} t="str"><f>{formula}</f><v>{escape(value)}</v></c>'
-    return f'<c r="{ref}"{attrs}><f>{formula}</f><v>{float(value)!r}</v></c>'
-
-
-def _package_sheets(z: zipfile.ZipFile) -> dict[str, str]:
-    """Sheet name -> zip part of a saved workbook package."""
-    book = z.read("xl/workbook.xml").decode("utf-8")
-    rels_xml = z.read("xl/_rels/workbook.xml.rels").decode("utf-8")
-    names = {unescape(n): rid for n, rid in re.findall(r'<sheet [^>]*name="([^"]+)"[^>]*r:id="([^"]+)"', book)}
-    rels = {}
-    for rel in re.findall(r"<Relationship [^>]*/>", rels_xml):
-        rid, target = re.search(r'Id="([^"]+)"', rel), re.search(r'Target="([^"]+)"', rel)
-        if rid and target:
-            rels[rid.group(1)] = target.group(1)
-    return {name: rels[rid].lstrip("/") if rels[rid].startswith("/") else "xl/" + rels[rid] for name, rid in names.items()}
-
-
-def write_cached_values(path: Path, values: Values) -> None:
-    """Rewrite the named sheets' XML parts of a saved package, giving each formula cell its cached value."""
-    with zipfile.ZipFile(path) as z:
-        items = [(info, z.read(info.filename)) for info in z.infolist()]
-        parts = _package_sheets(z)
-    by_part = {parts[sheet]: cells for sheet, cells in values.items() if sheet in parts}
-    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
-        for info, data in items:
-            cells = by_part.get(info.filename)
-            if cells is not None:
-                def fill(match: re.Match[str], cells: dict[tuple[int, int], Cached] = cells) -> str:
-                    ref, attrs, formula = match.groups()
-                    return _cell_xml(ref, attrs, formula, cells.get(parse_ref(ref)))
-                data = _FORMULA_CELL.sub(fill, data.decode("utf-8")).encode("utf-8")
-            z.writestr(info, data)

@@ -15,7 +15,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from ..excel_formats import GBP, GBP_WHOLE, POINTS, RATIO
 from ..framework import SHEET_COLUMNS
-from ..styles import BOLD_FONT, FONT, NOTE_FONT, TITLE_FONT, WRAP, mark_input, set_widths, style_header, write_text
+from ..styles import BOLD_FONT, FONT, NOTE_FONT, TITLE_FONT, WRAP, format_column, mark_input, set_widths, style_header, write_text
 from ..xlsx import column_letter
 from .checks import BUILT_COL, BUILT_COLUMNS, CHECK_ADVICE, CHECK_COLUMNS, CHECK_HEADER_ROW, PROBLEM_COL
 from .layout import (
@@ -157,10 +157,8 @@ def decorate_returns(ws: Worksheet, layout: LiveLayout) -> None:
         col = layout.returns_col(j)
         ws.cell(1, col).comment = Comment(f"{measure.name} ({measure.unit}, {measure.kind})", "svexcel")
         if measure.unit == "GBP":
-            for row in range(2, last + 1):
-                ws.cell(row, col).number_format = GBP
-    for row in range(2, last + 1):
-        ws.cell(row, 3).number_format = GBP
+            format_column(ws, col, GBP)
+    format_column(ws, 3, GBP)
     prompt = DataValidation(showInputMessage=True, promptTitle="From the return file", prompt=FROM_RETURN_FILES)
     prompt.add(f"A2:{column_letter(len(RETURN_COLUMNS) + len(layout.measure_ids))}{last}")
     ws.add_data_validation(prompt)
@@ -193,8 +191,7 @@ def decorate_measure_scores(ws: Worksheet, layout: LiveLayout) -> None:
         col = j + 2
         ws.cell(6, col).number_format = GBP
         ws.cell(7, col).number_format = "0%"
-        for row in range(layout.ms_data_row, layout.ms_data_row + layout.rows):
-            ws.cell(row, col).number_format = GBP if measure.kind == "monetised" else "0%"
+        format_column(ws, col, GBP if measure.kind == "monetised" else "0%")
     ws.freeze_panes = ws.cell(layout.ms_data_row, 2)
     set_widths(ws, {"A": 32.0} | {column_letter(c): 12.0 for c in range(2, width + 1)})
 
@@ -207,8 +204,7 @@ def decorate_theme_scores(ws: Worksheet, layout: LiveLayout) -> None:
     for component, fmt in formats.items():
         for j in range(len(layout.theme_ids)):
             col = layout.theme_col(component, j)
-            for row in range(layout.ts_data_row, layout.ts_data_row + layout.rows):
-                ws.cell(row, col).number_format = fmt
+            format_column(ws, col, fmt)
             if component == "£ value":
                 ws.cell(4, col).number_format = GBP
     ws.freeze_panes = ws.cell(layout.ts_data_row, 2)
@@ -230,11 +226,7 @@ def decorate_scores(ws: Worksheet, layout: LiveLayout) -> None:
     formats = {"Points": POINTS, "Rank": "0", "Social value (£)": GBP, "Contract value (£)": GBP,
                "Social value per £": RATIO, "Themes unscored": "0", "Order": "0"} | {t: SCORE for t in layout.theme_ids}
     for name, fmt in formats.items():
-        col = layout.score_col(name)
-        for row in range(first, last + 1):
-            ws.cell(row, col).number_format = fmt
-    for row in range(first, last + 1):
-        ws.cell(row, layout.score_col("Order")).font = NOTE_FONT
+        format_column(ws, layout.score_col(name), fmt, NOTE_FONT if name == "Order" else None)
     first_theme, last_theme = (column_letter(layout.score_col(t)) for t in (layout.theme_ids[0], layout.theme_ids[-1]))
     ws.conditional_formatting.add(f"{first_theme}{first}:{last_theme}{last}", SCORE_SCALE)
     points = column_letter(layout.score_col("Points"))
@@ -263,13 +255,9 @@ def decorate_dashboard(ws: Worksheet, layout: LiveLayout) -> None:
         ws.cell(header, col).alignment = WRAP
     first, last = header + 1, header + max(layout.n, 1)
     t = len(layout.theme_ids)
-    for row in range(first, last + 1):
-        ws.cell(row, 1).number_format = "0"
-        ws.cell(row, 3).number_format = POINTS
-        for col in range(4, 4 + t):
-            ws.cell(row, col).number_format = SCORE
-        ws.cell(row, width - 1).number_format = GBP_WHOLE
-        ws.cell(row, width).font = NOTE_FONT
+    for col, fmt in ({1: "0", 3: POINTS, width - 1: GBP_WHOLE} | {c: SCORE for c in range(4, 4 + t)}).items():
+        format_column(ws, col, fmt)
+    format_column(ws, width, font=NOTE_FONT)
     ws.conditional_formatting.add(f"D{first}:{column_letter(3 + t)}{last}", SCORE_SCALE)
     ws.conditional_formatting.add(f"C{first}:C{last}", DataBarRule(start_type="num", start_value=0, end_type="max", color="5B9BD5"))
     ws.conditional_formatting.add(f"A{first}:B{last}", FormulaRule(formula=[f"$A{first}=1"], fill=BEST_FILL, font=BOLD_FONT))
@@ -293,8 +281,7 @@ def decorate_checks(ws: Worksheet, layout: LiveLayout) -> None:
     style_header(ws, CHECK_HEADER_ROW, BUILT_COL, BUILT_COL + len(BUILT_COLUMNS) - 1)
     first, last = CHECK_HEADER_ROW + 1, CHECK_HEADER_ROW + len(CHECK_ADVICE)
     ws.conditional_formatting.add(f"A{first}:E{last}", FormulaRule(formula=[f'$B{first}="FIX"'], fill=ERROR_FILL))
-    for row in range(first, last + 1):
-        ws.cell(row, 5).alignment = WRAP
+    format_column(ws, 5, alignment=WRAP)
     ws.cell(CHECK_HEADER_ROW, PROBLEM_COL).comment = Comment(
         "One formula per input cell or row: blank when it passes, else the check and the cell to fix.", "svexcel")
     ws.cell(CHECK_HEADER_ROW, BUILT_COL).comment = Comment(
@@ -340,8 +327,7 @@ def decorate_findings(ws: Worksheet, layout: LiveLayout) -> None:
     last = max(len(layout.findings) + 1, 2)
     ws.conditional_formatting.add(f"A2:F{last}", FormulaRule(formula=['$B2="error"'], fill=ERROR_FILL))
     ws.conditional_formatting.add(f"A2:F{last}", FormulaRule(formula=['$B2="warning"'], fill=WARNING_FILL))
-    for row in ws.iter_rows(min_row=2, min_col=6, max_col=6):
-        row[0].alignment = WRAP
+    format_column(ws, 6, alignment=WRAP)
     ws.auto_filter.ref = f"A1:F{last}"
     ws.freeze_panes = "A2"
     set_widths(ws, {"A": 30.0, "B": 10.0, "C": 22.0, "D": 14.0, "E": 8.0, "F": 100.0})

@@ -22,8 +22,7 @@ from ..quality_workbook import write_quality_sheet
 from ..return_reader import Return
 from ..returns_folder import find_returns, read_file
 from ..scoring import Score, assess, compete
-from ..styles import write_text
-from .cached import cached_values, write_cached_values
+from .cached import cached_values
 from .checks import CHECKS
 from .instructions import INSTRUCTIONS, write_instructions
 from .layout import (
@@ -35,11 +34,10 @@ from .layout import (
     RETURNS,
     SCORES,
     THEME_SCORES,
-    Formula,
-    Grid,
     LiveLayout,
 )
 from .printing import set_up_printing
+from .sheet_xml import write_grids
 from .sheets import (
     TOOLS,
     TOOLS_NAMES,
@@ -108,9 +106,6 @@ def build_live_workbook(
 
     write_quality_sheet(sheets[QUALITY], framework, [r.file for r in competing], {r.file: r.organisation for r in competing},
                         layout.quality, f"QualityScale!$A$2:$A${max(len(framework.quality_scale), 1) + 1}")
-    for grid in layout.grids():
-        if grid.sheet != QUALITY:
-            write_grid(sheets[grid.sheet], grid)
     define_names(wb, layout.names() | TOOLS_NAMES)
     _decorate(sheets, layout)
     decorate_framework(framework_sheets)
@@ -125,7 +120,7 @@ def build_live_workbook(
     wb.active = wb.worksheets.index(dashboard)
     with atomic_path(out) as tmp:
         wb.save(tmp)
-        write_cached_values(tmp, cached_values(layout, _engine_scores(layout)))
+        write_grids(tmp, [grid for grid in layout.grids() if grid.sheet != QUALITY], cached_values(layout, _engine_scores(layout)))
     return out
 
 
@@ -154,21 +149,6 @@ def _folder_text(folder: Path | None, out: Path) -> str | None:
         return None
     folder, base = folder.resolve(), out.resolve().parent
     return str(folder.relative_to(base)) if folder.is_relative_to(base) else str(folder)
-
-
-def write_grid(ws: Worksheet, grid: Grid) -> None:
-    """Write a grid's values from A1: formulas as formulas, any other text as text."""
-    for r, row in enumerate(grid.rows, start=1):
-        for c, value in enumerate(row, start=1):
-            if value is None:
-                continue
-            cell = ws.cell(r, c)
-            if isinstance(value, Formula):
-                cell.value = str(value)
-            elif isinstance(value, str):
-                write_text(cell, value)
-            else:
-                cell.value = value
 
 
 def define_names(wb: Workbook, names: dict[str, str]) -> None:
