@@ -7,11 +7,10 @@ the formulas.
 
 from __future__ import annotations
 
-from bisect import bisect_right
 from collections import Counter
 from typing import Mapping
 
-from ..scoring import Score
+from ..scoring import Score, ranks
 from .checks import CHECK_ADVICE, CHECK_HEADER_ROW, CHECKS
 from .layout import (
     ALL_PASS,
@@ -92,21 +91,22 @@ def _theme_scores(layout: LiveLayout, scores: list[Score]) -> dict[tuple[int, in
 
 def _scores(layout: LiveLayout, scores: list[Score]) -> dict[tuple[int, int], Cached]:
     out: dict[tuple[int, int], Cached] = {(1, 1): ALL_PASS}
-    ranked = sorted(s.points for s in scores)  # counts of higher points by bisection: a sum per row is quadratic
-    seen: Counter[float] = Counter()
+    places = ranks([s.points for s in scores])
+    seen: Counter[int] = Counter()
     col = layout.score_col
     for i, (ret, score) in enumerate(zip(layout.returns, scores, strict=True)):
         r = SCORES_HEADER_ROW + 1 + i
         p = score.points
-        seen[p] += 1
+        rank = places[i]
+        seen[rank] += 1
         cv = ret.contract_value
         row: dict[str, Cached] = {
             "File": ret.file, "Organisation": ret.organisation, "Points": p,
-            "Rank": float(1 + len(ranked) - bisect_right(ranked, p + 1e-9)),
+            "Rank": float(rank),
             "Social value (£)": score.assessment.total_sv, "Contract value (£)": "" if cv is None else cv,
             "Social value per £": score.assessment.total_sv / cv if cv else "",
             "Themes unscored": float(sum(score.themes[t].quality is None for t in layout.theme_ids)),
-            "Order": float(len(ranked) - bisect_right(ranked, p) + seen[p]),
+            "Order": float(rank + seen[rank] - 1),
         }
         row.update({t: score.themes[t].score for t in layout.theme_ids})
         for header, value in row.items():

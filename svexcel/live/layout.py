@@ -338,7 +338,7 @@ class LiveLayout:
         score0, score1 = (column_letter(self.theme_col("score", j)) for j in (0, t - 1))
         sv0, sv1 = (column_letter(self.theme_col("£ value", j)) for j in (0, t - 1))
         q0, q1 = (column_letter(self.theme_col("quality", j)) for j in (0, t - 1))
-        points, total = (column_letter(self.score_col(h)) for h in ("Points", "Social value (£)"))
+        points, rank, total = (column_letter(self.score_col(h)) for h in ("Points", "Rank", "Social value (£)"))
         top = SCORES_HEADER_ROW + 1
         for i in range(self.n):
             r, ts = top + i, self.ts_data_row + i
@@ -347,8 +347,7 @@ class LiveLayout:
             def figure(expr: str, r: int = r) -> Formula:
                 return Formula(f"=IF(ChecksFailed>0,\"{CHECK_TEXT}\",IF($A{r}=\"\",\"\",{expr}))")
 
-            order = (f"SUMPRODUCT(ISNUMBER(Points)*(Points>{points}{r}))"
-                     f"+SUMPRODUCT(ISNUMBER({points}${top}:{points}{r})*({points}${top}:{points}{r}={points}{r}))")
+            order = f"{rank}{r}+COUNTIF({rank}${top}:{rank}{r},{rank}{r})-1"  # rank, then earlier rows of the same rank
             rows.append([
                 Formula(f"={RETURNS}!A{i + 2}&\"\""),
                 Formula(f"={RETURNS}!B{i + 2}&\"\""),

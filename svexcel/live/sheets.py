@@ -231,7 +231,7 @@ def decorate_scores(ws: Worksheet, layout: LiveLayout) -> None:
     ws.conditional_formatting.add(f"{first_theme}{first}:{last_theme}{last}", SCORE_SCALE)
     points = column_letter(layout.score_col("Points"))
     ws.conditional_formatting.add(f"{points}{first}:{points}{last}", DataBarRule(start_type="num", start_value=0, end_type="max", color="5B9BD5"))
-    ws.cell(header, layout.score_col("Order")).comment = Comment("Place by exact points, ties broken by row: the Dashboard's order.", "svexcel")
+    ws.cell(header, layout.score_col("Order")).comment = Comment("Place by rank, ties broken by row: the Dashboard's order.", "svexcel")
     ws.freeze_panes = ws.cell(first, 3)
     set_widths(ws, {"A": 32.0, "B": 32.0, "C": 9.0, "D": 7.0} | {column_letter(layout.score_col(t)): 8.0 for t in layout.theme_ids}
                | {column_letter(layout.score_col(h)): 16.0 for h in ("Social value (£)", "Contract value (£)", "Social value per £")})
