@@ -2,7 +2,8 @@
 
 Run from the repository root:  .venv/bin/python benchmarks/bench_live.py [--sizes 500,2000]
 Targets: sv_scores on 50 returns × 24 measures under 50 ms; build of 2,000 returns under 20 s; LibreOffice
-recalculation of 2,000 returns under 15 s (one soffice call: start-up, load, recalculate every formula, save).
+recalculation of 2,000 returns under 15 s (one soffice call: start-up, load, recalculate every formula). Saving the
+recalculated workbook as .xlsx is timed as well, in its own call.
 """
 
 from __future__ import annotations
@@ -101,7 +102,11 @@ def startup_seconds() -> float:
 
 
 def bench_size(count: int, rng: random.Random, startup: float) -> None:
-    """Build a live workbook from ``count`` return files, then recalculate it with LibreOffice; print both times."""
+    """Build a live workbook from ``count`` return files, then have LibreOffice recalculate it; print the times.
+
+    Two soffice calls: one opens the workbook, recalculates every formula and writes the Dashboard as CSV (what an
+    officer waits for when opening it); the other also saves the whole workbook as .xlsx, writing every formula back.
+    """
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp) / "returns"
         folder.mkdir()
@@ -112,13 +117,17 @@ def bench_size(count: int, rng: random.Random, startup: float) -> None:
         size = summary.path.stat().st_size / 1e6
         formulas = formula_count(summary.path)
         start = time.perf_counter()
-        recalculated = convert([summary.path], "xlsx", Path(tmp) / "recalculated")[0]
+        convert([summary.path], "csv", Path(tmp) / "opened")
         recalc = time.perf_counter() - start
+        start = time.perf_counter()
+        recalculated = convert([summary.path], "xlsx", Path(tmp) / "recalculated")[0]
+        saved = time.perf_counter() - start
         with Workbook(recalculated) as book:
             checks = book.sheet("Checks")
             failed = checks.value(3, 2) if checks is not None else "?"
-    print(f"{len(summary.scored):>5} returns: svexcel build {build:6.2f} s ({size:.1f} MB, {formulas:,} formulas); "
-          f"LibreOffice recalculation {recalc:6.2f} s ({recalc - startup:.2f} s after start-up); checks failing: {failed}")
+    print(f"{len(summary.scored):>5} returns: svexcel build {build:6.2f} s ({size:.1f} MB, {formulas:,} formulas); LibreOffice "
+          f"open and recalculate {recalc:6.2f} s ({recalc - startup:.2f} s after start-up); open, recalculate and save as "
+          f".xlsx {saved:6.2f} s; checks failing: {failed}")
 
 
 def main() -> None:
