@@ -33,17 +33,17 @@ def score_table(inputs: LiveInputs, formula_scores: Sequence[Sequence[Value]] | 
                             *(score.themes[t].score for t in theme_ids),
                             score.assessment.total_sv, ret.contract_value, score.assessment.sv_ratio]
         if formula_scores is not None:
-            row.append(_agreement(header, row, formulas.get(ret.file.casefold())))
+            row.append(_agreement(header, row, formulas.get(ret.file)))
         rows.append(row)
     return rows
 
 
 def _rows_by_file(table: Sequence[Sequence[Value]]) -> dict[str, dict[str, Value]]:
-    """Rows of a table with a header row, keyed by their File (case-insensitive, like MATCH)."""
+    """Rows of a table with a header row, keyed by their File exactly (``Acme.xlsx`` and ``acme.xlsx`` are two returns)."""
     if not table:
         return {}
     header = [cell_text(h) for h in table[0]]
-    return {cell_text(row[0]).casefold(): dict(zip(header, row, strict=False)) for row in table[1:] if row and cell_text(row[0])}
+    return {cell_text(row[0]): dict(zip(header, row, strict=False)) for row in table[1:] if row and cell_text(row[0])}
 
 
 def _agreement(header: list[Value], engine: list[Value], formulas: dict[str, Value] | None) -> str:
@@ -76,7 +76,12 @@ def explain_return(inputs: LiveInputs, file: str) -> list[str]:
     """A plain-English account of one return's points, theme by theme."""
     fw = inputs.framework
     scores = inputs.scores()
-    found = [(r, s) for r, s in zip(inputs.returns, scores, strict=False) if r.file.casefold() == file.strip().casefold()]
+    pairs = list(zip(inputs.returns, scores, strict=False))
+    found = [(r, s) for r, s in pairs if r.file == file.strip()]
+    found = found or [(r, s) for r, s in pairs if r.file.casefold() == file.strip().casefold()]
+    if len(found) > 1:
+        return [f"More than one return is named '{file}' when case is ignored ({', '.join(r.file for r, _ in found)}). "
+                "Give the file name exactly as in column A of Scores."]
     if not found:
         return [f"No return named '{file}' is on Returns. Give the file name exactly as in column A of Scores."]
     ret, score = found[0]

@@ -322,7 +322,8 @@ class LiveLayout:
                 for j in range(t):
                     row.append(Formula(_component_formula(component, cols[j], r, measures, f"${qrow}{r}")))
             match = f"MATCH({wildcard_safe(f'$A{r}')},QualityFile,0)"
-            found = f"IFERROR(IF(EXACT(INDEX(QualityFile,{match}),$A{r}),{match},0),0)"
+            scan = f"IFERROR({exact_match(f'$A{r}', 'QualityFile')},0)"  # only when MATCH, blind to case, finds another row
+            found = f"IFERROR(IF(EXACT(INDEX(QualityFile,{match}),$A{r}),{match},{scan}),{scan})"
             same_row = f"IFERROR(EXACT(INDEX(QualityFile,{i + 1}),$A{r}),FALSE)"  # as built; a sorted Quality takes the MATCH
             row.append(Formula(f"=IF($A{r}=\"\",0,IF({same_row},{i + 1},{found}))"))
             rows.append(row)
