@@ -339,7 +339,8 @@ def _report_summaries(result: BatchResult) -> None:
 @click.option("--returns", "returns_dir", type=click.Path(exists=True, file_okay=False, path_type=Path), help="Folder of returns to import.")
 @click.option("--quality", "-q", "quality_path", type=click.Path(exists=True, dir_okay=False, path_type=Path), help="Officers' quality scores to carry into the workbook.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True, help="Where to write the live workbook (.xlsm).")
-def build(framework_path: Path | None, returns_dir: Path | None, quality_path: Path | None, output: Path) -> None:
+@click.option("--jobs", "-j", type=click.IntRange(min=1), default=1, show_default=True, help="Worker processes reading the returns; the workbook is identical for any number.")
+def build(framework_path: Path | None, returns_dir: Path | None, quality_path: Path | None, output: Path, jobs: int) -> None:
     """Write the live scoring workbook: formulas score every return as weights change in cells.
 
     Exit code 0 when every file in --returns was scored, 1 when any was rejected (listed on Findings).
@@ -347,14 +348,14 @@ def build(framework_path: Path | None, returns_dir: Path | None, quality_path: P
     \b
     Example:
       svexcel build --returns returns/ -o live.xlsm
-      svexcel build --framework my-framework.xlsx --returns returns/ --quality quality.xlsx -o live.xlsm
+      svexcel build --framework my-framework.xlsx --returns returns/ --quality quality.xlsx -o live.xlsm --jobs 4
     """
     from .live.workbook import build_from_folder
 
     _framework(framework_path)  # report framework problems before building
     if output.suffix.lower() != ".xlsm":
         raise UsageError(f"The live workbook carries macros, so it must end in .xlsm (got {output.name}).")
-    summary = build_from_folder(framework_path or DEFAULT_FRAMEWORK, output, returns_dir, quality_path)
+    summary = build_from_folder(framework_path or DEFAULT_FRAMEWORK, output, returns_dir, quality_path, jobs, sys.stderr.isatty())
     click.echo(str(summary))
     sys.exit(1 if summary.rejected else 0)
 

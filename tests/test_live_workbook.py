@@ -392,3 +392,18 @@ def test_cached_values_are_the_engines_and_libreoffices_figures(framework: Frame
                           else (cached[s][c].value or "") == (fresh[s][c].value or ""))]
         assert differ == [], differ[:5]
         assert [c for s, c, _ in found if cached[s][c].value is None and fresh[s][c].value not in (None, "")] == []
+
+
+def test_reading_with_worker_processes_builds_the_same_workbook(tmp_path: Path) -> None:
+    """``svexcel build --jobs 2`` reads the returns in two processes; every cell of the workbook is the same."""
+    folder = tmp_path / "returns"
+    shutil.copytree(SAMPLES, folder)
+    (folder / "notes.txt").write_text("not a return")  # rejected the same way by either
+    one, two = (build_from_folder(None, tmp_path / f"jobs{jobs}.xlsm", folder, SAMPLE_QUALITY, jobs=jobs) for jobs in (1, 2))
+    assert (one.scored, one.rejected, one.findings) == (two.scored, two.rejected, two.findings)
+    with Workbook(one.path) as a, Workbook(two.path) as b:
+        assert a.sheetnames == b.sheetnames
+        for name in a.sheetnames:
+            sa, sb = a.sheet(name), b.sheet(name)
+            assert sa is not None and sb is not None
+            assert sa.cells == sb.cells, name

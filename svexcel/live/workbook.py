@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from concurrent.futures import ProcessPoolExecutor
+from contextlib import ExitStack
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import Mapping, Sequence
 
@@ -10,6 +14,7 @@ from openpyxl import load_workbook
 from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.workbook.workbook import Workbook
 from openpyxl.worksheet.worksheet import Worksheet
+from tqdm import tqdm
 
 from ..atomic import atomic_path
 from ..findings import Finding
@@ -71,13 +76,29 @@ class BuildSummary:
         return f"Wrote {self.path}: {len(self.scored)} return(s) scored, {rejected}, {len(self.findings)} finding(s) listed."
 
 
-def read_folder(framework: Framework, folder: Path, exclude: Path | None = None) -> list[Return]:
+def read_folder(framework: Framework, folder: Path, exclude: Path | None = None, jobs: int = 1, progress: bool = False) -> list[Return]:
     """Read and validate every file in ``folder`` and its subfolders as a batch would (rejected ones included:
-    files that are not returns, broken links; plausibility warnings added); ``exclude`` is skipped."""
+    files that are not returns, broken links; plausibility warnings added); ``exclude`` is skipped.
+
+    ``jobs`` worker processes share the reading (the result is the same for any number); ``progress`` shows a bar.
+    """
     skip = exclude.resolve() if exclude is not None else None
-    returns = [read_file(p, folder, framework)[0] for p in find_returns(folder) if p.resolve() != skip]
+    paths = [p for p in find_returns(folder) if p.resolve() != skip]
+    read = partial(_read_one, folder=folder, framework=framework)
+    with ExitStack() as stack:
+        if jobs > 1 and len(paths) > 1:
+            pool = stack.enter_context(ProcessPoolExecutor(min(jobs, len(paths))))
+            read_all: Iterable[Return] = pool.map(read, paths, chunksize=max(1, min(64, len(paths) // (4 * jobs))))
+        else:
+            read_all = map(read, paths)
+        returns = list(tqdm(read_all, total=len(paths), desc="Reading returns", unit="return", disable=not progress, leave=False))
     add_warnings(framework, returns, [None if r.rejected else assess(framework, r.quantities, r.contract_value) for r in returns])
     return returns
+
+
+def _read_one(path: Path, folder: Path, framework: Framework) -> Return:
+    """One file of the returns folder as a Return (rejected when it cannot be read)."""
+    return read_file(path, folder, framework)[0]
 
 
 def build_live_workbook(
@@ -161,10 +182,11 @@ def define_names(wb: Workbook, names: dict[str, str]) -> None:
 
 def build_from_folder(
     framework_path: Path | None, out: Path, returns_dir: Path | None = None, quality_path: Path | None = None,
+    jobs: int = 1, progress: bool = False,
 ) -> BuildSummary:
-    """Read a framework, every return in a folder and officers' marks, then build the live workbook."""
+    """Read a framework, every return in a folder (``jobs`` processes) and officers' marks, then build the live workbook."""
     framework = load_framework(framework_path or DEFAULT_FRAMEWORK)
-    returns = read_folder(framework, returns_dir, exclude=Path(out)) if returns_dir is not None else []
+    returns = read_folder(framework, returns_dir, Path(out), jobs, progress) if returns_dir is not None else []
     findings = list(framework.findings)
     marks: Marks = {}
     if quality_path is not None:
