@@ -215,6 +215,22 @@ def test_cached_values_are_what_libreoffice_computes(recalculated: dict[str, tup
         assert checked > 300
 
 
+def test_instructions_sheet_follows_the_dashboard(recalculated: dict[str, tuple[Path, Path]], framework: Framework) -> None:
+    """An Instructions sheet as in the live scoring workbook, with the monitoring workbook's own words."""
+    source, result = recalculated["built"]
+    wb = load_workbook(source, keep_vba=True)
+    assert wb.sheetnames[:2] == ["Dashboard", "Instructions"] and wb["Instructions"].protection.sheet
+    interpreter = next(row[1].value for row in wb["xlwings.conf"].iter_rows() if row[0].value == "Interpreter_Win")
+    lines = [str(c.value) for row in load_workbook(result, data_only=True)["Instructions"].iter_rows() for c in row if c.value is not None]
+    text = "\n".join(lines)
+    assert lines[0] == "How to use this workbook" and lines[1].startswith(f"{framework.name}, version {framework.version}.")
+    for words in ("Yellow cells", "rag_green", "accrues", "Reporting period", "Actuals", "CHECK", "import_deliveries",
+                  "svexcel delivery build", "Interpreter_Win", "python.exe", "Alt+F8", "Review > Unprotect Sheet"):
+        assert words in text, words
+    assert interpreter in lines  # what xlwings.conf's Interpreter_Win was set to, on its own line
+    assert "Quality" not in text and "import_returns" not in text  # nothing of the scoring workbook's
+
+
 def test_a_failing_check_shows_check_and_names_the_cell(recalculated: dict[str, tuple[Path, Path]], built: Path, framework: Framework) -> None:
     for name, (_, kind, sheet, cell) in failing_edits(built, framework).items():
         source, result = recalculated[name]

@@ -22,6 +22,7 @@ from ..findings import Finding
 from ..framework import SHEET_COLUMNS, Framework, load_framework
 from ..framework_sheets import write_framework_sheets
 from ..live.actions import FolderProblem
+from ..live.instructions import INSTRUCTIONS, write_instructions
 from ..live.layout import FINDING_COLUMNS
 from ..live.sheet_xml import write_grids
 from ..live.sheets import ERROR_FILL, TOOLS, TOOLS_NAMES, protect, set_up_conf_sheet, write_tools_sheet
@@ -33,6 +34,7 @@ from ..xlsx import column_letter
 from .engine import ContractDelivery, DeliverySettings, monitor
 from .monitor_cached import monitor_cached_values
 from .monitor_checks import ACCRUES_HEADER
+from .monitor_instructions import MONITOR_SECTIONS
 from .monitor_layout import (
     ACCRUES_COL,
     ACTUALS,
@@ -98,7 +100,7 @@ def build_monitor_workbook(framework: Framework, settings: DeliverySettings, out
     use_vba_project(wb, vba_project())  # xlwings' modules only: no quickstart SampleCall under Alt+F8
     wb.remove(wb["Sheet1"])
     conf = set_up_conf_sheet(wb)
-    set_interpreter(conf)
+    interpreter = set_interpreter(conf)
     for row in conf.iter_rows(min_col=1, max_col=2):
         if row[0].value == "UDF Modules":
             row[1].value = UDF_MODULE
@@ -107,11 +109,13 @@ def build_monitor_workbook(framework: Framework, settings: DeliverySettings, out
     sheets[MEASURE_FIGURES] = wb.create_sheet(MEASURE_FIGURES)
     tools = write_tools(wb.create_sheet(TOOLS), returns_dir, out)
     wb.move_sheet(conf, len(wb.sheetnames) - 1 - wb.sheetnames.index(conf.title))
+    instructions = write_instructions(wb.create_sheet(INSTRUCTIONS, wb.sheetnames.index(DASHBOARD) + 1), framework, interpreter,
+                                      MONITOR_SECTIONS)
     add_delivery_inputs(framework_sheets, framework, settings)
 
     define_names(wb, layout.names() | TOOLS_NAMES)
     decorate(sheets, layout)
-    for ws in [*sheets.values(), *framework_sheets.values(), tools]:
+    for ws in [*sheets.values(), *framework_sheets.values(), tools, instructions]:
         protect(ws)
     dashboard = sheets[DASHBOARD]
     dashboard.sheet_properties.codeName = "Sheet1"  # binds the VBA project's document module of the removed Sheet1

@@ -1,8 +1,9 @@
-"""The live workbook's ``Instructions`` sheet: what the workbook is and how to use it, in an officer's words."""
+"""The live workbooks' ``Instructions`` sheet: what the workbook is and how to use it, in an officer's words (scoring sections here)."""
 
 from __future__ import annotations
 
 from datetime import date
+from typing import Sequence
 
 from openpyxl.worksheet.worksheet import Worksheet
 
@@ -10,8 +11,26 @@ from ..framework import Framework
 from ..styles import BOLD_FONT, NOTE_FONT, TITLE_FONT, WRAP, set_widths, write_text
 
 INSTRUCTIONS = "Instructions"
+INTERPRETER_NOTE = "When this workbook was built it said:"  # followed by what Interpreter_Win was set to
+Section = tuple[str, tuple[str, ...]]
+PROTECTION_NOTE = ("The sheets are protected without a password (Review > Unprotect Sheet) so that you can add a note "
+                   "or widen a column.")
 
-SECTIONS: tuple[tuple[str, tuple[str, ...]], ...] = (
+
+def python_section(purpose: str) -> Section:
+    """How to set up the Python functions and macros (the same for every live workbook); ``purpose`` says what they add."""
+    return ("Using the Python functions and macros", (
+        f"{purpose} Your IT team sets it up once (README, 'Setting up Python on Windows').",
+        "1. On the xlwings.conf sheet, Interpreter_Win must be the full path of python.exe in the environment where "
+        f"svexcel is installed, for example C:\\svexcel\\.venv\\Scripts\\python.exe. {INTERPRETER_NOTE}",
+        "2. Enable macros for this file (right-click the file > Properties > Unblock if it came by e-mail; then "
+        "Enable Content) and, under File > Options > Trust Center > Macro Settings, tick 'Trust access to the VBA "
+        "project object model'.",
+        "3. Press Alt+F8, choose ImportPythonUDFs and Run. The Tools sheet lists the functions and macros.",
+    ))
+
+
+SECTIONS: tuple[Section, ...] = (
     ("What this workbook is", (
         "It scores the social value returns of one tender against the framework named above. The Dashboard ranks "
         "the suppliers; Scores shows each one's points, rank and theme scores; ThemeScores and MeasureScores show "
@@ -23,8 +42,7 @@ SECTIONS: tuple[tuple[str, tuple[str, ...]], ...] = (
         "Yellow cells are the only ones you can type in: theme weights (Themes), proxy values, deadweights and "
         "targets (Measures), the points available and the weights of each part of a theme score (Settings), the "
         "officers' quality scores (Quality) and the folders on Tools.",
-        "Everything else is a formula or comes from the suppliers' return files, and is locked. The sheets are "
-        "protected without a password (Review > Unprotect Sheet) so that you can add a note or widen a column.",
+        f"Everything else is a formula or comes from the suppliers' return files, and is locked. {PROTECTION_NOTE}",
     )),
     ("What CHECK means", (
         "The workbook checks every yellow cell. If a value cannot be scored (a blank proxy, a negative weight, text "
@@ -39,17 +57,8 @@ SECTIONS: tuple[tuple[str, tuple[str, ...]], ...] = (
         "To correct a quantity, correct the return file (or ask the supplier for a corrected one), then run the "
         "import_returns macro on Tools, or build the workbook again with svexcel build.",
     )),
-    ("Using the Python functions and macros", (
-        "Python adds what formulas cannot do: importing returns from a folder, checking a return, explaining a "
-        "score, testing how stable the ranking is, and writing the Word reports. Your IT team sets it up once "
-        "(README, 'Setting up Python on Windows').",
-        "1. On the xlwings.conf sheet, Interpreter_Win must be the full path of python.exe in the environment where "
-        "svexcel is installed, for example C:\\svexcel\\.venv\\Scripts\\python.exe. When this workbook was built it said:",
-        "2. Enable macros for this file (right-click the file > Properties > Unblock if it came by e-mail; then "
-        "Enable Content) and, under File > Options > Trust Center > Macro Settings, tick 'Trust access to the VBA "
-        "project object model'.",
-        "3. Press Alt+F8, choose ImportPythonUDFs and Run. The Tools sheet lists the functions and macros.",
-    )),
+    python_section("Python adds what formulas cannot do: importing returns from a folder, checking a return, explaining a "
+                   "score, testing how stable the ranking is, and writing the Word reports."),
     ("Printing", (
         "Every sheet prints one page wide with its header rows on each page. The footer gives the framework, its "
         "version, the sheet and the page number.",
@@ -57,21 +66,21 @@ SECTIONS: tuple[tuple[str, tuple[str, ...]], ...] = (
 )
 
 
-def write_instructions(ws: Worksheet, framework: Framework, interpreter: str) -> Worksheet:
-    """Fill the Instructions sheet; ``interpreter`` is what xlwings.conf's Interpreter_Win was set to."""
+def write_instructions(ws: Worksheet, framework: Framework, interpreter: str, sections: Sequence[Section] = SECTIONS) -> Worksheet:
+    """Fill the Instructions sheet with ``sections``; ``interpreter`` is what xlwings.conf's Interpreter_Win was set to."""
     ws["A1"] = "How to use this workbook"
     ws["A1"].font = TITLE_FONT
     write_text(ws["A2"], f"{framework.name}, version {framework.version}. Built by svexcel on {date.today():%d %B %Y}.")
     ws["A2"].font = NOTE_FONT
     row = 4
-    for heading, paragraphs in SECTIONS:
+    for heading, paragraphs in sections:
         ws.cell(row, 1, heading).font = BOLD_FONT
         row += 1
         for text in paragraphs:
             cell = ws.cell(row, 1, text)
             cell.alignment = WRAP
             ws.row_dimensions[row].height = 15 * (1 + len(text) // 110)
-            if text.endswith("it said:"):
+            if text.endswith(INTERPRETER_NOTE):
                 row += 1
                 write_text(ws.cell(row, 1), interpreter)
                 ws.cell(row, 1).font = BOLD_FONT
