@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import sys
 from contextlib import nullcontext
 from dataclasses import dataclass
@@ -339,7 +340,8 @@ def _report_summaries(result: BatchResult) -> None:
 @click.option("--returns", "returns_dir", type=click.Path(exists=True, file_okay=False, path_type=Path), help="Folder of returns to import.")
 @click.option("--quality", "-q", "quality_path", type=click.Path(exists=True, dir_okay=False, path_type=Path), help="Officers' quality scores to carry into the workbook.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True, help="Where to write the live workbook (.xlsm).")
-@click.option("--jobs", "-j", type=click.IntRange(min=1), default=1, show_default=True, help="Worker processes reading the returns; the workbook is identical for any number.")
+@click.option("--jobs", "-j", type=click.IntRange(min=1), default=os.cpu_count() or 1, show_default="the number of CPUs",
+              help="Worker processes reading the returns (each reads at least 50); the workbook is identical for any number.")
 def build(framework_path: Path | None, returns_dir: Path | None, quality_path: Path | None, output: Path, jobs: int) -> None:
     """Write the live scoring workbook: formulas score every return as weights change in cells.
 
@@ -348,7 +350,7 @@ def build(framework_path: Path | None, returns_dir: Path | None, quality_path: P
     \b
     Example:
       svexcel build --returns returns/ -o live.xlsm
-      svexcel build --framework my-framework.xlsx --returns returns/ --quality quality.xlsx -o live.xlsm --jobs 4
+      svexcel build --framework my-framework.xlsx --returns returns/ --quality quality.xlsx -o live.xlsm --jobs 1
     """
     from .live.workbook import build_from_folder
 

@@ -16,6 +16,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from svexcel.findings import Finding
 from svexcel.framework import Framework, Measure, Outcome, Theme
+from svexcel.live import workbook as live_workbook
 from svexcel.live.inputs import LiveInputs, read_live_workbook
 from svexcel.live.layout import LiveLayout
 from svexcel.live.workbook import build_from_folder, build_live_workbook, read_folder
@@ -394,8 +395,9 @@ def test_cached_values_are_the_engines_and_libreoffices_figures(framework: Frame
         assert [c for s, c, _ in found if cached[s][c].value is None and fresh[s][c].value not in (None, "")] == []
 
 
-def test_reading_with_worker_processes_builds_the_same_workbook(tmp_path: Path) -> None:
+def test_reading_with_worker_processes_builds_the_same_workbook(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """``svexcel build --jobs 2`` reads the returns in two processes; every cell of the workbook is the same."""
+    monkeypatch.setattr(live_workbook, "FILES_PER_WORKER", 2)  # so the seven files are shared between two workers
     folder = tmp_path / "returns"
     shutil.copytree(SAMPLES, folder)
     (folder / "notes.txt").write_text("not a return")  # rejected the same way by either

@@ -61,6 +61,8 @@ from .sheets import (
 )
 from .xlwings_project import quickstart_workbook, set_interpreter, use_vba_project, vba_project
 
+FILES_PER_WORKER = 50
+
 
 @dataclass(frozen=True)
 class BuildSummary:
@@ -80,14 +82,16 @@ def read_folder(framework: Framework, folder: Path, exclude: Path | None = None,
     """Read and validate every file in ``folder`` and its subfolders as a batch would (rejected ones included:
     files that are not returns, broken links; plausibility warnings added); ``exclude`` is skipped.
 
-    ``jobs`` worker processes share the reading (the result is the same for any number); ``progress`` shows a bar.
+    Up to ``jobs`` worker processes share the reading, each with at least ``FILES_PER_WORKER`` files (starting
+    one costs more than reading a few); the result is the same for any number. ``progress`` shows a bar.
     """
     skip = exclude.resolve() if exclude is not None else None
     paths = [p for p in find_returns(folder) if p.resolve() != skip]
     read = partial(_read_one, folder=folder, framework=framework)
+    jobs = min(jobs, len(paths) // FILES_PER_WORKER)
     with ExitStack() as stack:
-        if jobs > 1 and len(paths) > 1:
-            pool = stack.enter_context(ProcessPoolExecutor(min(jobs, len(paths))))
+        if jobs > 1:
+            pool = stack.enter_context(ProcessPoolExecutor(jobs))
             read_all: Iterable[Return] = pool.map(read, paths, chunksize=max(1, min(64, len(paths) // (4 * jobs))))
         else:
             read_all = map(read, paths)
