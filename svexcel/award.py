@@ -86,7 +86,7 @@ class _CriteriaReader:
         table.columns.update({name: c for c, name in header.items() if name in names})
         if not names:
             self.add("missing-header", "The Criteria sheet has no criterion columns beside File. Add one column per criterion (e.g. Price).", table.header_ref)
-        rows = {table.text(r, "File"): r for r in table.rows() if table.text(r, "File")}
+        rows = {table.name(r): r for r in table.rows() if table.name(r)}
         top = next((r for file, r in rows.items() if file.casefold() == MAX_ROW), None)
         if top is None:
             self.add("missing-max", f"The Criteria sheet has no row whose File is '{MAX_ROW}' giving the points available for each criterion.", table.header_ref)

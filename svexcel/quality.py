@@ -52,7 +52,7 @@ def read_quality(path: str | Path, framework: Framework) -> tuple[Marks, list[Fi
     marks: Marks = {}
     first_row: dict[str, str] = {}
     for row in table.rows():
-        file = table.text(row, "File")
+        file = table.name(row)
         if not file:
             continue
         if file in first_row:

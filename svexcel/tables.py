@@ -52,6 +52,11 @@ class Table:
         """The value of field ``name`` in ``row`` as trimmed text ('' when blank)."""
         return cell_text(self.value(row, name))
 
+    def name(self, row: int, field: str = "File") -> str:
+        """A file name as written ('' when blank): not trimmed, since names are exact (the formulas compare them so)."""
+        value = self.value(row, field)
+        return "" if value is None else cell_text(value) if not isinstance(value, str) else value
+
     def ref(self, row: int, name: str) -> str:
         """Cell reference of field ``name`` in ``row``, e.g. F14."""
         return cell_ref(row, self.columns[name])

@@ -1,4 +1,5 @@
-"""Return files whose names differ only in case (``Acme.xlsx`` and ``acme.xlsx``) are two returns on every surface.
+"""Return files whose names differ only in case (``Acme.xlsx`` and ``acme.xlsx``) are two returns on every surface,
+and a name with leading or trailing spaces keeps them (its quality marks are its own everywhere).
 
 The live workbook (recalculated by LibreOffice, also with Quality re-ordered so the fast case-blind MATCH finds the
 other row first), the engine reading that workbook, ``svexcel batch`` and the explain functions all score both,
@@ -26,9 +27,9 @@ from svexcel.live.inputs import read_live_workbook
 from svexcel.live.workbook import build_from_folder
 from svexcel.paths import SAMPLES
 
-NAMES = {"Acme.xlsx": "hillside-community-trust.xlsx", "acme.xlsx": "riverside-care-coop.xlsx",
-         "other.xlsx": "greenway-facilities.xlsx"}
-MARKS = {"Acme.xlsx": 90.0, "acme.xlsx": 10.0, "other.xlsx": 50.0}
+NAMES = {" spaced .xlsx": "openfields-cic.xlsx", "Acme.xlsx": "hillside-community-trust.xlsx",
+         "acme.xlsx": "riverside-care-coop.xlsx", "other.xlsx": "greenway-facilities.xlsx"}
+MARKS = {" spaced .xlsx": 70.0, "Acme.xlsx": 90.0, "acme.xlsx": 10.0, "other.xlsx": 50.0}  # spaces are part of a name too
 
 
 @pytest.fixture(scope="module")
@@ -53,13 +54,13 @@ def folder(framework: Framework, tmp_path_factory: pytest.TempPathFactory) -> Pa
 
 @pytest.fixture(scope="module")
 def workbooks(folder: Path) -> dict[str, tuple[Path, Path]]:
-    """The built workbook and a copy with Quality's first two rows swapped, each recalculated by LibreOffice."""
+    """The built workbook and a copy with Quality's Acme rows swapped, each recalculated by LibreOffice."""
     built = build_from_folder(None, folder / "live.xlsm", folder / "returns", folder / "quality.xlsx").path
     swapped = folder / "swapped.xlsm"
     shutil.copy(built, swapped)
     wb = load_workbook(swapped, keep_vba=True)
     ws = wb["Quality"]
-    for a, b in zip(ws[2], ws[3], strict=True):
+    for a, b in zip(ws[3], ws[4], strict=True):
         a.value, b.value = b.value, a.value
     wb.save(swapped)
     outputs = convert([built, swapped], "xlsx", folder / "recalculated")
@@ -78,7 +79,7 @@ def test_workbook_scores_both_like_the_engine(name: str, workbooks: dict[str, tu
     assert marks == MARKS
     rows = data_rows(recalculated, "Scores")
     table = score_table(inputs, [list(rows[0]), *(list(row.values()) for row in rows)])
-    assert [row[-1] for row in table[1:]] == ["Yes"] * 3  # Acme.xlsx compared with its own row, not acme.xlsx's
+    assert [row[-1] for row in table[1:]] == ["Yes"] * len(MARKS)  # Acme.xlsx compared with its own row, not acme.xlsx's
 
 
 def test_batch_scores_both_as_the_workbook_shows(folder: Path, workbooks: dict[str, tuple[Path, Path]]) -> None:
@@ -105,3 +106,5 @@ def test_explain_finds_the_exact_name(workbooks: dict[str, tuple[Path, Path]]) -
     assert "(acme.xlsx)" in explain_return(inputs, "acme.xlsx")[0]
     assert "More than one return" in explain_return(inputs, "ACME.XLSX")[0]
     assert "(other.xlsx)" in explain_return(inputs, "OTHER.xlsx")[0]
+    assert "( spaced .xlsx)" in explain_return(inputs, " spaced .xlsx")[0]
+    assert "( spaced .xlsx)" in explain_return(inputs, "spaced .xlsx")[0]  # typed without its spaces, still one return

@@ -89,7 +89,7 @@ def _contracts(sheet: Sheet | None, file: str, findings: list[Finding]) -> dict[
         if not is_number(number):
             continue
         periods = table.value(row, "Periods")
-        contract = DeliveryReturn(table.text(row, "File"), supplier=table.text(row, "Supplier"),
+        contract = DeliveryReturn(table.name(row), supplier=table.text(row, "Supplier"),
                                   contract_reference=table.text(row, "Contract reference"), start=table.text(row, "Contract start"),
                                   periods=int(periods) if is_number(periods) else 0)  # type: ignore[arg-type]
         k, ref = table.value(row, "Reporting period"), table.ref(row, "Reporting period")

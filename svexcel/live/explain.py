@@ -43,7 +43,12 @@ def _rows_by_file(table: Sequence[Sequence[Value]]) -> dict[str, dict[str, Value
     if not table:
         return {}
     header = [cell_text(h) for h in table[0]]
-    return {cell_text(row[0]): dict(zip(header, row, strict=False)) for row in table[1:] if row and cell_text(row[0])}
+    return {_name(row[0]): dict(zip(header, row, strict=False)) for row in table[1:] if row and _name(row[0])}
+
+
+def _name(value: Value) -> str:
+    """A file name from a cell, spaces kept (they are part of the name)."""
+    return value if isinstance(value, str) else cell_text(value)
 
 
 def _agreement(header: list[Value], engine: list[Value], formulas: dict[str, Value] | None) -> str:
@@ -77,8 +82,8 @@ def explain_return(inputs: LiveInputs, file: str) -> list[str]:
     fw = inputs.framework
     scores = inputs.scores()
     pairs = list(zip(inputs.returns, scores, strict=False))
-    found = [(r, s) for r, s in pairs if r.file == file.strip()]
-    found = found or [(r, s) for r, s in pairs if r.file.casefold() == file.strip().casefold()]
+    found = [(r, s) for r, s in pairs if r.file == file] or [(r, s) for r, s in pairs if r.file == file.strip()]
+    found = found or [(r, s) for r, s in pairs if r.file.strip().casefold() == file.strip().casefold()]
     if len(found) > 1:
         return [f"More than one return is named '{file}' when case is ignored ({', '.join(r.file for r, _ in found)}). "
                 "Give the file name exactly as in column A of Scores."]

@@ -221,7 +221,7 @@ def _returns(sheet: Sheet | None, framework: Framework, file: str, findings: lis
     binary = {m.id for m in framework.measures if m.kind == "binary"}
     returns = []
     for row in _scored_rows(table, last):
-        name = table.text(row, "File")
+        name = table.name(row)
         if not name:
             add("missing-file", "error", f"Returns row {row} has figures but no file name. Type the file name or clear the row.", table.ref(row, "File"))
             continue
@@ -278,7 +278,7 @@ def _quality(sheet: Sheet | None, framework: Framework, file: str, findings: lis
         return {}
     marks: Marks = {}
     for row in _scored_rows(table, last):
-        name = table.text(row, "File")
+        name = table.name(row)
         row_marks: dict[str, float | None] = {}
         for tid in theme_ids:
             value = table.value(row, tid) if tid in table.columns else None

@@ -271,7 +271,7 @@ class _EvaluatorReader:
         locked: dict[Key, dict[str, str]] = {}
         first: dict[Key, str] = {}
         for row in table.rows():
-            file, theme = table.text(row, "File"), table.text(row, "Theme ID")
+            file, theme = table.name(row), table.text(row, "Theme ID")
             if not file and not theme:
                 continue
             key = (file, theme)

@@ -287,7 +287,7 @@ class _ModerationReader:
             return
         result.table = table
         for row in table.rows():
-            key = (table.text(row, "File"), table.text(row, "Theme ID"))
+            key = (table.name(row), table.text(row, "Theme ID"))
             if not any(key):
                 continue
             if key in result.rows:
