@@ -110,6 +110,8 @@ REFUSED: dict[str, tuple[Edit, str, str]] = {
     "quantity-negative": (returns_cell(HILLSIDE, "EQ2.1", -5), "negative-quantity", "Returns!"),
     "return-below-returns": (append_row("Returns", ["late-return.xlsx", "Late Ltd", 1000, 5]), "return-not-scored", "Returns!A"),
     "return-moved-below": (move_below("Returns", HILLSIDE), "return-not-scored", "Returns!A"),
+    "quality-name-twice-below": (set_cell("Quality", "riverside-care-coop.xlsx", "A", HILLSIDE), "duplicate-file", "Quality!A6"),
+    "quality-name-twice-above": (set_cell("Quality", "city-digital-partners.xlsx", "A", HILLSIDE), "duplicate-file", "Quality!A4"),
     "quality-row-below": (append_row("Quality", ["late-return.xlsx", "Late Ltd", 80, 60]), "quality-row-not-read", "Quality!A"),
     "quality-marks-below": (append_row("Quality", [None, None, None, 70]), "quality-row-not-read", "Quality!A"),
     "quality-row-moved-below": (move_below("Quality", HILLSIDE), "quality-row-not-read", "Quality!A"),

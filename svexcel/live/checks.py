@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 
 from ..framework import SETTING_NOTES, SHEET_COLUMNS
 from ..xlsx import column_letter
+from .lookups import first_exact
 
 if TYPE_CHECKING:
     from .layout import LiveLayout
@@ -53,6 +54,8 @@ CHECK_ADVICE = {
     "bad-quality-score": "A quality mark is a number from 0 to 100 (not text), or blank when not yet scored.",
     "missing-quality-row": "This return has no row on Quality. Add a row with its file name exactly as on Returns.",
     "return-not-scored": "A return was typed below the scored rows of Returns. Use import_returns (Tools) or svexcel build.",
+    "duplicate-file": ("This file name is also on an earlier row of Quality; the formulas read only the first. Keep one row "
+                       "per return: correct the file name or clear the wrong row."),
     "quality-row-not-read": ("A row was typed below the rows of Quality that the formulas read, so its marks count for nothing. "
                              "Type marks on the return's own row (its file name as on Returns) and clear the row below; "
                              "add a new return with import_returns (Tools) or svexcel build."),
@@ -218,8 +221,10 @@ def returns_row_problems(layout: LiveLayout, r: int, ts_row: int, quality_row_co
 
 
 def quality_row_problems(layout: LiveLayout, r: int) -> str:
-    """One Quality row: every mark blank or a number from 0 to 100."""
-    steps = []
+    """One Quality row: its file name on no earlier row (the formulas read only the first), every mark blank or 0–100."""
+    a = f"Quality!$A${r}"
+    place = f"ROW({a})-ROW(INDEX(QualityFile,1))+1"
+    steps = [(f'IF({a}="",FALSE,{first_exact(a, "QualityFile")}<>{place})', "duplicate-file", f"Quality!A{r}")]
     for j in range(len(layout.theme_ids)):
         cell = f"Quality!${column_letter(3 + j)}${r}"
         steps.append((f"OR(ISTEXT({cell}),AND(ISNUMBER({cell}),OR({cell}<0,{cell}>100)))", "bad-quality-score",

@@ -290,7 +290,7 @@ def _quality(sheet: Sheet | None, framework: Framework, file: str, findings: lis
         if not name:
             continue
         if name in marks:
-            findings.append(Finding("duplicate-file", "warning", f"{name} is listed again in {table.ref(row, 'File')}; only its first row counts.", file, QUALITY, table.ref(row, "File")))
+            findings.append(Finding("duplicate-file", "error", f"{name} is listed again in {table.ref(row, 'File')}; only its first row counts. Keep one row per return: correct the file name or clear the wrong row.", file, QUALITY, table.ref(row, "File")))
             continue
         marks[name] = row_marks
     return marks

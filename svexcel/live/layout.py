@@ -23,6 +23,7 @@ from ..return_reader import Return
 from ..xlsx import column_letter
 from . import checks
 from .checks import BUILT_COL, BUILT_COLUMNS, CHECK_ADVICE, CHECK_COLUMNS, CHECK_HEADER_ROW, CHECKS, PROBLEM_COL
+from .lookups import exact_match, first_exact
 
 RETURNS = "Returns"
 QUALITY = "Quality"
@@ -321,9 +322,7 @@ class LiveLayout:
             for component in COMPONENTS:
                 for j in range(t):
                     row.append(Formula(_component_formula(component, cols[j], r, measures, f"${qrow}{r}")))
-            match = f"MATCH({wildcard_safe(f'$A{r}')},QualityFile,0)"
-            scan = f"IFERROR({exact_match(f'$A{r}', 'QualityFile')},0)"  # only when MATCH, blind to case, finds another row
-            found = f"IFERROR(IF(EXACT(INDEX(QualityFile,{match}),$A{r}),{match},{scan}),{scan})"
+            found = first_exact(f"$A{r}", "QualityFile")
             same_row = f"IFERROR(EXACT(INDEX(QualityFile,{i + 1}),$A{r}),FALSE)"  # as built; a sorted Quality takes the MATCH
             row.append(Formula(f"=IF($A{r}=\"\",0,IF({same_row},{i + 1},{found}))"))
             rows.append(row)
@@ -443,16 +442,6 @@ class LiveLayout:
                     row[BUILT_COL - 1 + j] = ids[k]
             rows.append(row)
         return Grid(CHECKS, rows, first)
-
-
-def exact_match(value: str, name: str) -> str:
-    """Position of the first cell of a named range holding exactly ``value`` (case and ``~*?`` matter); #N/A if none."""
-    return f"MATCH(TRUE,INDEX(EXACT({name},{value}),0),0)"
-
-
-def wildcard_safe(value: str) -> str:
-    """``value`` with MATCH's wildcard characters escaped (``~`` first), for a fast lookup checked with EXACT after."""
-    return f"SUBSTITUTE(SUBSTITUTE(SUBSTITUTE({value},\"~\",\"~~\"),\"*\",\"~*\"),\"?\",\"~?\")"
 
 
 def _measure_formula(c: str, q: str) -> str:

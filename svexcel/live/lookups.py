@@ -1,0 +1,24 @@
+"""Formula pieces for exact lookups: case, spaces and ``~*?`` in a name all matter, as they do to the engine."""
+
+from __future__ import annotations
+
+
+def exact_match(value: str, name: str) -> str:
+    """Position of the first cell of a named range holding exactly ``value`` (case and ``~*?`` matter); #N/A if none."""
+    return f"MATCH(TRUE,INDEX(EXACT({name},{value}),0),0)"
+
+
+def wildcard_safe(value: str) -> str:
+    """``value`` with MATCH's wildcard characters escaped (``~`` first), for a fast lookup checked with EXACT after."""
+    return f"SUBSTITUTE(SUBSTITUTE(SUBSTITUTE({value},\"~\",\"~~\"),\"*\",\"~*\"),\"?\",\"~?\")"
+
+
+def first_exact(value: str, name: str) -> str:
+    """Position of the first cell of a named range holding exactly ``value``, 0 if none.
+
+    A MATCH blind to case finds it fast; only when that finds another cell (a name differing in case) or fails
+    (e.g. a name over 255 characters) does the formula scan the range with EXACT.
+    """
+    match = f"MATCH({wildcard_safe(value)},{name},0)"
+    scan = f"IFERROR({exact_match(value, name)},0)"
+    return f"IFERROR(IF(EXACT(INDEX({name},{match}),{value}),{match},{scan}),{scan})"
