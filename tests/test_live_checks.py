@@ -18,9 +18,11 @@ from openpyxl.workbook.workbook import Workbook as OpenpyxlWorkbook
 from test_live_workbook import assert_matches_engine, data_rows
 
 from svexcel.framework import Framework, FrameworkError, load_framework
+from svexcel.live.actions import reports_refused
 from svexcel.live.inputs import live_findings, read_live_workbook
 from svexcel.live.workbook import build_from_folder, build_live_workbook, read_folder
 from svexcel.paths import SAMPLE_QUALITY, SAMPLES
+from svexcel.quality import read_quality
 from svexcel.xlsx import Workbook, parse_ref
 
 Edit = Callable[[OpenpyxlWorkbook], None]
@@ -198,6 +200,26 @@ def test_framework_edits_refused_by_batch_framework_loading(edited: dict[str, tu
         with pytest.raises(FrameworkError) as info:
             load_framework(edited[name][0])
         assert REFUSED[name][1] in {f.type for f in info.value.findings}, name
+
+
+QUALITY_EDITS = ("deleted-quality-row", "mark-as-text", "mark-150", "quality-name-twice-below", "quality-name-twice-above",
+                 "quality-row-below", "quality-marks-below", "quality-row-moved-below")
+
+
+@pytest.mark.parametrize("name", QUALITY_EDITS)
+def test_quality_edits_refused_by_batch_and_reports(name: str, edited: dict[str, tuple[Path, Path]], framework: Framework) -> None:
+    """`svexcel batch --quality live.xlsm` and make_reports refuse what the checks refuse on Quality, naming the cell."""
+    path = edited[name][0]
+    _, findings = read_quality(path, framework)
+    assert REFUSED[name][1] in {f.type for f in findings if f.severity == "error"}, findings
+    refusal = reports_refused(read_live_workbook(path))
+    assert refusal is not None and refusal.startswith("No reports written") and "Quality" in refusal
+
+
+def test_as_built_quality_is_read_whole_by_batch_and_reports(samples: Path, framework: Framework) -> None:
+    marks, findings = read_quality(samples, framework)
+    assert findings == [] and marks == read_quality(SAMPLE_QUALITY, framework)[0]
+    assert reports_refused(read_live_workbook(samples)) is None
 
 
 def test_wildcards_in_names_do_not_fool_lookups(framework: Framework, tmp_path: Path) -> None:

@@ -24,6 +24,7 @@ from svexcel.live.actions import (
     import_layout,
     import_message,
     read_returns_folder,
+    reports_refused,
     resolve_folder,
     stale_returns,
 )
@@ -165,6 +166,10 @@ def make_reports():
         stale = stale_returns(inputs.returns, read_returns_folder(inputs.framework, folder, exclude=Path(book.fullname)))
     except (FolderProblem, FrameworkError) as exc:
         _status(book, str(exc))
+        return
+    refusal = reports_refused(inputs)
+    if refusal is not None:
+        _status(book, refusal)
         return
     if stale:
         _status(book, f"No reports written: Returns no longer matches the return files in {folder}, so the reports would "

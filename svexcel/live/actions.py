@@ -57,6 +57,17 @@ def import_layout(inputs: LiveInputs, folder: Path, exclude: Path | None = None)
                       [r.file for r in returns if r.rejected])
 
 
+def reports_refused(inputs: LiveInputs) -> str | None:
+    """Why make_reports writes nothing: the checks fail (the workbook shows CHECK), naming the first cell to fix."""
+    errors = [f for f in inputs.findings if f.severity == "error"]
+    if not errors:
+        return None
+    first = errors[0]
+    where = f"{first.sheet}!{first.cell}" if first.sheet and first.cell else first.sheet or first.cell
+    return (f"No reports written: the checks fail ({len(errors)} problem(s)), so this workbook shows CHECK instead of "
+            f"scores. Fix {where}: {first.message}")
+
+
 def stale_returns(shown: Sequence[Return], files: Sequence[Return]) -> list[str]:
     """Where the workbook's Returns differs from the return files (read again), one line each; empty when they agree."""
     read = {r.file: r for r in files if not r.rejected}
