@@ -7,6 +7,7 @@ the type the failing check names.
 
 from __future__ import annotations
 
+import re
 import shutil
 from pathlib import Path
 from typing import Callable
@@ -15,7 +16,7 @@ import pytest
 from libreoffice import convert
 from openpyxl import load_workbook
 from openpyxl.workbook.workbook import Workbook as OpenpyxlWorkbook
-from test_live_workbook import assert_matches_engine, data_rows
+from test_live_workbook import REFERENCE, assert_matches_engine, data_rows
 
 from svexcel.framework import Framework, FrameworkError, load_framework
 from svexcel.live.actions import reports_refused
@@ -200,6 +201,47 @@ def test_framework_edits_refused_by_batch_framework_loading(edited: dict[str, tu
         with pytest.raises(FrameworkError) as info:
             load_framework(edited[name][0])
         assert REFUSED[name][1] in {f.type for f in info.value.findings}, name
+
+
+def delete_row_like_excel(wb: OpenpyxlWorkbook, sheet: str, at: int) -> None:
+    """Delete a row as Excel does: cells move up, references to it become #REF!, others and defined names follow."""
+    wb[sheet].delete_rows(at)
+    pattern = re.compile(REFERENCE.format(sheet=sheet))
+
+    def shift(match: re.Match[str]) -> str:
+        c1, r1, c2, r2 = match.groups()
+        top, bottom = int(r1), int(r2 or r1)
+        if top == bottom == at:
+            return "#REF!"
+        top, bottom = top - (top > at), bottom - (bottom >= at)
+        return f"{sheet}!{c1}{top}" if c2 is None else f"{sheet}!{c1}{top}:{c2}{bottom}"
+
+    def outside_strings(formula: str) -> str:  # text in quotes is not a reference
+        parts = formula.split('"')
+        return '"'.join(pattern.sub(shift, part) if k % 2 == 0 else part for k, part in enumerate(parts))
+
+    for ws in wb.worksheets:
+        for row in ws.iter_rows():
+            for cell in row:
+                if cell.data_type == "f" and isinstance(cell.value, str):
+                    cell.value = outside_strings(cell.value)
+    for name in list(wb.defined_names):
+        wb.defined_names[name].attr_text = outside_strings(wb.defined_names[name].attr_text)
+
+
+def test_a_deleted_returns_row_is_named_on_checks_and_by_the_engine(samples: Path, tmp_path: Path) -> None:
+    """Deleting a row of Returns (unprotected) shows CHECK naming Returns, not #N/A in the verdict; the engine agrees."""
+    path = tmp_path / "deleted.xlsm"
+    shutil.copy(samples, path)
+    wb = load_workbook(path, keep_vba=True)
+    delete_row_like_excel(wb, "Returns", row_of(wb, "Returns", HILLSIDE))
+    wb.save(path)
+    recalculated = convert([path], "xlsx", tmp_path / "recalculated")[0]
+    failing = failing_checks(recalculated)
+    assert failing.get("returns-changed", "").startswith("Returns!A"), failing
+    assert str(shown(recalculated, "Dashboard", "A3")).startswith("CHECK: ")
+    engine = {f.type for f in live_findings(path) if f.severity == "error"}
+    assert "returns-changed" in engine and set(failing) <= engine, (set(failing), engine)
 
 
 QUALITY_EDITS = ("deleted-quality-row", "mark-as-text", "mark-150", "quality-name-twice-below", "quality-name-twice-above",

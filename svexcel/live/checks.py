@@ -53,6 +53,8 @@ CHECK_ADVICE = {
     "cell-error": "A cell in this row shows an error (#REF!, #VALUE! …). Type a plain value.",
     "bad-quality-score": "A quality mark is a number from 0 to 100 (not text), or blank when not yet scored.",
     "missing-quality-row": "This return has no row on Quality. Add a row with its file name exactly as on Returns.",
+    "returns-changed": ("A row of Returns was deleted. Undo it: Returns holds the return files' figures, laid out again by "
+                        "import_returns (Tools) or svexcel build."),
     "return-not-scored": "A return was typed below the scored rows of Returns. Use import_returns (Tools) or svexcel build.",
     "duplicate-file": ("This file name is also on an earlier row of Quality; the formulas read only the first. Keep one row "
                        "per return: correct the file name or clear the wrong row."),
@@ -217,7 +219,7 @@ def returns_row_problems(layout: LiveLayout, r: int, ts_row: int, quality_row_co
             body.append((f"AND(ISNUMBER({q}),{q}<0)", "negative-quantity", where))
     body.append((f"ThemeScores!${quality_row_col}${ts_row}=0", "missing-quality-row", f"Quality (no row for Returns!A{r})"))
     blank_row = cascade(steps)[1:]
-    return f'=IF({a}="",{blank_row},{cascade(body)[1:]})'
+    return f'=IFERROR(IF({a}="",{blank_row},{cascade(body)[1:]}),"returns-changed|Returns!A{r}")'  # a row deleted: #REF!
 
 
 def quality_row_problems(layout: LiveLayout, r: int) -> str:

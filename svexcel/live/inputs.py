@@ -93,7 +93,7 @@ def inputs_from_sheets(sheets: Mapping[str, Sheet | None], file: str = "", last_
     built = _built(sheets.get(CHECKS))
     structure = _structure(sheets, file, built)
     last = _scored_last_rows(built, last_rows or {})
-    structure += _below_scored(sheets, file, last, len(built[0]) if built else 0)
+    structure += _below_scored(sheets, file, last, len(built[0]) if built else 0) + _returns_deleted(built, last, file)
     try:
         framework = framework_from_sheets({**sheets, "QualityScale": sheets.get("QualityScale") or _empty_scale()}, file,
                                           text_numbers=False)
@@ -149,6 +149,13 @@ def _structure(sheets: Mapping[str, Sheet | None], file: str, built: list[list[s
                 changed(name, f"{column_letter(col)}1")
                 break
     return findings
+
+
+def _returns_deleted(built: list[list[str]] | None, last: Mapping[str, int], file: str) -> list[Finding]:
+    """returns-changed: Returns' range (its defined name) ends above the rows built, so a row was deleted."""
+    if not built or not built[3] or RETURNS not in last or last[RETURNS] >= max(int(float(built[3][0])), 1) + 1:
+        return []
+    return [Finding("returns-changed", "error", CHECK_ADVICE["returns-changed"], file, RETURNS, f"A{last[RETURNS] + 1}")]
 
 
 def _last_rows(names: Mapping[str, str]) -> dict[str, int]:
