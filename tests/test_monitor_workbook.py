@@ -17,7 +17,7 @@ from openpyxl.workbook.workbook import Workbook as OpenpyxlWorkbook
 
 from svexcel.delivery.batch import run_delivery_batch
 from svexcel.delivery.engine import delivered_amount, monitor
-from svexcel.delivery.monitor_inputs import MonitorInputs, figure_row, read_monitor_workbook, same
+from svexcel.delivery.monitor_inputs import MonitorInputs, delivery_reports_refused, figure_row, read_monitor_workbook, same
 from svexcel.delivery.monitor_layout import ACCRUES_COL, FIGURE_COLUMNS, setting_row
 from svexcel.delivery.monitor_workbook import (
     FUNCTIONS,
@@ -299,3 +299,21 @@ def verdict(path: Path) -> list[Finding]:
         return read_monitor_workbook(path).findings
     except FrameworkError as exc:
         return exc.findings
+
+
+def test_reports_refuse_what_ifs_typed_in_the_workbook(built: Path, framework: Framework, tmp_path: Path) -> None:
+    """make_delivery_reports writes from the files, so it refuses while Contracts or Actuals say otherwise."""
+    inputs = read_monitor_workbook(built)
+    settings = inputs.settings
+    files = import_layout(framework, settings, built.parent / "deliveries").contracts
+    assert delivery_reports_refused(inputs, files) is None
+    for cell, value in (("Contracts!G4", 7), ("Actuals!G2", 999)):
+        edited = tmp_path / f"{cell.replace('!', '-')}.xlsm"
+        wb = load_workbook(built, keep_vba=True)
+        sheet, ref = cell.split("!")
+        wb[sheet][ref] = value
+        wb.save(edited)
+        refusal = delivery_reports_refused(read_monitor_workbook(edited), files)
+        assert refusal is not None and refusal.startswith("No reports written") and "contract-" in refusal, cell
+    fewer = [c for c in files if c.file != files[0].file]
+    assert files[0].file in str(delivery_reports_refused(inputs, fewer))

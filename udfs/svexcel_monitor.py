@@ -11,7 +11,13 @@ from typing import Annotated, Any, Callable
 import xlwings as xw
 from svexcel_live import _cell, _problem, _status, _write_grid
 
-from svexcel.delivery.monitor_inputs import MonitorInputs, explain_rating, figures_table, inputs_from_tables
+from svexcel.delivery.monitor_inputs import (
+    MonitorInputs,
+    delivery_reports_refused,
+    explain_rating,
+    figures_table,
+    inputs_from_tables,
+)
 from svexcel.delivery.monitor_workbook import import_layout, import_message
 from svexcel.framework import FrameworkError
 from svexcel.live.actions import FolderProblem, resolve_folder
@@ -91,8 +97,13 @@ def make_delivery_reports():
         folder = resolve_folder(_cell(book, "ReturnsFolder"), Path(book.fullname))
         out = resolve_folder(_cell(book, "ReportsFolder"), Path(book.fullname), default=REPORTS_FOLDER)
         inputs = _book_inputs(book)
+        files = import_layout(inputs.framework, inputs.settings, folder, exclude=Path(book.fullname)).contracts
     except (FolderProblem, FrameworkError) as exc:
         _status(book, str(exc))
+        return
+    refusal = delivery_reports_refused(inputs, files)
+    if refusal is not None:
+        _status(book, refusal)
         return
     _status(book, f"Writing delivery reports to {out} …")
     try:

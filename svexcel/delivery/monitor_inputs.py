@@ -47,6 +47,33 @@ class MonitorInputs:
         return has_errors(self.findings)
 
 
+def delivery_reports_refused(inputs: MonitorInputs, files: Sequence[DeliveryReturn]) -> str | None:
+    """Why make_delivery_reports writes nothing: the checks fail, or the workbook's contracts (a reporting period or a
+    figure typed on Contracts or Actuals) differ from the delivery workbooks the reports are written from."""
+    errors = [f for f in inputs.findings if f.severity == "error"]
+    if errors:
+        first = errors[0]
+        return (f"No reports written: the checks fail ({len(errors)} problem(s)), so this workbook shows CHECK. "
+                f"Fix {first.sheet}!{first.cell}: {first.message}")
+    on_file = {c.file: c for c in files}
+    shown = {c.file for c in inputs.contracts}
+    differ = [c.file for c in inputs.contracts
+              if c.file not in on_file or (c.period, _reported(c)) != (on_file[c.file].period, _reported(on_file[c.file]))]
+    differ += [f for f in on_file if f not in shown]
+    if not differ:
+        return None
+    return (f"No reports written: the reports are written from the delivery workbooks, and this workbook differs from them "
+            f"for {', '.join(differ[:5])} (a reporting period or a figure typed here, or files changed since the import). "
+            "Undo those edits, or correct the files and run import_deliveries, then write the reports.")
+
+
+def _reported(contract: DeliveryReturn) -> dict[str, tuple[float | None, ...]]:
+    """A contract's figures by measure, blanks at the end dropped and measures with none left out."""
+    series = {ident: tuple(values) for ident, values in contract.actuals.items()}
+    trimmed = {ident: values[:max((k + 1 for k, v in enumerate(values) if v is not None), default=0)] for ident, values in series.items()}
+    return {ident: values for ident, values in trimmed.items() if values}
+
+
 def read_monitor_workbook(path: str | Path) -> MonitorInputs:
     """The inputs of a saved monitoring workbook; raises FrameworkError when its framework sheets are invalid."""
     path = Path(path)

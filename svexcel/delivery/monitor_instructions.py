@@ -18,6 +18,9 @@ MONITOR_SECTIONS: tuple[Section, ...] = (
         "the rating bands and rating_method), proxy values, deadweights and accrues on Measures, each contract's "
         "Reporting period on Contracts (type an earlier period to see the contract as it stood then), the figures "
         "by period on Actuals and the folders on Tools.",
+        "A reporting period or a figure typed here is a what-if: the Word reports are written from the suppliers' "
+        "delivery workbooks, so make_delivery_reports refuses while this workbook differs from them. Undo the edit, "
+        "or correct the delivery workbook and run import_deliveries.",
         f"Everything else is a formula or comes from the suppliers' delivery workbooks, and is locked. {PROTECTION_NOTE}",
     )),
     ("What CHECK means", (
