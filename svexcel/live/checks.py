@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 from ..framework import SETTING_NOTES, SHEET_COLUMNS
 from ..xlsx import column_letter
-from .lookups import first_exact
+from .lookups import repeated
 
 if TYPE_CHECKING:
     from .layout import LiveLayout
@@ -56,7 +56,7 @@ CHECK_ADVICE = {
     "returns-changed": ("A row of Returns was deleted. Undo it: Returns holds the return files' figures, laid out again by "
                         "import_returns (Tools) or svexcel build."),
     "return-not-scored": "A return was typed below the scored rows of Returns. Use import_returns (Tools) or svexcel build.",
-    "duplicate-file": ("This file name is also on an earlier row of Quality; the formulas read only the first. Keep one row "
+    "duplicate-file": ("This file name is also on another row of Quality; the formulas read only the first. Keep one row "
                        "per return: correct the file name or clear the wrong row."),
     "quality-row-not-read": ("A row was typed below the rows of Quality that the formulas read, so its marks count for nothing. "
                              "Type marks on the return's own row (its file name as on Returns) and clear the row below; "
@@ -223,10 +223,9 @@ def returns_row_problems(layout: LiveLayout, r: int, ts_row: int, quality_row_co
 
 
 def quality_row_problems(layout: LiveLayout, r: int) -> str:
-    """One Quality row: its file name on no earlier row (the formulas read only the first), every mark blank or 0–100."""
+    """One Quality row: its file name on no other row (the formulas read only the first), every mark blank or 0–100."""
     a = f"Quality!$A${r}"
-    place = f"ROW({a})-ROW(INDEX(QualityFile,1))+1"
-    steps = [(f'IF({a}="",FALSE,{first_exact(a, "QualityFile")}<>{place})', "duplicate-file", f"Quality!A{r}")]
+    steps = [(f'IF({a}="",FALSE,{repeated(a, "QualityFile")})', "duplicate-file", f"Quality!A{r}")]
     for j in range(len(layout.theme_ids)):
         cell = f"Quality!${column_letter(3 + j)}${r}"
         steps.append((f"OR(ISTEXT({cell}),AND(ISNUMBER({cell}),OR({cell}<0,{cell}>100)))", "bad-quality-score",

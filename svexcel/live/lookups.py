@@ -22,3 +22,13 @@ def first_exact(value: str, name: str) -> str:
     match = f"MATCH({wildcard_safe(value)},{name},0)"
     scan = f"IFERROR({exact_match(value, name)},0)"
     return f"IFERROR(IF(EXACT(INDEX({name},{match}),{value}),{match},{scan}),{scan})"
+
+
+def repeated(value: str, name: str) -> str:
+    """TRUE when more than one cell of a named range holds exactly ``value``.
+
+    COUNTIF, blind to case but fast, counts first; only a name it finds twice (or one too long for its criteria) is
+    counted again with EXACT.
+    """
+    exact = f"SUMPRODUCT(--EXACT({name},{value}))>1"
+    return f'IF(LEN({value})>100,{exact},IF(COUNTIF({name},"="&{wildcard_safe(value)})>1,{exact},FALSE))'
