@@ -53,6 +53,32 @@ def new_workbook(output: Path, force: bool, *inputs: Path) -> None:
         raise UsageError(f"{output} already exists and may hold someone's answers; choose another name or add --force to replace it.")
 
 
+def new_live_workbook(output: Path, force: bool, what: str, keeps: str) -> None:
+    """Refuse to write a workbook with macros under a name not ending in .xlsm, over an existing file (unless ``force``:
+    ``keeps`` says how to keep what was typed in it) or where it cannot be written."""
+    if output.suffix.lower() != ".xlsm":
+        raise UsageError(f"The {what} carries macros, so it must end in .xlsm (got {output.name}).")
+    if output.exists() and not force:
+        raise UsageError(f"{output} already exists and would be replaced, losing {keeps}; or choose another name.")
+    check_writable(output)
+
+
+def check_writable(output: Path) -> None:
+    """Stop before any work when ``output`` cannot be written: its folder (or the nearest one that exists) is read-only."""
+    folder = output.absolute().parent
+    while not folder.exists() and folder != folder.parent:
+        folder = folder.parent  # missing folders are made when the file is written
+    if not folder.is_dir() or not os.access(folder, os.W_OK | os.X_OK):
+        raise UsageError(f"Cannot write {output}: you cannot write to the folder {folder}. Choose an -o location you can write to.")
+
+
+def refuse_bad_quality(path: Path, findings: list[Finding]) -> None:
+    """Show the quality workbook's findings; stop (exit 2) when any is an error, as nothing should be scored without its marks."""
+    _print_findings(findings)
+    if has_errors(findings):
+        raise UsageError(f"The quality workbook {path.name} has errors; fix the cells listed above.")
+
+
 def _framework(path: Path | None) -> Framework:
     """Load a framework or stop with its findings."""
     try:
@@ -266,9 +292,7 @@ def _run_batch(returns_dir: Path, out: Path, framework_path: Path | None, qualit
     marks = None
     if quality_path is not None:
         marks, findings = read_quality(quality_path, framework)
-        _print_findings(findings)
-        if has_errors(findings):
-            raise UsageError(f"The quality workbook {quality_path.name} has errors; fix the cells listed above.")
+        refuse_bad_quality(quality_path, findings)
     extra = {} if summaries is None else _summary_inputs(summaries, quality_path, framework)
     try:
         result = run_batch(
@@ -342,22 +366,30 @@ def _report_summaries(result: BatchResult) -> None:
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True, help="Where to write the live workbook (.xlsm).")
 @click.option("--jobs", "-j", type=click.IntRange(min=1), default=os.cpu_count() or 1, show_default="the number of CPUs",
               help="Worker processes reading the returns (each reads at least 50); the workbook is identical for any number.")
-def build(framework_path: Path | None, returns_dir: Path | None, quality_path: Path | None, output: Path, jobs: int) -> None:
+@click.option("--force", is_flag=True, help="Replace the output file if it already exists (add -q with it to keep its marks).")
+def build(framework_path: Path | None, returns_dir: Path | None, quality_path: Path | None, output: Path, jobs: int, force: bool) -> None:
     """Write the live scoring workbook: formulas score every return as weights change in cells.
 
-    Exit code 0 when every file in --returns was scored, 1 when any was rejected (listed on Findings).
+    An existing workbook is replaced only with --force; give it as --quality too to keep the marks typed on
+    its Quality sheet. Exit code 0 when every file in --returns was scored, 1 when any was rejected (listed on
+    Findings), 2 when the framework or quality workbook has errors or the output cannot be written.
 
     \b
     Example:
       svexcel build --returns returns/ -o live.xlsm
+      svexcel build --returns returns/ -q live.xlsm -o live.xlsm --force   # rebuild, keeping the marks
       svexcel build --framework my-framework.xlsx --returns returns/ --quality quality.xlsx -o live.xlsm --jobs 1
     """
-    from .live.workbook import build_from_folder
+    from .live.workbook import QualityError, build_from_folder
 
     _framework(framework_path)  # report framework problems before building
-    if output.suffix.lower() != ".xlsm":
-        raise UsageError(f"The live workbook carries macros, so it must end in .xlsm (got {output.name}).")
-    summary = build_from_folder(framework_path or DEFAULT_FRAMEWORK, output, returns_dir, quality_path, jobs, sys.stderr.isatty())
+    new_live_workbook(output, force, "live workbook", f"the marks typed on its Quality sheet: to rebuild it keeping them, "
+                      f"add -q {output} --force (--force alone replaces it with blank marks)")
+    try:
+        summary = build_from_folder(framework_path or DEFAULT_FRAMEWORK, output, returns_dir, quality_path, jobs, sys.stderr.isatty())
+    except QualityError as exc:
+        refuse_bad_quality(exc.path, exc.findings)
+        raise
     click.echo(str(summary))
     sys.exit(1 if summary.rejected else 0)
 

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import hashlib
 import os
+import shutil
 import signal
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -79,3 +81,73 @@ def test_ctrl_c_at_any_moment_exits_130_not_1(tmp_path: Path) -> None:
     _, err = process.communicate(timeout=30)
     assert process.returncode == 130, err
     assert "Interrupted" in err and "Traceback" not in err
+
+
+def test_build_refuses_a_quality_workbook_with_errors_as_batch_does(tmp_path: Path, samples_dir: Path, sample_quality: Path) -> None:
+    # A mark typed as text would otherwise be blanked silently and the workbook would say every check passes.
+    from openpyxl import load_workbook
+
+    quality = tmp_path / "quality.xlsx"
+    wb = load_workbook(sample_quality)
+    wb["Quality"]["C2"] = "75"
+    wb.save(quality)
+    built = CliRunner().invoke(main, ["build", "--returns", str(samples_dir), "-q", str(quality), "-o", str(tmp_path / "live.xlsm")])
+    batch = CliRunner().invoke(main, ["batch", str(samples_dir), "-q", str(quality), "--out", str(tmp_path / "out")])
+    assert built.exit_code == batch.exit_code == 2
+    assert "Quality!C2" in built.output and "[score-as-text]" in built.output
+    assert "The quality workbook quality.xlsx has errors; fix the cells listed above." in built.output
+    assert built.output.splitlines()[-2:] == batch.output.splitlines()[-2:]
+    assert not (tmp_path / "live.xlsm").exists() and list(tmp_path.glob(".*.part")) == []
+
+
+def marks(path: Path) -> list[tuple[object, ...]]:
+    """The rows of a live workbook's Quality sheet."""
+    from openpyxl import load_workbook
+
+    return [r for r in load_workbook(path, keep_vba=True)["Quality"].iter_rows(min_row=2, values_only=True) if r[0]]
+
+
+def test_build_never_replaces_an_existing_file_unless_forced(tmp_path: Path, samples_dir: Path, sample_quality: Path) -> None:
+    live = tmp_path / "live.xlsm"
+    first = CliRunner().invoke(main, ["build", "--returns", str(samples_dir), "-q", str(sample_quality), "-o", str(live)])
+    assert first.exit_code == 0, first.output
+    before = digest(live)
+    again = CliRunner().invoke(main, ["build", "--returns", str(samples_dir), "-o", str(live)])
+    assert again.exit_code == 2 and "already exists" in again.output and f"-q {live} --force" in again.output
+    assert digest(live) == before
+    bidder = samples_dir / "openfields-cic.xlsx"
+    return_before = digest(bidder)
+    returns = tmp_path / "returns2"  # a bidder's return saved as .xlsm, named as the output by mistake
+    shutil.copytree(samples_dir, returns)
+    shutil.copy(bidder, returns / "bidder.xlsm")
+    over_return = CliRunner().invoke(main, ["build", "--returns", str(returns), "-o", str(returns / "bidder.xlsm")])
+    assert over_return.exit_code == 2 and "already exists" in over_return.output
+    assert digest(returns / "bidder.xlsm") == return_before
+    typed = marks(live)
+    kept = CliRunner().invoke(main, ["build", "--returns", str(samples_dir), "-q", str(live), "-o", str(live), "--force"])
+    assert kept.exit_code == 0, kept.output
+    assert marks(live) == typed and any(m is not None for r in typed for m in r[2:])
+    monitor = tmp_path / "monitor.xlsm"
+    assert CliRunner().invoke(main, ["delivery", "build", "-o", str(monitor)]).exit_code == 0
+    refused = CliRunner().invoke(main, ["delivery", "build", "-o", str(monitor)])
+    assert refused.exit_code == 2 and "already exists" in refused.output and "--force" in refused.output
+    assert CliRunner().invoke(main, ["delivery", "build", "-o", str(monitor), "--force"]).exit_code == 0
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="POSIX permissions")
+@pytest.mark.parametrize("command", [["build", "--returns", "returns"], ["delivery", "build", "--returns", "returns"]])
+def test_build_into_a_read_only_folder_stops_at_once_with_exit_2(tmp_path: Path, samples_dir: Path, command: list[str]) -> None:
+    work = Path(tempfile.mkdtemp(prefix="svexcel-test-"))  # root ignores permissions, so the command runs as nobody
+    try:
+        work.chmod(0o755)
+        shutil.copytree(samples_dir, work / "returns")
+        (work / "locked").mkdir(mode=0o555)
+        (work / "locked").chmod(0o555)
+        env = os.environ | {"TMPDIR": str(work), "HOME": str(work)}
+        process = subprocess.run([sys.executable, "-m", "svexcel", *command, "-o", "locked/sub/live.xlsm"], env=env, cwd=work,
+                                 capture_output=True, text=True, timeout=120, user=65534 if os.geteuid() == 0 else None)
+        assert process.returncode == 2, process.stderr
+        assert f"you cannot write to the folder {work / 'locked'}" in process.stderr and "Traceback" not in process.stderr
+        assert list((work / "locked").iterdir()) == []
+    finally:
+        shutil.rmtree(work)

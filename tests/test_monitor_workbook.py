@@ -124,6 +124,8 @@ def test_formulas_are_portable(built: Path) -> None:
     assert wb.vba_archive is not None and "xlwings.conf" in wb.sheetnames
     conf = wb["xlwings.conf"]
     assert [r[1].value for r in conf.iter_rows(max_col=2) if r[0].value == "UDF Modules"] == ["svexcel_monitor"]
+    notes = [r[0].value for r in conf.iter_rows(max_col=1) if str(r[0].value).startswith("UDF Modules names")]
+    assert len(notes) == 1 and "keep it as svexcel_monitor." in notes[0]
 
 
 def test_workbook_carries_the_engine_inputs(built: Path, framework: Framework) -> None:

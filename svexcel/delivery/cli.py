@@ -165,13 +165,14 @@ def demo_delivery(out: Path, jobs: int = 1) -> DeliveryBatchResult:
 @framework_option
 @click.option("--returns", "returns_dir", type=click.Path(exists=True, file_okay=False, path_type=Path), help="Folder of delivery workbooks to import (the latest file per contract is used).")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True, help="Where to write the monitoring workbook (.xlsm).")
-def build(framework_path: Path | None, returns_dir: Path | None, output: Path) -> None:
+@main_cli.force_option
+def build(framework_path: Path | None, returns_dir: Path | None, output: Path, force: bool) -> None:
     """Write the live monitoring workbook: formulas give every contract's delivery figures and rating as settings change.
 
     Settings (RAG bands, rating bands and method), proxies and the figures reported stay editable; a Checks
     sheet stops the figures (they show CHECK) while an input is out of range and names the cell to fix.
-    Exit code 0 when every delivery workbook was used, 1 when any was rejected (listed on Findings), 2 for a
-    usage problem.
+    An existing workbook is replaced only with --force. Exit code 0 when every delivery workbook was used, 1 when
+    any was rejected (listed on Findings), 2 for a usage problem (such as an output that cannot be written).
 
     \b
     Example:
@@ -180,8 +181,8 @@ def build(framework_path: Path | None, returns_dir: Path | None, output: Path) -
     from .monitor_workbook import build_monitor_from_folder
 
     main_cli._framework(framework_path)  # report framework problems before building
-    if output.suffix.lower() != ".xlsm":
-        raise main_cli.UsageError(f"The monitoring workbook carries macros, so it must end in .xlsm (got {output.name}).")
+    main_cli.new_live_workbook(output, force, "monitoring workbook", "the settings, proxies and figures typed in it: "
+                               "add --force to replace it")
     summary = build_monitor_from_folder(framework_path, output, returns_dir)
     click.echo(str(summary))
     if summary.rejected:

@@ -99,11 +99,8 @@ def build_monitor_workbook(framework: Framework, settings: DeliverySettings, out
     wb = load_workbook(quickstart_workbook(), keep_vba=True)
     use_vba_project(wb, vba_project())  # xlwings' modules only: no quickstart SampleCall under Alt+F8
     wb.remove(wb["Sheet1"])
-    conf = set_up_conf_sheet(wb)
+    conf = set_up_conf_sheet(wb, UDF_MODULE)
     interpreter = set_interpreter(conf)
-    for row in conf.iter_rows(min_col=1, max_col=2):
-        if row[0].value == "UDF Modules":
-            row[1].value = UDF_MODULE
     sheets = {name: wb.create_sheet(name) for name in (DASHBOARD, CONTRACT_FIGURES, CONTRACTS, ACTUALS, CHECKS, FINDINGS)}
     framework_sheets = write_framework_sheets(wb, framework)
     sheets[MEASURE_FIGURES] = wb.create_sheet(MEASURE_FIGURES)

@@ -80,19 +80,19 @@ TOOL_CELLS = (
 TOOLS_NAMES = {name: f"{TOOLS}!$B${row}" for row, (name, _, _) in enumerate(TOOL_CELLS, start=4)}
 
 
-def set_up_conf_sheet(wb: Workbook) -> Worksheet:
-    """Activate xlwings' config sheet (``xlwings.conf``) and point its UDF Modules at ``svexcel_live``."""
+def set_up_conf_sheet(wb: Workbook, module: str = UDF_MODULE) -> Worksheet:
+    """Activate xlwings' config sheet (``xlwings.conf``) and point its UDF Modules at ``module``."""
     ws = wb["_xlwings.conf"]
     ws.title = CONF_SHEET
     for row in ws.iter_rows(min_col=1, max_col=2):
         if row[0].value == "UDF Modules":
-            row[1].value = UDF_MODULE
+            row[1].value = module
         elif row[0].row > 12:
             row[0].value = None
     notes = (
         "Instructions:",
         "These settings are active because this sheet is named xlwings.conf; they override the add-in's settings.",
-        "UDF Modules names the Python module with the svexcel functions and macros; keep it as svexcel_live.",
+        f"UDF Modules names the Python module with the svexcel functions and macros; keep it as {module}.",
         "Interpreter_Win: if Python is not found, type the full path of python.exe in the environment where svexcel is installed.",
     )
     for offset, text in enumerate(notes):

@@ -17,7 +17,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from tqdm import tqdm
 
 from ..atomic import atomic_path
-from ..findings import Finding
+from ..findings import Finding, has_errors
 from ..framework import Framework, load_framework
 from ..framework_sheets import write_framework_sheets
 from ..paths import DEFAULT_FRAMEWORK
@@ -76,6 +76,14 @@ class BuildSummary:
     def __str__(self) -> str:
         rejected = f"{len(self.rejected)} rejected (see its Findings sheet)" if self.rejected else "none rejected"
         return f"Wrote {self.path}: {len(self.scored)} return(s) scored, {rejected}, {len(self.findings)} finding(s) listed."
+
+
+class QualityError(Exception):
+    """The officers' quality workbook has errors, so nothing is built (a blank mark would silently score 0)."""
+
+    def __init__(self, path: Path, findings: list[Finding]) -> None:
+        super().__init__(f"The quality workbook {path.name} has errors")
+        self.path, self.findings = path, findings
 
 
 def read_folder(framework: Framework, folder: Path, exclude: Path | None = None, jobs: int = 1, progress: bool = False) -> list[Return]:
@@ -188,14 +196,17 @@ def build_from_folder(
     framework_path: Path | None, out: Path, returns_dir: Path | None = None, quality_path: Path | None = None,
     jobs: int = 1, progress: bool = False,
 ) -> BuildSummary:
-    """Read a framework, every return in a folder (``jobs`` processes) and officers' marks, then build the live workbook."""
+    """Read a framework, officers' marks and every return in a folder (``jobs`` processes), then build the live workbook.
+    Raises QualityError, before reading any return, when the quality workbook has errors."""
     framework = load_framework(framework_path or DEFAULT_FRAMEWORK)
-    returns = read_folder(framework, returns_dir, Path(out), jobs, progress) if returns_dir is not None else []
     findings = list(framework.findings)
     marks: Marks = {}
     if quality_path is not None:
         marks, quality_findings = read_quality(quality_path, framework)
+        if has_errors(quality_findings):
+            raise QualityError(Path(quality_path), quality_findings)
         findings.extend(quality_findings)
+    returns = read_folder(framework, returns_dir, Path(out), jobs, progress) if returns_dir is not None else []
     for ret in returns:
         findings.extend(ret.findings)
     path = build_live_workbook(framework, Path(out), returns, marks, findings, returns_dir)
