@@ -1,7 +1,8 @@
 """A folder of returns: every file in it and its subfolders, each read into a Return that never raises.
 
 Every file counts (SPEC §4: every input accounted for): a workbook that cannot be a return (.ods, .xls,
-.csv, anything else) or a broken link becomes a rejected Return whose finding says how to fix it.
+.csv, anything else), a broken link, a subfolder that cannot be opened or a file whose name Excel and Word
+cannot hold becomes a rejected Return whose finding says how to fix it.
 Only Excel's lock files (``~$…``) and hidden files and folders are skipped, and named in a note.
 """
 
@@ -15,9 +16,12 @@ from pathlib import Path
 from .findings import Finding
 from .framework import Framework
 from .return_reader import Return, read_return
+from .text import shown_safe
 
 RETURN_SUFFIXES = (".xlsx", ".xlsm")
 RESAVE_SUFFIXES = (".xls", ".xlsb", ".ods", ".fods", ".numbers", ".csv", ".tsv", ".xltx", ".xltm")
+BAD_NAME = ("bad-file-name", "was not read: its name has characters Excel and Word cannot hold (shown as \ufffd). "
+            "Rename the file (or its folder) and run again.")
 BUG_REPORT = "This is a bug in svexcel, not a problem with the return: please report it with svexcel.log from the output folder."
 
 
@@ -28,9 +32,15 @@ def _skipped(name: str) -> bool:
 
 def find_returns(folder: Path) -> list[Path]:
     """Every file under ``folder`` (subfolders too, broken links included) in order of its name, without
-    Excel lock files and hidden files or folders. Links to folders are listed, not followed."""
+    Excel lock files and hidden files or folders. Links to folders and subfolders that cannot be opened are
+    listed, not followed."""
     found: list[Path] = []
-    for root, dirs, files in os.walk(folder):
+
+    def unopened(error: OSError) -> None:
+        if error.filename is not None and Path(error.filename) != folder:
+            found.append(Path(error.filename))
+
+    for root, dirs, files in os.walk(folder, onerror=unopened):
         here = Path(root)
         dirs[:] = [d for d in dirs if not _skipped(d) and not (here / d).is_symlink()]
         found += [here / d for d in os.listdir(here) if (here / d).is_symlink() and (here / d).is_dir() and not _skipped(d)]
@@ -50,15 +60,16 @@ def skipped_files(folder: Path) -> list[str]:
 
 
 def return_name(path: Path, folder: Path) -> str:
-    """A return's name in every output: its path relative to the returns folder, with forward slashes."""
-    return path.relative_to(folder).as_posix()
+    """A return's name in every output: its path relative to the returns folder, with forward slashes; a character
+    no output can hold (a control character, a byte that is not UTF-8) is shown as U+FFFD."""
+    return shown_safe(path.relative_to(folder).as_posix())
 
 
 def read_file(path: Path, folder: Path, framework: Framework) -> tuple[Return, str | None]:
     """One file of the folder as a Return, never raising: a file that cannot be a return, a broken link or a
     bug while reading gives a rejected Return. Also the traceback of a bug, for svexcel.log."""
     name = return_name(path, folder)
-    problem = _not_a_return(path)
+    problem = _not_a_return(path) if name == path.relative_to(folder).as_posix() else BAD_NAME
     if problem is not None:
         return Return(name, findings=[Finding(problem[0], "error", f"{name} {problem[1]}", name)]), None
     try:
@@ -79,6 +90,9 @@ def renamed(ret: Return, name: str) -> Return:
 def _not_a_return(path: Path) -> tuple[str, str] | None:
     """Why a file cannot be read as a return (finding type, message), or None if it might be one."""
     suffix = path.suffix.lower()
+    if path.is_dir() and not path.is_symlink():
+        return "unreadable-folder", ("is a folder svexcel cannot open, so the returns in it were not read. Give yourself "
+                                     "permission to open it (or move its returns out of it) and run again.")
     if path.is_symlink() and not path.exists():
         return "broken-link", ("is a link to a file that no longer exists. Put the return itself in the folder "
                                "(or remove the link) and run again.")

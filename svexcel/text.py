@@ -25,6 +25,11 @@ def xml_safe(text: str) -> str:
     return _NOT_XML.sub("", text)
 
 
+def shown_safe(text: str) -> str:
+    """``text`` with each character XML 1.0 forbids (lone surrogates from undecodable file names too) shown as U+FFFD."""
+    return _NOT_XML.sub("\ufffd", text)
+
+
 def cell_string(text: str) -> str:
     """A string as parsed from a workbook part, as the user typed it and safe for every output.
 

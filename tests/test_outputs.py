@@ -243,3 +243,48 @@ def test_two_batches_in_one_process_at_once_keep_their_own_state(tmp_path: Path,
     assert "Plain report" not in report_text(tmp_path / "a" / "reports" / "openfields-cic.docx")
     again = run_batch(other, tmp_path / "c", framework=framework, jobs=2)  # a pool after other batches: its own state
     assert again.scored == 1 and "Plain report" not in report_text(tmp_path / "c" / "reports" / "solo.docx")
+
+
+def test_a_file_name_no_output_can_hold_is_rejected_and_the_rest_go_on(tmp_path: Path, samples_dir: Path) -> None:
+    # A control character (XML forbids it) and a byte that is not UTF-8 (unzipping an old Windows zip gives one).
+    sample = next(samples_dir.glob("*.xlsx"))
+    shutil.copy(sample, samples_dir / "ctl\x0bname.xlsx")
+    shutil.copy(sample, samples_dir / os.fsdecode(b"bad\xffutf8.xlsx"))
+    shown = {"ctl\ufffdname.xlsx", "bad\ufffdutf8.xlsx"}
+    result = CliRunner().invoke(main, ["batch", str(samples_dir), "--out", str(tmp_path / "out")])
+    assert result.exit_code == 1 and "8 returns: 6 scored, 2 rejected" in result.output, result.output
+    found = records(tmp_path / "out")
+    assert {f: [x["type"] for x in r["findings"]] for f, r in found.items() if r["status"] == "rejected"} == {
+        name: ["bad-file-name"] for name in shown}
+    assert "rename the file" in found["ctl\ufffdname.xlsx"]["findings"][0]["message"].lower()
+    built = CliRunner().invoke(main, ["build", "--returns", str(samples_dir), "-o", str(tmp_path / "live.xlsm")])
+    assert built.exit_code == 1 and "6 return(s) scored, 2 rejected" in built.output, built.output
+    from openpyxl import load_workbook
+
+    listed = {row[0] for row in load_workbook(tmp_path / "live.xlsm", read_only=True)["Findings"].iter_rows(values_only=True)}
+    assert shown <= listed
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="POSIX permissions")
+def test_a_subfolder_that_cannot_be_opened_is_a_rejected_input(samples_dir: Path) -> None:
+    work = _unprivileged_folder()
+    try:
+        returns = work / "returns"
+        shutil.copytree(samples_dir, returns)
+        locked = returns / "Bidder 7"
+        locked.mkdir()
+        shutil.copy(next(samples_dir.glob("*.xlsx")), locked / "return.xlsx")
+        locked.chmod(0o000)
+        env = os.environ | {"TMPDIR": str(work), "HOME": str(work)}
+        user = 65534 if os.geteuid() == 0 else None
+        said = []
+        for command in (["batch", "returns", "--out", "out"], ["build", "--returns", "returns", "-o", "live.xlsm"]):
+            process = subprocess.run([sys.executable, "-m", "svexcel", *command], env=env, cwd=work, capture_output=True, text=True,
+                                     timeout=120, user=user)
+            assert process.returncode == 1 and "Traceback" not in process.stderr, process.stderr
+            said.append(process.stdout)
+        assert "7 returns: 6 scored, 1 rejected" in said[0] and "6 return(s) scored, 1 rejected" in said[1]
+        assert records(work / "out")["Bidder 7"]["findings"][0]["type"] == "unreadable-folder"
+    finally:
+        (work / "returns" / "Bidder 7").chmod(0o755)
+        shutil.rmtree(work)
