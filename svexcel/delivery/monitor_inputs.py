@@ -14,6 +14,7 @@ from typing import Mapping, Sequence
 
 from ..findings import Finding, has_errors
 from ..framework import Framework, framework_from_sheets
+from ..live.actions import checks_refusal
 from ..numbers import is_number
 from ..tables import cell_text, find_table
 from ..xlsx import Sheet, Value, Workbook, column_letter
@@ -50,11 +51,9 @@ class MonitorInputs:
 def delivery_reports_refused(inputs: MonitorInputs, files: Sequence[DeliveryReturn]) -> str | None:
     """Why make_delivery_reports writes nothing: the checks fail, or the workbook's contracts (a reporting period or a
     figure typed on Contracts or Actuals) differ from the delivery workbooks the reports are written from."""
-    errors = [f for f in inputs.findings if f.severity == "error"]
-    if errors:
-        first = errors[0]
-        return (f"No reports written: the checks fail ({len(errors)} problem(s)), so this workbook shows CHECK. "
-                f"Fix {first.sheet}!{first.cell}: {first.message}")
+    refusal = checks_refusal(inputs.findings)
+    if refusal is not None:
+        return refusal
     on_file = {c.file: c for c in files}
     shown = {c.file for c in inputs.contracts}
     differ = [c.file for c in inputs.contracts

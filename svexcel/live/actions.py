@@ -6,6 +6,7 @@ import math
 from pathlib import Path
 from typing import Sequence
 
+from ..findings import Finding
 from ..framework import Framework
 from ..return_reader import Return
 from .inputs import LiveInputs
@@ -59,13 +60,18 @@ def import_layout(inputs: LiveInputs, folder: Path, exclude: Path | None = None)
 
 def reports_refused(inputs: LiveInputs) -> str | None:
     """Why make_reports writes nothing: the checks fail (the workbook shows CHECK), naming the first cell to fix."""
-    errors = [f for f in inputs.findings if f.severity == "error"]
+    return checks_refusal(inputs.findings)
+
+
+def checks_refusal(findings: Sequence[Finding]) -> str | None:
+    """"No reports written" and the first cell to fix when a finding is an error (a live workbook's checks fail)."""
+    errors = [f for f in findings if f.severity == "error"]
     if not errors:
         return None
     first = errors[0]
     where = f"{first.sheet}!{first.cell}" if first.sheet and first.cell else first.sheet or first.cell
     return (f"No reports written: the checks fail ({len(errors)} problem(s)), so this workbook shows CHECK instead of "
-            f"scores. Fix {where}: {first.message}")
+            f"figures. Fix {where}: {first.message}")
 
 
 def stale_returns(shown: Sequence[Return], files: Sequence[Return]) -> list[str]:
