@@ -153,7 +153,7 @@ def _structure(sheets: Mapping[str, Sheet | None], file: str, built: list[list[s
 
 def _returns_deleted(built: list[list[str]] | None, last: Mapping[str, int], file: str) -> list[Finding]:
     """returns-changed: Returns' range (its defined name) ends above the rows built, so a row was deleted."""
-    if not built or not built[3] or RETURNS not in last or last[RETURNS] >= max(int(float(built[3][0])), 1) + 1:
+    if not built or not built[3] or RETURNS not in last or last[RETURNS] >= _built_last_row(built):
         return []
     return [Finding("returns-changed", "error", CHECK_ADVICE["returns-changed"], file, RETURNS, f"A{last[RETURNS] + 1}")]
 
@@ -172,7 +172,12 @@ def _scored_last_rows(built: list[list[str]] | None, last_rows: Mapping[str, int
     """The last scored row of Returns and Quality: as the defined names say, else as built (none without a Checks sheet)."""
     if not built or not built[3]:
         return dict(last_rows)
-    return {sheet: max(int(float(built[3][0])), 1) + 1 for sheet in SCORED_RANGES} | dict(last_rows)
+    return {sheet: _built_last_row(built) for sheet in SCORED_RANGES} | dict(last_rows)
+
+
+def _built_last_row(built: list[list[str]]) -> int:
+    """The last row of Returns and Quality as built: one per return, at least one, under the header."""
+    return max(int(float(built[3][0])), 1) + 1
 
 
 def _below_scored(sheets: Mapping[str, Sheet | None], file: str, last: Mapping[str, int], themes: int) -> list[Finding]:
