@@ -15,7 +15,6 @@ from openpyxl.styles import PatternFill, Protection
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
-from ..atomic import atomic_path
 from ..batch import find_returns
 from ..excel_formats import GBP, GBP_WHOLE, SHARE
 from ..findings import Finding
@@ -24,9 +23,8 @@ from ..framework_sheets import write_framework_sheets
 from ..live.actions import FolderProblem
 from ..live.instructions import INSTRUCTIONS, write_instructions
 from ..live.layout import FINDING_COLUMNS
-from ..live.sheet_xml import write_grids
 from ..live.sheets import ERROR_FILL, TOOLS, TOOLS_NAMES, protect, set_up_conf_sheet, write_tools_sheet
-from ..live.workbook import define_names
+from ..live.workbook import define_names, save_live_workbook
 from ..live.xlwings_project import quickstart_workbook, set_interpreter, use_vba_project, vba_project
 from ..paths import DEFAULT_FRAMEWORK
 from ..styles import NOTE_FONT, TITLE_FONT, WRAP, format_column, mark_input, set_widths, style_header, write_text
@@ -114,15 +112,7 @@ def build_monitor_workbook(framework: Framework, settings: DeliverySettings, out
     decorate(sheets, layout)
     for ws in [*sheets.values(), *framework_sheets.values(), tools, instructions]:
         protect(ws)
-    dashboard = sheets[DASHBOARD]
-    dashboard.sheet_properties.codeName = "Sheet1"  # binds the VBA project's document module of the removed Sheet1
-    for ws in wb.worksheets:
-        ws.sheet_view.tabSelected = ws is dashboard
-    wb.active = wb.worksheets.index(dashboard)
-    with atomic_path(out) as tmp:
-        wb.save(tmp)
-        write_grids(tmp, layout.grids(), monitor_cached_values(layout, _figures(layout)))
-    return out
+    return save_live_workbook(wb, sheets[DASHBOARD], out, layout.grids(), monitor_cached_values(layout, _figures(layout)))
 
 
 def _figures(layout: MonitorLayout) -> list[ContractDelivery]:

@@ -39,10 +39,11 @@ from .layout import (
     RETURNS,
     SCORES,
     THEME_SCORES,
+    Grid,
     LiveLayout,
 )
 from .printing import set_up_printing
-from .sheet_xml import write_grids
+from .sheet_xml import Values, write_grids
 from .sheets import (
     TOOLS,
     TOOLS_NAMES,
@@ -146,14 +147,19 @@ def build_live_workbook(
         protect(ws)
     set_up_printing(wb, framework, {DASHBOARD: f"{DASHBOARD_HEADER_ROW}:{DASHBOARD_HEADER_ROW}"})
 
-    dashboard = sheets[DASHBOARD]
+    grids = [grid for grid in layout.grids() if grid.sheet != QUALITY]
+    return save_live_workbook(wb, sheets[DASHBOARD], out, grids, cached_values(layout, _engine_scores(layout)))
+
+
+def save_live_workbook(wb: Workbook, dashboard: Worksheet, out: Path, grids: Sequence[Grid], values: Values) -> Path:
+    """Open on the Dashboard and save atomically, with the grids and their cached values written into the sheets."""
     dashboard.sheet_properties.codeName = "Sheet1"  # binds the VBA project's document module of the removed Sheet1
     for ws in wb.worksheets:
         ws.sheet_view.tabSelected = ws is dashboard
     wb.active = wb.worksheets.index(dashboard)
     with atomic_path(out) as tmp:
         wb.save(tmp)
-        write_grids(tmp, [grid for grid in layout.grids() if grid.sheet != QUALITY], cached_values(layout, _engine_scores(layout)))
+        write_grids(tmp, grids, values)
     return out
 
 
