@@ -194,8 +194,12 @@ def _cell(book: Any, name: str) -> Any:
 
 def _book_inputs(book: Any) -> LiveInputs:
     """The open workbook's current inputs, read through its defined names (unsaved edits included)."""
-    tables = [book.names[name].refers_to_range.options(ndim=2).value for name in INPUT_NAMES]
-    return inputs_from_tables(*tables)
+    return inputs_from_tables(*_named_tables(book, INPUT_NAMES))
+
+
+def _named_tables(book: Any, names: tuple[str, ...]) -> list[list[list[Any]]]:
+    """The tables the defined ``names`` refer to in the open workbook, as they stand (unsaved edits included)."""
+    return [book.names[name].refers_to_range.options(ndim=2).value for name in names]
 
 
 def _excel_value(value: Any) -> Any:

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Annotated, Any, Callable
 
 import xlwings as xw
-from svexcel_live import _cell, _problem, _status, _write_grid
+from svexcel_live import Measures, Outcomes, Settings, Themes, _cell, _named_tables, _problem, _status, _write_grid
 
 from svexcel.delivery.monitor_inputs import (
     MonitorInputs,
@@ -22,10 +22,6 @@ from svexcel.delivery.monitor_workbook import import_layout, import_message
 from svexcel.framework import FrameworkError
 from svexcel.live.actions import FolderProblem, resolve_folder
 
-Settings = Annotated[list, {"doc": "The Settings table with its header: type SettingsTable", "ndim": 2}]
-Themes = Annotated[list, {"doc": "The Themes table with its header: type ThemesTable", "ndim": 2}]
-Outcomes = Annotated[list, {"doc": "The Outcomes table with its header: type OutcomesTable", "ndim": 2}]
-Measures = Annotated[list, {"doc": "The Measures table with its header: type MeasuresTable", "ndim": 2}]
 Contracts = Annotated[list, {"doc": "The Contracts table with its header: type ContractsTable", "ndim": 2}]
 Actuals = Annotated[list, {"doc": "The Actuals table with its header: type ActualsTable", "ndim": 2}]
 INPUT_NAMES = ("SettingsTable", "ThemesTable", "OutcomesTable", "MeasuresTable", "ContractsTable", "ActualsTable")
@@ -65,7 +61,7 @@ def dv_figures(
 
 def _book_inputs(book: Any) -> MonitorInputs:
     """The open workbook's current inputs, read through its defined names (unsaved edits included)."""
-    return inputs_from_tables(*(book.names[name].refers_to_range.options(ndim=2).value for name in INPUT_NAMES))
+    return inputs_from_tables(*_named_tables(book, INPUT_NAMES))
 
 
 @xw.sub
