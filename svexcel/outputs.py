@@ -38,14 +38,19 @@ def report_names(files: Sequence[str]) -> dict[str, str]:
     names: dict[str, str] = {}
     for file, stem in zip(files, stems, strict=True):
         if counts[stem.casefold()] > 1:
-            base = stem + "-" + file[len(stem) + 1:].lower() if len(file) > len(stem) else stem
-            stem, n = base, 1
-            while stem.casefold() in taken:
-                n += 1
-                stem = f"{base}-{n}"
-            taken.add(stem.casefold())
+            stem = free_stem(stem + "-" + file[len(stem) + 1:].lower() if len(file) > len(stem) else stem, taken)
         names[file] = f"reports/{stem}.docx"
     return names
+
+
+def free_stem(base: str, taken: set[str]) -> str:
+    """``base``, else ``base-2``, ``base-3`` …: the first not in ``taken`` ignoring case, which it joins (casefolded)."""
+    stem, n = base, 1
+    while stem.casefold() in taken:
+        n += 1
+        stem = f"{base}-{n}"
+    taken.add(stem.casefold())
+    return stem
 
 
 def check_replaceable(out: Path, keep: Sequence[str] = ()) -> None:

@@ -27,6 +27,7 @@ from tqdm import tqdm
 from ..atomic import write_bytes_atomic
 from ..batch import _Spool, find_returns
 from ..framework import Framework
+from ..outputs import free_stem
 from .engine import DeliverySettings, monitor
 from .outputs import json_record, json_writer, notice_row, notices_writer, summary_rows, summary_writer
 from .reader import DeliveryReturn, read_delivery, settle
@@ -226,12 +227,7 @@ def report_names(lights: list[_Light]) -> dict[int, str]:
         if light.rejected:
             continue
         base = re.sub(r"[^\w.\- ]+", "-", light.reference or Path(light.file).stem).strip(" .-") or "contract"
-        stem, n = base, 1
-        while stem.casefold() in used:
-            n += 1
-            stem = f"{base}-{n}"
-        used.add(stem.casefold())
-        names[i] = f"reports/{stem}.docx"
+        names[i] = f"reports/{free_stem(base, used)}.docx"
     return names
 
 
