@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import os
 import shutil
-import subprocess
 import sys
 from pathlib import Path
 
@@ -14,6 +12,7 @@ import pytest
 from builders import make_return
 from click.testing import CliRunner
 from docx import Document
+from terminal import run_on_a_terminal
 
 from svexcel.batch import run_batch
 from svexcel.cli import main
@@ -188,26 +187,7 @@ def test_demo_runs_the_whole_job(tmp_path: Path, jobs: int) -> None:
 
 @pytest.mark.skipif(sys.platform == "win32", reason="needs a POSIX pseudo-terminal")
 def test_cli_batch_shows_a_progress_bar_on_a_terminal(tmp_path: Path, samples_dir: Path) -> None:
-    import fcntl
-    import select
-    import struct
-    import termios
-
-    leader, follower = os.openpty()
-    fcntl.ioctl(follower, termios.TIOCSWINSZ, struct.pack("HHHH", 30, 100, 0, 0))  # a real terminal's size
-    process = subprocess.run([sys.executable, "-m", "svexcel", "batch", str(samples_dir), "--out", str(tmp_path / "out")],
-                             stdin=follower, stdout=subprocess.PIPE, stderr=follower, timeout=120)
-    os.close(follower)
-    terminal = b""
-    while select.select([leader], [], [], 0.1)[0]:
-        try:
-            chunk = os.read(leader, 65536)
-        except OSError:
-            break
-        if not chunk:
-            break
-        terminal += chunk
-    os.close(leader)
+    process, terminal = run_on_a_terminal("batch", str(samples_dir), "--out", str(tmp_path / "out"))
     assert process.returncode == 0 and b"6 returns: 6 scored" in process.stdout
     assert b"Reading returns:" in terminal and b"Writing reports:" in terminal and b"/6 [" in terminal
 

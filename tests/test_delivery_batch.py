@@ -16,6 +16,7 @@ from delivery_builders import blank_delivery, complete, fill_delivery
 from docx import Document
 from libreoffice import convert, pdf_text
 from openpyxl import load_workbook
+from terminal import run_on_a_terminal
 
 from svexcel.cli import main
 from svexcel.delivery.layout import COVER, DELIVERY, DELIVERY_HEADER_ROW
@@ -257,28 +258,7 @@ def test_an_out_folder_holding_other_files_is_refused(tmp_path: Path) -> None:
 
 @pytest.mark.skipif(sys.platform == "win32", reason="needs a POSIX pseudo-terminal")
 def test_progress_bar_on_a_terminal(tmp_path: Path) -> None:
-    import fcntl
-    import os
-    import select
-    import struct
-    import subprocess
-    import termios
-
     shutil.copytree(DELIVERY_SAMPLES, tmp_path / "in")
-    leader, follower = os.openpty()
-    fcntl.ioctl(follower, termios.TIOCSWINSZ, struct.pack("HHHH", 30, 100, 0, 0))
-    process = subprocess.run([sys.executable, "-m", "svexcel", "delivery", "batch", str(tmp_path / "in"), "--out", str(tmp_path / "out")],
-                             stdin=follower, stdout=subprocess.PIPE, stderr=follower, timeout=120)
-    os.close(follower)
-    terminal = b""
-    while select.select([leader], [], [], 0.1)[0]:
-        try:
-            chunk = os.read(leader, 65536)
-        except OSError:
-            break
-        if not chunk:
-            break
-        terminal += chunk
-    os.close(leader)
+    process, terminal = run_on_a_terminal("delivery", "batch", str(tmp_path / "in"), "--out", str(tmp_path / "out"))
     assert process.returncode == 0 and b"3 monitored" in process.stdout
     assert b"Reading delivery workbooks:" in terminal and b"Writing reports:" in terminal and b"/4 [" in terminal

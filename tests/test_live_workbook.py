@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 import re
 import shutil
+import sys
 from dataclasses import replace
 from pathlib import Path
 from typing import Iterator
@@ -13,6 +14,7 @@ import pytest
 from libreoffice import convert
 from openpyxl import load_workbook
 from openpyxl.worksheet.worksheet import Worksheet
+from terminal import run_on_a_terminal
 
 from svexcel.findings import Finding
 from svexcel.framework import Framework, Measure, Outcome, Theme
@@ -409,3 +411,10 @@ def test_reading_with_worker_processes_builds_the_same_workbook(tmp_path: Path, 
             sa, sb = a.sheet(name), b.sheet(name)
             assert sa is not None and sb is not None
             assert sa.cells == sb.cells, name
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="needs a POSIX pseudo-terminal")
+def test_build_shows_its_reading_on_a_terminal(tmp_path: Path) -> None:
+    process, terminal = run_on_a_terminal("build", "--returns", str(SAMPLES), "-o", str(tmp_path / "live.xlsm"))
+    assert process.returncode == 0 and b"6 return(s) scored" in process.stdout
+    assert b"Reading returns:" in terminal and b"/6 [" in terminal
