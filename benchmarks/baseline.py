@@ -17,12 +17,12 @@ import matplotlib.pyplot as plt  # noqa: E402
 import pandas as pd  # noqa: E402
 from docxtpl import DocxTemplate  # noqa: E402
 
-from svexcel.framework import load_framework  # noqa: E402
-from svexcel.paths import DEFAULT_FRAMEWORK, EVALUATION_TEMPLATE  # noqa: E402
-from svexcel.reports.context import FrameworkFacts, evaluation_context  # noqa: E402
-from svexcel.results import Competition, ReturnResult  # noqa: E402
-from svexcel.return_reader import Return  # noqa: E402
-from svexcel.scoring import assess, compete  # noqa: E402
+from svexcel.core.paths import DEFAULT_FRAMEWORK, EVALUATION_TEMPLATE  # noqa: E402
+from svexcel.framework.model import load_framework  # noqa: E402
+from svexcel.tender.reports.context import FrameworkFacts, evaluation_context  # noqa: E402
+from svexcel.tender.results import Competition, ReturnResult  # noqa: E402
+from svexcel.tender.return_reader import Return  # noqa: E402
+from svexcel.tender.scoring import assess, compete  # noqa: E402
 
 
 def number(value: object) -> float | None:

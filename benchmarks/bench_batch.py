@@ -20,8 +20,8 @@ from pathlib import Path
 
 from returns import make_returns
 
-from svexcel.framework import load_framework
-from svexcel.paths import DEFAULT_FRAMEWORK
+from svexcel.core.paths import DEFAULT_FRAMEWORK
+from svexcel.framework.model import load_framework
 
 HERE = Path(__file__).resolve().parent
 SVEXCEL = [sys.executable, "-m", "svexcel"]

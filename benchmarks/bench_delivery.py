@@ -18,8 +18,8 @@ from pathlib import Path
 from bench_batch import SVEXCEL, run, verdict
 from deliveries import make_deliveries
 
-from svexcel.framework import load_framework
-from svexcel.paths import DEFAULT_FRAMEWORK
+from svexcel.core.paths import DEFAULT_FRAMEWORK
+from svexcel.framework.model import load_framework
 
 HERE = Path(__file__).resolve().parent
 

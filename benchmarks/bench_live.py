@@ -23,18 +23,18 @@ import openpyxl
 import svexcel_live
 from openpyxl import load_workbook
 
-from svexcel.framework import SHEET_COLUMNS, Framework, load_framework
-from svexcel.framework_sheets import framework_rows
-from svexcel.live.layout import LiveLayout
-from svexcel.live.workbook import build_from_folder, read_folder
-from svexcel.paths import DEFAULT_FRAMEWORK, SAMPLES
-from svexcel.return_layout import COMMITMENT_HEADER_ROW, COMMITMENTS
-from svexcel.return_reader import Return
+from svexcel.core.paths import DEFAULT_FRAMEWORK, SAMPLES
+from svexcel.framework.model import SHEET_COLUMNS, Framework, load_framework
+from svexcel.framework.sheets import framework_rows
+from svexcel.tender.live.layout import LiveLayout
+from svexcel.tender.live.workbook import build_from_folder, read_folder
+from svexcel.tender.return_layout import COMMITMENT_HEADER_ROW, COMMITMENTS
+from svexcel.tender.return_reader import Return
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
 from libreoffice import convert  # noqa: E402  (the tests' LibreOffice driver: a fresh profile that recalculates on load)
 
-from svexcel.xlsx import Workbook  # noqa: E402
+from svexcel.xlsx.reader import Workbook  # noqa: E402
 
 UDF_RETURNS = 50
 JOBS = os.cpu_count() or 1  # svexcel build's default

@@ -12,14 +12,14 @@ import io
 import time
 from typing import Callable
 
-from svexcel import paths
-from svexcel.framework import Framework, load_framework
-from svexcel.quality import read_quality
-from svexcel.reports import Reporter
-from svexcel.reports.context import FrameworkFacts, evaluation_context, theme_bars
-from svexcel.results import Competition, ReturnResult
-from svexcel.return_reader import Return, read_return
-from svexcel.scoring import assess, compete
+from svexcel.core import paths
+from svexcel.framework.model import Framework, load_framework
+from svexcel.tender.quality import read_quality
+from svexcel.tender.reports.context import FrameworkFacts, evaluation_context, theme_bars
+from svexcel.tender.reports.reporter import Reporter
+from svexcel.tender.results import Competition, ReturnResult
+from svexcel.tender.return_reader import Return, read_return
+from svexcel.tender.scoring import assess, compete
 
 
 def field_of(framework: Framework, count: int) -> tuple[list[ReturnResult], Competition]:

@@ -13,6 +13,7 @@ from pathlib import Path
 
 from openpyxl import load_workbook
 
+from svexcel.core.paths import SAMPLES
 from svexcel.delivery.layout import (
     COVER,
     COVER_FIRST_ROW,
@@ -23,9 +24,8 @@ from svexcel.delivery.layout import (
     delivery_fingerprint,
 )
 from svexcel.delivery.template import terms_from_return, write_delivery_template
-from svexcel.framework import Framework
-from svexcel.paths import SAMPLES
-from svexcel.return_reader import read_return
+from svexcel.framework.model import Framework
+from svexcel.tender.return_reader import read_return
 
 PLACEHOLDER = "BENCH-0000000"
 PATTERNS = (("hillside-community-trust", 1.02, {}), ("riverside-care-coop", 0.7, {}), ("openfields-cic", 1.0, {"WB2.1": 1.8}))

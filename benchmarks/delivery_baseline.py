@@ -17,11 +17,11 @@ import matplotlib.pyplot as plt  # noqa: E402
 import pandas as pd  # noqa: E402
 from docxtpl import DocxTemplate  # noqa: E402
 
+from svexcel.core.paths import DEFAULT_FRAMEWORK, DELIVERY_TEMPLATE  # noqa: E402
 from svexcel.delivery.engine import Commitment, DeliverySettings, monitor  # noqa: E402
 from svexcel.delivery.reader import Action, DeliveryReturn  # noqa: E402
 from svexcel.delivery.report import DeliveryFacts, DeliveryResult, delivery_context  # noqa: E402
-from svexcel.framework import load_framework  # noqa: E402
-from svexcel.paths import DEFAULT_FRAMEWORK, DELIVERY_TEMPLATE  # noqa: E402
+from svexcel.framework.model import load_framework  # noqa: E402
 
 
 def value(cell: object) -> float | None:

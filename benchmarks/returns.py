@@ -9,9 +9,9 @@ from pathlib import Path
 
 from openpyxl import load_workbook
 
-from svexcel.framework import Framework
-from svexcel.return_layout import COMMITMENTS, COVER, COVER_FIRST_ROW, NARRATIVE
-from svexcel.return_template import write_return_template
+from svexcel.framework.model import Framework
+from svexcel.tender.return_layout import COMMITMENTS, COVER, COVER_FIRST_ROW, NARRATIVE
+from svexcel.tender.return_template import write_return_template
 
 DISTINCT = 40  # distinct returns; the rest are copies under other names
 

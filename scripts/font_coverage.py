@@ -11,7 +11,7 @@ import json
 
 from fontTools.ttLib import TTFont
 
-from svexcel.reports.chart_fonts import COVERAGE, FONTS, STACK
+from svexcel.word.chart_fonts import COVERAGE, FONTS, STACK
 
 
 def code_point_ranges(name: str) -> list[list[int]]:

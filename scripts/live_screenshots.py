@@ -19,8 +19,8 @@ from pathlib import Path
 from openpyxl import load_workbook
 from PIL import Image, ImageChops
 
-from svexcel.live.workbook import build_from_folder
-from svexcel.paths import SAMPLE_QUALITY, SAMPLES
+from svexcel.core.paths import SAMPLE_QUALITY, SAMPLES
+from svexcel.tender.live.workbook import build_from_folder
 
 # PNG name -> (workbook: "built" or "failing", sheet)
 SHOTS = {"live-dashboard.png": ("built", "Dashboard"), "live-dashboard-check.png": ("failing", "Dashboard"),

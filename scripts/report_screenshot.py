@@ -13,13 +13,13 @@ import sys
 import tempfile
 from pathlib import Path
 
-from svexcel import paths
-from svexcel.framework import load_framework
-from svexcel.quality import read_quality
-from svexcel.reports import Reporter
-from svexcel.results import Competition, ReturnResult
-from svexcel.return_reader import read_return
-from svexcel.scoring import assess, compete
+from svexcel.core import paths
+from svexcel.framework.model import load_framework
+from svexcel.tender.quality import read_quality
+from svexcel.tender.reports.reporter import Reporter
+from svexcel.tender.results import Competition, ReturnResult
+from svexcel.tender.return_reader import read_return
+from svexcel.tender.scoring import assess, compete
 
 OUTPUT = Path(__file__).resolve().parent.parent / "docs" / "sample-report-page1.png"
 

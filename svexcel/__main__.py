@@ -1,5 +1,5 @@
 """Run the command line as ``python -m svexcel``."""
 
-from .cli import main
+from .cli.main import main
 
 main(prog_name="svexcel")

@@ -14,7 +14,7 @@ from build_templates import TEXT_WIDTH_CM, ReportTable, chart, header_footer, ne
 from docx.document import Document as DocumentObject
 
 from svexcel.delivery.chart import delivery_chart
-from svexcel.reports.charts import Canvas
+from svexcel.word.charts import Canvas
 
 HERE = Path(__file__).resolve().parent
 DELIVERY = HERE / "delivery-report_tpl.docx"

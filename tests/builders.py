@@ -11,9 +11,9 @@ from typing import Callable
 from openpyxl import load_workbook
 from openpyxl.workbook.workbook import Workbook
 
-from svexcel.framework import Framework
-from svexcel.return_layout import COMMITMENTS, COVER, COVER_FIRST_ROW
-from svexcel.styles import write_text
+from svexcel.excel.styles import write_text
+from svexcel.framework.model import Framework
+from svexcel.tender.return_layout import COMMITMENTS, COVER, COVER_FIRST_ROW
 
 Edit = Callable[[Workbook], None]
 

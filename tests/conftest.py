@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from svexcel.framework import Framework, load_framework
-from svexcel.paths import DEFAULT_FRAMEWORK, SAMPLE_QUALITY, SAMPLES
-from svexcel.return_template import write_return_template
+from svexcel.core.paths import DEFAULT_FRAMEWORK, SAMPLE_QUALITY, SAMPLES
+from svexcel.framework.model import Framework, load_framework
+from svexcel.tender.return_template import write_return_template
 
 
 @pytest.fixture(scope="session")

@@ -12,8 +12,8 @@ from openpyxl.workbook.workbook import Workbook
 
 from svexcel.delivery.layout import COVER, COVER_FIRST_ROW, COVER_LABELS, DELIVERY, DELIVERY_HEADER_ROW, LEAD_COLUMNS
 from svexcel.delivery.template import terms_from_return, write_delivery_template
-from svexcel.framework import Framework
-from svexcel.return_reader import read_return
+from svexcel.framework.model import Framework
+from svexcel.tender.return_reader import read_return
 
 Edit = Callable[[Workbook], None]
 FIRST_PERIOD_COLUMN = len(LEAD_COLUMNS) + 1

@@ -16,8 +16,8 @@ from typing import Annotated, Any, Callable
 
 import xlwings as xw
 
-from svexcel.framework import FrameworkError
-from svexcel.live.actions import (
+from svexcel.framework.model import FrameworkError
+from svexcel.tender.live.actions import (
     FolderProblem,
     beside_workbook,
     check_reports_folder,
@@ -28,10 +28,10 @@ from svexcel.live.actions import (
     resolve_folder,
     stale_returns,
 )
-from svexcel.live.explain import explain_return, findings_table, ranking_stability, score_table
-from svexcel.live.inputs import LiveInputs, framework_from_tables, inputs_from_tables
-from svexcel.live.layout import DASHBOARD_HEADER_ROW, Formula, Grid, LiveLayout
-from svexcel.return_reader import read_return
+from svexcel.tender.live.explain import explain_return, findings_table, ranking_stability, score_table
+from svexcel.tender.live.inputs import LiveInputs, framework_from_tables, inputs_from_tables
+from svexcel.tender.live.layout import DASHBOARD_HEADER_ROW, Formula, Grid, LiveLayout
+from svexcel.tender.return_reader import read_return
 
 Settings = Annotated[list, {"doc": "The Settings table with its header: type SettingsTable", "ndim": 2}]
 Themes = Annotated[list, {"doc": "The Themes table with its header: type ThemesTable", "ndim": 2}]
@@ -153,9 +153,9 @@ def refresh_findings():
 @xw.sub
 def make_reports():
     """Write the Word reports with this workbook's current weights, proxies and quality scores."""
-    from svexcel.batch import run_batch
-    from svexcel.outputs import OutputError
-    from svexcel.reports import ReportTemplateError
+    from svexcel.run.outputs import OutputError
+    from svexcel.tender.batch import run_batch
+    from svexcel.word.errors import ReportTemplateError
 
     book = xw.Book.caller()
     try:

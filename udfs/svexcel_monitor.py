@@ -11,16 +11,16 @@ from typing import Annotated, Any, Callable
 import xlwings as xw
 from svexcel_live import Measures, Outcomes, Settings, Themes, _cell, _named_tables, _problem, _status, _write_grid
 
-from svexcel.delivery.monitor_inputs import (
+from svexcel.delivery.live.inputs import (
     MonitorInputs,
     delivery_reports_refused,
     explain_rating,
     figures_table,
     inputs_from_tables,
 )
-from svexcel.delivery.monitor_workbook import import_layout, import_message
-from svexcel.framework import FrameworkError
-from svexcel.live.actions import FolderProblem, resolve_folder
+from svexcel.delivery.live.workbook import import_layout, import_message
+from svexcel.framework.model import FrameworkError
+from svexcel.tender.live.actions import FolderProblem, resolve_folder
 
 Contracts = Annotated[list, {"doc": "The Contracts table with its header: type ContractsTable", "ndim": 2}]
 Actuals = Annotated[list, {"doc": "The Actuals table with its header: type ActualsTable", "ndim": 2}]
@@ -86,7 +86,7 @@ def import_deliveries():
 def make_delivery_reports():
     """Write the delivery reports, portfolio and summaries with this workbook's settings and proxies."""
     from svexcel.delivery.batch import OutputFolderError, run_delivery_batch
-    from svexcel.reports import ReportTemplateError
+    from svexcel.word.errors import ReportTemplateError
 
     book = xw.Book.caller()
     try:

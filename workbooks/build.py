@@ -12,12 +12,12 @@ from pathlib import Path
 
 from openpyxl import Workbook, load_workbook
 
-from svexcel.framework import Framework, Measure, Outcome, QualityLevel, Settings, Theme
-from svexcel.framework_sheets import DEFAULT_QUALITY_SCALE, write_framework_workbook
-from svexcel.quality_workbook import write_quality_workbook
-from svexcel.return_layout import COMMITMENTS, COVER, COVER_FIRST_ROW, COVER_LABELS, NARRATIVE, SUPPLIER_LABELS
-from svexcel.return_template import write_return_template
-from svexcel.styles import set_widths, style_header
+from svexcel.excel.styles import set_widths, style_header
+from svexcel.framework.model import Framework, Measure, Outcome, QualityLevel, Settings, Theme
+from svexcel.framework.sheets import DEFAULT_QUALITY_SCALE, write_framework_workbook
+from svexcel.tender.quality_workbook import write_quality_workbook
+from svexcel.tender.return_layout import COMMITMENTS, COVER, COVER_FIRST_ROW, COVER_LABELS, NARRATIVE, SUPPLIER_LABELS
+from svexcel.tender.return_template import write_return_template
 
 HERE = Path(__file__).resolve().parent
 

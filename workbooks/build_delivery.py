@@ -27,8 +27,8 @@ from svexcel.delivery.layout import (
     LEAD_COLUMNS,
 )
 from svexcel.delivery.template import terms_from_return, write_delivery_template
-from svexcel.framework import Framework, load_framework
-from svexcel.return_reader import read_return
+from svexcel.framework.model import Framework, load_framework
+from svexcel.tender.return_reader import read_return
 
 HERE = Path(__file__).resolve().parent
 OUT = HERE / "delivery-samples"

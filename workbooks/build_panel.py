@@ -15,11 +15,11 @@ from pathlib import Path
 
 from openpyxl import load_workbook
 
-from svexcel.framework import load_framework
+from svexcel.framework.model import load_framework
 from svexcel.panel.layout import MODERATION, MODERATION_HEADER_ROW, SCORES, SCORES_HEADER_ROW
 from svexcel.panel.make_panel import make_panel
 from svexcel.panel.moderate import moderate
-from svexcel.quality import read_quality
+from svexcel.tender.quality import read_quality
 
 HERE = Path(__file__).resolve().parent
 

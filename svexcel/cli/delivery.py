@@ -9,16 +9,12 @@ from typing import TYPE_CHECKING
 
 import click
 
-from .. import cli as main_cli  # the shared helpers: loading the framework, printing findings, usage errors
-from ..paths import DEFAULT_FRAMEWORK
+from ..core.paths import DEFAULT_FRAMEWORK
+from . import common
 
 if TYPE_CHECKING:
-    from .batch import DeliveryBatchResult
+    from ..delivery.batch import DeliveryBatchResult
 
-framework_option = click.option(
-    "--framework", "-f", "framework_path", type=click.Path(exists=True, dir_okay=False, path_type=Path),
-    default=None, help="Framework workbook the contract was let under (default: the shipped CCIN framework).",
-)
 
 
 @click.group()
@@ -38,21 +34,21 @@ def _starts(values: tuple[str, ...]) -> dict[str, int]:
     for value in values:
         ident, _, period = value.partition("=")
         if not ident or not period.strip().isdigit():
-            raise main_cli.UsageError(f"--from-period takes MEASURE=PERIOD, e.g. SH1.1=5 (got '{value}').")
+            raise common.UsageError(f"--from-period takes MEASURE=PERIOD, e.g. SH1.1=5 (got '{value}').")
         starts[ident.strip()] = int(period)
     return starts
 
 
 @delivery.command()
 @click.argument("winning_return", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@framework_option
+@common.framework_option
 @click.option("--start", required=True, type=click.DateTime(["%Y-%m-%d"]), help="The date the contract starts (YYYY-MM-DD): P1 begins then.")
 @click.option("--periods-per-year", type=click.Choice(["1", "2", "3", "4", "6", "12"]), default="4", show_default=True, help="Reporting periods a year (4: quarterly, 12: monthly).")
 @click.option("--years", type=click.FloatRange(min=0, min_open=True), help="Contract length in years (default: the winning return's Contract years).")
 @click.option("--reference", help="Contract reference (default: the winning return's); files for one contract share it.")
 @click.option("--from-period", "from_period", multiple=True, metavar="MEASURE=PERIOD", help="A measure due only from that period, e.g. SH1.1=5 for work starting in year 2 of quarters. Repeatable.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True, help="Where to write the delivery workbook (.xlsx).")
-@main_cli.force_option
+@common.force_option
 def template(winning_return: Path, framework_path: Path | None, start: dt.datetime, periods_per_year: str, years: float | None,
              reference: str | None, from_period: tuple[str, ...], output: Path, force: bool) -> None:
     """Write the protected delivery workbook a supplier fills in each period, from the winning return.
@@ -65,14 +61,14 @@ def template(winning_return: Path, framework_path: Path | None, start: dt.dateti
       svexcel delivery template winner.xlsx --start 2026-04-01 -o acme-delivery.xlsx
       svexcel delivery template winner.xlsx --start 2026-04-01 --periods-per-year 12 --from-period SH1.1=13 -o acme-delivery.xlsx
     """
-    from ..return_reader import read_return
-    from .template import terms_from_return, write_delivery_template
+    from ..delivery.template import terms_from_return, write_delivery_template
+    from ..tender.return_reader import read_return
 
-    main_cli.new_workbook(output, force, winning_return)
-    framework = main_cli._framework(framework_path)
+    common.new_workbook(output, force, winning_return)
+    framework = common.framework_from(framework_path)
     ret = read_return(winning_return, framework)
     if ret.rejected:
-        main_cli._print_findings([f for f in ret.findings if f.severity == "error"])
+        common.print_findings([f for f in ret.findings if f.severity == "error"])
         click.echo(f"{winning_return.name} has errors, so its commitments cannot be used; fix the cells listed above.", err=True)
         sys.exit(1)
     if reference:
@@ -80,7 +76,7 @@ def template(winning_return: Path, framework_path: Path | None, start: dt.dateti
     try:
         terms = terms_from_return(ret, framework, start.date(), int(periods_per_year), years, _starts(from_period))
     except ValueError as exc:
-        raise main_cli.UsageError(str(exc)) from exc
+        raise common.UsageError(str(exc)) from exc
     write_delivery_template(framework, terms, output)
     monitored = sum(c is not None for c in terms.committed.values())
     click.echo(f"Wrote {output} for {terms.supplier or '(no supplier name)'}, contract {terms.contract_reference or '(no reference)'}: "
@@ -89,7 +85,7 @@ def template(winning_return: Path, framework_path: Path | None, start: dt.dateti
 
 @delivery.command()
 @click.argument("folder", type=click.Path(exists=True, file_okay=False, path_type=Path))
-@framework_option
+@common.framework_option
 @click.option("--out", "-o", type=click.Path(file_okay=False, path_type=Path), required=True,
               help="Folder for reports/, portfolio.docx, delivery-summary.xlsx, performance-notices.csv and delivery.json.")
 @click.option("--jobs", "-j", type=click.IntRange(min=1), default=1, show_default=True, help="Worker processes; results are identical for any number.")
@@ -115,25 +111,25 @@ def batch(folder: Path, framework_path: Path | None, out: Path, jobs: int, deliv
 def run_delivery(folder: Path, out: Path, framework_path: Path | None, jobs: int = 1, delivery_template: Path | None = None,
                  portfolio_template: Path | None = None) -> DeliveryBatchResult:
     """Run a delivery batch for the CLI and report it; usage problems stop with exit 2."""
-    from ..batch import find_returns
-    from ..reports import ReportTemplateError
-    from .batch import OutputFolderError, run_delivery_batch
-    from .settings import load_delivery_settings
+    from ..delivery.batch import OutputFolderError, run_delivery_batch
+    from ..delivery.settings import load_delivery_settings
+    from ..tender.batch import find_returns
+    from ..word.errors import ReportTemplateError
 
-    framework = main_cli._framework(framework_path)
+    framework = common.framework_from(framework_path)
     settings, findings = load_delivery_settings(framework_path or DEFAULT_FRAMEWORK)
-    main_cli._print_findings(findings)
+    common.print_findings(findings)
     if any(f.severity == "error" for f in findings):
-        raise main_cli.UsageError("The framework's delivery settings have errors; fix the cells listed above.")
+        raise common.UsageError("The framework's delivery settings have errors; fix the cells listed above.")
     if not find_returns(folder):
-        raise main_cli.UsageError(f"No delivery workbooks (*.xlsx, *.xlsm) found in {folder}.")
+        raise common.UsageError(f"No delivery workbooks (*.xlsx, *.xlsm) found in {folder}.")
     if out.resolve() == folder.resolve() or folder.resolve() in out.resolve().parents:
-        raise main_cli.UsageError("Choose an --out folder outside the delivery workbooks' folder, so outputs are never read as inputs.")
+        raise common.UsageError("Choose an --out folder outside the delivery workbooks' folder, so outputs are never read as inputs.")
     try:
         result = run_delivery_batch(folder, out, framework=framework, settings=settings, jobs=jobs, delivery_template=delivery_template,
                                     portfolio_template=portfolio_template, progress=sys.stderr.isatty())
     except (ReportTemplateError, OutputFolderError) as exc:
-        raise main_cli.UsageError(str(exc)) from exc
+        raise common.UsageError(str(exc)) from exc
     for note in result.notes:
         click.echo(f"Note: {note}", err=True)
     for brief in result.briefs:
@@ -150,7 +146,7 @@ def run_delivery(folder: Path, out: Path, framework_path: Path | None, jobs: int
 
 def demo_delivery(out: Path, jobs: int = 1) -> DeliveryBatchResult:
     """The demo's delivery part: monitor the sample contracts into ``out`` and print each contract's rating."""
-    from ..paths import DELIVERY_SAMPLES
+    from ..core.paths import DELIVERY_SAMPLES
 
     click.echo(f"\nMonitoring delivery of the sample contracts in {DELIVERY_SAMPLES} ...")
     result = run_delivery(DELIVERY_SAMPLES, out, None, jobs)
@@ -162,10 +158,10 @@ def demo_delivery(out: Path, jobs: int = 1) -> DeliveryBatchResult:
 
 
 @delivery.command()
-@framework_option
+@common.framework_option
 @click.option("--returns", "returns_dir", type=click.Path(exists=True, file_okay=False, path_type=Path), help="Folder of delivery workbooks to import (the latest file per contract is used).")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True, help="Where to write the monitoring workbook (.xlsm).")
-@main_cli.force_option
+@common.force_option
 def build(framework_path: Path | None, returns_dir: Path | None, output: Path, force: bool) -> None:
     """Write the live monitoring workbook: formulas give every contract's delivery figures and rating as settings change.
 
@@ -178,10 +174,10 @@ def build(framework_path: Path | None, returns_dir: Path | None, output: Path, f
     Example:
       svexcel delivery build --returns deliveries/ -o monitor.xlsm
     """
-    from .monitor_workbook import build_monitor_from_folder
+    from ..delivery.live.workbook import build_monitor_from_folder
 
-    main_cli._framework(framework_path)  # report framework problems before building
-    main_cli.new_live_workbook(output, force, "monitoring workbook", "the settings, proxies and figures typed in it: "
+    common.framework_from(framework_path)  # report framework problems before building
+    common.new_live_workbook(output, force, "monitoring workbook", "the settings, proxies and figures typed in it: "
                                "add --force to replace it")
     summary = build_monitor_from_folder(framework_path, output, returns_dir)
     click.echo(str(summary))

@@ -7,12 +7,8 @@ from pathlib import Path
 
 import click
 
-from ..findings import has_errors
-
-framework_option = click.option(
-    "--framework", "-f", "framework_path", type=click.Path(exists=True, dir_okay=False, path_type=Path),
-    default=None, help="Framework workbook (default: the shipped CCIN framework).",
-)
+from ..core.findings import has_errors
+from .common import framework_option
 
 
 @click.command("panel")
@@ -30,10 +26,10 @@ def panel_command(returns_dir: Path, evaluators: str, out: Path, framework_path:
     Example:
       svexcel panel returns/ --evaluators "A. Jones;B. Smith;C. Patel" --out panel/
     """
-    from ..cli import UsageError, _framework
-    from .make_panel import PanelError, evaluator_names, make_panel
+    from ..panel.make_panel import PanelError, evaluator_names, make_panel
+    from .common import UsageError, framework_from
 
-    framework = _framework(framework_path)
+    framework = framework_from(framework_path)
     try:
         made = make_panel(returns_dir, framework, evaluator_names(evaluators), out)
     except PanelError as exc:
@@ -62,18 +58,18 @@ def moderate_command(evaluators_dir: Path, output: Path, framework_path: Path | 
       svexcel moderate panel/ -o moderation.xlsx
       svexcel batch returns/ --quality moderation.xlsx --out results/
     """
-    from ..cli import UsageError, _framework, _print_findings
-    from .moderate import ModerationError, moderate
+    from ..panel.moderate import ModerationError, moderate
+    from .common import UsageError, framework_from, print_findings
 
-    framework = _framework(framework_path)
+    framework = framework_from(framework_path)
     if output.suffix.lower() != ".xlsx":
         raise UsageError(f"The moderation workbook must end in .xlsx (got {output.name}).")
     try:
         result = moderate(evaluators_dir, framework, output)
     except ModerationError as exc:
-        _print_findings(exc.findings)
+        print_findings(exc.findings)
         raise UsageError(str(exc)) from exc
-    _print_findings(result.findings)
+    print_findings(result.findings)
     wide = [r for r in result.rows if r.flag(result.threshold)]
     agreed = sum(isinstance(r.consensus, (int, float)) for r in result.rows)
     click.echo(f"Wrote {output}: {len({r.file for r in result.rows})} returns × {len(framework.themes)} themes, "
@@ -90,10 +86,10 @@ def demo_panel(out: Path) -> Path:
     import shutil
     import tempfile
 
-    from ..framework import load_framework
-    from ..paths import DEFAULT_FRAMEWORK, SAMPLE_MODERATION, SAMPLE_PANEL, SAMPLES
-    from .make_panel import make_panel
-    from .moderate import moderate
+    from ..core.paths import DEFAULT_FRAMEWORK, SAMPLE_MODERATION, SAMPLE_PANEL, SAMPLES
+    from ..framework.model import load_framework
+    from ..panel.make_panel import make_panel
+    from ..panel.moderate import moderate
 
     framework = load_framework(DEFAULT_FRAMEWORK)
     evaluators = sorted(p.stem for p in SAMPLE_PANEL.glob("*.xlsx"))

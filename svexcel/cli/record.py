@@ -8,9 +8,9 @@ from pathlib import Path
 
 import click
 
-from .framework import load_framework
-from .paths import DEFAULT_FRAMEWORK
-from .record import MANIFEST, RecordError, verify_record, write_record
+from ..core.paths import DEFAULT_FRAMEWORK
+from ..framework.model import load_framework
+from ..run.record import MANIFEST, RecordError, verify_record, write_record
 
 record_option = click.option(
     "--record", "record_dir", type=click.Path(file_okay=False, path_type=Path),
@@ -20,7 +20,7 @@ record_option = click.option(
 
 def check_record_target(record: Path, *others: Path) -> None:
     """Stop (exit 2) before any work when the record folder is in use or overlaps the returns or outputs."""
-    from .cli import UsageError
+    from .common import UsageError
 
     if record.exists() and (not record.is_dir() or any(record.iterdir())):
         raise UsageError(f"The record folder {record} already exists and is not empty; a record is never mixed with another. Choose a new folder.")
@@ -34,8 +34,8 @@ def check_record_target(record: Path, *others: Path) -> None:
 def keep_record(record: Path, framework_path: Path | None, returns_dir: Path, out: Path, quality: Path | None = None,
                 extras: Iterable[Path | None] = ()) -> None:
     """Copy every input and output of a finished batch into ``record`` with its manifest, and say so."""
-    from .cli import UsageError
-    from .panel.moderation import evaluator_sources
+    from ..panel.moderation import evaluator_sources
+    from .common import UsageError
 
     framework_file = framework_path or DEFAULT_FRAMEWORK
     framework = load_framework(framework_file)

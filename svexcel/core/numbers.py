@@ -6,7 +6,7 @@ import math
 import re
 from dataclasses import dataclass
 
-from .xlsx import Cell
+from ..xlsx.reader import Cell
 
 _NUMBER_TEXT = re.compile(
     r"""^\s*

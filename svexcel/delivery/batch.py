@@ -24,10 +24,10 @@ from typing import Any, Callable, Iterable, Iterator, NamedTuple, TypeVar
 
 from tqdm import tqdm
 
-from ..atomic import write_bytes_atomic
-from ..batch import _Spool, find_returns
-from ..framework import Framework
-from ..outputs import free_stem
+from ..framework.model import Framework
+from ..run.atomic import write_bytes_atomic
+from ..run.outputs import free_stem
+from ..tender.batch import _Spool, find_returns
 from .engine import DeliverySettings, monitor
 from .outputs import json_record, json_writer, notice_row, notices_writer, summary_rows, summary_writer
 from .reader import DeliveryReturn, read_delivery, settle

@@ -6,8 +6,8 @@ from typing import Callable, Sequence
 
 from PIL import Image
 
-from ..reports.chart_fonts import StackDraw
-from ..reports.charts import BAR, GRID, INK, MUTED, WHITE, Canvas, _encode, _font
+from ..word.chart_fonts import StackDraw
+from ..word.charts import BAR, GRID, INK, MUTED, WHITE, Canvas, _encode, _font
 
 
 def money_tick(value: float) -> str:

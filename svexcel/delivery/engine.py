@@ -9,8 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Literal, Mapping, NamedTuple, Sequence
 
-from ..framework import Framework, Measure
-from ..scoring import measure_result
+from ..framework.model import Framework, Measure
+from ..tender.scoring import measure_result
 
 Accrual = Literal["flow", "level"]
 ACCRUALS: tuple[Accrual, ...] = ("flow", "level")

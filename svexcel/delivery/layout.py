@@ -5,9 +5,9 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from ..framework import Framework
-from ..return_layout import META, fingerprint
-from ..tables import cell_text
+from ..framework.model import Framework
+from ..tender.return_layout import META, fingerprint
+from ..xlsx.tables import cell_text
 
 COVER = "Cover"
 DELIVERY = "Delivery"

@@ -13,10 +13,10 @@ from typing import Any, Iterator, Sequence
 
 import xlsxwriter
 
-from ..atomic import atomic_path
-from ..excel_formats import FORMULA_STARTS, GBP, SHARE
-from ..framework import Framework
-from ..summary import HEADER
+from ..excel.formats import FORMULA_STARTS, GBP, SHARE
+from ..framework.model import Framework
+from ..run.atomic import atomic_path
+from ..tender.summary import HEADER
 from .engine import KPI_COUNT, DeliverySettings
 from .report import DeliveryResult, covered
 

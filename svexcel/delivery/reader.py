@@ -8,13 +8,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable, Sequence
 
-from ..findings import Finding, has_errors
-from ..framework import Framework
-from ..numbers import cell_number
-from ..return_layout import META
-from ..return_reader import MEASURE_ID, NO, YES, _ReturnReader
-from ..tables import Table, cell_text, find_table, normalise
-from ..xlsx import Cell, Sheet, UnreadableWorkbook, Value, Workbook, cell_ref
+from ..core.findings import Finding, has_errors
+from ..core.numbers import cell_number
+from ..framework.model import Framework
+from ..tender.return_layout import META
+from ..tender.return_reader import MEASURE_ID, NO, YES, _ReturnReader
+from ..xlsx.reader import Cell, Sheet, UnreadableWorkbook, Value, Workbook, cell_ref
+from ..xlsx.tables import Table, cell_text, find_table, normalise
 from .engine import Commitment
 from .layout import (
     ACTION_COLUMNS,

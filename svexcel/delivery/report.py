@@ -10,9 +10,9 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any, Sequence
 
-from ..findings import sort_findings
-from ..framework import Framework, Measure
-from ..reports.formatting import DASH, clean_text, money, percent, plural
+from ..core.findings import sort_findings
+from ..core.formatting import DASH, clean_text, money, percent, plural
+from ..framework.model import Framework, Measure
 from .engine import RATINGS, ContractDelivery, DeliverySettings
 from .layout import period_span
 from .reader import DeliveryReturn

@@ -5,10 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Sequence
 
-from .. import paths
-from ..findings import Finding
-from ..framework import Framework
-from ..reports.docx_template import PreparedTemplate, template_environment
+from ..core import paths
+from ..core.findings import Finding
+from ..framework.model import Framework
+from ..word.docx_template import PreparedTemplate, template_environment
 from .chart import delivery_chart
 from .engine import Commitment, DeliverySettings, monitor
 from .reader import Action, DeliveryReturn

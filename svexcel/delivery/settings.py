@@ -5,10 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Mapping
 
-from ..findings import Finding
-from ..numbers import cell_number
-from ..tables import find_table
-from ..xlsx import Sheet, UnreadableWorkbook, Workbook
+from ..core.findings import Finding
+from ..core.numbers import cell_number
+from ..xlsx.reader import Sheet, UnreadableWorkbook, Workbook
+from ..xlsx.tables import find_table
 from .engine import ACCRUALS, METHODS, Accrual, DeliverySettings
 
 SHARE_KEYS = ("rag_green", "rag_amber", "rating_good", "rating_approaching", "rating_requires_improvement")

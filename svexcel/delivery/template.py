@@ -12,12 +12,8 @@ from openpyxl.styles import Alignment, PatternFill
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
-from ..atomic import atomic_path
-from ..excel_formats import GBP
-from ..framework import Framework
-from ..return_layout import META
-from ..return_reader import Return
-from ..styles import (
+from ..excel.formats import GBP
+from ..excel.styles import (
     BOLD_FONT,
     NOTE_FONT,
     THEME_FILLS,
@@ -30,7 +26,11 @@ from ..styles import (
     style_header,
     write_text,
 )
-from ..xlsx import column_letter
+from ..framework.model import Framework
+from ..run.atomic import atomic_path
+from ..tender.return_layout import META
+from ..tender.return_reader import Return
+from ..xlsx.reader import column_letter
 from .layout import (
     ACTION_COLUMNS,
     ACTION_ROWS,

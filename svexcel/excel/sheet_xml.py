@@ -16,9 +16,9 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from xml.sax.saxutils import escape, unescape
 
-from ..text import xml_safe
-from ..xlsx import column_letter, parse_ref
-from .layout import Formula, Grid
+from ..core.text import xml_safe
+from ..tender.live.layout import Formula, Grid
+from ..xlsx.reader import column_letter, parse_ref
 
 Cached = float | str | None
 Values = dict[str, dict[tuple[int, int], Cached]]

@@ -7,8 +7,8 @@ from collections.abc import Mapping
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side
 from openpyxl.worksheet.worksheet import Worksheet
 
-from .excel_formats import FORMULA_STARTS
-from .xlsx import column_letter as _letter
+from ..xlsx.reader import column_letter as _letter
+from .formats import FORMULA_STARTS
 
 FONT = "Calibri"  # Excel's own default; named so LibreOffice does not fall back to a serif
 BOLD_FONT = Font(name=FONT, bold=True)

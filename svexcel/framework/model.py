@@ -8,10 +8,10 @@ from functools import cached_property, partial
 from pathlib import Path
 from typing import Mapping
 
-from .findings import Finding, has_errors
-from .numbers import cell_number
-from .tables import Table, find_table
-from .xlsx import Sheet, UnreadableWorkbook, Workbook, cell_ref
+from ..core.findings import Finding, has_errors
+from ..core.numbers import cell_number
+from ..xlsx.reader import Sheet, UnreadableWorkbook, Workbook, cell_ref
+from ..xlsx.tables import Table, find_table
 
 KINDS = ("monetised", "target", "binary")
 DIRECTIONS = ("benefit", "harm", "lower_is_better")

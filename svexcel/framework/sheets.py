@@ -9,10 +9,10 @@ from openpyxl.comments import Comment
 from openpyxl.styles import Font
 from openpyxl.worksheet.worksheet import Worksheet
 
-from .atomic import atomic_path
-from .excel_formats import GBP
-from .framework import SETTING_NOTES, SHEET_COLUMNS, Framework
-from .styles import FONT, NOTE_FONT, mark_input, set_widths, style_header
+from ..excel.formats import GBP
+from ..excel.styles import FONT, NOTE_FONT, mark_input, set_widths, style_header
+from ..run.atomic import atomic_path
+from .model import SETTING_NOTES, SHEET_COLUMNS, Framework
 
 WIDTHS = {
     "Settings": {"A": 22, "B": 34, "C": 70},

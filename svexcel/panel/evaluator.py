@@ -14,16 +14,16 @@ from openpyxl.styles import Alignment
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
-from ..atomic import atomic_path
-from ..findings import Finding, Severity, has_errors
-from ..framework import Framework
-from ..numbers import cell_number
-from ..reports.formatting import clean_text
-from ..return_reader import Return
-from ..styles import BOLD_FONT, NOTE_FONT, TITLE_FONT, WRAP, mark_input, set_widths, style_header, write_text
-from ..tables import Table, cell_text, find_table, normalise
-from ..xlsx import Sheet, UnreadableWorkbook, cell_ref
-from ..xlsx import Workbook as XlsxWorkbook
+from ..core.findings import Finding, Severity, has_errors
+from ..core.formatting import clean_text
+from ..core.numbers import cell_number
+from ..excel.styles import BOLD_FONT, NOTE_FONT, TITLE_FONT, WRAP, mark_input, set_widths, style_header, write_text
+from ..framework.model import Framework
+from ..run.atomic import atomic_path
+from ..tender.return_reader import Return
+from ..xlsx.reader import Sheet, UnreadableWorkbook, cell_ref
+from ..xlsx.reader import Workbook as XlsxWorkbook
+from ..xlsx.tables import Table, cell_text, find_table, normalise
 from .layout import (
     EVALUATION,
     META,

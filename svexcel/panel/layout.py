@@ -5,10 +5,10 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Mapping
 
-from ..numbers import is_number
-from ..return_layout import fingerprint
-from ..tables import cell_text
-from ..xlsx import Value
+from ..core.numbers import is_number
+from ..tender.return_layout import fingerprint
+from ..xlsx.reader import Value
+from ..xlsx.tables import cell_text
 
 META = "_svexcel"
 SCALE = "QualityScale"

@@ -6,9 +6,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..batch import find_returns
-from ..framework import Framework
-from ..return_reader import Return, read_return
+from ..framework.model import Framework
+from ..tender.batch import find_returns
+from ..tender.return_reader import Return, read_return
 from .evaluator import evaluator_file_name, write_evaluator_workbook
 
 

@@ -18,14 +18,14 @@ from openpyxl.styles import PatternFill
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
-from ..atomic import atomic_path
-from ..findings import Finding, Severity
-from ..framework import Framework
-from ..quality import Marks, quality_mark
-from ..styles import NOTE_FONT, TITLE_FONT, WRAP, mark_input, set_widths, style_header, write_text
-from ..tables import Table, find_table
-from ..xlsx import Cell, Sheet, UnreadableWorkbook, Value, cell_ref, column_letter
-from ..xlsx import Workbook as XlsxWorkbook
+from ..core.findings import Finding, Severity
+from ..excel.styles import NOTE_FONT, TITLE_FONT, WRAP, mark_input, set_widths, style_header, write_text
+from ..framework.model import Framework
+from ..run.atomic import atomic_path
+from ..tender.quality import Marks, quality_mark
+from ..xlsx.reader import Cell, Sheet, UnreadableWorkbook, Value, cell_ref, column_letter
+from ..xlsx.reader import Workbook as XlsxWorkbook
+from ..xlsx.tables import Table, find_table
 from .evaluator import protect, read_meta
 from .layout import (
     AUDIT,
@@ -361,7 +361,7 @@ def _keyed_rows(sheet: Sheet | None) -> dict[Key, dict[str, str]]:
 
 def evaluator_sources(path: Path, framework: Framework) -> tuple[list[Path], list[str]]:
     """The evaluator workbooks a moderation workbook was made from, where they are now, and notes on any missing or changed since."""
-    from ..record import sha256
+    from ..run.record import sha256
 
     moderation = open_moderation(path, framework)
     folder = path.parent / moderation.folder

@@ -10,11 +10,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Mapping, Sequence
 
-from .findings import Finding, has_errors
-from .numbers import cell_number
+from ..core.findings import Finding, has_errors
+from ..core.numbers import cell_number
+from ..xlsx.reader import Sheet, UnreadableWorkbook, Workbook
+from ..xlsx.tables import Table, find_table
 from .scoring import ranks
-from .tables import Table, find_table
-from .xlsx import Sheet, UnreadableWorkbook, Workbook
 
 SHEET = "Criteria"
 MAX_ROW = "max"

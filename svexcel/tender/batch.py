@@ -30,16 +30,16 @@ from typing import IO, Any, Callable, Iterable, Iterator, Mapping, NamedTuple, S
 
 from tqdm import tqdm
 
-from . import __version__
+from .. import __version__
+from ..core.findings import Finding
+from ..core.formatting import join_words
+from ..framework.model import Framework
+from ..run.outputs import OutputError, carry_over, replace_folder, report_names, staged
 from .award import OtherCriteria, standings, winner
-from .findings import Finding
-from .framework import Framework
-from .outputs import OutputError, carry_over, replace_folder, report_names, staged
 from .plausibility import Outlier, outlier_warning, outliers, quantity_row, return_warnings
 from .quality import Marks
-from .reports import Reporter
 from .reports.assessment import AwardView
-from .reports.formatting import join_words
+from .reports.reporter import Reporter
 from .results import Competition, ReturnResult, json_record, results_writer, summary_values
 from .return_reader import Return
 from .returns_folder import BUG_REPORT, find_returns, read_file, skipped_files

@@ -9,9 +9,9 @@ from bisect import bisect_left
 from collections import defaultdict
 from typing import Mapping, NamedTuple, Sequence
 
-from .findings import Finding
-from .framework import Framework, exclusive_pairs
-from .reports.formatting import money, number, percent
+from ..core.findings import Finding
+from ..core.formatting import money, number, percent
+from ..framework.model import Framework, exclusive_pairs
 from .return_layout import COMMITMENTS, COVER
 from .return_reader import Return
 from .scoring import Assessment

@@ -5,12 +5,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from .findings import Finding
-from .framework import LIVE_MARKER_SHEET, Framework, FrameworkError
-from .numbers import cell_number
-from .tables import Table, find_table
-from .xlsx import Cell, UnreadableWorkbook
-from .xlsx import Workbook as XlsxWorkbook
+from ..core.findings import Finding
+from ..core.numbers import cell_number
+from ..framework.model import LIVE_MARKER_SHEET, Framework, FrameworkError
+from ..xlsx.reader import Cell, UnreadableWorkbook
+from ..xlsx.reader import Workbook as XlsxWorkbook
+from ..xlsx.tables import Table, find_table
 
 SHEET = "Quality"
 MODERATION_SHEET = "Moderation"  # a moderation workbook's Consensus column is accepted as the quality marks
@@ -68,7 +68,7 @@ def _other_source(path: Path, framework: Framework, live: bool, moderation: bool
     if read_live is not None:
         return read_live
     if moderation:
-        from .panel.moderation import read_moderation
+        from ..panel.moderation import read_moderation
 
         consensus, _, moderation_findings = read_moderation(path, framework)
         return consensus, moderation_findings

@@ -9,12 +9,12 @@ from openpyxl import Workbook
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
-from .atomic import atomic_path
-from .framework import Framework
-from .framework_sheets import framework_rows
+from ..excel.styles import mark_input, set_widths, style_header, write_text
+from ..framework.model import Framework
+from ..framework.sheets import framework_rows
+from ..run.atomic import atomic_path
+from ..xlsx.reader import column_letter
 from .quality import SHEET
-from .styles import mark_input, set_widths, style_header, write_text
-from .xlsx import column_letter
 
 
 def write_quality_sheet(

@@ -8,8 +8,8 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Iterator, Literal, Sequence, TextIO
 
-from .atomic import atomic_path
-from .framework import Framework
+from ..framework.model import Framework
+from ..run.atomic import atomic_path
 from .return_reader import Return
 from .scoring import Score, best_offers, shared_ranks
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 
-from .framework import Framework
+from ..framework.model import Framework
 
 COVER = "Cover"
 COMMITMENTS = "Commitments"

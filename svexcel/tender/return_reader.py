@@ -6,10 +6,12 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .findings import Finding, Severity, has_errors
-from .framework import Framework
-from .number_formats import describe, serial_datetime
-from .numbers import cell_number, is_number
+from ..core.findings import Finding, Severity, has_errors
+from ..core.numbers import cell_number, is_number
+from ..framework.model import Framework
+from ..xlsx.number_formats import describe, serial_datetime
+from ..xlsx.reader import MAX_ROWS, Cell, Sheet, UnreadableWorkbook, Workbook, cell_ref, parse_ref
+from ..xlsx.tables import Table, cell_text, find_table, normalise
 from .return_layout import (
     COMMITMENT_COLUMNS,
     COMMITMENT_REQUIRED,
@@ -26,8 +28,6 @@ from .return_layout import (
     expected_locked,
     fingerprint,
 )
-from .tables import Table, cell_text, find_table, normalise
-from .xlsx import MAX_ROWS, Cell, Sheet, UnreadableWorkbook, Workbook, cell_ref, parse_ref
 
 # Findings that blame the supplier for a difference that a change of framework explains.
 SUPPLIER_BLAME = {"locked-cell-edited", "missing-measure", "unknown-measure", "fingerprint-mismatch"}

@@ -9,9 +9,21 @@ from openpyxl.styles import Alignment
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
-from .atomic import atomic_path
-from .excel_formats import GBP
-from .framework import Framework
+from ..excel.formats import GBP
+from ..excel.styles import (
+    BOLD_FONT,
+    NOTE_FONT,
+    THEME_FILLS,
+    TITLE_FONT,
+    WRAP,
+    mark_input,
+    print_setup,
+    protect_sheet,
+    set_widths,
+    style_header,
+)
+from ..framework.model import Framework
+from ..run.atomic import atomic_path
 from .return_layout import (
     COMMITMENT_COLUMNS,
     COMMITMENT_HEADER_ROW,
@@ -27,18 +39,6 @@ from .return_layout import (
     SUPPLIER_LABELS,
     expected_locked,
     fingerprint,
-)
-from .styles import (
-    BOLD_FONT,
-    NOTE_FONT,
-    THEME_FILLS,
-    TITLE_FONT,
-    WRAP,
-    mark_input,
-    print_setup,
-    protect_sheet,
-    set_widths,
-    style_header,
 )
 
 INSTRUCTIONS = (

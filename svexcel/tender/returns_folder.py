@@ -13,10 +13,10 @@ import traceback
 from dataclasses import replace
 from pathlib import Path
 
-from .findings import Finding
-from .framework import Framework
+from ..core.findings import Finding
+from ..core.text import shown_safe
+from ..framework.model import Framework
 from .return_reader import Return, read_return
-from .text import shown_safe
 
 RETURN_SUFFIXES = (".xlsx", ".xlsm")
 RESAVE_SUFFIXES = (".xls", ".xlsb", ".ods", ".fods", ".numbers", ".csv", ".tsv", ".xltx", ".xltm")

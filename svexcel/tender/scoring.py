@@ -10,7 +10,7 @@ from bisect import bisect_right
 from dataclasses import dataclass
 from typing import Iterable, Mapping, NamedTuple, Sequence
 
-from .framework import Framework, Measure
+from ..framework.model import Framework, Measure
 
 TIE_TOLERANCE = 1e-9
 

@@ -14,9 +14,9 @@ import xlsxwriter
 from xlsxwriter.format import Format
 from xlsxwriter.worksheet import Worksheet
 
-from .atomic import atomic_path
-from .excel_formats import FORMULA_STARTS, GBP, POINTS, RATIO, SHARE
-from .framework import Framework
+from ..excel.formats import FORMULA_STARTS, GBP, POINTS, RATIO, SHARE
+from ..framework.model import Framework
+from ..run.atomic import atomic_path
 from .results import Competition, ReturnResult, summary_values
 
 SUMMARY_COLUMNS = ("File", "Status", "Organisation", "Contract value", "Social value", "Ratio to contract value",

@@ -10,8 +10,8 @@ from typing import Sequence
 
 from PIL import Image, ImageDraw
 
+from ..core.formatting import percent
 from .chart_fonts import ChartFont, StackDraw, chart_font
-from .formatting import percent
 
 # Charts are drawn in 8-bit grey (fast anti-aliased text) and saved as a palette PNG (fast to encode, small).
 # Grey levels map to themselves, except the dark indices below INK, which anti-aliased text on a light

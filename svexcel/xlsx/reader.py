@@ -28,8 +28,8 @@ from xml.parsers import expat
 
 from defusedxml import DefusedXmlException, DTDForbidden
 
+from ..core.text import cell_string, xml_safe
 from .number_formats import BUILTIN, Shown, shown_as, to_serial
-from .text import cell_string, xml_safe
 
 MAX_ROWS = 5_000
 MAX_COLUMNS = 200

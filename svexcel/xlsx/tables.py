@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Iterator, Sequence
 
-from .xlsx import Cell, Sheet, Value, cell_ref
+from .reader import Cell, Sheet, Value, cell_ref
 
 HEADER_SEARCH_ROWS = 30
 

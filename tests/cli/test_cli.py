@@ -10,13 +10,12 @@ from pathlib import Path
 import pytest
 from builders import make_return
 from click.testing import CliRunner
+from project import README
 
 from svexcel import __version__
-from svexcel.cli import main
-from svexcel.framework import Framework
-from svexcel.paths import DEFAULT_FRAMEWORK
-
-README = Path(__file__).resolve().parent.parent / "README.md"
+from svexcel.cli.main import main
+from svexcel.core.paths import DEFAULT_FRAMEWORK
+from svexcel.framework.model import Framework
 
 
 @pytest.fixture

@@ -15,10 +15,10 @@ import pytest
 from builders import make_return
 from click.testing import CliRunner
 
-from svexcel.cli import main
-from svexcel.framework import Framework
-from svexcel.paths import SAMPLES
-from svexcel.return_reader import read_return
+from svexcel.cli.main import main
+from svexcel.core.paths import SAMPLES
+from svexcel.framework.model import Framework
+from svexcel.tender.return_reader import read_return
 
 
 def digest(path: Path) -> str:
@@ -73,7 +73,7 @@ def test_ctrl_c_at_any_moment_exits_130_not_1(tmp_path: Path) -> None:
     # 1 means "a return was rejected": a script must never read an interruption as that.
     env = {**os.environ, "TMPDIR": str(tmp_path)}
     slow = "lambda *a: (print('inside', flush=True), time.sleep(60))"
-    command = [sys.executable, "-c", f"import time, svexcel.cli as c; c.new_workbook = {slow}; c.main()",
+    command = [sys.executable, "-c", f"import time, svexcel.cli.tender as t, svexcel.cli.main as c; t.new_workbook = {slow}; c.main()",
                "template", "-o", str(tmp_path / "t.xlsx")]
     process = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     assert process.stdout is not None and process.stdout.readline() == "inside\n"  # the command is running

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from svexcel.text import cell_string, decode_escapes, xml_safe
+from svexcel.core.text import cell_string, decode_escapes, xml_safe
 
 
 @pytest.mark.parametrize("stored, typed", [

@@ -18,10 +18,10 @@ from libreoffice import convert, pdf_text
 from openpyxl import load_workbook
 from terminal import run_on_a_terminal
 
-from svexcel.cli import main
+from svexcel.cli.main import main
+from svexcel.core.paths import DELIVERY_SAMPLES
 from svexcel.delivery.layout import COVER, DELIVERY, DELIVERY_HEADER_ROW
-from svexcel.framework import Framework
-from svexcel.paths import DELIVERY_SAMPLES
+from svexcel.framework.model import Framework
 
 RATING_BANDS = ((0.95, "Good"), (0.90, "Approaching target"), (0.85, "Requires improvement"))
 

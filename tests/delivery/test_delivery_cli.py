@@ -7,14 +7,13 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from project import README
 
-from svexcel.cli import main
-from svexcel.delivery.cli import delivery
+from svexcel.cli.delivery import delivery
+from svexcel.cli.main import main
+from svexcel.core.paths import SAMPLES
 from svexcel.delivery.reader import read_delivery
-from svexcel.framework import Framework
-from svexcel.paths import SAMPLES
-
-README = Path(__file__).resolve().parent.parent / "README.md"
+from svexcel.framework.model import Framework
 
 
 @pytest.mark.parametrize("command", sorted(delivery.commands))

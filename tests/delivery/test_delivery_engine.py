@@ -7,7 +7,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from svexcel.delivery.engine import RATINGS, Commitment, DeliverySettings, monitor
-from svexcel.framework import Framework, Measure, Outcome, QualityLevel, Settings, Theme
+from svexcel.framework.model import Framework, Measure, Outcome, QualityLevel, Settings, Theme
 
 N = 4  # periods in the hand-worked contract
 
@@ -198,8 +198,8 @@ def test_nothing_reported_yet_is_not_rated_down(contract: dict) -> None:
 def test_settings_are_read_from_the_framework_workbook(tmp_path) -> None:
     from openpyxl import load_workbook
 
+    from svexcel.core.paths import DEFAULT_FRAMEWORK
     from svexcel.delivery.settings import load_delivery_settings
-    from svexcel.paths import DEFAULT_FRAMEWORK
 
     assert load_delivery_settings(DEFAULT_FRAMEWORK) == (DeliverySettings(), [])  # none given: the defaults
     wb = load_workbook(DEFAULT_FRAMEWORK)

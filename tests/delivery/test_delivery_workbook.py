@@ -10,11 +10,11 @@ from builders import rewrite_part, set_cached_value, sheet_part
 from delivery_builders import FIRST_PERIOD_COLUMN, blank_delivery, complete, cover_row, fill_delivery, measure_row
 from openpyxl import load_workbook
 
+from svexcel.core.paths import SAMPLES
 from svexcel.delivery.layout import ACTIONS, COVER, DELIVERY, META_KEYS
 from svexcel.delivery.reader import read_deliveries, read_delivery
-from svexcel.framework import Framework
-from svexcel.paths import SAMPLES
-from svexcel.return_layout import META
+from svexcel.framework.model import Framework
+from svexcel.tender.return_layout import META
 
 WINNER = SAMPLES / "riverside-care-coop.xlsx"
 

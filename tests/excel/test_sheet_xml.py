@@ -9,14 +9,14 @@ from libreoffice import convert
 from openpyxl import Workbook as OpenpyxlWorkbook
 from openpyxl import load_workbook
 
-from svexcel.excel_formats import GBP, POINTS
-from svexcel.framework import Framework
-from svexcel.live.layout import Formula, Grid
-from svexcel.live.sheet_xml import write_grids
-from svexcel.live.workbook import build_live_workbook
-from svexcel.return_reader import Return
-from svexcel.styles import format_column
-from svexcel.xlsx import Workbook
+from svexcel.excel.formats import GBP, POINTS
+from svexcel.excel.sheet_xml import write_grids
+from svexcel.excel.styles import format_column
+from svexcel.framework.model import Framework
+from svexcel.tender.live.layout import Formula, Grid
+from svexcel.tender.live.workbook import build_live_workbook
+from svexcel.tender.return_reader import Return
+from svexcel.xlsx.reader import Workbook
 
 EVIL = '=HYPERLINK("http://x","y")'
 

@@ -10,8 +10,8 @@ from typing import Callable
 import pytest
 from openpyxl import load_workbook
 
-from svexcel.framework import SHEET_COLUMNS, Framework, FrameworkError, load_framework
-from svexcel.paths import DEFAULT_FRAMEWORK, WORKBOOKS
+from svexcel.core.paths import DEFAULT_FRAMEWORK, WORKBOOKS
+from svexcel.framework.model import SHEET_COLUMNS, Framework, FrameworkError, load_framework
 
 
 def test_shipped_framework_matches_the_domain_csv(framework: Framework) -> None:

@@ -10,10 +10,10 @@ import pytest
 from builders import make_return
 from openpyxl import load_workbook
 
-from svexcel.framework import Framework, Measure, Theme, load_framework
-from svexcel.live.workbook import build_from_folder
-from svexcel.paths import SAMPLE_QUALITY, SAMPLES
-from svexcel.return_reader import read_return
+from svexcel.core.paths import SAMPLE_QUALITY, SAMPLES
+from svexcel.framework.model import Framework, Measure, Theme, load_framework
+from svexcel.tender.live.workbook import build_from_folder
+from svexcel.tender.return_reader import read_return
 
 Change = Callable[[Framework], Framework]
 CHANGES: dict[str, Change] = {

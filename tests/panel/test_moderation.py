@@ -14,18 +14,18 @@ from hypothesis import strategies as st
 from openpyxl import load_workbook
 from panel_builders import GOOD, fill_scores, moderation_cells, type_consensus
 
-from svexcel.cli import main
-from svexcel.framework import Framework, load_framework
-from svexcel.framework_sheets import write_framework_workbook
+from svexcel.cli.main import main
+from svexcel.core.paths import SAMPLES
+from svexcel.framework.model import Framework, load_framework
+from svexcel.framework.sheets import write_framework_workbook
 from svexcel.panel.layout import AUDIT, META, MODERATION, MODERATION_HEADER_ROW, WIDE
 from svexcel.panel.make_panel import make_panel
 from svexcel.panel.moderate import ModerationError, moderate
 from svexcel.panel.moderation import Moderation, ModerationRow, read_moderation, write_moderation_workbook
-from svexcel.paths import SAMPLES
-from svexcel.quality import read_quality
-from svexcel.quality_workbook import write_quality_workbook
-from svexcel.return_reader import read_return
-from svexcel.scoring import assess, compete
+from svexcel.tender.quality import read_quality
+from svexcel.tender.quality_workbook import write_quality_workbook
+from svexcel.tender.return_reader import read_return
+from svexcel.tender.scoring import assess, compete
 
 FILES = sorted(p.name for p in SAMPLES.glob("*.xlsx"))
 RUN = dt.datetime(2026, 11, 28, 10, 0, tzinfo=dt.timezone.utc)

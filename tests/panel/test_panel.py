@@ -14,16 +14,16 @@ from libreoffice import convert
 from openpyxl import load_workbook
 from panel_builders import GOOD, fill_scores, moderation_cells
 
-from svexcel.cli import main
-from svexcel.framework import Framework
+from svexcel.cli.main import main
+from svexcel.core.paths import SAMPLES
+from svexcel.framework.model import Framework
 from svexcel.panel.evaluator import read_evaluator_workbook
 from svexcel.panel.layout import META, SCALE, SCORES, SCORES_COLUMNS, SCORES_HEADER_ROW
 from svexcel.panel.make_panel import PanelError, evaluator_names, make_panel
 from svexcel.panel.moderate import gather, moderate
 from svexcel.panel.moderation import read_moderation
-from svexcel.paths import SAMPLES
-from svexcel.return_layout import NARRATIVE
-from svexcel.return_reader import read_return
+from svexcel.tender.return_layout import NARRATIVE
+from svexcel.tender.return_reader import read_return
 
 FILES = sorted(p.name for p in SAMPLES.glob("*.xlsx"))
 

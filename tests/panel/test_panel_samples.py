@@ -8,14 +8,14 @@ from pathlib import Path
 from click.testing import CliRunner
 from openpyxl import load_workbook
 
-from svexcel.cli import main
-from svexcel.framework import Framework
+from svexcel.cli.main import main
+from svexcel.core.paths import SAMPLE_MODERATION, SAMPLE_PANEL, SAMPLES
+from svexcel.framework.model import Framework
 from svexcel.panel.evaluator import read_evaluator_workbook
 from svexcel.panel.layout import AUDIT
 from svexcel.panel.moderate import gather
 from svexcel.panel.moderation import read_moderation
-from svexcel.paths import SAMPLE_MODERATION, SAMPLE_PANEL, SAMPLES
-from svexcel.quality import read_quality
+from svexcel.tender.quality import read_quality
 
 
 def test_three_evaluators_one_wide_disagreement_one_thin_rationale(framework: Framework) -> None:

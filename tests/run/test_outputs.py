@@ -18,15 +18,13 @@ from builders import make_return, rewrite_part, sheet_part
 from click.testing import CliRunner
 from docx import Document
 
-from svexcel.batch import run_batch
-from svexcel.cli import main
-from svexcel.framework import Framework
-from svexcel.live.actions import import_layout
-from svexcel.live.inputs import LiveInputs
-from svexcel.outputs import report_names
-from svexcel.return_layout import COMMITMENTS
-
-ROOT = Path(__file__).resolve().parent.parent
+from svexcel.cli.main import main
+from svexcel.framework.model import Framework
+from svexcel.run.outputs import report_names
+from svexcel.tender.batch import run_batch
+from svexcel.tender.live.actions import import_layout
+from svexcel.tender.live.inputs import LiveInputs
+from svexcel.tender.return_layout import COMMITMENTS
 
 
 def load(out: Path) -> dict:

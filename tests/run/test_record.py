@@ -12,12 +12,12 @@ from click.testing import CliRunner
 from panel_builders import GOOD, fill_scores
 
 from svexcel import __version__
-from svexcel.cli import main
-from svexcel.framework import Framework
+from svexcel.cli.main import main
+from svexcel.core.paths import DEFAULT_FRAMEWORK, SAMPLES
+from svexcel.framework.model import Framework
 from svexcel.panel.make_panel import make_panel
 from svexcel.panel.moderate import moderate
-from svexcel.paths import DEFAULT_FRAMEWORK, SAMPLES
-from svexcel.record import verify_record, write_record
+from svexcel.run.record import verify_record, write_record
 
 
 @pytest.fixture

@@ -14,17 +14,19 @@ from builders import make_return
 from click.testing import CliRunner
 from libreoffice import convert, pdf_text
 from openpyxl import Workbook, load_workbook
+from project import ROOT
 
-from svexcel.award import OtherCriteria, read_other_criteria, standings, winner
-from svexcel.batch import BatchResult, run_batch
-from svexcel.cli import main
-from svexcel.framework import Framework
-from svexcel.paths import SAMPLE_OTHER_CRITERIA, SAMPLE_QUALITY, SAMPLES
-from svexcel.quality import read_quality
-from svexcel.reports import Reporter, ReportTemplateError
-from svexcel.reports.formatting import number
-from svexcel.return_reader import read_return
-from svexcel.scoring import theme_points, weight_shares
+from svexcel.cli.main import main
+from svexcel.core.formatting import number
+from svexcel.core.paths import SAMPLE_OTHER_CRITERIA, SAMPLE_QUALITY, SAMPLES
+from svexcel.framework.model import Framework
+from svexcel.tender.award import OtherCriteria, read_other_criteria, standings, winner
+from svexcel.tender.batch import BatchResult, run_batch
+from svexcel.tender.quality import read_quality
+from svexcel.tender.reports.reporter import Reporter
+from svexcel.tender.return_reader import read_return
+from svexcel.tender.scoring import theme_points, weight_shares
+from svexcel.word.errors import ReportTemplateError
 
 DATE = dt.date(2026, 3, 1)
 
@@ -226,11 +228,11 @@ def test_theme_points_add_up_to_the_points(framework: Framework, sample_run) -> 
 def test_every_assessment_variable_is_documented(framework: Framework) -> None:
     import dataclasses
 
-    from svexcel.reports.assessment import assessment_context
-    from svexcel.reports.context import FrameworkFacts
-    from svexcel.reports.examples import example_award
+    from svexcel.tender.reports.assessment import assessment_context
+    from svexcel.tender.reports.context import FrameworkFacts
+    from svexcel.tender.reports.examples import example_award
 
-    docs = (Path(__file__).resolve().parents[1] / "docs" / "template-variables.md").read_text()
+    docs = (ROOT / "docs" / "template-variables.md").read_text()
     documented = set(re.findall(r"`([a-z_]+(?:\.[a-z_]+)?)`", docs))
     context, missing = assessment_context(FrameworkFacts(framework), *example_award(framework), "2026-01-01")
     assert missing == []

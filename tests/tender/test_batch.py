@@ -14,12 +14,12 @@ from click.testing import CliRunner
 from docx import Document
 from terminal import run_on_a_terminal
 
-from svexcel.batch import run_batch
-from svexcel.cli import main
-from svexcel.framework import Framework
-from svexcel.quality import read_quality
-from svexcel.return_reader import read_return
-from svexcel.scoring import assess, compete
+from svexcel.cli.main import main
+from svexcel.framework.model import Framework
+from svexcel.tender.batch import run_batch
+from svexcel.tender.quality import read_quality
+from svexcel.tender.return_reader import read_return
+from svexcel.tender.scoring import assess, compete
 
 DATE = dt.date(2026, 11, 28)
 MEASURE_KEYS = {"quantity", "value", "attainment"}

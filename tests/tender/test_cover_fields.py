@@ -7,10 +7,10 @@ from pathlib import Path
 import pytest
 from builders import make_return
 
-from svexcel.framework import Framework
-from svexcel.paths import SAMPLES
-from svexcel.return_layout import COVER, COVER_FIRST_ROW, COVER_LABELS, SUPPLIER_LABELS
-from svexcel.return_reader import read_return
+from svexcel.core.paths import SAMPLES
+from svexcel.framework.model import Framework
+from svexcel.tender.return_layout import COVER, COVER_FIRST_ROW, COVER_LABELS, SUPPLIER_LABELS
+from svexcel.tender.return_reader import read_return
 
 FIRST_NEW = COVER_FIRST_ROW + len(COVER_LABELS)
 

@@ -24,12 +24,12 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from svexcel.batch import run_batch
-from svexcel.framework import Framework, FrameworkError, load_framework
-from svexcel.paths import DEFAULT_FRAMEWORK, SAMPLE_QUALITY, SAMPLES
-from svexcel.quality import read_quality
-from svexcel.return_reader import Return, read_return
-from svexcel.text import xml_safe
+from svexcel.core.paths import DEFAULT_FRAMEWORK, SAMPLE_QUALITY, SAMPLES
+from svexcel.core.text import xml_safe
+from svexcel.framework.model import Framework, FrameworkError, load_framework
+from svexcel.tender.batch import run_batch
+from svexcel.tender.quality import read_quality
+from svexcel.tender.return_reader import Return, read_return
 
 RETURN_MUTATIONS = 2_200
 QUALITY_MUTATIONS = 300

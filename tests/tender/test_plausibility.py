@@ -13,14 +13,14 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from openpyxl import load_workbook
 
-from svexcel.batch import run_batch
-from svexcel.cli import main
-from svexcel.framework import Framework, FrameworkError, exclusive_pairs, load_framework
-from svexcel.framework_sheets import write_framework_workbook
-from svexcel.live.workbook import build_from_folder
-from svexcel.plausibility import add_warnings, outliers, return_warnings
-from svexcel.return_reader import Return, read_return
-from svexcel.scoring import assess, compete
+from svexcel.cli.main import main
+from svexcel.framework.model import Framework, FrameworkError, exclusive_pairs, load_framework
+from svexcel.framework.sheets import write_framework_workbook
+from svexcel.tender.batch import run_batch
+from svexcel.tender.live.workbook import build_from_folder
+from svexcel.tender.plausibility import add_warnings, outliers, return_warnings
+from svexcel.tender.return_reader import Return, read_return
+from svexcel.tender.scoring import assess, compete
 
 NO_PAIRS = {"EQ1.1": 0, "CC2.3": 0}  # the shipped framework excludes EQ1.1 with CC2.3
 

@@ -6,9 +6,9 @@ from pathlib import Path
 
 from openpyxl import load_workbook
 
-from svexcel.framework import Framework
-from svexcel.quality import read_quality
-from svexcel.quality_workbook import write_quality_workbook
+from svexcel.framework.model import Framework
+from svexcel.tender.quality import read_quality
+from svexcel.tender.quality_workbook import write_quality_workbook
 
 
 def test_sample_quality_round_trip(framework: Framework, sample_quality: Path, tmp_path: Path) -> None:

@@ -18,20 +18,21 @@ from docx.shared import Cm
 from libreoffice import convert, pdf_text
 from openpyxl import load_workbook
 from PIL import Image
+from project import ROOT
 
-from svexcel import paths
-from svexcel.framework import Framework
-from svexcel.quality import read_quality
-from svexcel.reports import Reporter, ReportTemplateError
-from svexcel.reports.formatting import clean_text, money, number, ordinal
-from svexcel.results import Competition, ReturnResult
-from svexcel.return_layout import COMMITMENT_HEADER_ROW, COMMITMENTS, COVER, NARRATIVE, NARRATIVE_HEADER_ROW
-from svexcel.return_reader import Return, read_return
-from svexcel.scoring import assess, compete
+from svexcel.core import paths
+from svexcel.core.formatting import clean_text, money, number, ordinal
+from svexcel.framework.model import Framework
+from svexcel.tender.quality import read_quality
+from svexcel.tender.reports.reporter import Reporter
+from svexcel.tender.results import Competition, ReturnResult
+from svexcel.tender.return_layout import COMMITMENT_HEADER_ROW, COMMITMENTS, COVER, NARRATIVE, NARRATIVE_HEADER_ROW
+from svexcel.tender.return_reader import Return, read_return
+from svexcel.tender.scoring import assess, compete
+from svexcel.word.errors import ReportTemplateError
 
 INJECTION = "A&B <ltd> {{ 7*7 }} {% if x %}"
 DATE = "2026-11-28"
-ROOT = Path(__file__).resolve().parent.parent
 
 
 # ---------------------------------------------------------------- building results through the real pipeline
@@ -501,7 +502,7 @@ def test_shipped_templates_match_their_build_script(tmp_path: Path) -> None:
 
 
 def test_every_variable_is_documented(framework: Framework, field) -> None:
-    from svexcel.reports.context import FrameworkFacts, comparison_context, evaluation_context
+    from svexcel.tender.reports.context import FrameworkFacts, comparison_context, evaluation_context
 
     results, competition = field
     facts = FrameworkFacts(framework)

@@ -10,9 +10,9 @@ import pytest
 from builders import make_return, quantity_row, rewrite_part, set_cached_value, sheet_part
 from openpyxl import load_workbook
 
-from svexcel.framework import Framework
-from svexcel.return_reader import read_return
-from svexcel.xlsx import MAX_ROWS
+from svexcel.framework.model import Framework
+from svexcel.tender.return_reader import read_return
+from svexcel.xlsx.reader import MAX_ROWS
 
 
 def located(findings, *severities: str) -> list[tuple[str, str, str]]:

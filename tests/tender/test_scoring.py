@@ -6,8 +6,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from svexcel.framework import Framework, Measure, Outcome, Settings, Theme
-from svexcel.scoring import TIE_TOLERANCE, assess, compete
+from svexcel.framework.model import Framework, Measure, Outcome, Settings, Theme
+from svexcel.tender.scoring import TIE_TOLERANCE, assess, compete
 
 TINY = Framework(
     Settings("Tiny", "1", max_points=20, weight_monetised=0.4, weight_attainment=0.2, weight_quality=0.4),
@@ -169,9 +169,9 @@ def test_order_of_returns_does_not_change_scores(framework: Framework, data: st.
 
 
 def test_best_offer_is_floored_at_zero_when_every_offer_is_a_harm(framework: Framework) -> None:
-    from svexcel.results import Competition, ReturnResult
-    from svexcel.return_reader import Return
-    from svexcel.scoring import best_offers
+    from svexcel.tender.results import Competition, ReturnResult
+    from svexcel.tender.return_reader import Return
+    from svexcel.tender.scoring import best_offers
 
     harms = [m for m in framework.measures if m.kind == "monetised" and m.direction == "harm"]
     theme = harms[0].theme_id

@@ -9,12 +9,12 @@ from builders import make_return
 from libreoffice import convert
 from openpyxl import load_workbook
 
-from svexcel.framework import Framework
-from svexcel.quality import read_quality
-from svexcel.results import Competition, ReturnResult
-from svexcel.return_reader import read_return
-from svexcel.scoring import assess, compete
-from svexcel.summary import write_summary
+from svexcel.framework.model import Framework
+from svexcel.tender.quality import read_quality
+from svexcel.tender.results import Competition, ReturnResult
+from svexcel.tender.return_reader import read_return
+from svexcel.tender.scoring import assess, compete
+from svexcel.tender.summary import write_summary
 
 INJECTIONS = ["=1+1", "+SUM(1,2)", "-2+3", "@cmd", '=HYPERLINK("http://evil.example","click")']
 

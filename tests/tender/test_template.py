@@ -6,8 +6,8 @@ from pathlib import Path
 
 from openpyxl import load_workbook
 
-from svexcel.framework import Framework
-from svexcel.return_layout import COMMITMENT_COLUMNS, COVER_LABELS, SUPPLIER_LABELS, expected_locked, fingerprint
+from svexcel.framework.model import Framework
+from svexcel.tender.return_layout import COMMITMENT_COLUMNS, COVER_LABELS, SUPPLIER_LABELS, expected_locked, fingerprint
 
 
 def test_sheets_and_hidden_metadata(blank_return: Path, framework: Framework) -> None:

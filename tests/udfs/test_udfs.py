@@ -21,18 +21,18 @@ import xlwings
 from libreoffice import convert
 from openpyxl import load_workbook
 
-from svexcel.framework import Framework
-from svexcel.live.actions import FolderProblem, import_layout, import_message, resolve_folder
-from svexcel.live.inputs import LiveInputs, read_live_workbook
-from svexcel.live.layout import Formula
-from svexcel.live.sheets import FUNCTIONS, MACROS
-from svexcel.live.workbook import build_from_folder, build_live_workbook, read_folder
-from svexcel.live.xlwings_project import vba_project
-from svexcel.paths import SAMPLE_QUALITY, SAMPLES
-from svexcel.quality import read_quality
-from svexcel.return_reader import read_return
-from svexcel.scoring import assess, compete
-from svexcel.xlsx import Workbook, parse_ref
+from svexcel.core.paths import SAMPLE_QUALITY, SAMPLES
+from svexcel.excel.xlwings_project import vba_project
+from svexcel.framework.model import Framework
+from svexcel.tender.live.actions import FolderProblem, import_layout, import_message, resolve_folder
+from svexcel.tender.live.inputs import LiveInputs, read_live_workbook
+from svexcel.tender.live.layout import Formula
+from svexcel.tender.live.sheets import FUNCTIONS, MACROS
+from svexcel.tender.live.workbook import build_from_folder, build_live_workbook, read_folder
+from svexcel.tender.quality import read_quality
+from svexcel.tender.return_reader import read_return
+from svexcel.tender.scoring import assess, compete
+from svexcel.xlsx.reader import Workbook, parse_ref
 
 INPUT_NAMES = ("SettingsTable", "ThemesTable", "OutcomesTable", "MeasuresTable", "ReturnsTable", "QualityTable")
 UDFS = ("sv_scores", "sv_explain", "sv_stability", "sv_findings")
@@ -201,8 +201,8 @@ def test_importing_the_udf_module_leaves_reports_and_batch_unloaded() -> None:
     probe = ("import sys, xlwings; before = set(sys.modules); import svexcel_live; "
              "print(' '.join(sorted(set(sys.modules) - before)))")
     added = set(subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True).stdout.split())
-    assert "svexcel_live" in added and "svexcel.live.explain" in added
-    heavy = {"docxtpl", "docx", "PIL", "tqdm", "matplotlib", "openpyxl", "xlsxwriter", "svexcel.batch", "svexcel.reports"}
+    assert "svexcel_live" in added and "svexcel.tender.live.explain" in added
+    heavy = {"docxtpl", "docx", "PIL", "tqdm", "matplotlib", "openpyxl", "xlsxwriter", "svexcel.tender.batch", "svexcel.tender.reports", "svexcel.word"}
     assert {m for m in added if m.split(".")[0] in heavy or m in heavy} == set()
     whole = "import sys, svexcel_live; print(' '.join(m for m in ('docxtpl', 'tqdm') if m in sys.modules))"
     assert subprocess.run([sys.executable, "-c", whole], capture_output=True, text=True, check=True).stdout.split() == []

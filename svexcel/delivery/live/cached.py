@@ -8,13 +8,13 @@ from __future__ import annotations
 
 from typing import Sequence
 
-from ..live.cached import excel_text
-from ..live.sheet_xml import Cached, Values
-from ..xlsx import Value
-from .engine import ContractDelivery, delivered_amount, expected_amount
-from .monitor_checks import ALL_PASS, CHECK_HEADER_ROW
-from .monitor_inputs import figure_row
-from .monitor_layout import (
+from ...excel.sheet_xml import Cached, Values
+from ...tender.live.cached import excel_text
+from ...xlsx.reader import Value
+from ..engine import ContractDelivery, delivered_amount, expected_amount
+from .checks import ALL_PASS, CHECK_HEADER_ROW
+from .inputs import figure_row
+from .layout import (
     CHECKS,
     CONTRACT_FIGURES,
     DASHBOARD,

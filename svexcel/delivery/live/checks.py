@@ -9,12 +9,12 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from ..live.layout import CellValue, Formula, Grid
-from ..xlsx import column_letter
-from .settings import ORDER, SHARE_KEYS
+from ...tender.live.layout import CellValue, Formula, Grid
+from ...xlsx.reader import column_letter
+from ..settings import ORDER, SHARE_KEYS
 
 if TYPE_CHECKING:
-    from .reader import DeliveryReturn
+    from ..reader import DeliveryReturn
 
 CHECKS = "Checks"
 CHECK_HEADER_ROW = 4

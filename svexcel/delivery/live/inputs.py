@@ -12,16 +12,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Mapping, Sequence
 
-from ..findings import Finding, has_errors
-from ..framework import Framework, framework_from_sheets
-from ..live.actions import checks_refusal
-from ..numbers import is_number
-from ..tables import cell_text, find_table
-from ..xlsx import Sheet, Value, Workbook, column_letter
-from .engine import Commitment, ContractDelivery, DeliverySettings, monitor
-from .monitor_layout import ACTUALS, CONTRACT_COLUMNS, CONTRACTS, DELIVERY_KEYS, FIGURE_COLUMNS, FIRST_PERIOD_COL, setting_row
-from .reader import DeliveryReturn
-from .settings import delivery_settings_from_sheets
+from ...core.findings import Finding, has_errors
+from ...core.numbers import is_number
+from ...framework.model import Framework, framework_from_sheets
+from ...tender.live.actions import checks_refusal
+from ...xlsx.reader import Sheet, Value, Workbook, column_letter
+from ...xlsx.tables import cell_text, find_table
+from ..engine import Commitment, ContractDelivery, DeliverySettings, monitor
+from ..reader import DeliveryReturn
+from ..settings import delivery_settings_from_sheets
+from .layout import ACTUALS, CONTRACT_COLUMNS, CONTRACTS, DELIVERY_KEYS, FIGURE_COLUMNS, FIRST_PERIOD_COL, setting_row
 
 Rows = Sequence[Sequence[Value]]
 Table = list[list[Value]]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ..live.instructions import PROTECTION_NOTE, Section, python_section
+from ...tender.live.instructions import PROTECTION_NOTE, Section, python_section
 
 MONITOR_SECTIONS: tuple[Section, ...] = (
     ("What this workbook is", (

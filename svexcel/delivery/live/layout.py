@@ -16,15 +16,15 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import Sequence
 
-from ..findings import Finding, sort_findings
-from ..framework import SHEET_COLUMNS, Framework
-from ..framework_sheets import SETTING_NOTES as FRAMEWORK_SETTINGS
-from ..live.layout import COLUMN_NAMES, FINDING_COLUMNS, TABLE_NAMES, CellValue, Formula, Grid, ref
-from ..xlsx import column_letter
-from . import monitor_checks as checks
-from .engine import KPI_COUNT, DeliverySettings
-from .reader import DeliveryReturn
-from .settings import SETTING_NOTES as DELIVERY_SETTINGS
+from ...core.findings import Finding, sort_findings
+from ...framework.model import SHEET_COLUMNS, Framework
+from ...framework.sheets import SETTING_NOTES as FRAMEWORK_SETTINGS
+from ...tender.live.layout import COLUMN_NAMES, FINDING_COLUMNS, TABLE_NAMES, CellValue, Formula, Grid, ref
+from ...xlsx.reader import column_letter
+from ..engine import KPI_COUNT, DeliverySettings
+from ..reader import DeliveryReturn
+from ..settings import SETTING_NOTES as DELIVERY_SETTINGS
+from . import checks
 
 CONTRACTS = "Contracts"
 ACTUALS = "Actuals"

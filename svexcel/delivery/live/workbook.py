@@ -15,25 +15,27 @@ from openpyxl.styles import PatternFill, Protection
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
-from ..batch import find_returns
-from ..excel_formats import GBP, GBP_WHOLE, SHARE
-from ..findings import Finding
-from ..framework import SHEET_COLUMNS, Framework, load_framework
-from ..framework_sheets import write_framework_sheets
-from ..live.actions import FolderProblem
-from ..live.instructions import INSTRUCTIONS, write_instructions
-from ..live.layout import FINDING_COLUMNS
-from ..live.sheets import ERROR_FILL, TOOLS, TOOLS_NAMES, protect, set_up_conf_sheet, write_tools_sheet
-from ..live.workbook import define_names, save_live_workbook
-from ..live.xlwings_project import quickstart_workbook, set_interpreter, use_vba_project, vba_project
-from ..paths import DEFAULT_FRAMEWORK
-from ..styles import NOTE_FONT, TITLE_FONT, WRAP, format_column, mark_input, set_widths, style_header, write_text
-from ..xlsx import column_letter
-from .engine import ContractDelivery, DeliverySettings, monitor
-from .monitor_cached import monitor_cached_values
-from .monitor_checks import ACCRUES_HEADER
-from .monitor_instructions import MONITOR_SECTIONS
-from .monitor_layout import (
+from ...core.findings import Finding
+from ...core.paths import DEFAULT_FRAMEWORK
+from ...excel.formats import GBP, GBP_WHOLE, SHARE
+from ...excel.styles import NOTE_FONT, TITLE_FONT, WRAP, format_column, mark_input, set_widths, style_header, write_text
+from ...excel.xlwings_project import quickstart_workbook, set_interpreter, use_vba_project, vba_project
+from ...framework.model import SHEET_COLUMNS, Framework, load_framework
+from ...framework.sheets import write_framework_sheets
+from ...tender.batch import find_returns
+from ...tender.live.actions import FolderProblem
+from ...tender.live.instructions import INSTRUCTIONS, write_instructions
+from ...tender.live.layout import FINDING_COLUMNS
+from ...tender.live.sheets import ERROR_FILL, TOOLS, TOOLS_NAMES, protect, set_up_conf_sheet, write_tools_sheet
+from ...tender.live.workbook import define_names, save_live_workbook
+from ...xlsx.reader import column_letter
+from ..engine import ContractDelivery, DeliverySettings, monitor
+from ..reader import DeliveryReturn, read_deliveries
+from ..settings import SETTING_NOTES, load_delivery_settings
+from .cached import monitor_cached_values
+from .checks import ACCRUES_HEADER
+from .instructions import MONITOR_SECTIONS
+from .layout import (
     ACCRUES_COL,
     ACTUALS,
     CHECKS,
@@ -51,8 +53,6 @@ from .monitor_layout import (
     MonitorLayout,
     setting_row,
 )
-from .reader import DeliveryReturn, read_deliveries
-from .settings import SETTING_NOTES, load_delivery_settings
 
 UDF_MODULE = "svexcel_monitor"
 RAG_FILLS = {"Green": "C6EFCE", "Amber": "FFEB9C", "Red": "FFC7CE"}

@@ -6,8 +6,8 @@ import math
 from pathlib import Path
 from typing import Sequence
 
-from ..findings import Finding
-from ..framework import Framework
+from ...core.findings import Finding
+from ...framework.model import Framework
 from ..return_reader import Return
 from .inputs import LiveInputs
 from .layout import LiveLayout

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections import Counter
 from typing import Mapping
 
+from ...excel.sheet_xml import Cached, Values
 from ..scoring import Score, ranks
 from .checks import CHECK_ADVICE, CHECK_HEADER_ROW, CHECKS
 from .layout import (
@@ -23,7 +24,6 @@ from .layout import (
     THEME_SCORES,
     LiveLayout,
 )
-from .sheet_xml import Cached, Values
 
 
 def excel_text(value: float | str) -> str:

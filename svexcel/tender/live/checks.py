@@ -10,9 +10,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from ..framework import SETTING_NOTES, SHEET_COLUMNS
-from ..xlsx import column_letter
-from .lookups import repeated
+from ...excel.lookups import repeated
+from ...framework.model import SETTING_NOTES, SHEET_COLUMNS
+from ...xlsx.reader import column_letter
 
 if TYPE_CHECKING:
     from .layout import LiveLayout

@@ -9,11 +9,11 @@ import math
 from dataclasses import replace
 from typing import Sequence
 
-from ..findings import Finding, sort_findings
-from ..framework import Framework
+from ...core.findings import Finding, sort_findings
+from ...framework.model import Framework
+from ...xlsx.reader import Value
+from ...xlsx.tables import cell_text
 from ..scoring import assess, best_offers, compete, theme_points, weight_shares
-from ..tables import cell_text
-from ..xlsx import Value
 from .inputs import LiveInputs
 from .layout import FINDING_COLUMNS, SCORE_TOTALS
 

@@ -13,14 +13,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterator, Mapping, Sequence
 
-from ..findings import Finding, has_errors
-from ..framework import SHEET_COLUMNS, Framework, FrameworkError, framework_from_sheets
-from ..numbers import is_number
+from ...core.findings import Finding, has_errors
+from ...core.numbers import is_number
+from ...framework.model import SHEET_COLUMNS, Framework, FrameworkError, framework_from_sheets
+from ...xlsx.reader import Sheet, Value, Workbook, cell_ref, column_letter
+from ...xlsx.tables import Table, cell_text, find_table
 from ..quality import Marks
 from ..return_reader import Return
 from ..scoring import Score, assess, compete
-from ..tables import Table, cell_text, find_table
-from ..xlsx import Sheet, Value, Workbook, cell_ref, column_letter
 from .checks import BUILT_COL, BUILT_COLUMNS, CHECK_ADVICE, CHECK_HEADER_ROW, CHECKS, REBUILD
 from .layout import QUALITY, RETURN_COLUMNS, RETURNS
 

@@ -7,8 +7,8 @@ from typing import Sequence
 
 from openpyxl.worksheet.worksheet import Worksheet
 
-from ..framework import Framework
-from ..styles import BOLD_FONT, NOTE_FONT, TITLE_FONT, WRAP, set_widths, write_text
+from ...excel.styles import BOLD_FONT, NOTE_FONT, TITLE_FONT, WRAP, set_widths, write_text
+from ...framework.model import Framework
 
 INSTRUCTIONS = "Instructions"
 INTERPRETER_NOTE = "When this workbook was built it said:"  # followed by what Interpreter_Win was set to

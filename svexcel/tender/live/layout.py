@@ -17,13 +17,13 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import Mapping, Sequence
 
-from ..findings import Finding, sort_findings
-from ..framework import SETTING_NOTES, SHEET_COLUMNS, Framework
+from ...core.findings import Finding, sort_findings
+from ...excel.lookups import exact_match, first_exact
+from ...framework.model import SETTING_NOTES, SHEET_COLUMNS, Framework
+from ...xlsx.reader import column_letter
 from ..return_reader import Return
-from ..xlsx import column_letter
 from . import checks
 from .checks import BUILT_COL, BUILT_COLUMNS, CHECK_ADVICE, CHECK_COLUMNS, CHECK_HEADER_ROW, CHECKS, PROBLEM_COL
-from .lookups import exact_match, first_exact
 
 RETURNS = "Returns"
 QUALITY = "Quality"

@@ -13,10 +13,21 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.worksheet.worksheet import Worksheet
 
-from ..excel_formats import GBP, GBP_WHOLE, POINTS, RATIO
-from ..framework import SHEET_COLUMNS
-from ..styles import BOLD_FONT, FONT, NOTE_FONT, TITLE_FONT, WRAP, format_column, mark_input, set_widths, style_header, write_text
-from ..xlsx import column_letter
+from ...excel.formats import GBP, GBP_WHOLE, POINTS, RATIO
+from ...excel.styles import (
+    BOLD_FONT,
+    FONT,
+    NOTE_FONT,
+    TITLE_FONT,
+    WRAP,
+    format_column,
+    mark_input,
+    set_widths,
+    style_header,
+    write_text,
+)
+from ...framework.model import SHEET_COLUMNS
+from ...xlsx.reader import column_letter
 from .checks import BUILT_COL, BUILT_COLUMNS, CHECK_ADVICE, CHECK_COLUMNS, CHECK_HEADER_ROW, PROBLEM_COL
 from .layout import (
     COMPONENTS,

@@ -16,11 +16,14 @@ from openpyxl.workbook.workbook import Workbook
 from openpyxl.worksheet.worksheet import Worksheet
 from tqdm import tqdm
 
-from ..atomic import atomic_path
-from ..findings import Finding, has_errors
-from ..framework import Framework, load_framework
-from ..framework_sheets import write_framework_sheets
-from ..paths import DEFAULT_FRAMEWORK
+from ...core.findings import Finding, has_errors
+from ...core.paths import DEFAULT_FRAMEWORK
+from ...excel.printing import set_up_printing
+from ...excel.sheet_xml import Values, write_grids
+from ...excel.xlwings_project import quickstart_workbook, set_interpreter, use_vba_project, vba_project
+from ...framework.model import Framework, load_framework
+from ...framework.sheets import write_framework_sheets
+from ...run.atomic import atomic_path
 from ..plausibility import add_warnings
 from ..quality import Marks, read_quality
 from ..quality_workbook import write_quality_sheet
@@ -42,8 +45,6 @@ from .layout import (
     Grid,
     LiveLayout,
 )
-from .printing import set_up_printing
-from .sheet_xml import Values, write_grids
 from .sheets import (
     TOOLS,
     TOOLS_NAMES,
@@ -60,7 +61,6 @@ from .sheets import (
     set_up_conf_sheet,
     write_tools_sheet,
 )
-from .xlwings_project import quickstart_workbook, set_interpreter, use_vba_project, vba_project
 
 FILES_PER_WORKER = 50
 

@@ -1,6 +1,1 @@
-"""Word reports (docxtpl): an evaluation per scored return and a comparison of all returns."""
-
-from .errors import ReportTemplateError
-from .reporter import Reporter
-
-__all__ = ["ReportTemplateError", "Reporter"]
+"""Word reports of the tender phase (docxtpl): an evaluation per scored return, a comparison of all returns, assessment summaries."""

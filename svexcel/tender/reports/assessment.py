@@ -9,12 +9,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from ...core.formatting import DASH, clean_text, money, number, percent, points, rank_text
+from ...framework.model import Framework, Measure
 from ..award import Standing, available_total
-from ..framework import Framework, Measure
 from ..results import ReturnResult
 from ..scoring import TIE_TOLERANCE, Score, theme_points, weight_shares
 from .context import FrameworkFacts
-from .formatting import DASH, clean_text, money, number, percent, points, rank_text
 
 ASSESSED = {
     "monetised": "the £ social value of the commitments in the theme, against the best offer (best gets full marks)",

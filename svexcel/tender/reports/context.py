@@ -9,12 +9,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Sequence
 
-from ..findings import Finding, sort_findings
-from ..framework import Framework, Measure
+from ...core.findings import Finding, sort_findings
+from ...core.formatting import DASH, clean_text, money, number, percent, plural, points, rank_text
+from ...framework.model import Framework, Measure
+from ...word.charts import ThemeBar
 from ..results import Competition, ReturnResult
 from ..scoring import Score, theme_points, weight_shares
-from .charts import ThemeBar
-from .formatting import DASH, clean_text, money, number, percent, plural, points, rank_text
 from .summary import summary_text
 
 NO_NAME = "(no organisation name)"

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+from ...core.findings import Finding
+from ...framework.model import Framework
 from ..award import Standing
-from ..findings import Finding
-from ..framework import Framework
 from ..results import Competition, ReturnResult
 from ..return_reader import Return
 from ..scoring import assess, compete

@@ -5,19 +5,13 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Sequence
 
-from .. import paths
-from ..framework import Framework
+from ...core import paths
+from ...framework.model import Framework
+from ...word.charts import comparison_chart, theme_scores_chart
+from ...word.docx_template import PreparedTemplate, template_environment
 from ..results import Competition, ReturnResult
 from .assessment import AwardView, assessment_context
-from .charts import comparison_chart, theme_scores_chart
-from .context import (
-    FrameworkFacts,
-    comparison_chart_rows,
-    comparison_context,
-    evaluation_context,
-    theme_bars,
-)
-from .docx_template import PreparedTemplate, template_environment
+from .context import FrameworkFacts, comparison_chart_rows, comparison_context, evaluation_context, theme_bars
 from .examples import example_award, example_results
 
 EVALUATION_CHART = "chart_alt"

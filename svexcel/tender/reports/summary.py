@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from ..framework import Framework
+from ...core.formatting import join_words, money, number, percent, plural, points, rank_text
+from ...framework.model import Framework
 from ..results import Competition
 from ..return_reader import Return
 from ..scoring import Score
-from .formatting import join_words, money, number, percent, plural, points, rank_text
 
 
 def summary_text(framework: Framework, ret: Return, score: Score, competition: Competition) -> str:

@@ -15,11 +15,13 @@ from libreoffice import convert
 from openpyxl import load_workbook
 from openpyxl.workbook.workbook import Workbook as OpenpyxlWorkbook
 
+from svexcel.core.findings import Finding
+from svexcel.core.paths import DEFAULT_FRAMEWORK, DELIVERY_SAMPLES, SAMPLES
 from svexcel.delivery.batch import run_delivery_batch
 from svexcel.delivery.engine import delivered_amount, monitor
-from svexcel.delivery.monitor_inputs import MonitorInputs, delivery_reports_refused, figure_row, read_monitor_workbook, same
-from svexcel.delivery.monitor_layout import ACCRUES_COL, FIGURE_COLUMNS, setting_row
-from svexcel.delivery.monitor_workbook import (
+from svexcel.delivery.live.inputs import MonitorInputs, delivery_reports_refused, figure_row, read_monitor_workbook, same
+from svexcel.delivery.live.layout import ACCRUES_COL, FIGURE_COLUMNS, setting_row
+from svexcel.delivery.live.workbook import (
     FUNCTIONS,
     MACROS,
     build_monitor_from_folder,
@@ -28,10 +30,8 @@ from svexcel.delivery.monitor_workbook import (
     read_delivery_folder,
 )
 from svexcel.delivery.settings import load_delivery_settings
-from svexcel.findings import Finding
-from svexcel.framework import SHEET_COLUMNS, Framework, FrameworkError
-from svexcel.live.actions import FolderProblem
-from svexcel.paths import DEFAULT_FRAMEWORK, DELIVERY_SAMPLES, SAMPLES
+from svexcel.framework.model import SHEET_COLUMNS, Framework, FrameworkError
+from svexcel.tender.live.actions import FolderProblem
 
 FORBIDDEN = re.compile(r"\b(XLOOKUP|XMATCH|LET|LAMBDA|FILTER|UNIQUE|SORT|SORTBY|SEQUENCE|RANDARRAY)\s*\(", re.IGNORECASE)
 Edit = Callable[[OpenpyxlWorkbook], None]

@@ -20,12 +20,12 @@ from openpyxl import load_workbook
 from test_live_checks import failing_checks
 from test_live_workbook import assert_matches_engine, close, data_rows
 
-from svexcel.cli import main
-from svexcel.framework import Framework
-from svexcel.live.explain import explain_return, score_table
-from svexcel.live.inputs import read_live_workbook
-from svexcel.live.workbook import build_from_folder
-from svexcel.paths import SAMPLES
+from svexcel.cli.main import main
+from svexcel.core.paths import SAMPLES
+from svexcel.framework.model import Framework
+from svexcel.tender.live.explain import explain_return, score_table
+from svexcel.tender.live.inputs import read_live_workbook
+from svexcel.tender.live.workbook import build_from_folder
 
 NAMES = {" spaced .xlsx": "openfields-cic.xlsx", "Acme.xlsx": "hillside-community-trust.xlsx",
          "acme.xlsx": "riverside-care-coop.xlsx", "other.xlsx": "greenway-facilities.xlsx"}

@@ -18,13 +18,13 @@ from openpyxl import load_workbook
 from openpyxl.workbook.workbook import Workbook as OpenpyxlWorkbook
 from test_live_workbook import REFERENCE, assert_matches_engine, data_rows
 
-from svexcel.framework import Framework, FrameworkError, load_framework
-from svexcel.live.actions import reports_refused
-from svexcel.live.inputs import live_findings, read_live_workbook
-from svexcel.live.workbook import build_from_folder, build_live_workbook, read_folder
-from svexcel.paths import SAMPLE_QUALITY, SAMPLES
-from svexcel.quality import read_quality
-from svexcel.xlsx import Workbook, parse_ref
+from svexcel.core.paths import SAMPLE_QUALITY, SAMPLES
+from svexcel.framework.model import Framework, FrameworkError, load_framework
+from svexcel.tender.live.actions import reports_refused
+from svexcel.tender.live.inputs import live_findings, read_live_workbook
+from svexcel.tender.live.workbook import build_from_folder, build_live_workbook, read_folder
+from svexcel.tender.quality import read_quality
+from svexcel.xlsx.reader import Workbook, parse_ref
 
 Edit = Callable[[OpenpyxlWorkbook], None]
 

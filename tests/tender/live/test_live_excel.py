@@ -16,15 +16,15 @@ import pytest
 from libreoffice import convert, pdf_text
 from oletools.olevba import VBA_Parser
 from openpyxl import load_workbook
+from project import ROOT
 
-from svexcel.framework import Framework
-from svexcel.live import vba, xlwings_project
-from svexcel.live.actions import stale_returns
-from svexcel.live.inputs import read_live_workbook
-from svexcel.live.workbook import build_from_folder, read_folder
-from svexcel.paths import SAMPLE_QUALITY, SAMPLES
+from svexcel.core.paths import SAMPLE_QUALITY, SAMPLES
+from svexcel.excel import vba, xlwings_project
+from svexcel.framework.model import Framework
+from svexcel.tender.live.actions import stale_returns
+from svexcel.tender.live.inputs import read_live_workbook
+from svexcel.tender.live.workbook import build_from_folder, read_folder
 
-ROOT = Path(__file__).resolve().parent.parent
 PROJECT_MODULES = {"ThisWorkbook", "Sheet1", "Sheet2", "xlwings", "Dictionary"}  # Sheet2 is xlwings.conf's module
 
 

@@ -16,18 +16,18 @@ from openpyxl import load_workbook
 from openpyxl.worksheet.worksheet import Worksheet
 from terminal import run_on_a_terminal
 
-from svexcel.findings import Finding
-from svexcel.framework import Framework, Measure, Outcome, Theme
-from svexcel.live import workbook as live_workbook
-from svexcel.live.inputs import LiveInputs, read_live_workbook
-from svexcel.live.layout import LiveLayout
-from svexcel.live.workbook import build_from_folder, build_live_workbook, read_folder
-from svexcel.paths import SAMPLE_QUALITY, SAMPLES
-from svexcel.quality import read_quality
-from svexcel.return_reader import Return
-from svexcel.scoring import Score, assess, compete
-from svexcel.tables import Table, find_table
-from svexcel.xlsx import Workbook
+from svexcel.core.findings import Finding
+from svexcel.core.paths import SAMPLE_QUALITY, SAMPLES
+from svexcel.framework.model import Framework, Measure, Outcome, Theme
+from svexcel.tender.live import workbook as live_workbook
+from svexcel.tender.live.inputs import LiveInputs, read_live_workbook
+from svexcel.tender.live.layout import LiveLayout
+from svexcel.tender.live.workbook import build_from_folder, build_live_workbook, read_folder
+from svexcel.tender.quality import read_quality
+from svexcel.tender.return_reader import Return
+from svexcel.tender.scoring import Score, assess, compete
+from svexcel.xlsx.reader import Workbook
+from svexcel.xlsx.tables import Table, find_table
 
 FORBIDDEN = re.compile(r"\b(XLOOKUP|XMATCH|LET|LAMBDA|FILTER|UNIQUE|SORT|SORTBY|SEQUENCE|RANDARRAY)\s*\(", re.IGNORECASE)
 

@@ -1,0 +1,101 @@
+"""What every command shares: exit codes, the --framework and --force options, loading the framework, usage
+errors, refusing to overwrite, and printing findings for people."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any, Callable
+
+import click
+
+from ..core.findings import Finding, has_errors, sort_findings
+from ..core.paths import DEFAULT_FRAMEWORK
+from ..framework.model import Framework, FrameworkError, load_framework
+
+EXIT_USAGE = 2
+EXIT_INTERRUPTED = 130
+SEVERITY_COLOURS = {"error": "red", "warning": "yellow", "info": "blue"}
+SHOWN_PER_KIND = 3
+
+framework_option = click.option(
+    "--framework", "-f", "framework_path", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    default=None, help="Framework workbook (default: the shipped CCIN framework).",
+)
+
+
+class UsageError(click.ClickException):
+    """A problem with what was asked for, not with a return: exit code 2."""
+
+    exit_code = EXIT_USAGE
+
+
+force_option: Callable[[Callable[..., Any]], Callable[..., Any]] = click.option("--force", is_flag=True, help="Replace the output file if it already exists.")
+
+
+def new_workbook(output: Path, force: bool, *inputs: Path) -> None:
+    """Refuse to write a blank workbook over an input, over an existing file (unless ``force``) or under a non-.xlsx name."""
+    if output.suffix.lower() != ".xlsx":
+        raise UsageError(f"{output.name} must end in .xlsx: the workbook is a plain Excel workbook.")
+    if any(output.exists() and i.exists() and output.samefile(i) for i in inputs):
+        raise UsageError(f"{output.name} is also the input; write the new workbook under another name.")
+    if output.exists() and not force:
+        raise UsageError(f"{output} already exists and may hold someone's answers; choose another name or add --force to replace it.")
+
+
+def new_live_workbook(output: Path, force: bool, what: str, keeps: str) -> None:
+    """Refuse to write a workbook with macros under a name not ending in .xlsm, over an existing file (unless ``force``:
+    ``keeps`` says how to keep what was typed in it) or where it cannot be written."""
+    if output.suffix.lower() != ".xlsm":
+        raise UsageError(f"The {what} carries macros, so it must end in .xlsm (got {output.name}).")
+    if output.exists() and not force:
+        raise UsageError(f"{output} already exists and would be replaced, losing {keeps}; or choose another name.")
+    check_writable(output)
+
+
+def check_writable(output: Path) -> None:
+    """Stop before any work when ``output`` cannot be written: its folder (or the nearest one that exists) is read-only."""
+    folder = output.absolute().parent
+    while not folder.exists() and folder != folder.parent:
+        folder = folder.parent  # missing folders are made when the file is written
+    if not folder.is_dir() or not os.access(folder, os.W_OK | os.X_OK):
+        raise UsageError(f"Cannot write {output}: you cannot write to the folder {folder}. Choose an -o location you can write to.")
+
+
+def refuse_bad_quality(path: Path, findings: list[Finding]) -> None:
+    """Show the quality workbook's findings; stop (exit 2) when any is an error, as nothing should be scored without its marks."""
+    print_findings(findings)
+    if has_errors(findings):
+        raise UsageError(f"The quality workbook {path.name} has errors; fix the cells listed above.")
+
+
+def framework_from(path: Path | None) -> Framework:
+    """Load a framework or stop with its findings."""
+    try:
+        framework = load_framework(path or DEFAULT_FRAMEWORK)
+    except FrameworkError as exc:
+        print_findings(exc.findings)
+        raise UsageError(f"The framework {(path or DEFAULT_FRAMEWORK).name} has errors; fix the cells listed above.") from exc
+    for finding in framework.findings:
+        click.echo(finding_line(finding), err=True)
+    return framework
+
+
+def finding_line(finding: Finding) -> str:
+    """One finding for people: severity, where, what to do."""
+    colour = SEVERITY_COLOURS[finding.severity]
+    return f"{click.style(finding.severity.upper().ljust(7), fg=colour, bold=True)} {finding.where}: {finding.message} [{finding.type}]"
+
+
+def print_findings(findings: list[Finding], indent: str = "", err: bool = True) -> None:
+    """Findings for people, worst first; a long run of one kind is shortened to its first few and their cells."""
+    groups: dict[tuple[str, str], list[Finding]] = {}
+    for finding in sort_findings(findings):
+        groups.setdefault((finding.severity, finding.type), []).append(finding)
+    for (_, kind), group in groups.items():
+        shown, rest = (group[:SHOWN_PER_KIND], group[SHOWN_PER_KIND:]) if len(group) > SHOWN_PER_KIND + 1 else (group, [])
+        for finding in shown:
+            click.echo(indent + finding_line(finding), err=err)
+        if rest:
+            cells = ", ".join(f"{f.sheet}!{f.cell}" for f in rest)
+            click.echo(f"{indent}{' ' * 8}… and {len(rest)} more [{kind}] at {cells}", err=err)

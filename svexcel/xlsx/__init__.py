@@ -1,0 +1,1 @@
+"""Reading .xlsx/.xlsm files: a fast, safe cell reader, tables found by their headers, what number formats mean."""
