@@ -14,7 +14,7 @@ from typing import Callable
 
 from svexcel.core import paths
 from svexcel.framework.model import Framework, load_framework
-from svexcel.tender.quality import read_quality
+from svexcel.panel.marks import read_quality
 from svexcel.tender.reports.context import FrameworkFacts, evaluation_context, theme_bars
 from svexcel.tender.reports.reporter import Reporter
 from svexcel.tender.results import Competition, ReturnResult

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from svexcel.core import paths
 from svexcel.framework.model import load_framework
-from svexcel.tender.quality import read_quality
+from svexcel.panel.marks import read_quality
 from svexcel.tender.reports.reporter import Reporter
 from svexcel.tender.results import Competition, ReturnResult
 from svexcel.tender.return_reader import read_return

@@ -28,7 +28,8 @@ from docx.shared import Cm, Pt, RGBColor
 from docx.table import Table, _Cell
 from lxml import etree
 
-from svexcel.word.charts import Canvas, ThemeBar, comparison_chart, theme_scores_chart
+from svexcel.tender.reports.charts import ThemeBar, comparison_chart, theme_scores_chart
+from svexcel.word.charts import Canvas
 
 HERE = Path(__file__).resolve().parent
 EVALUATION = HERE / "evaluation-report_tpl.docx"

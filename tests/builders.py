@@ -11,8 +11,12 @@ from typing import Callable
 from openpyxl import load_workbook
 from openpyxl.workbook.workbook import Workbook
 
+from svexcel.core.findings import Finding
+from svexcel.core.paths import DEFAULT_FRAMEWORK
 from svexcel.excel.styles import write_text
-from svexcel.framework.model import Framework
+from svexcel.framework.model import Framework, load_framework
+from svexcel.panel.marks import read_quality
+from svexcel.tender.quality import Marks
 from svexcel.tender.return_layout import COMMITMENTS, COVER, COVER_FIRST_ROW
 
 Edit = Callable[[Workbook], None]
@@ -87,3 +91,8 @@ def set_cached_value(path: Path, sheet: str, ref: str, value: object, cell_type:
     rewrite_part(path, sheet_part(path, sheet), lambda xml: re.sub(
         rf'<c r="{ref}"([^>]*)>\s*<f>(.*?)</f>\s*<v\s*/?>(</v>)?',
         rf'<c r="{ref}" t="{cell_type}"\1><f>\2</f><v>{value}</v>', xml))
+
+
+def quality_of(path: Path) -> tuple[Marks, list[Finding]]:
+    """The marks in a quality file (any kind) and its findings, read with the shipped framework, as build takes them."""
+    return read_quality(path, load_framework(DEFAULT_FRAMEWORK))

@@ -16,6 +16,7 @@ from typing import Annotated, Any, Callable
 
 import xlwings as xw
 
+from svexcel.excel.grid import Formula, Grid
 from svexcel.framework.model import FrameworkError
 from svexcel.tender.live.actions import (
     FolderProblem,
@@ -30,7 +31,7 @@ from svexcel.tender.live.actions import (
 )
 from svexcel.tender.live.explain import explain_return, findings_table, ranking_stability, score_table
 from svexcel.tender.live.inputs import LiveInputs, framework_from_tables, inputs_from_tables
-from svexcel.tender.live.layout import DASHBOARD_HEADER_ROW, Formula, Grid, LiveLayout
+from svexcel.tender.live.layout import DASHBOARD_HEADER_ROW, LiveLayout
 from svexcel.tender.return_reader import read_return
 
 Settings = Annotated[list, {"doc": "The Settings table with its header: type SettingsTable", "ndim": 2}]

@@ -18,8 +18,8 @@ from openpyxl import load_workbook
 from svexcel.framework.model import load_framework
 from svexcel.panel.layout import MODERATION, MODERATION_HEADER_ROW, SCORES, SCORES_HEADER_ROW
 from svexcel.panel.make_panel import make_panel
+from svexcel.panel.marks import read_quality
 from svexcel.panel.moderate import moderate
-from svexcel.tender.quality import read_quality
 
 HERE = Path(__file__).resolve().parent
 

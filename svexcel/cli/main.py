@@ -7,8 +7,8 @@ from pathlib import Path
 
 import click
 
-from .. import __version__
 from ..core.paths import DEFAULT_FRAMEWORK, DELIVERY_SAMPLES, SAMPLE_OTHER_CRITERIA, SAMPLES
+from ..core.version import __version__
 from .common import EXIT_INTERRUPTED
 from .delivery import delivery
 from .panel import moderate_command, panel_command
@@ -70,6 +70,8 @@ def demo(out: Path, jobs: int) -> None:
     """
     from ..core.formatting import money
     from ..delivery.live.workbook import build_monitor_from_folder
+    from ..framework.model import load_framework
+    from ..panel.marks import read_quality
     from ..tender.live.workbook import build_from_folder
     from .delivery import demo_delivery
     from .panel import demo_panel
@@ -78,7 +80,7 @@ def demo(out: Path, jobs: int) -> None:
     click.echo(f"\nScoring the {len(list(SAMPLES.glob('*.xlsx')))} sample returns in {SAMPLES} with the panel's consensus from {quality.name} ...")
     result = run_batch_and_report(SAMPLES, out, None, quality, jobs, summaries=Summaries(SAMPLE_OTHER_CRITERIA),
                         keep=(quality.name, "panel"))  # the panel's workbooks stay
-    live = build_from_folder(DEFAULT_FRAMEWORK, out / "live.xlsm", SAMPLES, quality)
+    live = build_from_folder(DEFAULT_FRAMEWORK, out / "live.xlsm", SAMPLES, read_quality(quality, load_framework(DEFAULT_FRAMEWORK)))
     click.echo("\nRanking (points out of 20):")
     for r in sorted((r for r in result.results if r.score is not None), key=lambda r: (r.score.rank, r.file)):  # type: ignore[union-attr]
         click.echo(f"  {r.score.rank:>2}. {r.ret.organisation:<36} {r.score.points:6.2f}  {money(r.score.assessment.total_sv):>14}")  # type: ignore[union-attr]

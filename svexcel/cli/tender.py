@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import os
 import sys
-from contextlib import nullcontext
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Sequence
@@ -146,14 +145,11 @@ class Summaries:
 
 def _summary_inputs(summaries: Summaries, quality_path: Path | None, framework: Framework) -> dict[str, Any]:
     """The consensus rationales and other criteria the assessment summaries need; usage problems stop with exit 2."""
+    from ..panel.marks import is_moderation_workbook
     from ..panel.moderation import read_moderation
     from ..tender.award import read_other_criteria
-    from ..tender.quality import MODERATION_SHEET
-    from ..xlsx.reader import Workbook
 
-    with Workbook(quality_path) if quality_path else nullcontext() as book:
-        moderation = book is not None and book.sheet(MODERATION_SHEET) is not None
-    if quality_path is None or not moderation:
+    if quality_path is None or not is_moderation_workbook(quality_path):
         raise UsageError("--assessment-summaries explains each theme's points by the panel's consensus rationales: give the "
                          "moderation workbook as --quality (svexcel moderate makes it).")
     _, rationales, _ = read_moderation(quality_path, framework)  # its findings were shown when its marks were read
@@ -171,9 +167,9 @@ def run_batch_and_report(returns_dir: Path, out: Path, framework_path: Path | No
                evaluation_template: Path | None = None, comparison_template: Path | None = None,
                summaries: Summaries | None = None, keep: Sequence[str] = ()) -> BatchResult:
     """Run a batch for the CLI and report it; usage problems stop with exit 2."""
+    from ..panel.marks import read_quality
     from ..run.outputs import OutputError
     from ..tender.batch import Stopped, run_batch
-    from ..tender.quality import read_quality
     from ..word.errors import ReportTemplateError
 
     framework = framework_from(framework_path)
@@ -269,15 +265,17 @@ def build(framework_path: Path | None, returns_dir: Path | None, quality_path: P
       svexcel build --returns returns/ -q live.xlsm -o live.xlsm --force   # rebuild, keeping the marks
       svexcel build --framework my-framework.xlsx --returns returns/ --quality quality.xlsx -o live.xlsm --jobs 1
     """
-    from ..tender.live.workbook import QualityError, build_from_folder
+    from ..panel.marks import read_quality
+    from ..tender.live.workbook import build_from_folder
 
-    framework_from(framework_path)  # report framework problems before building
+    framework = framework_from(framework_path)  # report framework problems before building
     new_live_workbook(output, force, "live workbook", f"the marks typed on its Quality sheet: to rebuild it keeping them, "
                       f"add -q {output} --force (--force alone replaces it with blank marks)")
-    try:
-        summary = build_from_folder(framework_path or DEFAULT_FRAMEWORK, output, returns_dir, quality_path, jobs, sys.stderr.isatty())
-    except QualityError as exc:
-        refuse_bad_quality(exc.path, exc.findings)
-        raise
+    quality = None
+    if quality_path is not None:
+        quality = read_quality(quality_path, framework)
+        if has_errors(quality[1]):  # nothing is built: a mark left blank would silently score 0
+            refuse_bad_quality(quality_path, quality[1])
+    summary = build_from_folder(framework_path or DEFAULT_FRAMEWORK, output, returns_dir, quality, jobs, sys.stderr.isatty())
     click.echo(str(summary))
     sys.exit(1 if summary.rejected else 0)

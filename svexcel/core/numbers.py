@@ -6,7 +6,7 @@ import math
 import re
 from dataclasses import dataclass
 
-from ..xlsx.reader import Cell
+from .cells import Cell
 
 _NUMBER_TEXT = re.compile(
     r"""^\s*

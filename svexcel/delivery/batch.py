@@ -27,7 +27,8 @@ from tqdm import tqdm
 from ..framework.model import Framework
 from ..run.atomic import write_bytes_atomic
 from ..run.outputs import free_stem
-from ..tender.batch import _Spool, find_returns
+from ..run.spool import Spool
+from ..tender.batch import find_returns
 from .engine import DeliverySettings, monitor
 from .outputs import json_record, json_writer, notice_row, notices_writer, summary_rows, summary_writer
 from .reader import DeliveryReturn, read_delivery, settle
@@ -183,11 +184,11 @@ def _init_worker(framework: Framework, settings: DeliverySettings, delivery_temp
                       reporter=DeliveryReporter(framework, settings, delivery_template, portfolio_template))
 
 
-def _spool() -> _Spool:
+def _spool() -> Spool:
     """This process's spool (a worker forked after the parent parked something makes its own)."""
     pid, spool = _state.get("parked", (None, None))
     if pid != os.getpid():
-        spool = _Spool(_state["spool"])
+        spool = Spool(_state["spool"])
         _state["parked"] = (os.getpid(), spool)
     return spool
 

@@ -6,8 +6,8 @@ from typing import Callable, Sequence
 
 from PIL import Image
 
-from ..word.chart_fonts import StackDraw
-from ..word.charts import BAR, GRID, INK, MUTED, WHITE, Canvas, _encode, _font
+from ..word.chart_fonts import StackDraw, chart_font
+from ..word.charts import BAR, GRID, INK, MUTED, WHITE, Canvas, encode
 
 
 def money_tick(value: float) -> str:
@@ -34,7 +34,7 @@ def delivery_chart(expected: Sequence[float], delivered: Sequence[float], canvas
     """Cumulative £ expected over every period (dashed, hollow markers) and delivered so far (solid, filled markers)."""
     image = Image.new("L", (canvas.width, canvas.height), WHITE)
     draw = StackDraw(image)
-    font, small = _font(canvas.px(9)), _font(canvas.px(8))
+    font, small = chart_font(canvas.px(9)), chart_font(canvas.px(8))
     pad = canvas.px(6)
     periods = max(len(expected), 1)
     high = max([*expected, *delivered, 1.0])
@@ -70,14 +70,14 @@ def delivery_chart(expected: Sequence[float], delivered: Sequence[float], canvas
         draw.text((x(k) + pad, y(delivered[-1]) + pad // 2), money_tick(delivered[-1]), font=font, fill=INK, anchor="lt")
         if k <= len(expected):
             draw.text((x(k) - pad, y(expected[k - 1]) - pad // 2), money_tick(expected[k - 1]), font=small, fill=MUTED, anchor="rb")
-    return _encode(image, canvas)
+    return encode(image, canvas)
 
 
 def _axes(draw: StackDraw, ticks: Sequence[float], periods: int, box: tuple[int, int, int, int],
           x: Callable[[int], float], y: Callable[[float], float], canvas: Canvas) -> None:
     """Grid lines with £ labels, period labels (at most about twelve) and the axis lines."""
     left, top, right, bottom = box
-    small, pad = _font(canvas.px(8)), canvas.px(6)
+    small, pad = chart_font(canvas.px(8)), canvas.px(6)
     for tick in ticks:
         draw.line([(left, y(tick)), (right, y(tick))], fill=GRID, width=1)
         draw.text((left - pad // 2, y(tick)), money_tick(tick), font=small, fill=MUTED, anchor="rm")

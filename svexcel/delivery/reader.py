@@ -8,12 +8,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable, Sequence
 
+from ..core.cells import Cell, Value
 from ..core.findings import Finding, has_errors
 from ..core.numbers import cell_number
 from ..framework.model import Framework
 from ..tender.return_layout import META
-from ..tender.return_reader import MEASURE_ID, NO, YES, _ReturnReader
-from ..xlsx.reader import Cell, Sheet, UnreadableWorkbook, Value, Workbook, cell_ref
+from ..tender.return_reader import MEASURE_ID, NO, YES, ReturnReader
+from ..xlsx.reader import Sheet, UnreadableWorkbook, Workbook, cell_ref
 from ..xlsx.tables import Table, cell_text, find_table, normalise
 from .engine import Commitment
 from .layout import (
@@ -168,7 +169,7 @@ def _shown(value: float | None) -> str:
     return "blank" if value is None else f"{value:,.10g}"
 
 
-class _DeliveryReader(_ReturnReader):
+class _DeliveryReader(ReturnReader):
     """Walks a delivery workbook's sheets, filling a DeliveryReturn and its findings.
 
     It reads numbers, and reports findings, exactly as the return reader does (whose methods it shares)."""

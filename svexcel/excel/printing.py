@@ -10,25 +10,18 @@ from openpyxl.workbook.workbook import Workbook
 from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.worksheet.worksheet import Worksheet
 
-from ..framework.model import Framework
-
 FOOTER_SIZE = 8
 
 
-def footer_text(framework: Framework) -> str:
-    """The footer's left part: which framework (and version) the figures were scored under."""
-    return f"{framework.name} version {framework.version}"
-
-
-def set_up_printing(wb: Workbook, framework: Framework, title_rows: Mapping[str, str] = {}) -> None:
-    """Fit every sheet to the page width, repeat its header rows and add the footer.
+def set_up_printing(wb: Workbook, footer: str, title_rows: Mapping[str, str] = {}) -> None:
+    """Fit every sheet to the page width, repeat its header rows and add the footer (its left part: what the figures are).
 
     The rows repeated are the rows frozen on screen (the headers an officer already sees while scrolling);
     ``title_rows`` names them (e.g. ``{"Dashboard": "6:6"}``) for sheets that freeze none.
     """
     for ws in wb.worksheets:
         frozen = frozen_rows(ws)
-        print_fitted(ws, title_rows.get(ws.title) or (f"1:{frozen}" if frozen else None), footer_text(framework))
+        print_fitted(ws, title_rows.get(ws.title) or (f"1:{frozen}" if frozen else None), footer)
 
 
 def frozen_rows(ws: Worksheet) -> int:

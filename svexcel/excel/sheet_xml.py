@@ -17,8 +17,8 @@ from pathlib import Path
 from xml.sax.saxutils import escape, unescape
 
 from ..core.text import xml_safe
-from ..tender.live.layout import Formula, Grid
 from ..xlsx.reader import column_letter, parse_ref
+from .grid import Formula, Grid
 
 Cached = float | str | None
 Values = dict[str, dict[tuple[int, int], Cached]]

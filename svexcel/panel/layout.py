@@ -5,9 +5,9 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Mapping
 
+from ..core.cells import Value
 from ..core.numbers import is_number
 from ..tender.return_layout import fingerprint
-from ..xlsx.reader import Value
 from ..xlsx.tables import cell_text
 
 META = "_svexcel"

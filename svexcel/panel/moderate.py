@@ -8,10 +8,10 @@ from collections import Counter
 from collections.abc import Sequence
 from pathlib import Path
 
+from ..core.cells import Value
 from ..core.findings import Finding
 from ..framework.model import Framework
 from ..run.record import sha256
-from ..xlsx.reader import Value
 from .evaluator import EvaluatorFile, read_evaluator_workbook
 from .layout import MODERATION, SCORES, Key, locked_text, rationale_header, score_header
 from .moderation import Moderation, ModerationFile, ModerationRow, open_moderation, write_moderation_workbook

@@ -18,12 +18,13 @@ from openpyxl.styles import PatternFill
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
+from ..core.cells import Cell, Value
 from ..core.findings import Finding, Severity
 from ..excel.styles import NOTE_FONT, TITLE_FONT, WRAP, mark_input, set_widths, style_header, write_text
 from ..framework.model import Framework
 from ..run.atomic import atomic_path
 from ..tender.quality import Marks, quality_mark
-from ..xlsx.reader import Cell, Sheet, UnreadableWorkbook, Value, cell_ref, column_letter
+from ..xlsx.reader import Sheet, UnreadableWorkbook, cell_ref, column_letter
 from ..xlsx.reader import Workbook as XlsxWorkbook
 from ..xlsx.tables import Table, find_table
 from .evaluator import protect, read_meta

@@ -12,7 +12,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from .. import __version__
+from ..core.version import __version__
 
 MANIFEST = "manifest.json"
 CHUNK = 1 << 20

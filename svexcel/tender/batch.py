@@ -13,8 +13,6 @@ from __future__ import annotations
 
 import datetime as dt
 import gc
-import os
-import pickle
 import secrets
 import signal
 import tempfile
@@ -26,15 +24,16 @@ from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field, replace
 from itertools import islice
 from pathlib import Path
-from typing import IO, Any, Callable, Iterable, Iterator, Mapping, NamedTuple, Sequence, TypeVar
+from typing import Any, Callable, Iterable, Iterator, Mapping, NamedTuple, Sequence, TypeVar
 
 from tqdm import tqdm
 
-from .. import __version__
 from ..core.findings import Finding
 from ..core.formatting import join_words
+from ..core.version import __version__
 from ..framework.model import Framework
 from ..run.outputs import OutputError, carry_over, replace_folder, report_names, staged
+from ..run.spool import Spool
 from .award import OtherCriteria, standings, winner
 from .plausibility import Outlier, outlier_warning, outliers, quantity_row, return_warnings
 from .quality import Marks
@@ -112,7 +111,7 @@ class _Job:
     reporter: Reporter
     returns_dir: Path
     stage: Path
-    spool: _Spool
+    spool: Spool
 
 
 # Each batch's state, by batch id, in this process and in its forked workers (spawned ones build theirs).
@@ -165,7 +164,7 @@ def _run(files: list[Path], returns_dir: Path, stage: Path, framework: Framework
     batch_id = secrets.token_hex(8)
     with ExitStack() as stack:
         spool = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="svexcel-")))
-        job = _jobs[batch_id] = _Job(framework, reporter, returns_dir, stage, _Spool(spool))
+        job = _jobs[batch_id] = _Job(framework, reporter, returns_dir, stage, Spool(spool))
         stack.callback(_jobs.pop, batch_id, None)
         stack.callback(job.spool.close)
         executor = None
@@ -261,7 +260,7 @@ def _init_worker(batch_id: str, framework: Framework, returns_dir: Path, stage: 
     job = _jobs.get(batch_id)
     reporter = job.reporter if job is not None else Reporter(framework, *templates)
     _jobs.clear()  # nothing of other batches in a worker
-    _jobs[batch_id] = _Job(framework, reporter, returns_dir, stage, _Spool(spool))
+    _jobs[batch_id] = _Job(framework, reporter, returns_dir, stage, Spool(spool))
 
 
 class _Read(NamedTuple):
@@ -442,38 +441,6 @@ def _restore(job: _Job, place: tuple[str, int], score: Score | None, quality_nam
             quality_name or "", "Quality" if quality_name else "", "",
         ))
     return ReturnResult(ret, replace(score, assessment=assessment))
-
-class _Spool:
-    """Returns parked on disk between reading and reporting; each process appends to a file of its own."""
-
-    def __init__(self, folder: Path) -> None:
-        self.folder = folder
-        self.writer: IO[bytes] | None = None
-        self.readers: dict[str, IO[bytes]] = {}
-
-    def park(self, item: object) -> tuple[str, int]:
-        """Append ``item``; where to fetch it from."""
-        if self.writer is None:
-            self.writer = (self.folder / f"returns-{os.getpid()}.pickle").open("ab")
-        offset = self.writer.tell()
-        pickle.dump(item, self.writer, pickle.HIGHEST_PROTOCOL)
-        self.writer.flush()
-        return self.writer.name, offset
-
-    def fetch(self, place: tuple[str, int]) -> Any:
-        """The item parked at ``place`` (by any process)."""
-        name, offset = place
-        handle = self.readers.get(name) or self.readers.setdefault(name, open(name, "rb"))
-        handle.seek(offset)
-        return pickle.load(handle)
-
-    def close(self) -> None:
-        """Close this process's files."""
-        for handle in [self.writer, *self.readers.values()]:
-            if handle is not None:
-                handle.close()
-        self.writer, self.readers = None, {}
-
 
 def _quality_notes(quality: Marks, results: Sequence[ReturnResult], quality_name: str | None) -> list[str]:
     """Quality rows that match no input file (a likely typo in the File column)."""

@@ -1,24 +1,25 @@
-"""Officers' quality scores (0–100 per return and theme), read from a ``Quality`` sheet or a moderation workbook's consensus."""
+"""Officers' quality scores (0–100 per return and theme) as the engine takes them, read from a ``Quality`` sheet."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
 
+from ..core.cells import Cell
 from ..core.findings import Finding
 from ..core.numbers import cell_number
-from ..framework.model import LIVE_MARKER_SHEET, Framework, FrameworkError
-from ..xlsx.reader import Cell, UnreadableWorkbook
+from ..framework.model import Framework
+from ..xlsx.reader import UnreadableWorkbook
 from ..xlsx.reader import Workbook as XlsxWorkbook
 from ..xlsx.tables import Table, find_table
 
 SHEET = "Quality"
-MODERATION_SHEET = "Moderation"  # a moderation workbook's Consensus column is accepted as the quality marks
 Marks = dict[str, dict[str, float | None]]
 
 
 def read_quality(path: str | Path, framework: Framework) -> tuple[Marks, list[Finding]]:
-    """Scores by return file name and theme id (None = unscored), with findings for bad cells."""
+    """Scores from a workbook's ``Quality`` sheet by return file name and theme id (None = unscored), with findings
+    for bad cells. svexcel.panel.marks reads any quality file (a moderation or live scoring workbook too)."""
     path = Path(path)
     findings: list[Finding] = []
 
@@ -28,15 +29,10 @@ def read_quality(path: str | Path, framework: Framework) -> tuple[Marks, list[Fi
     try:
         with XlsxWorkbook(path) as book:
             sheet = book.sheet(SHEET)
-            moderation = book.sheet(MODERATION_SHEET) is not None
-            live = LIVE_MARKER_SHEET in book.sheetnames
     except UnreadableWorkbook as exc:
         return {}, [Finding(exc.type, "error", exc.message, path.name)]
     except OSError as exc:
         return {}, [Finding("file-unreadable", "error", f"Cannot open the quality workbook: {exc.strerror or exc}.", path.name)]
-    other = _other_source(path, framework, live, sheet is None and moderation)
-    if other is not None:
-        return other
     if sheet is None:
         add("missing-sheet", f"The workbook has no '{SHEET}' sheet. Use a quality workbook, a moderation workbook or the live scoring workbook.")
         return {}, findings
@@ -60,32 +56,6 @@ def read_quality(path: str | Path, framework: Framework) -> tuple[Marks, list[Fi
         first_row[file] = table.ref(row, "File")
         marks[file] = {theme_id: _mark(table, row, theme_id, file, add) for theme_id in theme_ids}
     return marks, findings
-
-
-def _other_source(path: Path, framework: Framework, live: bool, moderation: bool) -> tuple[Marks, list[Finding]] | None:
-    """Marks from a live scoring workbook or a moderation workbook's consensus; None for a plain Quality sheet."""
-    read_live = _live_quality(path) if live else None
-    if read_live is not None:
-        return read_live
-    if moderation:
-        from ..panel.moderation import read_moderation
-
-        consensus, _, moderation_findings = read_moderation(path, framework)
-        return consensus, moderation_findings
-    return None
-
-
-def _live_quality(path: Path) -> tuple[Marks, list[Finding]] | None:
-    """A live scoring workbook's marks as its formulas read them, with the findings of its Quality checks (a row
-    deleted, repeated or typed below, a bad mark), so batch refuses what the workbook shows as CHECK. None when
-    its framework sheets are invalid: its Quality sheet is then read as a plain one."""
-    from .live.inputs import read_live_workbook  # the live package imports this module
-
-    try:
-        inputs = read_live_workbook(path)
-    except FrameworkError:
-        return None
-    return inputs.quality, [f for f in inputs.findings if f.sheet == SHEET]
 
 
 def _mark(table: Table, row: int, theme_id: str, file: str, add: Callable[..., None]) -> float | None:

@@ -6,11 +6,12 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ..core.cells import Cell
 from ..core.findings import Finding, Severity, has_errors
+from ..core.number_formats import describe, serial_datetime
 from ..core.numbers import cell_number, is_number
 from ..framework.model import Framework
-from ..xlsx.number_formats import describe, serial_datetime
-from ..xlsx.reader import MAX_ROWS, Cell, Sheet, UnreadableWorkbook, Workbook, cell_ref, parse_ref
+from ..xlsx.reader import MAX_ROWS, Sheet, UnreadableWorkbook, Workbook, cell_ref, parse_ref
 from ..xlsx.tables import Table, cell_text, find_table, normalise
 from .return_layout import (
     COMMITMENT_COLUMNS,
@@ -66,7 +67,7 @@ class Return:
 def read_return(path: str | Path, framework: Framework) -> Return:
     """Read and validate one return; never raises for bad content, reports it as findings."""
     path = Path(path)
-    reader = _ReturnReader(path.name, framework)
+    reader = ReturnReader(path.name, framework)
     try:
         with Workbook(path) as book:
             reader.read(book)
@@ -77,8 +78,8 @@ def read_return(path: str | Path, framework: Framework) -> Return:
     return reader.result
 
 
-class _ReturnReader:
-    """Walks a return's sheets, filling a Return and its findings."""
+class ReturnReader:
+    """Walks a return's sheets, filling a Return and its findings (the delivery reader extends it for workbooks protected alike)."""
 
     def __init__(self, file: str, framework: Framework) -> None:
         self.framework = framework

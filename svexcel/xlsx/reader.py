@@ -28,8 +28,9 @@ from xml.parsers import expat
 
 from defusedxml import DefusedXmlException, DTDForbidden
 
+from ..core.cells import Cell, Value
+from ..core.number_formats import BUILTIN, Shown, shown_as, to_serial
 from ..core.text import cell_string, xml_safe
-from .number_formats import BUILTIN, Shown, shown_as, to_serial
 
 MAX_ROWS = 5_000
 MAX_COLUMNS = 200
@@ -45,7 +46,6 @@ REL_IDS = (
     "http://purl.oclc.org/ooxml/officeDocument/relationships id",
 )
 
-Value = float | str | bool | None
 CELL_TYPES = frozenset(("n", "s", "str", "inlineStr", "b", "e", "d"))
 _REF = re.compile(r"\$?([A-Za-z]{1,3})\$?([0-9]{1,7})")
 
@@ -70,14 +70,6 @@ class _Damaged(Exception):
         self.cell = cell
 
 
-@dataclass(frozen=True, slots=True)
-class Cell:
-    """A cell's cached value, its formula (without ``=``), its error code, and whether its format shows a date etc."""
-
-    value: Value
-    formula: str | None = None
-    error: str | None = None
-    shown_as: Shown | None = None
 
 
 @dataclass

@@ -5,7 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Iterator, Sequence
 
-from .reader import Cell, Sheet, Value, cell_ref
+from ..core.cells import Cell, Value
+from .reader import Sheet, cell_ref
 
 HEADER_SEARCH_ROWS = 30
 

@@ -10,10 +10,10 @@ from openpyxl import Workbook as OpenpyxlWorkbook
 from openpyxl import load_workbook
 
 from svexcel.excel.formats import GBP, POINTS
+from svexcel.excel.grid import Formula, Grid
 from svexcel.excel.sheet_xml import write_grids
 from svexcel.excel.styles import format_column
 from svexcel.framework.model import Framework
-from svexcel.tender.live.layout import Formula, Grid
 from svexcel.tender.live.workbook import build_live_workbook
 from svexcel.tender.return_reader import Return
 from svexcel.xlsx.reader import Workbook

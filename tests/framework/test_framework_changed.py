@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Callable
 
 import pytest
-from builders import make_return
+from builders import make_return, quality_of
 from openpyxl import load_workbook
 
 from svexcel.core.paths import SAMPLE_QUALITY, SAMPLES
@@ -41,7 +41,7 @@ def test_edited_return_is_still_blamed(blank_return: Path, framework: Framework,
 
 
 def test_batch_with_a_live_workbook_that_gained_a_measure(tmp_path: Path) -> None:
-    live = build_from_folder(None, tmp_path / "live.xlsm", SAMPLES, SAMPLE_QUALITY).path
+    live = build_from_folder(None, tmp_path / "live.xlsm", SAMPLES, quality_of(SAMPLE_QUALITY)).path
     wb = load_workbook(live, keep_vba=True)
     ws = wb["Measures"]
     ws.append(["EQ9.9", *[c.value for c in ws[2]][1:]])

@@ -20,9 +20,9 @@ from svexcel.framework.model import Framework, load_framework
 from svexcel.framework.sheets import write_framework_workbook
 from svexcel.panel.layout import AUDIT, META, MODERATION, MODERATION_HEADER_ROW, WIDE
 from svexcel.panel.make_panel import make_panel
+from svexcel.panel.marks import read_quality
 from svexcel.panel.moderate import ModerationError, moderate
 from svexcel.panel.moderation import Moderation, ModerationRow, read_moderation, write_moderation_workbook
-from svexcel.tender.quality import read_quality
 from svexcel.tender.quality_workbook import write_quality_workbook
 from svexcel.tender.return_reader import read_return
 from svexcel.tender.scoring import assess, compete

@@ -13,9 +13,9 @@ from svexcel.core.paths import SAMPLE_MODERATION, SAMPLE_PANEL, SAMPLES
 from svexcel.framework.model import Framework
 from svexcel.panel.evaluator import read_evaluator_workbook
 from svexcel.panel.layout import AUDIT
+from svexcel.panel.marks import read_quality
 from svexcel.panel.moderate import gather
 from svexcel.panel.moderation import read_moderation
-from svexcel.tender.quality import read_quality
 
 
 def test_three_evaluators_one_wide_disagreement_one_thin_rationale(framework: Framework) -> None:

@@ -20,9 +20,9 @@ from svexcel.cli.main import main
 from svexcel.core.formatting import number
 from svexcel.core.paths import SAMPLE_OTHER_CRITERIA, SAMPLE_QUALITY, SAMPLES
 from svexcel.framework.model import Framework
+from svexcel.panel.marks import read_quality
 from svexcel.tender.award import OtherCriteria, read_other_criteria, standings, winner
 from svexcel.tender.batch import BatchResult, run_batch
-from svexcel.tender.quality import read_quality
 from svexcel.tender.reports.reporter import Reporter
 from svexcel.tender.return_reader import read_return
 from svexcel.tender.scoring import theme_points, weight_shares

@@ -16,8 +16,8 @@ from terminal import run_on_a_terminal
 
 from svexcel.cli.main import main
 from svexcel.framework.model import Framework
+from svexcel.panel.marks import read_quality
 from svexcel.tender.batch import run_batch
-from svexcel.tender.quality import read_quality
 from svexcel.tender.return_reader import read_return
 from svexcel.tender.scoring import assess, compete
 

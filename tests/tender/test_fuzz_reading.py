@@ -27,8 +27,8 @@ from hypothesis import strategies as st
 from svexcel.core.paths import DEFAULT_FRAMEWORK, SAMPLE_QUALITY, SAMPLES
 from svexcel.core.text import xml_safe
 from svexcel.framework.model import Framework, FrameworkError, load_framework
+from svexcel.panel.marks import read_quality
 from svexcel.tender.batch import run_batch
-from svexcel.tender.quality import read_quality
 from svexcel.tender.return_reader import Return, read_return
 
 RETURN_MUTATIONS = 2_200

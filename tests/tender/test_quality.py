@@ -7,7 +7,7 @@ from pathlib import Path
 from openpyxl import load_workbook
 
 from svexcel.framework.model import Framework
-from svexcel.tender.quality import read_quality
+from svexcel.panel.marks import read_quality
 from svexcel.tender.quality_workbook import write_quality_workbook
 
 

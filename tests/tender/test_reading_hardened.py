@@ -13,13 +13,13 @@ from libreoffice import convert
 from openpyxl import Workbook, load_workbook
 
 from svexcel.core.findings import Finding
+from svexcel.core.number_formats import shown_as
 from svexcel.framework.model import Framework
+from svexcel.panel.marks import read_quality
 from svexcel.tender.batch import run_batch
-from svexcel.tender.quality import read_quality
 from svexcel.tender.return_layout import COMMITMENTS, COVER, COVER_FIRST_ROW
 from svexcel.tender.return_reader import read_return
 from svexcel.tender.return_template import write_return_template
-from svexcel.xlsx.number_formats import shown_as
 from svexcel.xlsx.reader import column_letter, parse_ref
 
 FEB_3_2026 = 46056  # the serial number Excel stores when 2/3 is typed in 2026 (US order) or 3/2 (UK order)

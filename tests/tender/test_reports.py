@@ -23,7 +23,7 @@ from project import ROOT
 from svexcel.core import paths
 from svexcel.core.formatting import clean_text, money, number, ordinal
 from svexcel.framework.model import Framework
-from svexcel.tender.quality import read_quality
+from svexcel.panel.marks import read_quality
 from svexcel.tender.reports.reporter import Reporter
 from svexcel.tender.results import Competition, ReturnResult
 from svexcel.tender.return_layout import COMMITMENT_HEADER_ROW, COMMITMENTS, COVER, NARRATIVE, NARRATIVE_HEADER_ROW

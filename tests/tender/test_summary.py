@@ -10,7 +10,7 @@ from libreoffice import convert
 from openpyxl import load_workbook
 
 from svexcel.framework.model import Framework
-from svexcel.tender.quality import read_quality
+from svexcel.panel.marks import read_quality
 from svexcel.tender.results import Competition, ReturnResult
 from svexcel.tender.return_reader import read_return
 from svexcel.tender.scoring import assess, compete

@@ -18,18 +18,19 @@ from typing import Any
 import pytest
 import svexcel_live
 import xlwings
+from builders import quality_of
 from libreoffice import convert
 from openpyxl import load_workbook
 
 from svexcel.core.paths import SAMPLE_QUALITY, SAMPLES
+from svexcel.excel.grid import Formula
 from svexcel.excel.xlwings_project import vba_project
 from svexcel.framework.model import Framework
+from svexcel.panel.marks import read_quality
 from svexcel.tender.live.actions import FolderProblem, import_layout, import_message, resolve_folder
 from svexcel.tender.live.inputs import LiveInputs, read_live_workbook
-from svexcel.tender.live.layout import Formula
 from svexcel.tender.live.sheets import FUNCTIONS, MACROS
 from svexcel.tender.live.workbook import build_from_folder, build_live_workbook, read_folder
-from svexcel.tender.quality import read_quality
 from svexcel.tender.return_reader import read_return
 from svexcel.tender.scoring import assess, compete
 from svexcel.xlsx.reader import Workbook, parse_ref
@@ -50,7 +51,7 @@ def excel_range(wb: Any, name: str) -> list[list[Any]]:
 @pytest.fixture(scope="module")
 def live(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The live workbook built from the samples and the officers' sample marks."""
-    return build_from_folder(None, tmp_path_factory.mktemp("udf") / "live.xlsm", SAMPLES, SAMPLE_QUALITY).path
+    return build_from_folder(None, tmp_path_factory.mktemp("udf") / "live.xlsm", SAMPLES, quality_of(SAMPLE_QUALITY)).path
 
 
 @pytest.fixture(scope="module")

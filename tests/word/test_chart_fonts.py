@@ -8,8 +8,9 @@ import pytest
 from fontTools.ttLib import TTFont
 from PIL import Image
 
+from svexcel.tender.reports.charts import ThemeBar, comparison_chart, theme_scores_chart
 from svexcel.word.chart_fonts import COVERAGE, FONTS, STACK, StackDraw, chart_font, runs
-from svexcel.word.charts import Canvas, ThemeBar, comparison_chart, theme_scores_chart
+from svexcel.word.charts import Canvas
 
 NAMES = ["Ärzte & Søn Ltd", "Café Cymru – Gŵyl", "شركة الخير", "社会価値 株式会社", "绿色社区", "Équité – Ωmega"]
 MISSING = "\U0010fffd"  # a private-use code point no bundled font draws

@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from typing import Sequence
 
+from ...core.cells import Value
 from ...excel.sheet_xml import Cached, Values
 from ...tender.live.cached import excel_text
-from ...xlsx.reader import Value
 from ..engine import ContractDelivery, delivered_amount, expected_amount
 from .checks import ALL_PASS, CHECK_HEADER_ROW
 from .inputs import figure_row

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from ...tender.live.layout import CellValue, Formula, Grid
+from ...excel.grid import CellValue, Formula, Grid
 from ...xlsx.reader import column_letter
 from ..settings import ORDER, SHARE_KEYS
 

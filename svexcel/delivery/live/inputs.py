@@ -12,11 +12,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Mapping, Sequence
 
+from ...core.cells import Value
 from ...core.findings import Finding, has_errors
 from ...core.numbers import is_number
 from ...framework.model import Framework, framework_from_sheets
 from ...tender.live.actions import checks_refusal
-from ...xlsx.reader import Sheet, Value, Workbook, column_letter
+from ...xlsx.reader import Sheet, Workbook, column_letter
 from ...xlsx.tables import cell_text, find_table
 from ..engine import Commitment, ContractDelivery, DeliverySettings, monitor
 from ..reader import DeliveryReturn

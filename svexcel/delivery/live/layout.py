@@ -17,9 +17,10 @@ from functools import cached_property
 from typing import Sequence
 
 from ...core.findings import Finding, sort_findings
+from ...excel.grid import CellValue, Formula, Grid, ref
 from ...framework.model import SHEET_COLUMNS, Framework
 from ...framework.sheets import SETTING_NOTES as FRAMEWORK_SETTINGS
-from ...tender.live.layout import COLUMN_NAMES, FINDING_COLUMNS, TABLE_NAMES, CellValue, Formula, Grid, ref
+from ...tender.live.layout import COLUMN_NAMES, FINDING_COLUMNS, TABLE_NAMES
 from ...xlsx.reader import column_letter
 from ..engine import KPI_COUNT, DeliverySettings
 from ..reader import DeliveryReturn

@@ -9,9 +9,9 @@ import math
 from dataclasses import replace
 from typing import Sequence
 
+from ...core.cells import Value
 from ...core.findings import Finding, sort_findings
 from ...framework.model import Framework
-from ...xlsx.reader import Value
 from ...xlsx.tables import cell_text
 from ..scoring import assess, best_offers, compete, theme_points, weight_shares
 from .inputs import LiveInputs

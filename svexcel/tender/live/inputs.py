@@ -13,10 +13,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterator, Mapping, Sequence
 
+from ...core.cells import Value
 from ...core.findings import Finding, has_errors
 from ...core.numbers import is_number
 from ...framework.model import SHEET_COLUMNS, Framework, FrameworkError, framework_from_sheets
-from ...xlsx.reader import Sheet, Value, Workbook, cell_ref, column_letter
+from ...xlsx.reader import Sheet, Workbook, cell_ref, column_letter
 from ...xlsx.tables import Table, cell_text, find_table
 from ..quality import Marks
 from ..return_reader import Return

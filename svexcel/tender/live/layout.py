@@ -18,6 +18,7 @@ from functools import cached_property
 from typing import Mapping, Sequence
 
 from ...core.findings import Finding, sort_findings
+from ...excel.grid import CellValue, Formula, Grid, ref
 from ...excel.lookups import exact_match, first_exact
 from ...framework.model import SETTING_NOTES, SHEET_COLUMNS, Framework
 from ...xlsx.reader import column_letter
@@ -78,35 +79,6 @@ TABLE_NAMES = {
     "Measures": "MeasuresTable",
     "QualityScale": "QualityScaleTable",
 }
-
-
-class Formula(str):
-    """A cell formula such as ``=SUM(A1:A3)``; any other ``str`` in a grid is text and is never evaluated."""
-
-
-CellValue = Formula | str | float | None
-
-
-@dataclass(frozen=True)
-class Grid:
-    """A sheet's content from A1: rows of values and formulas; data rows start at ``first_data_row``."""
-
-    sheet: str
-    rows: list[list[CellValue]]
-    first_data_row: int
-
-    @property
-    def width(self) -> int:
-        """Number of columns the grid spans."""
-        return max((len(r) for r in self.rows), default=0)
-
-
-def ref(sheet: str, col: int, row: int, last_col: int | None = None, last_row: int | None = None) -> str:
-    """An absolute reference such as ``Scores!$C$2:$C$7``."""
-    start = f"${column_letter(col)}${row}"
-    if last_col is None:
-        return f"{sheet}!{start}"
-    return f"{sheet}!{start}:${column_letter(last_col)}${last_row}"
 
 
 @dataclass(frozen=True)

@@ -16,7 +16,7 @@ from openpyxl.workbook.workbook import Workbook
 from openpyxl.worksheet.worksheet import Worksheet
 from tqdm import tqdm
 
-from ...core.findings import Finding, has_errors
+from ...core.findings import Finding
 from ...core.paths import DEFAULT_FRAMEWORK
 from ...excel.printing import set_up_printing
 from ...excel.sheet_xml import Values, write_grids
@@ -25,7 +25,7 @@ from ...framework.model import Framework, load_framework
 from ...framework.sheets import write_framework_sheets
 from ...run.atomic import atomic_path
 from ..plausibility import add_warnings
-from ..quality import Marks, read_quality
+from ..quality import Marks
 from ..quality_workbook import write_quality_sheet
 from ..return_reader import Return
 from ..returns_folder import find_returns, read_file
@@ -77,14 +77,6 @@ class BuildSummary:
     def __str__(self) -> str:
         rejected = f"{len(self.rejected)} rejected (see its Findings sheet)" if self.rejected else "none rejected"
         return f"Wrote {self.path}: {len(self.scored)} return(s) scored, {rejected}, {len(self.findings)} finding(s) listed."
-
-
-class QualityError(Exception):
-    """The officers' quality workbook has errors, so nothing is built (a blank mark would silently score 0)."""
-
-    def __init__(self, path: Path, findings: list[Finding]) -> None:
-        super().__init__(f"The quality workbook {path.name} has errors")
-        self.path, self.findings = path, findings
 
 
 def read_folder(framework: Framework, folder: Path, exclude: Path | None = None, jobs: int = 1, progress: bool = False) -> list[Return]:
@@ -145,7 +137,7 @@ def build_live_workbook(
     decorate_framework(framework_sheets)
     for ws in [*sheets.values(), *framework_sheets.values(), tools, instructions]:
         protect(ws)
-    set_up_printing(wb, framework, {DASHBOARD: f"{DASHBOARD_HEADER_ROW}:{DASHBOARD_HEADER_ROW}"})
+    set_up_printing(wb, f"{framework.name} version {framework.version}", {DASHBOARD: f"{DASHBOARD_HEADER_ROW}:{DASHBOARD_HEADER_ROW}"})
 
     grids = [grid for grid in layout.grids() if grid.sheet != QUALITY]
     return save_live_workbook(wb, sheets[DASHBOARD], out, grids, cached_values(layout, _engine_scores(layout)))
@@ -199,19 +191,14 @@ def define_names(wb: Workbook, names: dict[str, str]) -> None:
 
 
 def build_from_folder(
-    framework_path: Path | None, out: Path, returns_dir: Path | None = None, quality_path: Path | None = None,
-    jobs: int = 1, progress: bool = False,
+    framework_path: Path | None, out: Path, returns_dir: Path | None = None,
+    quality: tuple[Marks, Sequence[Finding]] | None = None, jobs: int = 1, progress: bool = False,
 ) -> BuildSummary:
-    """Read a framework, officers' marks and every return in a folder (``jobs`` processes), then build the live workbook.
-    Raises QualityError, before reading any return, when the quality workbook has errors."""
+    """Read a framework and every return in a folder (``jobs`` processes), then build the live workbook with the officers'
+    marks and the findings of the file they came from (``quality``, as svexcel.panel.marks.read_quality gives them)."""
     framework = load_framework(framework_path or DEFAULT_FRAMEWORK)
-    findings = list(framework.findings)
-    marks: Marks = {}
-    if quality_path is not None:
-        marks, quality_findings = read_quality(quality_path, framework)
-        if has_errors(quality_findings):
-            raise QualityError(Path(quality_path), quality_findings)
-        findings.extend(quality_findings)
+    marks, quality_findings = quality or ({}, [])
+    findings = [*framework.findings, *quality_findings]
     returns = read_folder(framework, returns_dir, Path(out), jobs, progress) if returns_dir is not None else []
     for ret in returns:
         findings.extend(ret.findings)

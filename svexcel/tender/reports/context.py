@@ -12,9 +12,9 @@ from typing import Any, Sequence
 from ...core.findings import Finding, sort_findings
 from ...core.formatting import DASH, clean_text, money, number, percent, plural, points, rank_text
 from ...framework.model import Framework, Measure
-from ...word.charts import ThemeBar
 from ..results import Competition, ReturnResult
 from ..scoring import Score, theme_points, weight_shares
+from .charts import ThemeBar
 from .summary import summary_text
 
 NO_NAME = "(no organisation name)"

@@ -7,10 +7,10 @@ from typing import Sequence
 
 from ...core import paths
 from ...framework.model import Framework
-from ...word.charts import comparison_chart, theme_scores_chart
 from ...word.docx_template import PreparedTemplate, template_environment
 from ..results import Competition, ReturnResult
 from .assessment import AwardView, assessment_context
+from .charts import comparison_chart, theme_scores_chart
 from .context import FrameworkFacts, comparison_chart_rows, comparison_context, evaluation_context, theme_bars
 from .examples import example_award, example_results
 

@@ -13,6 +13,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+from builders import quality_of
 from click.testing import CliRunner
 from libreoffice import convert
 from openpyxl import Workbook as OpenpyxlWorkbook
@@ -55,7 +56,7 @@ def folder(framework: Framework, tmp_path_factory: pytest.TempPathFactory) -> Pa
 @pytest.fixture(scope="module")
 def workbooks(folder: Path) -> dict[str, tuple[Path, Path]]:
     """The built workbook and a copy with Quality's Acme rows swapped, each recalculated by LibreOffice."""
-    built = build_from_folder(None, folder / "live.xlsm", folder / "returns", folder / "quality.xlsx").path
+    built = build_from_folder(None, folder / "live.xlsm", folder / "returns", quality_of(folder / "quality.xlsx")).path
     swapped = folder / "swapped.xlsm"
     shutil.copy(built, swapped)
     wb = load_workbook(swapped, keep_vba=True)

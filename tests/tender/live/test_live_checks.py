@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Callable
 
 import pytest
+from builders import quality_of
 from libreoffice import convert
 from openpyxl import load_workbook
 from openpyxl.workbook.workbook import Workbook as OpenpyxlWorkbook
@@ -20,10 +21,10 @@ from test_live_workbook import REFERENCE, assert_matches_engine, data_rows
 
 from svexcel.core.paths import SAMPLE_QUALITY, SAMPLES
 from svexcel.framework.model import Framework, FrameworkError, load_framework
+from svexcel.panel.marks import read_quality
 from svexcel.tender.live.actions import reports_refused
 from svexcel.tender.live.inputs import live_findings, read_live_workbook
 from svexcel.tender.live.workbook import build_from_folder, build_live_workbook, read_folder
-from svexcel.tender.quality import read_quality
 from svexcel.xlsx.reader import Workbook, parse_ref
 
 Edit = Callable[[OpenpyxlWorkbook], None]
@@ -131,7 +132,7 @@ ACCEPTED: dict[str, Edit] = {
 @pytest.fixture(scope="module")
 def samples(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The demo's live workbook."""
-    return build_from_folder(None, tmp_path_factory.mktemp("built") / "live.xlsm", SAMPLES, SAMPLE_QUALITY).path
+    return build_from_folder(None, tmp_path_factory.mktemp("built") / "live.xlsm", SAMPLES, quality_of(SAMPLE_QUALITY)).path
 
 
 @pytest.fixture(scope="module")

@@ -13,6 +13,7 @@ from importlib.metadata import version
 from pathlib import Path
 
 import pytest
+from builders import quality_of
 from libreoffice import convert, pdf_text
 from oletools.olevba import VBA_Parser
 from openpyxl import load_workbook
@@ -33,7 +34,7 @@ def live(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A live workbook built from a copy of the samples, with the returns folder beside it."""
     folder = tmp_path_factory.mktemp("live")
     shutil.copytree(SAMPLES, folder / "returns")
-    return build_from_folder(None, folder / "live.xlsm", folder / "returns", SAMPLE_QUALITY).path
+    return build_from_folder(None, folder / "live.xlsm", folder / "returns", quality_of(SAMPLE_QUALITY)).path
 
 
 def macros(path: Path) -> dict[str, str]:

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Iterator
 
 import pytest
+from builders import quality_of
 from libreoffice import convert
 from openpyxl import load_workbook
 from openpyxl.worksheet.worksheet import Worksheet
@@ -19,11 +20,11 @@ from terminal import run_on_a_terminal
 from svexcel.core.findings import Finding
 from svexcel.core.paths import SAMPLE_QUALITY, SAMPLES
 from svexcel.framework.model import Framework, Measure, Outcome, Theme
+from svexcel.panel.marks import read_quality
 from svexcel.tender.live import workbook as live_workbook
 from svexcel.tender.live.inputs import LiveInputs, read_live_workbook
 from svexcel.tender.live.layout import LiveLayout
 from svexcel.tender.live.workbook import build_from_folder, build_live_workbook, read_folder
-from svexcel.tender.quality import read_quality
 from svexcel.tender.return_reader import Return
 from svexcel.tender.scoring import Score, assess, compete
 from svexcel.xlsx.reader import Workbook
@@ -193,7 +194,7 @@ def insert_row_like_excel(path: Path, sheet: str, at: int) -> None:
 def built(framework: Framework, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     """The workbooks under test, built once."""
     tmp = tmp_path_factory.mktemp("live")
-    samples = build_from_folder(None, tmp / "samples.xlsm", SAMPLES, SAMPLE_QUALITY).path
+    samples = build_from_folder(None, tmp / "samples.xlsm", SAMPLES, quality_of(SAMPLE_QUALITY)).path
     edited = tmp / "edited.xlsm"
     edit_like_finance(samples, edited)
     edge_fw = edge_framework(framework)
@@ -353,7 +354,7 @@ def test_defined_names_point_at_the_method_inputs(framework: Framework, built: d
 def test_rejected_returns_appear_only_on_findings(framework: Framework, samples_dir: Path, tmp_path: Path) -> None:
     (samples_dir / "broken.xlsx").write_bytes(b"not a workbook")
     (samples_dir / "~$hillside-community-trust.xlsx").write_bytes(b"lock")
-    summary = build_from_folder(None, tmp_path / "live.xlsm", samples_dir, SAMPLE_QUALITY)
+    summary = build_from_folder(None, tmp_path / "live.xlsm", samples_dir, quality_of(SAMPLE_QUALITY))
     assert summary.rejected == ["broken.xlsx"]
     assert len(summary.scored) == 6
     wb = load_workbook(summary.path, keep_vba=True)
@@ -403,7 +404,7 @@ def test_reading_with_worker_processes_builds_the_same_workbook(tmp_path: Path, 
     folder = tmp_path / "returns"
     shutil.copytree(SAMPLES, folder)
     (folder / "notes.txt").write_text("not a return")  # rejected the same way by either
-    one, two = (build_from_folder(None, tmp_path / f"jobs{jobs}.xlsm", folder, SAMPLE_QUALITY, jobs=jobs) for jobs in (1, 2))
+    one, two = (build_from_folder(None, tmp_path / f"jobs{jobs}.xlsm", folder, quality_of(SAMPLE_QUALITY), jobs=jobs) for jobs in (1, 2))
     assert (one.scored, one.rejected, one.findings) == (two.scored, two.rejected, two.findings)
     with Workbook(one.path) as a, Workbook(two.path) as b:
         assert a.sheetnames == b.sheetnames

@@ -1,0 +1,51 @@
+"""Quality marks from any file officers keep them in: a workbook with a ``Quality`` sheet, a moderation workbook's
+consensus, or a live scoring workbook's Quality sheet as its formulas read it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from ..core.findings import Finding
+from ..framework.model import LIVE_MARKER_SHEET, Framework, FrameworkError
+from ..tender.live.inputs import read_live_workbook
+from ..tender.quality import SHEET, Marks
+from ..tender.quality import read_quality as read_quality_sheet
+from ..xlsx.reader import UnreadableWorkbook, Workbook
+from .layout import MODERATION
+from .moderation import read_moderation
+
+
+def read_quality(path: str | Path, framework: Framework) -> tuple[Marks, list[Finding]]:
+    """Marks by return file name and theme id (None = unscored), with the findings of the file they came from."""
+    path = Path(path)
+    try:
+        with Workbook(path) as book:
+            live = LIVE_MARKER_SHEET in book.sheetnames
+            moderation = book.sheet(SHEET) is None and book.sheet(MODERATION) is not None
+    except (UnreadableWorkbook, OSError):
+        return read_quality_sheet(path, framework)  # it says what is wrong with the file
+    if live:
+        marks = _live_quality(path)
+        if marks is not None:
+            return marks
+    if moderation:
+        consensus, _, findings = read_moderation(path, framework)
+        return consensus, findings
+    return read_quality_sheet(path, framework)
+
+
+def is_moderation_workbook(path: Path) -> bool:
+    """True for a moderation workbook (it has a Moderation sheet), whose consensus rationales explain the marks."""
+    with Workbook(path) as book:
+        return book.sheet(MODERATION) is not None
+
+
+def _live_quality(path: Path) -> tuple[Marks, list[Finding]] | None:
+    """A live scoring workbook's marks as its formulas read them, with the findings of its Quality checks (a row
+    deleted, repeated or typed below, a bad mark), so batch refuses what the workbook shows as CHECK. None when
+    its framework sheets are invalid: its Quality sheet is then read as a plain one."""
+    try:
+        inputs = read_live_workbook(path)
+    except FrameworkError:
+        return None
+    return inputs.quality, [f for f in inputs.findings if f.sheet == SHEET]
