@@ -6,6 +6,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+from libreoffice import current_test
 
 from svexcel.core.paths import DEFAULT_FRAMEWORK, SAMPLE_QUALITY, SAMPLES
 from svexcel.framework.model import Framework, load_framework
@@ -36,3 +37,19 @@ def samples_dir(tmp_path: Path) -> Path:
 def sample_quality() -> Path:
     """The officers' sample quality scores."""
     return SAMPLE_QUALITY
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_setup(item: pytest.Item) -> object:
+    """Know which test is running (fixtures included), so one that drives LibreOffice must carry its marker."""
+    current_test.append(item)
+    return (yield)
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_teardown(item: pytest.Item) -> object:
+    """The test is over once torn down."""
+    try:
+        return (yield)
+    finally:
+        current_test.clear()

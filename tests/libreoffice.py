@@ -24,8 +24,15 @@ def soffice() -> str | None:
     return shutil.which("soffice") or shutil.which("libreoffice")
 
 
+# The test being run (set by conftest), so a test that drives LibreOffice without its marker fails at once.
+current_test: list[pytest.Item] = []
+
+
 def require_soffice() -> str:
     """The soffice binary; skip the test without it locally, fail in CI where it must be installed."""
+    if current_test and current_test[-1].get_closest_marker("libreoffice") is None:
+        pytest.fail(f"{current_test[-1].nodeid} drives LibreOffice: mark it @pytest.mark.libreoffice, so the fast tier "
+                    "(pytest -m 'not libreoffice') leaves it out")
     binary = soffice()
     if binary is None:
         if os.environ.get("CI"):

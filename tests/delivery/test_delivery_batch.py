@@ -166,6 +166,7 @@ def test_portfolio_text(monitored: Path) -> None:
     assert "openfields-q2.xlsx" in text and "Equity and Equality" in text
 
 
+@pytest.mark.libreoffice
 def test_report_page_one_as_pdf(monitored: Path, tmp_path: Path) -> None:
     pdf = convert([monitored / "reports" / "HC-2026-021.docx"], "pdf", tmp_path)[0]
     page = " ".join(pdf_text(pdf).split("\f")[0].split())  # whitespace normalised: not tied to line layout

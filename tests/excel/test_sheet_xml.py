@@ -39,6 +39,7 @@ def test_data_cells_take_their_columns_format_and_headers_keep_their_own(live: P
     assert returns.cell(2, 3).number_format == GBP and returns.cell(2, 3).value == 1000.0
 
 
+@pytest.mark.libreoffice
 def test_text_stays_text_as_typed_through_libreoffice(live: Path, tmp_path: Path) -> None:
     """A formula-like name is text, ``_x0041_`` is not decoded, ``&`` and ``<`` are escaped."""
     recalculated = convert([live], "xlsx", tmp_path)[0]

@@ -217,6 +217,7 @@ def test_two_files_for_one_evaluator(panel: Path, framework: Framework) -> None:
     assert found(panel, framework) == [("A.xlsx", "", "", "duplicate-evaluator")]
 
 
+@pytest.mark.libreoffice
 def test_workbooks_saved_by_a_spreadsheet_program_still_read_clean(panel: Path, framework: Framework, tmp_path: Path) -> None:
     fill_scores(panel / "A.xlsx", {("openfields-cic.xlsx", "EQ"): (25, GOOD)}, default=(50, GOOD))
     fill_scores(panel / "B.xlsx", {}, default=(75, GOOD))

@@ -66,6 +66,7 @@ def sample_run(framework: Framework, tmp_path_factory: pytest.TempPathFactory) -
     return tmp / "out", result, {doc.stem + ".xlsx": flat(pdf_text(pdf)) for doc, pdf in zip(docs, pdfs, strict=True)}
 
 
+@pytest.mark.libreoffice
 def test_every_complete_scored_return_gets_a_summary(sample_run) -> None:
     out, result, texts = sample_run
     assert sorted(texts) == sorted(r.file for r in result.results if r.file != "city-digital-partners.xlsx")
@@ -76,6 +77,7 @@ def test_every_complete_scored_return_gets_a_summary(sample_run) -> None:
     assert len(incomplete) == 1 and "the consensus quality mark for Participation and Accountability" in incomplete[0]["message"]
 
 
+@pytest.mark.libreoffice
 def test_summaries_hold_every_reg_31_element(framework: Framework, sample_run) -> None:
     out, _, texts = sample_run
     records = {r["file"]: r for r in json.loads((out / "results.json").read_text())["returns"]}
@@ -218,6 +220,7 @@ def test_assessment_template_is_checked_before_anything_is_written(framework: Fr
         Reporter(framework, assessment_template=tmp_path / "typo.docx")
 
 
+@pytest.mark.libreoffice
 def test_theme_points_add_up_to_the_points(framework: Framework, sample_run) -> None:
     _, result, _ = sample_run
     for r in result.results:

@@ -166,6 +166,7 @@ def test_dates_on_the_cover_are_caught_too(build, framework: Framework) -> None:
     assert ret.contract_value is None and ret.contract_years is None
 
 
+@pytest.mark.libreoffice
 def test_a_date_typed_in_libreoffice_is_caught(build, framework: Framework, tmp_path: Path) -> None:
     """LibreOffice writes its own custom date format codes; they are recognised too."""
     path = build(edit=typed("EQ1.1", FEB_3_2026, "mm/dd/yy"))

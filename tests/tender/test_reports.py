@@ -355,6 +355,7 @@ def test_text_from_returns_appears_verbatim_and_is_never_evaluated(framework: Fr
     assert INJECTION in [row[1] for row in rows_of(table_with(comparison, "Rank", "Organisation", "File"))]
 
 
+@pytest.mark.libreoffice
 def test_text_from_returns_survives_into_pdf(framework: Framework, pdf_texts) -> None:
     text = pdf_texts["injection.xlsx"]
     assert text.count(INJECTION) >= 1 + len(framework.themes)  # the subtitle and each theme's response
@@ -373,6 +374,7 @@ def test_newlines_become_line_breaks_and_control_characters_are_dropped(framewor
 
 # ---------------------------------------------------------------- PDF (LibreOffice)
 
+@pytest.mark.libreoffice
 def test_reports_render_in_libreoffice_with_the_expected_figures(framework: Framework, field, pdf_texts) -> None:
     results, competition = field
     for result in scored(results):

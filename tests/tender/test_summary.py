@@ -80,6 +80,7 @@ def test_text_from_returns_never_becomes_a_formula(summary) -> None:
         assert organisations[text].data_type == "s" and organisations[text].quotePrefix
 
 
+@pytest.mark.libreoffice
 def test_libreoffice_shows_the_texts_literally(summary, tmp_path: Path) -> None:
     path, _ = summary
     [recalculated] = convert([path], "xlsx", tmp_path / "lo")

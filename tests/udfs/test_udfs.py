@@ -94,6 +94,7 @@ def test_sv_scores_follows_edited_cells(tables: list, inputs: LiveInputs) -> Non
     assert [row[2] for row in edited[1:]] != [s.points for s in inputs.scores()]
 
 
+@pytest.mark.libreoffice
 def test_sv_scores_checks_the_formulas(live: Path, tables: list, tmp_path: Path) -> None:
     recalculated = convert([live], "xlsx", tmp_path)[0]
     sheet, ref = load_workbook(live, keep_vba=True).defined_names["ScoresTable"].attr_text.split("!")

@@ -188,6 +188,7 @@ def recalculated(built: Path, framework: Framework) -> dict[str, tuple[Path, Pat
     return {name: (source, result) for (name, source), result in zip(sources.items(), results, strict=True)}
 
 
+@pytest.mark.libreoffice
 def test_libreoffice_equals_engine_by_default_and_after_edits(recalculated: dict[str, tuple[Path, Path]]) -> None:
     for name in ("built", "samples", "edited"):
         source, result = recalculated[name]
@@ -201,6 +202,7 @@ def test_libreoffice_equals_engine_by_default_and_after_edits(recalculated: dict
     assert [r["£ committed"] for r in default] != [r["£ committed"] for r in after]
 
 
+@pytest.mark.libreoffice
 def test_cached_values_are_what_libreoffice_computes(recalculated: dict[str, tuple[Path, Path]]) -> None:
     """Every formula cell's saved value (shown in Protected View and previews) equals LibreOffice's recalculation."""
     for name in ("built", "samples"):
@@ -217,6 +219,7 @@ def test_cached_values_are_what_libreoffice_computes(recalculated: dict[str, tup
         assert checked > 300
 
 
+@pytest.mark.libreoffice
 def test_instructions_sheet_follows_the_dashboard(recalculated: dict[str, tuple[Path, Path]], framework: Framework) -> None:
     """An Instructions sheet as in the live scoring workbook, with the monitoring workbook's own words."""
     source, result = recalculated["built"]
@@ -233,6 +236,7 @@ def test_instructions_sheet_follows_the_dashboard(recalculated: dict[str, tuple[
     assert "Quality" not in text and "import_returns" not in text  # nothing of the scoring workbook's
 
 
+@pytest.mark.libreoffice
 def test_a_failing_check_shows_check_and_names_the_cell(recalculated: dict[str, tuple[Path, Path]], built: Path, framework: Framework) -> None:
     for name, (_, kind, sheet, cell) in failing_edits(built, framework).items():
         source, result = recalculated[name]
@@ -247,6 +251,7 @@ def test_a_failing_check_shows_check_and_names_the_cell(recalculated: dict[str, 
         assert (kind, sheet, cell) in {(f.type, f.sheet, f.cell) for f in findings if f.severity == "error"}, (name, findings)
 
 
+@pytest.mark.libreoffice
 def test_functions_agree_with_the_formulas_and_explain_the_rating(recalculated: dict[str, tuple[Path, Path]]) -> None:
     for name in ("built", "edited"):
         source, result = recalculated[name]
@@ -277,6 +282,7 @@ def test_import_lays_out_what_the_builder_wrote(built: Path, framework: Framewor
         import_layout(framework, inputs.settings, built.parent / "missing")
 
 
+@pytest.mark.libreoffice
 def test_macros_and_functions_on_tools_exist_and_reports_use_the_workbook_settings(recalculated: dict[str, tuple[Path, Path]],
                                                                                    built: Path, tmp_path: Path) -> None:
     assert all(callable(getattr(svexcel_monitor, name)) for name, _ in MACROS)

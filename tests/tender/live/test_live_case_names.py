@@ -68,6 +68,7 @@ def workbooks(folder: Path) -> dict[str, tuple[Path, Path]]:
     return {"built": (built, outputs[0]), "swapped": (swapped, outputs[1])}
 
 
+@pytest.mark.libreoffice
 @pytest.mark.parametrize("name", ["built", "swapped"])
 def test_workbook_scores_both_like_the_engine(name: str, workbooks: dict[str, tuple[Path, Path]]) -> None:
     path, recalculated = workbooks[name]
@@ -83,6 +84,7 @@ def test_workbook_scores_both_like_the_engine(name: str, workbooks: dict[str, tu
     assert [row[-1] for row in table[1:]] == ["Yes"] * len(MARKS)  # Acme.xlsx compared with its own row, not acme.xlsx's
 
 
+@pytest.mark.libreoffice
 def test_batch_scores_both_as_the_workbook_shows(folder: Path, workbooks: dict[str, tuple[Path, Path]]) -> None:
     """`svexcel batch` with the re-ordered workbook as framework and quality gives the figures it shows."""
     path, recalculated = workbooks["swapped"]
@@ -101,6 +103,7 @@ def test_batch_scores_both_as_the_workbook_shows(folder: Path, workbooks: dict[s
     assert all((out / r).is_file() for r in reports)
 
 
+@pytest.mark.libreoffice
 def test_explain_finds_the_exact_name(workbooks: dict[str, tuple[Path, Path]]) -> None:
     inputs = read_live_workbook(workbooks["built"][0])
     assert "(Acme.xlsx)" in explain_return(inputs, "Acme.xlsx")[0]

@@ -167,6 +167,7 @@ def shown(recalculated: Path, sheet: str, ref: str) -> object:
         return ws.value(*parse_ref(ref))
 
 
+@pytest.mark.libreoffice
 @pytest.mark.parametrize("name", list(REFUSED))
 def test_refused_edit_shows_check_and_engine_refuses(name: str, edited: dict[str, tuple[Path, Path]]) -> None:
     path, recalculated = edited[name]
@@ -184,6 +185,7 @@ def test_refused_edit_shows_check_and_engine_refuses(name: str, edited: dict[str
     assert set(failing) <= engine, (set(failing), engine)
 
 
+@pytest.mark.libreoffice
 @pytest.mark.parametrize("name", list(ACCEPTED))
 def test_accepted_edit_equals_engine(name: str, edited: dict[str, tuple[Path, Path]]) -> None:
     path, recalculated = edited[name]
@@ -195,6 +197,7 @@ def test_accepted_edit_equals_engine(name: str, edited: dict[str, tuple[Path, Pa
     assert str(shown(recalculated, "Dashboard", "A3")).startswith("All checks pass")
 
 
+@pytest.mark.libreoffice
 def test_framework_edits_refused_by_batch_framework_loading(edited: dict[str, tuple[Path, Path]]) -> None:
     """`svexcel batch --framework live.xlsm` refuses what the checks refuse in the framework sheets."""
     for name in ("proxy-cleared", "target-cleared", "negative-attainment-weight", "max-points-blank", "weight-abc",
@@ -230,6 +233,7 @@ def delete_row_like_excel(wb: OpenpyxlWorkbook, sheet: str, at: int) -> None:
         wb.defined_names[name].attr_text = outside_strings(wb.defined_names[name].attr_text)
 
 
+@pytest.mark.libreoffice
 def test_a_deleted_returns_row_is_named_on_checks_and_by_the_engine(samples: Path, tmp_path: Path) -> None:
     """Deleting a row of Returns (unprotected) shows CHECK naming Returns, not #N/A in the verdict; the engine agrees."""
     path = tmp_path / "deleted.xlsm"
@@ -249,6 +253,7 @@ QUALITY_EDITS = ("deleted-quality-row", "mark-as-text", "mark-150", "quality-nam
                  "quality-row-below", "quality-marks-below", "quality-row-moved-below")
 
 
+@pytest.mark.libreoffice
 @pytest.mark.parametrize("name", QUALITY_EDITS)
 def test_quality_edits_refused_by_batch_and_reports(name: str, edited: dict[str, tuple[Path, Path]], framework: Framework) -> None:
     """`svexcel batch --quality live.xlsm` and make_reports refuse what the checks refuse on Quality, naming the cell."""
@@ -265,6 +270,7 @@ def test_as_built_quality_is_read_whole_by_batch_and_reports(samples: Path, fram
     assert reports_refused(read_live_workbook(samples)) is None
 
 
+@pytest.mark.libreoffice
 def test_wildcards_in_names_do_not_fool_lookups(framework: Framework, tmp_path: Path) -> None:
     """File and organisation names with ~, * and ? find their own quality marks, and only theirs."""
     returns = [r for r in read_folder(framework, SAMPLES) if not r.rejected][:4]
@@ -282,6 +288,7 @@ def test_wildcards_in_names_do_not_fool_lookups(framework: Framework, tmp_path: 
     assert [quality[n]["EQ quality mark"] for n in names] == [25, 50, 75, None]
 
 
+@pytest.mark.libreoffice
 def test_built_workbook_passes_every_check(samples: Path, tmp_path: Path) -> None:
     recalculated = convert([samples], "xlsx", tmp_path)[0]
     assert failing_checks(recalculated) == {}

@@ -62,6 +62,7 @@ def test_vba_project_holds_only_the_xlwings_modules(live: Path) -> None:
     assert found["xlwings"].replace("\r\n", "\n").strip() == installed.replace("\r\n", "\n").strip()
 
 
+@pytest.mark.libreoffice
 def test_libreoffice_loads_the_rewritten_vba_project(live: Path, tmp_path: Path) -> None:
     """LibreOffice's own compound-file and VBA readers find every module (it stores them as Basic in the .ods)."""
     ods = convert([live], "ods", tmp_path)[0]
@@ -116,6 +117,7 @@ def test_interpreter_is_this_python_when_built_on_windows(framework: Framework, 
     assert interpreter(build_from_folder(None, tmp_path / "windows.xlsm").path) == venv_python
 
 
+@pytest.mark.libreoffice
 def test_every_sheet_prints_one_page_wide_with_titles_and_footer(live: Path, framework: Framework, tmp_path: Path) -> None:
     wb = load_workbook(live, keep_vba=True)
     for ws in wb.worksheets:
@@ -133,6 +135,7 @@ def test_every_sheet_prints_one_page_wide_with_titles_and_footer(live: Path, fra
     assert any("Instructions" in " ".join(page.split()) for page in pages)
 
 
+@pytest.mark.libreoffice
 def test_instructions_sheet_follows_the_dashboard(live: Path, tmp_path: Path) -> None:
     wb = load_workbook(live, keep_vba=True)
     assert wb.sheetnames[0] == "Dashboard" and "Instructions" in wb.sheetnames[:3]

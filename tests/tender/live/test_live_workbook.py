@@ -227,6 +227,7 @@ def formulas(path: Path) -> Iterator[tuple[str, str, str]]:
 # --- recalculated by LibreOffice ------------------------------------------------------------------------------
 
 
+@pytest.mark.libreoffice
 def test_sample_formulas_equal_engine(framework: Framework, recalculated: dict[str, Path]) -> None:
     returns = read_folder(framework, SAMPLES)
     marks, _ = read_quality(SAMPLE_QUALITY, framework)
@@ -235,6 +236,7 @@ def test_sample_formulas_equal_engine(framework: Framework, recalculated: dict[s
     assert_matches_engine(recalculated["samples"], framework, returns, scores)
 
 
+@pytest.mark.libreoffice
 def test_finance_edits_recalculate_like_the_engine(built: dict[str, Path], recalculated: dict[str, Path]) -> None:
     inputs = read_live_workbook(built["edited"])
     original = read_live_workbook(built["samples"])
@@ -249,6 +251,7 @@ def test_finance_edits_recalculate_like_the_engine(built: dict[str, Path], recal
     assert_matches_engine(recalculated["edited"], inputs.framework, inputs.returns, engine(inputs))
 
 
+@pytest.mark.libreoffice
 def test_edge_cases_equal_engine(built: dict[str, Path], recalculated: dict[str, Path]) -> None:
     inputs = read_live_workbook(built["edge"])
     scores = engine(inputs)
@@ -266,11 +269,13 @@ def test_edge_cases_equal_engine(built: dict[str, Path], recalculated: dict[str,
     assert sorted(row["Order"] for row in rows) == list(range(1, len(rows) + 1))
 
 
+@pytest.mark.libreoffice
 def test_empty_workbook_recalculates_without_errors(recalculated: dict[str, Path]) -> None:
     assert data_rows(recalculated["empty"], "Scores") == []
     assert data_rows(recalculated["empty"], "ThemeScores") == []
 
 
+@pytest.mark.libreoffice
 def test_no_cell_shows_an_error_after_recalculation(recalculated: dict[str, Path]) -> None:
     for path in recalculated.values():
         with Workbook(path) as book:
@@ -279,6 +284,7 @@ def test_no_cell_shows_an_error_after_recalculation(recalculated: dict[str, Path
                 assert errors == [], f"{path.name}!{name}: {errors[:3]}"
 
 
+@pytest.mark.libreoffice
 def test_dashboard_lists_returns_best_first(built: dict[str, Path], recalculated: dict[str, Path]) -> None:
     inputs = read_live_workbook(built["samples"])
     expected = sorted(zip(engine(inputs), inputs.returns, strict=False), key=lambda pair: -pair[0].points)
@@ -378,6 +384,7 @@ def test_text_from_returns_is_never_a_formula(framework: Framework, tmp_path: Pa
 
 
 
+@pytest.mark.libreoffice
 def test_cached_values_are_the_engines_and_libreoffices_figures(framework: Framework, built: dict[str, Path],
                                                                 recalculated: dict[str, Path]) -> None:
     """Protected View and previews show real scores: every formula cell carries the value LibreOffice computes."""
