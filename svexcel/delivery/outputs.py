@@ -13,6 +13,7 @@ from typing import Any, Iterator, Sequence
 
 import xlsxwriter
 
+from ..core.findings import FINDING_COLUMNS
 from ..excel.formats import FORMULA_STARTS, GBP, SHARE
 from ..framework.model import Framework
 from ..run.atomic import atomic_path
@@ -23,7 +24,6 @@ from .report import DeliveryResult, covered
 CONTRACT_COLUMNS = ("File", "Status", "Supplier", "Contract reference", "Period", "Periods", "Committed (£)", "Expected to date (£)",
                     "Delivered (£)", "Forecast (£)", "Value share", "Count share", "Rating", "Green", "Amber", "Red", "Errors", "Warnings", "Report")
 MEASURE_COLUMNS = ("Contract reference", "File", "Measure ID", "Measure", "Accrues", "Committed", "Expected to date", "Delivered", "Progress", "RAG", "£ delivered")
-FINDING_COLUMNS = ("File", "Severity", "Type", "Sheet", "Cell", "Message")
 NOTICE_COLUMNS = ("supplier", "contract_reference", "period_from", "period_to", "reporting_period", "periods", "rating", "method",
                   "share_value", "share_count",
                   *(f"kpi{i}_{part}" for i in range(1, KPI_COUNT + 1) for part in ("measure", "name", "progress", "rating")))
@@ -44,7 +44,7 @@ def json_record(framework: Framework, result: DeliveryResult) -> str:
             "share_count": f.share_count, "share_value": f.share_value, "rating": f.rating,
             "kpis": [{"measure": k.measure, "progress": k.progress, "rating": k.rating} for k in f.kpis],
         }
-    record["findings"] = [{"sheet": x.sheet, "cell": x.cell, "type": x.type, "severity": x.severity, "message": x.message} for x in r.findings]
+    record["findings"] = [x.to_dict(file=False) for x in r.findings]
     record["report"] = result.report
     if result.report_error is not None:
         record["report_error"] = result.report_error
@@ -82,7 +82,7 @@ def summary_rows(framework: Framework, result: DeliveryResult) -> tuple[list[obj
         [r.contract_reference, r.file, i, framework.measure_by_id[i].name, d.accrues, d.committed, d.expected, d.delivered, d.progress, d.rag, d.sv_delivered]
         for i, d in f.measures.items()
     ]
-    return row, measures, [[r.file, x.severity, x.type, x.sheet, x.cell, x.message] for x in r.findings]
+    return row, measures, [x.row() for x in r.findings]
 
 
 def notice_row(framework: Framework, result: DeliveryResult) -> list[object] | None:

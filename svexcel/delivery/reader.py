@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Iterable, Sequence
 
 from ..core.cells import Cell, Value
-from ..core.findings import Finding, has_errors
+from ..core.findings import Finding, Findings, has_errors
 from ..core.numbers import cell_number
 from ..framework.model import Framework
 from ..tender.return_layout import META
@@ -100,9 +100,9 @@ def read_delivery(path: str | Path, framework: Framework) -> DeliveryReturn:
         with Workbook(path) as book:
             reader.read(book)
     except UnreadableWorkbook as exc:
-        reader.add(exc.type, "error", exc.message)
+        reader.findings.add(exc.type, exc.message)
     except OSError as exc:
-        reader.add("file-unreadable", "error", f"The file could not be opened ({exc.strerror or exc}). Check it is not open elsewhere and try again.")
+        reader.findings.add("file-unreadable", f"The file could not be opened ({exc.strerror or exc}). Check it is not open elsewhere and try again.")
     return reader.result
 
 
@@ -129,7 +129,7 @@ def settle(reads: Sequence[DeliveryReturn]) -> list[DeliveryReturn]:
             continue
         for older in reversed(ordered[:-1]):
             older.superseded_by = latest.file
-            latest.findings.extend(_restated(latest, older))
+            _restated(latest, older)
     return list(reads)
 
 
@@ -137,17 +137,17 @@ def _conflict(files: Sequence[DeliveryReturn]) -> None:
     """Refuse every file of one contract that claims the same latest period with different figures: none is later."""
     names = ", ".join(f.file for f in files)
     for f in files:
-        f.findings.append(Finding(
-            "conflicting-files", "error",
+        Findings(f.file, COVER, f.findings).add(
+            "conflicting-files",
             f"{names} all report period {f.period} of contract {f.contract_reference} with different figures, so none is the later one. "
             "Keep the file the supplier confirms and move the others out of the folder.",
-            f.file, COVER, f"B{COVER_FIRST_ROW + COVER_LABELS.index(REPORTING_PERIOD)}",
-        ))
+            f"B{COVER_FIRST_ROW + COVER_LABELS.index(REPORTING_PERIOD)}",
+        )
 
 
-def _restated(latest: DeliveryReturn, older: DeliveryReturn) -> list[Finding]:
-    """A warning per period figure of ``older`` (up to its reporting period) that ``latest`` reports differently."""
-    findings = []
+def _restated(latest: DeliveryReturn, older: DeliveryReturn) -> None:
+    """A warning on ``latest`` per period figure of ``older`` (up to its reporting period) that it reports differently."""
+    findings = Findings(latest.file, DELIVERY, latest.findings)
     for ident, series in older.actuals.items():
         now = latest.actuals.get(ident)
         if now is None:
@@ -156,13 +156,8 @@ def _restated(latest: DeliveryReturn, older: DeliveryReturn) -> list[Finding]:
             before, after = series[p - 1], now[p - 1]
             if before != after:
                 ref = latest.cells.get(ident, [""] * p)[p - 1]
-                findings.append(Finding(
-                    "restated", "warning",
-                    f"P{p} of {ident} is {_shown(after)} here but was {_shown(before)} in {older.file} (reporting period {older.period}). "
-                    "Check the correction is explained in Evidence; this file, the later one, is used.",
-                    latest.file, DELIVERY, ref,
-                ))
-    return findings
+                findings.add("restated", f"P{p} of {ident} is {_shown(after)} here but was {_shown(before)} in {older.file} "
+                             f"(reporting period {older.period}). Check the correction is explained in Evidence; this file, the later one, is used.", ref)
 
 
 def _shown(value: float | None) -> str:
@@ -179,6 +174,7 @@ class _DeliveryReader(ReturnReader):
     def __init__(self, file: str, framework: Framework) -> None:
         self.framework = framework
         self.result = DeliveryReturn(file)
+        self.findings = Findings(file, items=self.result.findings)
         self.terms: ContractTerms | None = None
         self.expected: dict[tuple[str, str, str], str] = {}
         self.date1904 = False
@@ -193,7 +189,7 @@ class _DeliveryReader(ReturnReader):
             sheet = book.sheet(name)
             if sheet is None:
                 hint = "It was not made by 'svexcel delivery template'" if name == META else "Do not rename or delete sheets"
-                self.add("missing-sheet", "error", f"The workbook has no '{name}' sheet. {hint}; copy your figures into a fresh delivery workbook.", name)
+                self.findings.add("missing-sheet", f"The workbook has no '{name}' sheet. {hint}; copy your figures into a fresh delivery workbook.", sheet=name)
             else:
                 self.check_size(sheet)
                 sheets[name] = sheet
@@ -213,8 +209,8 @@ class _DeliveryReader(ReturnReader):
         kind, row = _meta(sheet).get("kind", (None, 1))
         if cell_text(kind) == KIND:
             return True
-        self.add("not-a-delivery-workbook", "error", "This is not a delivery workbook (its hidden sheet does not say kind = delivery): perhaps a tender return. "
-                 "Send the delivery workbook made by 'svexcel delivery template' for this contract.", META, cell_ref(row, 2))
+        self.findings.add("not-a-delivery-workbook", "This is not a delivery workbook (its hidden sheet does not say kind = delivery): perhaps a tender return. "
+                          "Send the delivery workbook made by 'svexcel delivery template' for this contract.", cell_ref(row, 2), sheet=META)
         return False
 
     def read_meta(self, sheet: Sheet) -> bool:
@@ -224,15 +220,15 @@ class _DeliveryReader(ReturnReader):
             value, row = meta.get(key, (None, 1))
             if cell_text(value) != expected:
                 what = "framework" if key == "framework_name" else "framework version"
-                self.add("wrong-framework" if key == "framework_name" else "wrong-framework-version", "error",
-                         f"This delivery workbook was made for {what} '{cell_text(value) or '(none)'}', but we are monitoring with '{expected}'. "
-                         "Use the framework the contract was let under (--framework).", META, cell_ref(row, 2))
+                self.findings.add("wrong-framework" if key == "framework_name" else "wrong-framework-version",
+                                  f"This delivery workbook was made for {what} '{cell_text(value) or '(none)'}', but we are monitoring with '{expected}'. "
+                                  "Use the framework the contract was let under (--framework).", cell_ref(row, 2), sheet=META)
                 return False
         terms = self.terms_from_meta(sheet, meta)
         stored, row = meta.get("fingerprint", (None, 1))
         if terms is None or fingerprint_of(self.framework, terms) != cell_text(stored):
-            self.add("fingerprint-mismatch", "error", "The workbook's hidden sheet was edited or it was made from a different copy of the framework, "
-                     "so its commitments cannot be trusted. Ask the officer for a fresh delivery workbook.", META, cell_ref(row, 2))
+            self.findings.add("fingerprint-mismatch", "The workbook's hidden sheet was edited or it was made from a different copy of the framework, "
+                              "so its commitments cannot be trusted. Ask the officer for a fresh delivery workbook.", cell_ref(row, 2), sheet=META)
             return False
         self.terms = terms
         self.expected = expected_locked(self.framework, terms)
@@ -279,14 +275,14 @@ class _DeliveryReader(ReturnReader):
         labels = {normalise(cell.value): row for (row, col), cell in sheet.cells.items() if col == 1 and isinstance(cell.value, str)}
         missing = [label for label in COVER_LABELS if normalise(label) not in labels]
         for label in missing:
-            self.add("missing-header", "error", f"The Cover sheet has no '{label}' label in column A. Restore it; the reader looks for the value beside it.", COVER, "A4")
+            self.findings.add("missing-header", f"The Cover sheet has no '{label}' label in column A. Restore it; the reader looks for the value beside it.", "A4", sheet=COVER)
         for label in LOCKED_COVER:
             if label in missing:
                 continue
             row = labels[normalise(label)]
             actual, expected = cell_text(sheet.value(row, 2)), self.expected[(COVER, label, "value")]
             if actual != expected and not _same_number(actual, expected):
-                self.add("locked-cell-edited", "error", f"The locked {label} was changed to '{actual}'. Restore '{expected}' or ask the officer for a fresh delivery workbook.", COVER, cell_ref(row, 2))
+                self.findings.add("locked-cell-edited", f"The locked {label} was changed to '{actual}'. Restore '{expected}' or ask the officer for a fresh delivery workbook.", cell_ref(row, 2), sheet=COVER)
         if REPORTING_PERIOD not in missing:
             self.read_period(sheet.get(labels[normalise(REPORTING_PERIOD)], 2), cell_ref(labels[normalise(REPORTING_PERIOD)], 2))
         if ATTESTATION not in missing:
@@ -296,31 +292,31 @@ class _DeliveryReader(ReturnReader):
             self.result.attestation = value is True or word in YES
             if not self.result.attestation:
                 said = "is blank" if not word else f"says '{cell_text(value)}'"
-                self.add("no-attestation", "warning", f"The attestation in {cell_ref(row, 2)} {said}. Choose Yes to confirm the figures relate only to this contract and these periods.", COVER, cell_ref(row, 2))
+                self.findings.add("no-attestation", f"The attestation in {cell_ref(row, 2)} {said}. Choose Yes to confirm the figures relate only to this contract and these periods.", cell_ref(row, 2), sheet=COVER)
 
     def read_period(self, cell: Cell | None, ref: str) -> None:
         read = cell_number(cell)
         periods = self.result.periods
         if read.problem in ("stored-as-date", "stored-as-time") and cell is not None:
-            self.add("bad-reporting-period", "error", self.problem_message(read.problem, cell, f"The reporting period in {ref}"), COVER, ref)
+            self.findings.add("bad-reporting-period", self.problem_message(read.problem, cell, f"The reporting period in {ref}"), ref, sheet=COVER)
             return
         if read.value is None or read.problem:
             shown = "blank" if cell is None or cell.value in (None, "") else repr(cell.value)
-            self.add("no-reporting-period", "error", f"The reporting period in {ref} is {shown}. Type the number of the latest period reported, 1 to {periods}.", COVER, ref)
+            self.findings.add("no-reporting-period", f"The reporting period in {ref} is {shown}. Type the number of the latest period reported, 1 to {periods}.", ref, sheet=COVER)
             return
         if not read.value.is_integer() or not 1 <= read.value <= periods:
-            self.add("bad-reporting-period", "error", f"The reporting period in {ref} is {read.value:,.10g}; it must be a whole number from 1 to {periods} (P1 to P{periods}).", COVER, ref)
+            self.findings.add("bad-reporting-period", f"The reporting period in {ref} is {read.value:,.10g}; it must be a whole number from 1 to {periods} (P1 to P{periods}).", ref, sheet=COVER)
             return
         self.result.period = int(read.value)
         if read.note == "number-as-text":
-            self.add("number-as-text", "info", f"The reporting period in {ref} was typed as text {cell.value!r} and read as {int(read.value)}.", COVER, ref)  # type: ignore[union-attr]
+            self.findings.add("number-as-text", f"The reporting period in {ref} was typed as text {cell.value!r} and read as {int(read.value)}.", ref, sheet=COVER)  # type: ignore[union-attr]
 
     # ------------------------------------------------------------ Delivery
 
     def read_delivery(self, sheet: Sheet) -> None:
         table, missing, row = find_table(sheet, DELIVERY_REQUIRED, (*LEAD_COLUMNS, *TAIL_COLUMNS))
         if table is None:
-            self.add("missing-header", "error", f"The Delivery header row lacks {', '.join(repr(m) for m in missing)}. Restore the header names exactly as in the template.", DELIVERY, cell_ref(row, 1))
+            self.findings.add("missing-header", f"The Delivery header row lacks {', '.join(repr(m) for m in missing)}. Restore the header names exactly as in the template.", cell_ref(row, 1), sheet=DELIVERY)
             return
         columns = self.period_columns(sheet, table)
         if columns is None:
@@ -332,17 +328,17 @@ class _DeliveryReader(ReturnReader):
                 continue  # theme bands, notes and blank rows
             id_ref = table.ref(row, "Measure ID")
             if ident not in self.framework.measure_by_id:
-                self.add("unknown-measure", "error", f"Measure ID '{ident}' is not in {self.framework.name} {self.framework.version}. Delete the row or correct the id.", DELIVERY, id_ref)
+                self.findings.add("unknown-measure", f"Measure ID '{ident}' is not in {self.framework.name} {self.framework.version}. Delete the row or correct the id.", id_ref, sheet=DELIVERY)
                 continue
             if ident in seen:
-                self.add("duplicate-measure", "error", f"Measure {ident} appears twice (first in {seen[ident]}). Keep one row per measure.", DELIVERY, id_ref)
+                self.findings.add("duplicate-measure", f"Measure {ident} appears twice (first in {seen[ident]}). Keep one row per measure.", id_ref, sheet=DELIVERY)
                 continue
             seen[ident] = id_ref
             self.check_locked(table, row, ident)
             self.read_measure(sheet, table, row, ident, columns)
         for measure in self.framework.measures:
             if measure.id not in seen:
-                self.add("missing-measure", "error", f"Measure {measure.id} ({measure.name}) is missing from Delivery. Do not delete rows; use a fresh delivery workbook.", DELIVERY, table.header_ref)
+                self.findings.add("missing-measure", f"Measure {measure.id} ({measure.name}) is missing from Delivery. Do not delete rows; use a fresh delivery workbook.", table.header_ref, sheet=DELIVERY)
 
     def period_columns(self, sheet: Sheet, table: Table) -> list[int] | None:
         """The column of each period P1..Pn on the header row, checked against the template's labels."""
@@ -354,12 +350,12 @@ class _DeliveryReader(ReturnReader):
         periods = self.result.periods
         missing = [p for p in range(1, periods + 1) if p not in found]
         if missing:
-            self.add("missing-header", "error", f"The Delivery header row lacks the period column(s) {', '.join(f'P{p}' for p in missing)}. Restore the headers; do not delete period columns.", DELIVERY, table.header_ref)
+            self.findings.add("missing-header", f"The Delivery header row lacks the period column(s) {', '.join(f'P{p}' for p in missing)}. Restore the headers; do not delete period columns.", table.header_ref, sheet=DELIVERY)
             return None
         for p in range(1, periods + 1):
             actual, expected = cell_text(sheet.value(table.header_row, found[p])), self.expected[(DELIVERY, "header", f"P{p}")]
             if actual != expected:
-                self.add("locked-cell-edited", "error", f"The period header was changed to '{actual}'. Restore '{expected}'.", DELIVERY, cell_ref(table.header_row, found[p]))
+                self.findings.add("locked-cell-edited", f"The period header was changed to '{actual}'. Restore '{expected}'.", cell_ref(table.header_row, found[p]), sheet=DELIVERY)
         return [found[p] for p in range(1, periods + 1)]
 
     def check_locked(self, table: Table, row: int, ident: str) -> None:
@@ -370,7 +366,7 @@ class _DeliveryReader(ReturnReader):
             if column == FROM_PERIOD and not expected:
                 continue  # not monitored: no period to compare
             if actual != expected and not _same_number(actual, expected):
-                self.add("locked-cell-edited", "error", f"The locked {column} of measure {ident} was changed to '{actual}'. Restore '{expected}' or ask the officer for a fresh delivery workbook.", DELIVERY, table.ref(row, column))
+                self.findings.add("locked-cell-edited", f"The locked {column} of measure {ident} was changed to '{actual}'. Restore '{expected}' or ask the officer for a fresh delivery workbook.", table.ref(row, column), sheet=DELIVERY)
 
     def read_measure(self, sheet: Sheet, table: Table, row: int, ident: str, columns: list[int]) -> None:
         r = self.result
@@ -383,11 +379,11 @@ class _DeliveryReader(ReturnReader):
             value = self.read_actual(sheet.get(row, col), ref, ident, p)
             series.append(value)
             if value is not None and r.period and p > r.period:
-                self.add("future-period", "error", f"P{p} of {ident} in {ref} has a figure, but the reporting period is {r.period}. Move it to its period or correct the reporting period on Cover.", DELIVERY, ref)
+                self.findings.add("future-period", f"P{p} of {ident} in {ref} has a figure, but the reporting period is {r.period}. Move it to its period or correct the reporting period on Cover.", ref, sheet=DELIVERY)
             elif value is None and commitment is not None and commitment.starts <= p <= r.period and not self.failed(ref):
-                self.add("period-not-reported", "warning", f"P{p} of {ident} in {ref} is blank although the measure is committed. Type what was delivered (0 if nothing).", DELIVERY, ref)
+                self.findings.add("period-not-reported", f"P{p} of {ident} in {ref} is blank although the measure is committed. Type what was delivered (0 if nothing).", ref, sheet=DELIVERY)
         if commitment is None and any(v is not None for v in series):
-            self.add("not-committed", "info", f"Figures were reported for {ident}, which has no commitment; they are not monitored.", DELIVERY, table.ref(row, "Measure ID"))
+            self.findings.add("not-committed", f"Figures were reported for {ident}, which has no commitment; they are not monitored.", table.ref(row, "Measure ID"), sheet=DELIVERY)
         r.actuals[ident] = series
 
     def failed(self, ref: str) -> bool:
@@ -404,7 +400,7 @@ class _DeliveryReader(ReturnReader):
             if word in YES or word in NO:
                 return 1.0 if word in YES else 0.0
             if word:
-                self.add("not-yes-no", "error", f"{what} is '{cell.value}'. Choose Yes or No.", DELIVERY, ref)
+                self.findings.add("not-yes-no", f"{what} is '{cell.value}'. Choose Yes or No.", ref, sheet=DELIVERY)
             return None
         value, _ = self.number(cell, DELIVERY, ref, what)
         return value
@@ -414,7 +410,7 @@ class _DeliveryReader(ReturnReader):
     def read_actions(self, sheet: Sheet) -> None:
         table, missing, row = find_table(sheet, ACTION_COLUMNS)
         if table is None:
-            self.add("missing-header", "error", f"The Actions header row lacks {', '.join(repr(m) for m in missing)}. Restore the header names exactly as in the template.", ACTIONS, cell_ref(row, 1))
+            self.findings.add("missing-header", f"The Actions header row lacks {', '.join(repr(m) for m in missing)}. Restore the header names exactly as in the template.", cell_ref(row, 1), sheet=ACTIONS)
             return
         for row in table.rows():
             texts = {c: table.text(row, c) for c in ACTION_COLUMNS}
@@ -422,7 +418,7 @@ class _DeliveryReader(ReturnReader):
                 continue
             ident = texts["Measure ID"]
             if ident and ident not in self.framework.measure_by_id:
-                self.add("unknown-measure", "warning", f"The action in row {row} names measure '{ident}', which is not in the framework. Choose a measure from the list.", ACTIONS, table.ref(row, "Measure ID"))
+                self.findings.add("unknown-measure", f"The action in row {row} names measure '{ident}', which is not in the framework. Choose a measure from the list.", table.ref(row, "Measure ID"), sheet=ACTIONS, severity="warning")
             self.result.actions.append(Action(ident, texts["Issue"], texts["Recovery action"], texts["Owner"], _date_text(table.value(row, "Due")), texts["Status"]))
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Mapping
 
-from ..core.findings import Finding
+from ..core.findings import Finding, Findings, finding
 from ..core.numbers import cell_number
 from ..xlsx.reader import Sheet, UnreadableWorkbook, Workbook
 from ..xlsx.tables import find_table
@@ -31,22 +31,22 @@ def load_delivery_settings(path: str | Path) -> tuple[DeliverySettings, list[Fin
         with Workbook(path) as book:
             return delivery_settings_from_sheets({name: book.sheet(name) for name in ("Settings", "Measures")}, path.name)
     except UnreadableWorkbook as exc:
-        return DeliverySettings(), [Finding(exc.type, "error", exc.message, path.name)]
+        return DeliverySettings(), [finding(exc.type, exc.message, path.name)]
 
 
 def delivery_settings_from_sheets(sheets: Mapping[str, Sheet | None], file: str = "") -> tuple[DeliverySettings, list[Finding]]:
     """Delivery settings from the Settings and Measures sheets of a framework."""
-    findings: list[Finding] = []
+    findings = Findings(file)
     values: dict[str, object] = {}
     settings_sheet = sheets.get("Settings")
     if settings_sheet is not None:
-        values = _read_settings(settings_sheet, file, findings)
+        values = _read_settings(settings_sheet, findings.on("Settings"))
     measures_sheet = sheets.get("Measures")
-    accrues = _read_accrues(measures_sheet, file, findings) if measures_sheet is not None else {}
-    return DeliverySettings(**values, accrues=accrues), findings  # type: ignore[arg-type]
+    accrues = _read_accrues(measures_sheet, findings.on("Measures")) if measures_sheet is not None else {}
+    return DeliverySettings(**values, accrues=accrues), findings.items  # type: ignore[arg-type]
 
 
-def _read_settings(sheet: Sheet, file: str, findings: list[Finding]) -> dict[str, object]:
+def _read_settings(sheet: Sheet, findings: Findings) -> dict[str, object]:
     table, _, _ = find_table(sheet, ("key", "value"), first_row_only=True)
     if table is None:
         return {}
@@ -59,24 +59,24 @@ def _read_settings(sheet: Sheet, file: str, findings: list[Finding]) -> dict[str
         read = cell_number(table.cell(rows[key], "value"))
         if read.value is None or read.problem or not 0 <= read.value <= 1:
             shown = table.value(rows[key], "value")
-            findings.append(Finding("bad-setting", "error", f"{key} in {ref} is {shown!r}; type a share between 0 and 1, e.g. 0.95 for 95%.", file, "Settings", ref))
+            findings.add("bad-setting", f"{key} in {ref} is {shown!r}; type a share between 0 and 1, e.g. 0.95 for 95%.", ref)
             continue
         values[key] = read.value
     for high, low in ORDER:
         if high in values and low in values and values[high] < values[low]:  # type: ignore[operator]
             ref = table.ref(rows[low], "value")
-            findings.append(Finding("bad-setting", "error", f"{low} in {ref} ({values[low]:g}) is above {high} ({values[high]:g}); the bands must not overlap.", file, "Settings", ref))
+            findings.add("bad-setting", f"{low} in {ref} ({values[low]:g}) is above {high} ({values[high]:g}); the bands must not overlap.", ref)
     if "rating_method" in rows:
         method = table.text(rows["rating_method"], "value").casefold()
         if method not in METHODS:
             ref = table.ref(rows["rating_method"], "value")
-            findings.append(Finding("bad-setting", "error", f"rating_method in {ref} is '{method}'; use one of: {', '.join(METHODS)}.", file, "Settings", ref))
+            findings.add("bad-setting", f"rating_method in {ref} is '{method}'; use one of: {', '.join(METHODS)}.", ref)
         else:
             values["rating_method"] = method
     return values
 
 
-def _read_accrues(sheet: Sheet, file: str, findings: list[Finding]) -> dict[str, Accrual]:
+def _read_accrues(sheet: Sheet, findings: Findings) -> dict[str, Accrual]:
     table, _, _ = find_table(sheet, ("measure_id", "accrues"), first_row_only=True)
     if table is None:
         return {}
@@ -87,7 +87,7 @@ def _read_accrues(sheet: Sheet, file: str, findings: list[Finding]) -> dict[str,
             continue
         if value not in ACCRUALS:
             ref = table.ref(row, "accrues")
-            findings.append(Finding("bad-accrues", "error", f"Measure {ident} accrues '{value}' in {ref}; use flow (adds up period by period) or level (the latest figure stands).", file, "Measures", ref))
+            findings.add("bad-accrues", f"Measure {ident} accrues '{value}' in {ref}; use flow (adds up period by period) or level (the latest figure stands).", ref)
             continue
         accrues[ident] = value
     return accrues

@@ -8,7 +8,7 @@ from functools import cached_property, partial
 from pathlib import Path
 from typing import Mapping
 
-from ..core.findings import Finding, has_errors
+from ..core.findings import Finding, Findings, finding, has_errors
 from ..core.numbers import cell_number
 from ..xlsx.reader import Sheet, UnreadableWorkbook, Workbook, cell_ref
 from ..xlsx.tables import Table, find_table
@@ -209,9 +209,9 @@ def load_framework(path: str | Path) -> Framework:
             sheets = {name: book.sheet(name) for name in SHEET_COLUMNS}
             live = LIVE_MARKER_SHEET in book.sheetnames
     except UnreadableWorkbook as exc:
-        raise FrameworkError([Finding(exc.type, "error", exc.message, path.name)]) from exc
+        raise FrameworkError([finding(exc.type, exc.message, path.name)]) from exc
     except OSError as exc:
-        raise FrameworkError([Finding("file-missing", "error", f"Cannot open the framework: {exc.strerror}.", path.name)]) from exc
+        raise FrameworkError([finding("file-missing", f"Cannot open the framework: {exc.strerror}.", path.name)]) from exc
     return framework_from_sheets(sheets, path.name, text_numbers=not live)
 
 
@@ -230,15 +230,12 @@ class _FrameworkReader:
         self.sheets = sheets
         self.file = file
         self.text_numbers = text_numbers
-        self.findings: list[Finding] = []
-
-    def finding(self, type: str, sheet: str, cell: str, message: str, severity: str = "error") -> None:
-        self.findings.append(Finding(type, severity, message, self.file, sheet, cell))  # type: ignore[arg-type]
+        self.findings = Findings(file)
 
     def read(self) -> Framework:
         tables = {name: self.table(name) for name in SHEET_COLUMNS}
         if has_errors(self.findings):
-            raise FrameworkError(self.findings)
+            raise FrameworkError(self.findings.items)
         settings = self.read_settings(tables["Settings"])
         themes = self.read_themes(tables["Themes"])
         outcomes = self.read_outcomes(tables["Outcomes"], {t.id for t in themes})
@@ -246,25 +243,19 @@ class _FrameworkReader:
         scale = self.read_quality_scale(tables["QualityScale"])
         for theme in themes:
             if not any(m.theme_id == theme.id for m in measures):
-                self.finding(
-                    "theme-without-measures", "Themes", "A1",
-                    f"Theme {theme.id} has no measures; it scores on quality alone.", "warning",
-                )
+                self.findings.add("theme-without-measures", f"Theme {theme.id} has no measures; it scores on quality alone.", "A1", sheet="Themes")
         if has_errors(self.findings) or settings is None:
-            raise FrameworkError(self.findings)
-        return Framework(settings, tuple(themes), tuple(outcomes), tuple(measures), tuple(scale), tuple(self.findings))
+            raise FrameworkError(self.findings.items)
+        return Framework(settings, tuple(themes), tuple(outcomes), tuple(measures), tuple(scale), tuple(self.findings.items))
 
     def table(self, name: str) -> Table | None:
         sheet = self.sheets.get(name)
         if sheet is None:
-            self.finding("missing-sheet", name, "", f"The framework has no '{name}' sheet. Add it with the columns {', '.join(SHEET_COLUMNS[name])}.")
+            self.findings.add("missing-sheet", f"The framework has no '{name}' sheet. Add it with the columns {', '.join(SHEET_COLUMNS[name])}.", sheet=name)
             return None
         table, missing, row = find_table(sheet, REQUIRED_COLUMNS[name], SHEET_COLUMNS[name], first_row_only=True)
         if table is None:
-            self.finding(
-                "missing-header", name, cell_ref(row, 1),
-                f"Row 1 of '{name}' lacks the column(s) {', '.join(missing)}. Restore the header names exactly.",
-            )
+            self.findings.add("missing-header", f"Row 1 of '{name}' lacks the column(s) {', '.join(missing)}. Restore the header names exactly.", cell_ref(row, 1), sheet=name)
         return table
 
     def number(self, table: Table, row: int, column: str, default: float | None = None, what: str = "") -> float | None:
@@ -273,8 +264,8 @@ class _FrameworkReader:
         ref = table.ref(row, column)
         read = cell_number(cell)
         if read.note == "number-as-text" and not self.text_numbers:
-            self.finding("not-a-number", table.sheet.name, ref, f"{what or column} in {ref} is the text {cell.value if cell else ''!r}; "
-                         "the workbook's formulas count text as nothing. Type it as a plain number.")
+            self.findings.add("not-a-number", f"{what or column} in {ref} is the text {cell.value if cell else ''!r}; "
+                         "the workbook's formulas count text as nothing. Type it as a plain number.", ref, sheet=table.sheet.name)
             return None
         if read.problem is not None:
             detail = {
@@ -284,7 +275,7 @@ class _FrameworkReader:
                 "stored-as-date": "holds a date, not a number; format the cell as Number",
                 "stored-as-time": "holds a time, not a number; format the cell as Number",
             }[read.problem]
-            self.finding(read.problem, table.sheet.name, ref, f"{what or column} in {ref} {detail}. Type a plain number.")
+            self.findings.add(read.problem, f"{what or column} in {ref} {detail}. Type a plain number.", ref, sheet=table.sheet.name)
             return None
         return default if read.value is None else read.value
 
@@ -296,11 +287,11 @@ class _FrameworkReader:
             ident = table.text(row, column)
             if not ident:
                 if any(table.text(row, c) for c in table.columns if c != column):
-                    self.finding("missing-id", table.sheet.name, table.ref(row, column), f"Row {row} of '{table.sheet.name}' has no {column}. Give it a unique id or delete the row.")
+                    self.findings.add("missing-id", f"Row {row} of '{table.sheet.name}' has no {column}. Give it a unique id or delete the row.", table.ref(row, column), sheet=table.sheet.name)
                 continue
             ref = table.ref(row, column)
             if ident in seen:
-                self.finding("duplicate-id", table.sheet.name, ref, f"{column} '{ident}' in {ref} is used again (first in {seen[ident]}). Give each row its own id.")
+                self.findings.add("duplicate-id", f"{column} '{ident}' in {ref} is used again (first in {seen[ident]}). Give each row its own id.", ref, sheet=table.sheet.name)
                 continue
             seen[ident] = ref
             out.append((row, ident))
@@ -311,7 +302,7 @@ class _FrameworkReader:
         rows = {table.text(r, "key"): r for r in table.rows() if table.text(r, "key")}
         missing = [k for k in REQUIRED_SETTINGS if k not in rows]
         for key in missing:
-            self.finding("missing-setting", "Settings", "A1", f"Settings has no '{key}' row. Add it in column A with its value in column B.")
+            self.findings.add("missing-setting", f"Settings has no '{key}' row. Add it in column A with its value in column B.", "A1", sheet="Settings")
         if missing:
             return None
         values: dict[str, object] = {k: table.text(r, "value") for k, r in rows.items() if k in Settings.__dataclass_fields__ and k not in OPTIONAL_NUMBER_SETTINGS}
@@ -320,22 +311,22 @@ class _FrameworkReader:
             ref = table.ref(rows[key], "value")
             if number is None:
                 if table.value(rows[key], "value") is None:
-                    self.finding("not-a-number", "Settings", ref, f"{key} in {ref} is blank. Type a number.")
+                    self.findings.add("not-a-number", f"{key} in {ref} is blank. Type a number.", ref, sheet="Settings")
                 continue
             if key == "max_points" and number <= 0:
-                self.finding("bad-setting", "Settings", ref, f"max_points in {ref} is {number:g}; it must be more than 0.")
+                self.findings.add("bad-setting", f"max_points in {ref} is {number:g}; it must be more than 0.", ref, sheet="Settings")
             if key.startswith("weight_") and number < 0:
-                self.finding("bad-weight", "Settings", ref, f"{key} in {ref} is {number:g}; component weights cannot be negative.")
+                self.findings.add("bad-weight", f"{key} in {ref} is {number:g}; component weights cannot be negative.", ref, sheet="Settings")
             values[key] = number
         values |= self.optional_numbers(table, rows)
         if not all(isinstance(values.get(f"weight_{c}"), float) for c in COMPONENTS):
             return None
         self.read_optional_settings(table, rows, values)
         if sum(values[f"weight_{c}"] for c in COMPONENTS) <= 0:  # type: ignore[misc]
-            self.finding("weights-not-positive", "Settings", table.ref(rows["weight_monetised"], "value"), "The component weights add up to 0. Give at least one a positive weight.")
+            self.findings.add("weights-not-positive", "The component weights add up to 0. Give at least one a positive weight.", table.ref(rows["weight_monetised"], "value"), sheet="Settings")
         for key in ("framework_name", "framework_version"):
             if not values[key]:
-                self.finding("missing-setting", "Settings", table.ref(rows[key], "value"), f"{key} is blank. Type a value.")
+                self.findings.add("missing-setting", f"{key} is blank. Type a value.", table.ref(rows[key], "value"), sheet="Settings")
         return Settings(**values)  # type: ignore[arg-type]
 
     def read_optional_settings(self, table: Table, rows: dict[str, int], values: dict[str, object]) -> None:
@@ -345,7 +336,7 @@ class _FrameworkReader:
             ref = table.ref(rows["plausible_sv_ratio"], "value")
             ratio = self.number(table, rows["plausible_sv_ratio"], "value", what="plausible_sv_ratio")
             if ratio is not None and ratio <= 0:
-                self.finding("bad-setting", "Settings", ref, f"plausible_sv_ratio in {ref} is {ratio:g}; it must be more than 0 (0.3 means 30% of the contract value).")
+                self.findings.add("bad-setting", f"plausible_sv_ratio in {ref} is {ratio:g}; it must be more than 0 (0.3 means 30% of the contract value).", ref, sheet="Settings")
             elif ratio is not None:
                 values["plausible_sv_ratio"] = ratio
 
@@ -355,7 +346,7 @@ class _FrameworkReader:
         for key in OPTIONAL_NUMBER_SETTINGS:
             number = self.number(table, rows[key], "value", what=key) if key in rows else None
             if number is not None and number < 0:
-                self.finding("bad-setting", "Settings", table.ref(rows[key], "value"), f"{key} is {number:g}; it cannot be negative.")
+                self.findings.add("bad-setting", f"{key} is {number:g}; it cannot be negative.", table.ref(rows[key], "value"), sheet="Settings")
             elif number is not None:
                 values[key] = number
         return values
@@ -366,12 +357,12 @@ class _FrameworkReader:
         for row, ident in self.unique_ids(table, "theme_id"):
             weight = self.number(table, row, "weight", default=1.0, what="weight")
             if weight is not None and weight < 0:
-                self.finding("bad-weight", "Themes", table.ref(row, "weight"), f"Theme {ident} has weight {weight:g} in {table.ref(row, 'weight')}; weights cannot be negative.")
+                self.findings.add("bad-weight", f"Theme {ident} has weight {weight:g} in {table.ref(row, 'weight')}; weights cannot be negative.", table.ref(row, "weight"), sheet="Themes")
             themes.append(Theme(ident, table.text(row, "theme"), table.text(row, "description"), weight if weight is not None else 0.0))
         if not themes:
-            self.finding("empty-framework", "Themes", "A2", "The Themes sheet lists no themes. Add one row per theme.")
+            self.findings.add("empty-framework", "The Themes sheet lists no themes. Add one row per theme.", "A2", sheet="Themes")
         elif sum(t.weight for t in themes) <= 0:
-            self.finding("weights-not-positive", "Themes", table.ref(table.header_row + 1, "weight"), "The theme weights add up to 0. Give at least one theme a positive weight.")
+            self.findings.add("weights-not-positive", "The theme weights add up to 0. Give at least one theme a positive weight.", table.ref(table.header_row + 1, "weight"), sheet="Themes")
         return themes
 
     def read_outcomes(self, table: Table | None, theme_ids: set[str]) -> list[Outcome]:
@@ -380,7 +371,7 @@ class _FrameworkReader:
         for row, ident in self.unique_ids(table, "outcome_id"):
             theme_id = table.text(row, "theme_id")
             if theme_id not in theme_ids:
-                self.finding("orphan-outcome", "Outcomes", table.ref(row, "theme_id"), f"Outcome {ident} belongs to theme '{theme_id}', which is not on the Themes sheet. Use one of: {', '.join(sorted(theme_ids))}.")
+                self.findings.add("orphan-outcome", f"Outcome {ident} belongs to theme '{theme_id}', which is not on the Themes sheet. Use one of: {', '.join(sorted(theme_ids))}.", table.ref(row, "theme_id"), sheet="Outcomes")
                 continue
             outcomes.append(Outcome(ident, theme_id, table.text(row, "outcome")))
         return outcomes
@@ -395,29 +386,29 @@ class _FrameworkReader:
             direction = (table.text(row, "direction") or "benefit").casefold()
             ok = True
             if outcome_id not in outcome_theme:
-                self.finding("orphan-measure", "Measures", sheet_ref("outcome_id"), f"Measure {ident} belongs to outcome '{outcome_id}', which is not on the Outcomes sheet.")
+                self.findings.add("orphan-measure", f"Measure {ident} belongs to outcome '{outcome_id}', which is not on the Outcomes sheet.", sheet_ref("outcome_id"), sheet="Measures")
                 ok = False
             if kind not in KINDS:
-                self.finding("unknown-kind", "Measures", sheet_ref("kind"), f"Measure {ident} has kind '{table.text(row, 'kind')}'. Use one of: {', '.join(KINDS)}.")
+                self.findings.add("unknown-kind", f"Measure {ident} has kind '{table.text(row, 'kind')}'. Use one of: {', '.join(KINDS)}.", sheet_ref("kind"), sheet="Measures")
                 ok = False
             allowed = {"monetised": ("benefit", "harm"), "target": ("benefit", "lower_is_better"), "binary": ("benefit",)}.get(kind, DIRECTIONS)
             if direction not in allowed:
-                self.finding("unknown-direction", "Measures", sheet_ref("direction"), f"Measure {ident} has direction '{direction}'; a {kind or 'measure'} measure takes one of: {', '.join(allowed)}.")
+                self.findings.add("unknown-direction", f"Measure {ident} has direction '{direction}'; a {kind or 'measure'} measure takes one of: {', '.join(allowed)}.", sheet_ref("direction"), sheet="Measures")
                 ok = False
             proxy = self.number(table, row, "proxy_gbp", what="proxy_gbp")
             if kind == "monetised" and proxy is None and table.value(row, "proxy_gbp") is None:
-                self.finding("missing-proxy", "Measures", sheet_ref("proxy_gbp"), f"Monetised measure {ident} has no proxy value in {sheet_ref('proxy_gbp')}. Type the £ value of one {table.text(row, 'unit') or 'unit'}.")
+                self.findings.add("missing-proxy", f"Monetised measure {ident} has no proxy value in {sheet_ref('proxy_gbp')}. Type the £ value of one {table.text(row, 'unit') or 'unit'}.", sheet_ref("proxy_gbp"), sheet="Measures")
                 ok = False
             elif proxy is not None and proxy < 0:
-                self.finding("bad-proxy", "Measures", sheet_ref("proxy_gbp"), f"Measure {ident} has a negative proxy value; record harms with direction 'harm' and a positive proxy.")
+                self.findings.add("bad-proxy", f"Measure {ident} has a negative proxy value; record harms with direction 'harm' and a positive proxy.", sheet_ref("proxy_gbp"), sheet="Measures")
                 ok = False
             deadweight = self.number(table, row, "deadweight", default=0.0, what="deadweight") if "deadweight" in table.columns else 0.0
             if deadweight is not None and not 0 <= deadweight <= 1:
-                self.finding("bad-deadweight", "Measures", sheet_ref("deadweight"), f"Measure {ident} has deadweight {deadweight:g}; it must be between 0 and 1 (e.g. 0.25 for 25%).")
+                self.findings.add("bad-deadweight", f"Measure {ident} has deadweight {deadweight:g}; it must be between 0 and 1 (e.g. 0.25 for 25%).", sheet_ref("deadweight"), sheet="Measures")
                 ok = False
             target = self.number(table, row, "target", what="target")
             if kind == "target" and (target is None or target <= 0):
-                self.finding("missing-target", "Measures", sheet_ref("target"), f"Target measure {ident} needs a target above 0 in {sheet_ref('target')}.")
+                self.findings.add("missing-target", f"Target measure {ident} needs a target above 0 in {sheet_ref('target')}.", sheet_ref("target"), sheet="Measures")
                 ok = False
             if ok:
                 measures.append(Measure(
@@ -428,7 +419,7 @@ class _FrameworkReader:
                 ))
         self.check_excludes(table, measures)
         if not measures and not has_errors(self.findings):
-            self.finding("empty-framework", "Measures", "A2", "The Measures sheet lists no measures. Add one row per measure.")
+            self.findings.add("empty-framework", "The Measures sheet lists no measures. Add one row per measure.", "A2", sheet="Measures")
         return measures
 
     def check_excludes(self, table: Table, measures: list[Measure]) -> None:
@@ -439,7 +430,7 @@ class _FrameworkReader:
                 if other == m.id or other not in rows:
                     ref = table.ref(rows[m.id], "excludes")
                     why = "itself" if other == m.id else f"'{other}', which is not a measure id on this sheet"
-                    self.finding("unknown-exclude", "Measures", ref, f"Measure {m.id} excludes {why}. List other measure ids in {ref}, separated by commas.")
+                    self.findings.add("unknown-exclude", f"Measure {m.id} excludes {why}. List other measure ids in {ref}, separated by commas.", ref, sheet="Measures")
 
     def read_quality_scale(self, table: Table | None) -> list[QualityLevel]:
         assert table is not None
@@ -449,7 +440,7 @@ class _FrameworkReader:
             if score is None:
                 continue
             if not 0 <= score <= 100:
-                self.finding("bad-quality-scale", "QualityScale", table.ref(row, "score"), f"Quality score {score:g} in {table.ref(row, 'score')} is outside 0–100.")
+                self.findings.add("bad-quality-scale", f"Quality score {score:g} in {table.ref(row, 'score')} is outside 0–100.", table.ref(row, "score"), sheet="QualityScale")
                 continue
             levels.append(QualityLevel(score, table.text(row, "label"), table.text(row, "descriptor")))
         return sorted(levels, key=lambda level: level.score)

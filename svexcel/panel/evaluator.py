@@ -14,7 +14,7 @@ from openpyxl.styles import Alignment
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
-from ..core.findings import Finding, Severity, has_errors
+from ..core.findings import Finding, Findings, has_errors
 from ..core.formatting import clean_text
 from ..core.numbers import cell_number
 from ..excel.styles import BOLD_FONT, NOTE_FONT, TITLE_FONT, WRAP, mark_input, set_widths, style_header, write_text
@@ -197,9 +197,9 @@ def read_evaluator_workbook(path: str | Path, framework: Framework) -> Evaluator
         with XlsxWorkbook(path) as book:
             reader.read(book.sheet(META), book.sheet(SCORES))
     except UnreadableWorkbook as exc:
-        reader.add(exc.type, "error", exc.message)
+        reader.findings.add(exc.type, exc.message)
     except OSError as exc:
-        reader.add("file-unreadable", "error", f"The file could not be opened ({exc.strerror or exc}). Check it is not open elsewhere and try again.")
+        reader.findings.add("file-unreadable", f"The file could not be opened ({exc.strerror or exc}). Check it is not open elsewhere and try again.")
     return reader.result
 
 
@@ -213,13 +213,11 @@ class _EvaluatorReader:
 
     def __init__(self, result: EvaluatorFile, framework: Framework) -> None:
         self.result = result
+        self.findings = Findings(result.file, items=result.findings)
         self.framework = framework
 
-    def add(self, type: str, severity: Severity, message: str, sheet: str = "", cell: str = "") -> None:
-        self.result.findings.append(Finding(type, severity, message, self.result.file, sheet, cell))
-
     def edited(self, message: str, sheet: str = "", cell: str = "") -> None:
-        self.add("evaluator-file-edited", "error", f"{message} Ask the evaluator to copy their scores into a fresh evaluator workbook.", sheet, cell)
+        self.findings.add("evaluator-file-edited", f"{message} Ask the evaluator to copy their scores into a fresh evaluator workbook.", cell, sheet=sheet)
 
     def read(self, meta_sheet: Sheet | None, scores: Sheet | None) -> None:
         if meta_sheet is None:
@@ -276,8 +274,8 @@ class _EvaluatorReader:
                 continue
             key = (file, theme)
             if file not in self.result.returns:
-                self.add("unknown-return", "error", f"Row {row} scores '{file}', which is not one of the panel's returns; its marks are left out. "
-                         "Score returns only in the workbook made for this panel.", SCORES, table.ref(row, "File"))
+                self.findings.add("unknown-return", f"Row {row} scores '{file}', which is not one of the panel's returns; its marks are left out. "
+                         "Score returns only in the workbook made for this panel.", table.ref(row, "File"), sheet=SCORES)
                 continue
             if theme not in self.framework.theme_by_id or key in first:
                 self.edited(f"Row {row} ({file}, theme '{theme}') was added: it is not a row this workbook was made with"
@@ -300,6 +298,6 @@ class _EvaluatorReader:
         if read.problem is None and (read.value is None or read.value in scale):
             return read.value
         what = "is not a number" if read.problem else f"is {read.value:g}, which is not on the quality scale"
-        self.add("bad-score", "error", f"The score for {key[0]}, theme {key[1]}, in {ref} {what}. Choose one of {', '.join(f'{s:g}' for s in scale)}.", SCORES, ref)
+        self.findings.add("bad-score", f"The score for {key[0]}, theme {key[1]}, in {ref} {what}. Choose one of {', '.join(f'{s:g}' for s in scale)}.", ref, sheet=SCORES)
         self.result.bad_scores.add(key)
         return None

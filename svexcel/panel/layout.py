@@ -30,7 +30,6 @@ ROW_COLUMNS = ("File", "Organisation", "Theme ID", "Theme")
 FIGURE_COLUMNS = ("Mean", "Spread", "Flag")
 CONSENSUS_COLUMNS = ("Consensus", "Consensus rationale")
 AUDIT_COLUMNS = ("When", "What", "Old", "New")
-FINDING_COLUMNS = ("Severity", "Type", "File", "Sheet", "Cell", "Message")
 MODERATION_KIND = "moderation"
 WIDE = "Wide spread"
 

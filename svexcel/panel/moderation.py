@@ -8,7 +8,7 @@ fingerprinted, so an edited record is detected.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -19,7 +19,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
 from ..core.cells import Cell, Value
-from ..core.findings import Finding, Severity
+from ..core.findings import FINDING_COLUMNS, Finding, Findings
 from ..excel.styles import NOTE_FONT, TITLE_FONT, WRAP, mark_input, set_widths, style_header, write_text
 from ..framework.model import Framework
 from ..run.atomic import atomic_path
@@ -34,7 +34,6 @@ from .layout import (
     CONSENSUS_COLUMNS,
     CONSENSUS_SNAPSHOT,
     FIGURE_COLUMNS,
-    FINDING_COLUMNS,
     FINDINGS,
     META,
     MODERATION,
@@ -143,8 +142,8 @@ def write_moderation_workbook(moderation: Moderation, framework: Framework, path
     ws = wb.active
     ws.title = MODERATION
     _moderation_sheet(ws, moderation, framework)
-    _table_sheet(wb.create_sheet(FINDINGS), FINDING_COLUMNS,
-                 [(f.severity, f.type, f.file, f.sheet, f.cell, f.message) for f in moderation.findings], {"A": 9, "B": 22, "C": 26, "D": 10, "E": 8, "F": 110})
+    _table_sheet(wb.create_sheet(FINDINGS), FINDING_COLUMNS, [f.row() for f in moderation.findings],
+                 {"A": 26, "B": 9, "C": 22, "D": 10, "E": 8, "F": 110})
     _table_sheet(wb.create_sheet(AUDIT), AUDIT_COLUMNS, moderation.audit, {"A": 21, "B": 60, "C": 40, "D": 40})
     scale = wb.create_sheet(SCALE)
     _table_sheet(scale, ("score", "label", "descriptor"), [(q.score, q.label, q.descriptor) for q in framework.quality_scale], {"A": 8, "B": 16, "C": 90})
@@ -230,10 +229,6 @@ class ModerationFile:
     folder: str = ""
     sources: dict[str, str] = field(default_factory=dict)
 
-    def add(self, type: str, severity: Severity, message: str, sheet: str = "", cell: str = "") -> None:
-        """Add a finding about this file."""
-        self.findings.append(Finding(type, severity, message, self.file, sheet, cell))
-
     def cell(self, key: Key, column: str) -> Cell | None:
         """The cell of ``column`` in the row of ``key``."""
         return None if self.table is None else self.table.cell(self.rows[key], column)
@@ -247,35 +242,37 @@ def open_moderation(path: str | Path, framework: Framework) -> ModerationFile:
     """Open a moderation workbook, check its framework and fingerprint; problems are findings, never exceptions."""
     path = Path(path)
     result = ModerationFile(path.name)
+    findings = Findings(result.file, items=result.findings)
     try:
         with XlsxWorkbook(path) as book:
             sheets = {name: book.sheet(name) for name in (MODERATION, META, AUDIT, CONSENSUS_SNAPSHOT)}
     except UnreadableWorkbook as exc:
-        result.add(exc.type, "error", exc.message)
+        findings.add(exc.type, exc.message)
         return result
     except OSError as exc:
-        result.add("file-unreadable", "error", f"Cannot open the moderation workbook: {exc.strerror or exc}.")
+        findings.add("file-unreadable", f"Cannot open the moderation workbook: {exc.strerror or exc}.")
         return result
-    _ModerationReader(result, framework, sheets).read()
+    _ModerationReader(result, findings, framework, sheets).read()
     return result
 
 
 class _ModerationReader:
     """Fills a ModerationFile from the workbook's sheets."""
 
-    def __init__(self, result: ModerationFile, framework: Framework, sheets: dict[str, Sheet | None]) -> None:
+    def __init__(self, result: ModerationFile, findings: Findings, framework: Framework, sheets: dict[str, Sheet | None]) -> None:
         self.result = result
+        self.findings = findings
         self.framework = framework
         self.sheets = sheets
 
     def edited(self, message: str, sheet: str = "", cell: str = "") -> None:
-        self.result.add("moderation-file-edited", "error", message + " Rerun 'svexcel moderate' on the evaluators' files to rebuild it.", sheet, cell)
+        self.findings.add("moderation-file-edited", message + " Rerun 'svexcel moderate' on the evaluators' files to rebuild it.", cell, sheet=sheet)
 
     def read(self) -> None:
-        result, sheets = self.result, self.sheets
+        result, sheets, findings = self.result, self.sheets, self.findings.on(MODERATION)
         sheet = sheets[MODERATION]
         if sheet is None:
-            result.add("missing-sheet", "error", f"The workbook has no '{MODERATION}' sheet. Use the workbook 'svexcel moderate' wrote.", MODERATION)
+            findings.add("missing-sheet", f"The workbook has no '{MODERATION}' sheet. Use the workbook 'svexcel moderate' wrote.")
             return
         meta_sheet = sheets[META]
         meta = read_meta(meta_sheet) if meta_sheet is not None else {}
@@ -284,7 +281,7 @@ class _ModerationReader:
         columns = [*ROW_COLUMNS, *(h for n in result.evaluators for h in (score_header(n), rationale_header(n))), *FIGURE_COLUMNS]
         table, missing, row = find_table(sheet, ("File", "Theme ID", *CONSENSUS_COLUMNS), columns)
         if table is None:
-            result.add("missing-header", "error", f"The Moderation header row lacks {', '.join(repr(m) for m in missing)}. Restore the header names.", MODERATION, cell_ref(row, 1))
+            findings.add("missing-header", f"The Moderation header row lacks {', '.join(repr(m) for m in missing)}. Restore the header names.", cell_ref(row, 1))
             return
         result.table = table
         for row in table.rows():
@@ -292,7 +289,7 @@ class _ModerationReader:
             if not any(key):
                 continue
             if key in result.rows:
-                result.add("duplicate-file", "error", f"{key[0]}, theme {key[1]} has a second row (first in A{result.rows[key]}). Keep one row per return and theme.", MODERATION, table.ref(row, "File"))
+                findings.add("duplicate-file", f"{key[0]}, theme {key[1]} has a second row (first in A{result.rows[key]}). Keep one row per return and theme.", table.ref(row, "File"))
                 continue
             result.rows[key] = row
         result.snapshot = {key: (cells.get("Consensus", ""), cells.get("Consensus rationale", "")) for key, cells in _keyed_rows(sheets[CONSENSUS_SNAPSHOT]).items()}
@@ -308,8 +305,7 @@ class _ModerationReader:
         for key, expected in (("framework_name", self.framework.name), ("framework_version", self.framework.version)):
             found, ref = meta.get(key, ("", ""))
             if found != expected:
-                self.result.add("wrong-framework" if key == "framework_name" else "wrong-framework-version", "error",
-                                f"This moderation workbook was made for {key.replace('_', ' ')} '{found or '(none)'}', but we are scoring '{expected}'.", META, ref)
+                self.findings.add("wrong-framework" if key == "framework_name" else "wrong-framework-version", f"This moderation workbook was made for {key.replace('_', ' ')} '{found or '(none)'}', but we are scoring '{expected}'.", ref, sheet=META)
                 return False
         try:
             evaluators = json.loads(meta.get("evaluators", ("", ""))[0])
@@ -381,37 +377,33 @@ def evaluator_sources(path: Path, framework: Framework) -> tuple[list[Path], lis
 def read_moderation(path: str | Path, framework: Framework) -> tuple[Marks, Rationales, list[Finding]]:
     """Consensus marks and consensus rationales by return file and theme id (None/'' = not agreed yet), with findings."""
     moderation = open_moderation(path, framework)
-    findings = moderation.findings
+    findings = Findings(moderation.file, MODERATION, moderation.findings)
     marks: Marks = {}
     rationales: Rationales = {}
     if moderation.table is None:
-        return marks, rationales, findings
+        return marks, rationales, findings.items
     theme_ids = [t.id for t in framework.themes]
     scale = {q.score: q for q in framework.quality_scale}
-
-    def add(type: str, message: str, cell: str = "", severity: Severity = "error") -> None:
-        findings.append(Finding(type, severity, message, moderation.file, MODERATION, cell))
-
     for key, row in moderation.rows.items():
         file, theme = key
         if theme not in framework.theme_by_id:
-            add("unknown-theme", f"Theme '{theme}' for {file} is not in {framework.name} {framework.version}.", moderation.table.ref(row, "Theme ID"))
+            findings.add("unknown-theme", f"Theme '{theme}' for {file} is not in {framework.name} {framework.version}.", moderation.table.ref(row, "Theme ID"))
             continue
         ref = moderation.table.ref(row, "Consensus")
-        mark = quality_mark(moderation.cell(key, "Consensus"), f"The consensus for {file}, theme {theme}, in {ref}", ref, add)
+        mark = quality_mark(moderation.cell(key, "Consensus"), f"The consensus for {file}, theme {theme}, in {ref}", ref, findings)
         rationale = moderation.text(key, "Consensus rationale")
         marks.setdefault(file, dict.fromkeys(theme_ids))[theme] = mark
         rationales.setdefault(file, dict.fromkeys(theme_ids, ""))[theme] = rationale
         if mark is not None:
-            _check_consensus_rationale(rationale, scale.get(mark), f"{file}, theme {theme}", moderation.table.ref(row, "Consensus rationale"), add)
-    return marks, rationales, findings
+            _check_consensus_rationale(rationale, scale.get(mark), f"{file}, theme {theme}", moderation.table.ref(row, "Consensus rationale"), findings)
+    return marks, rationales, findings.items
 
 
-def _check_consensus_rationale(rationale: str, level: object, what: str, ref: str, add: Callable[..., None]) -> None:
+def _check_consensus_rationale(rationale: str, level: object, what: str, ref: str, findings: Findings) -> None:
     """Warn when an agreed mark has no reason, or a thin one."""
     if not rationale:
-        add("missing-rationale", f"The consensus for {what} has no Consensus rationale. Record why the panel agreed this score.", ref, "warning")
+        findings.add("missing-rationale", f"The consensus for {what} has no Consensus rationale. Record why the panel agreed this score.", ref)
         return
     reason = thin_reason(rationale, getattr(level, "descriptor", ""))
     if reason:
-        add("thin-rationale", f"The Consensus rationale for {what} is thin: {reason}. Say what in the response earned the score.", ref, "warning")
+        findings.add("thin-rationale", f"The Consensus rationale for {what} is thin: {reason}. Say what in the response earned the score.", ref)

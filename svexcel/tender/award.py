@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Mapping, Sequence
 
-from ..core.findings import Finding, has_errors
+from ..core.findings import Finding, Findings, finding, has_errors
 from ..core.numbers import cell_number
 from ..xlsx.reader import Sheet, UnreadableWorkbook, Workbook
 from ..xlsx.tables import Table, find_table
@@ -55,12 +55,12 @@ def read_other_criteria(path: str | Path) -> tuple[OtherCriteria | None, list[Fi
         with Workbook(path) as book:
             sheet = book.sheet(SHEET)
     except UnreadableWorkbook as exc:
-        return None, [Finding(exc.type, "error", exc.message, path.name)]
+        return None, [finding(exc.type, exc.message, path.name)]
     except OSError as exc:
-        return None, [Finding("file-unreadable", "error", f"Cannot open the other criteria workbook: {exc.strerror or exc}.", path.name)]
+        return None, [finding("file-unreadable", f"Cannot open the other criteria workbook: {exc.strerror or exc}.", path.name)]
     reader = _CriteriaReader(path.name)
     criteria = reader.read(sheet)
-    return (None if has_errors(reader.findings) else criteria), reader.findings
+    return (None if has_errors(reader.findings) else criteria), reader.findings.items
 
 
 class _CriteriaReader:
@@ -68,28 +68,25 @@ class _CriteriaReader:
 
     def __init__(self, file: str) -> None:
         self.file = file
-        self.findings: list[Finding] = []
-
-    def add(self, type: str, message: str, cell: str = "") -> None:
-        self.findings.append(Finding(type, "error", message, self.file, SHEET, cell))
+        self.findings = Findings(file, SHEET)
 
     def read(self, sheet: Sheet | None) -> OtherCriteria | None:
         if sheet is None:
-            self.add("missing-sheet", f"The workbook has no '{SHEET}' sheet. Add one with a File column and a column per criterion.")
+            self.findings.add("missing-sheet", f"The workbook has no '{SHEET}' sheet. Add one with a File column and a column per criterion.")
             return None
         table, _, row = find_table(sheet, ("File",))
         if table is None:
-            self.add("missing-header", "The Criteria sheet has no 'File' column. Head column A 'File'.", f"A{row}")
+            self.findings.add("missing-header", "The Criteria sheet has no 'File' column. Head column A 'File'.", f"A{row}")
             return None
         header = {c: str(cell.value).strip() for (r, c), cell in sheet.cells.items() if r == table.header_row and cell.value is not None}
         names = [name for c, name in sorted(header.items()) if c != table.columns["File"] and name]
         table.columns.update({name: c for c, name in header.items() if name in names})
         if not names:
-            self.add("missing-header", "The Criteria sheet has no criterion columns beside File. Add one column per criterion (e.g. Price).", table.header_ref)
+            self.findings.add("missing-header", "The Criteria sheet has no criterion columns beside File. Add one column per criterion (e.g. Price).", table.header_ref)
         rows = {table.name(r): r for r in table.rows() if table.name(r)}
         top = next((r for file, r in rows.items() if file.casefold() == MAX_ROW), None)
         if top is None:
-            self.add("missing-max", f"The Criteria sheet has no row whose File is '{MAX_ROW}' giving the points available for each criterion.", table.header_ref)
+            self.findings.add("missing-max", f"The Criteria sheet has no row whose File is '{MAX_ROW}' giving the points available for each criterion.", table.header_ref)
             return None
         available = {name: value for name in names if (value := self.points(table, top, name, None)) is not None}
         points = {file: {name: self.points(table, r, name, available.get(name), file) for name in names}
@@ -102,13 +99,13 @@ class _CriteriaReader:
         read = cell_number(table.cell(row, name))
         value = read.value
         if not file and (value is None or value <= 0):
-            self.add("bad-points", f"The points available for {name} in {ref} must be a number above 0.", ref)
+            self.findings.add("bad-points", f"The points available for {name} in {ref} must be a number above 0.", ref)
             return None
         if read.problem is not None or (value is not None and value < 0):
-            self.add("bad-points", f"{name} for {file} in {ref} is not a number of points (0 or more). Type a plain number.", ref)
+            self.findings.add("bad-points", f"{name} for {file} in {ref} is not a number of points (0 or more). Type a plain number.", ref)
             return None
         if value is not None and most is not None and value > most:
-            self.add("bad-points", f"{file} has {value:g} points for {name} in {ref}, more than the {most:g} available.", ref)
+            self.findings.add("bad-points", f"{file} has {value:g} points for {name} in {ref}, more than the {most:g} available.", ref)
             return None
         return value
 

@@ -9,7 +9,7 @@ from bisect import bisect_left
 from collections import defaultdict
 from typing import Mapping, NamedTuple, Sequence
 
-from ..core.findings import Finding
+from ..core.findings import Finding, finding
 from ..core.formatting import money, number, percent
 from ..framework.model import Framework, exclusive_pairs
 from .return_layout import COMMITMENTS, COVER
@@ -38,8 +38,7 @@ def return_warnings(framework: Framework, ret: Return, assessment: Assessment) -
 
 def _warning(ret: Return, type: str, message: str, question: str, sheet: str, cell: str) -> Finding:
     """A plausibility warning whose message ends with the suggested question."""
-    return Finding(type, "warning", f"{message} This is not a penalty. Suggested clarification question: \"{question}\"",
-                   ret.file, sheet, cell, question)
+    return finding(type, f"{message} This is not a penalty. Suggested clarification question: \"{question}\"", ret.file, sheet, cell, question=question)
 
 
 def _sv_ratio(framework: Framework, ret: Return, assessment: Assessment) -> list[Finding]:

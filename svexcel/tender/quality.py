@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from pathlib import Path
 
 from ..core.cells import Cell
-from ..core.findings import Finding
+from ..core.findings import Finding, Findings, finding
 from ..core.numbers import cell_number
 from ..framework.model import Framework
 from ..xlsx.reader import UnreadableWorkbook
@@ -21,29 +20,26 @@ def read_quality(path: str | Path, framework: Framework) -> tuple[Marks, list[Fi
     """Scores from a workbook's ``Quality`` sheet by return file name and theme id (None = unscored), with findings
     for bad cells. svexcel.panel.marks reads any quality file (a moderation or live scoring workbook too)."""
     path = Path(path)
-    findings: list[Finding] = []
-
-    def add(type: str, message: str, cell: str = "", severity: str = "error") -> None:
-        findings.append(Finding(type, severity, message, path.name, SHEET, cell))  # type: ignore[arg-type]
+    findings = Findings(path.name, SHEET)
 
     try:
         with XlsxWorkbook(path) as book:
             sheet = book.sheet(SHEET)
     except UnreadableWorkbook as exc:
-        return {}, [Finding(exc.type, "error", exc.message, path.name)]
+        return {}, [finding(exc.type, exc.message, path.name)]
     except OSError as exc:
-        return {}, [Finding("file-unreadable", "error", f"Cannot open the quality workbook: {exc.strerror or exc}.", path.name)]
+        return {}, [finding("file-unreadable", f"Cannot open the quality workbook: {exc.strerror or exc}.", path.name)]
     if sheet is None:
-        add("missing-sheet", f"The workbook has no '{SHEET}' sheet. Use a quality workbook, a moderation workbook or the live scoring workbook.")
-        return {}, findings
+        findings.add("missing-sheet", f"The workbook has no '{SHEET}' sheet. Use a quality workbook, a moderation workbook or the live scoring workbook.")
+        return {}, findings.items
     theme_ids = [t.id for t in framework.themes]
     table, missing, row = find_table(sheet, ("File",), theme_ids)
     if table is None:
-        add("missing-header", "The Quality sheet has no 'File' column. Put the return's file name in a column headed File.", f"A{row}")
-        return {}, findings
+        findings.add("missing-header", "The Quality sheet has no 'File' column. Put the return's file name in a column headed File.", f"A{row}")
+        return {}, findings.items
     for theme_id in theme_ids:
         if theme_id not in table.columns:
-            add("missing-header", f"The Quality sheet has no column for theme {theme_id}; its quality is unscored for every return.", table.header_ref, "warning")
+            findings.add("missing-header", f"The Quality sheet has no column for theme {theme_id}; its quality is unscored for every return.", table.header_ref, severity="warning")
     marks: Marks = {}
     first_row: dict[str, str] = {}
     for row in table.rows():
@@ -51,31 +47,31 @@ def read_quality(path: str | Path, framework: Framework) -> tuple[Marks, list[Fi
         if not file:
             continue
         if file in first_row:
-            add("duplicate-file", f"{file} has a second row of quality scores (first in {first_row[file]}). Keep one row per return.", table.ref(row, "File"))
+            findings.add("duplicate-file", f"{file} has a second row of quality scores (first in {first_row[file]}). Keep one row per return.", table.ref(row, "File"))
             continue
         first_row[file] = table.ref(row, "File")
-        marks[file] = {theme_id: _mark(table, row, theme_id, file, add) for theme_id in theme_ids}
-    return marks, findings
+        marks[file] = {theme_id: _mark(table, row, theme_id, file, findings) for theme_id in theme_ids}
+    return marks, findings.items
 
 
-def _mark(table: Table, row: int, theme_id: str, file: str, add: Callable[..., None]) -> float | None:
+def _mark(table: Table, row: int, theme_id: str, file: str, findings: Findings) -> float | None:
     """One quality mark, or None (unscored or refused, with a finding added)."""
     ref = table.ref(row, theme_id) if theme_id in table.columns else ""
-    return quality_mark(table.cell(row, theme_id), f"The {theme_id} quality score for {file} in {ref}", ref, add)
+    return quality_mark(table.cell(row, theme_id), f"The {theme_id} quality score for {file} in {ref}", ref, findings)
 
 
-def quality_mark(cell: Cell | None, what: str, ref: str, add: Callable[..., None]) -> float | None:
+def quality_mark(cell: Cell | None, what: str, ref: str, findings: Findings) -> float | None:
     """A 0–100 mark typed as a number, or None (blank, or refused with a finding: ``what`` names the mark and cell)."""
     read = cell_number(cell)
     number = read.value
     if read.problem is not None:
-        add(read.problem, f"{what} is not a number ({read.problem}). Type a score from 0 to 100, or leave it blank if not yet scored.", ref)
+        findings.add(read.problem, f"{what} is not a number ({read.problem}). Type a score from 0 to 100, or leave it blank if not yet scored.", ref)
         return None
     if read.note == "number-as-text":
         # the live workbook's formulas would not count a score typed as text: stop rather than disagree
-        add("score-as-text", f"{what} was typed as text. Type it as a number.", ref)
+        findings.add("score-as-text", f"{what} was typed as text. Type it as a number.", ref)
         return None
     if number is not None and not 0 <= number <= 100:
-        add("bad-quality-score", f"{what} is {number:g}; scores run from 0 to 100.", ref)
+        findings.add("bad-quality-score", f"{what} is {number:g}; scores run from 0 to 100.", ref)
         return None
     return None if number is None else float(number)

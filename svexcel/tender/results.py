@@ -73,11 +73,7 @@ class ReturnResult:
                 "points": s.points,
                 "rank": s.rank,
             }
-        record["findings"] = [
-            {"sheet": f.sheet, "cell": f.cell, "type": f.type, "severity": f.severity, "message": f.message}
-            | ({"question": f.question} if f.question else {})
-            for f in self.ret.findings
-        ]
+        record["findings"] = [f.to_dict(file=False) for f in self.ret.findings]
         record["report"] = self.report
         if self.report_error is not None:
             record["report_error"] = self.report_error
@@ -124,7 +120,7 @@ def summary_values(r: ReturnResult, theme_ids: Sequence[str]) -> tuple[list[obje
         *(s.themes[t].score if s else None for t in theme_ids),
         *counts, r.report or (f"FAILED: {r.report_error}" if r.report_error else ""),
     ]
-    return row, [[r.file, f.severity, f.type, f.sheet, f.cell, f.message] for f in r.ret.findings]
+    return row, [f.row() for f in r.ret.findings]
 
 
 def json_record(framework: Framework, result: ReturnResult) -> str:

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..core.cells import Cell
-from ..core.findings import Finding, Severity, has_errors
+from ..core.findings import Finding, Findings, Severity, has_errors
 from ..core.number_formats import describe, serial_datetime
 from ..core.numbers import cell_number, is_number
 from ..framework.model import Framework
@@ -72,9 +72,9 @@ def read_return(path: str | Path, framework: Framework) -> Return:
         with Workbook(path) as book:
             reader.read(book)
     except UnreadableWorkbook as exc:
-        reader.add(exc.type, "error", exc.message, exc.sheet, exc.cell)
+        reader.findings.add(exc.type, exc.message, exc.cell, sheet=exc.sheet)
     except OSError as exc:
-        reader.add("file-unreadable", "error", f"The file could not be opened ({exc.strerror or exc}). Check it is not open elsewhere and try again.")
+        reader.findings.add("file-unreadable", f"The file could not be opened ({exc.strerror or exc}). Check it is not open elsewhere and try again.")
     return reader.result
 
 
@@ -86,10 +86,8 @@ class ReturnReader:
         self.expected = expected_locked(framework)  # what every locked cell should hold; also fingerprinted
         self.found: dict[tuple[str, str, str], str] = {(COVER, label, "label"): label for label in COVER_LABELS}  # as the return holds them
         self.result = Return(file)
+        self.findings = Findings(file, items=self.result.findings)
         self.date1904 = False
-
-    def add(self, type: str, severity: Severity, message: str, sheet: str = "", cell: str = "") -> None:
-        self.result.findings.append(Finding(type, severity, message, self.result.file, sheet, cell))
 
     def read(self, book: Workbook) -> None:
         self.date1904 = book.date1904
@@ -98,7 +96,7 @@ class ReturnReader:
             sheet = book.sheet(name)
             if sheet is None:
                 hint = "It was not made from the svexcel template" if name == META else "Do not rename or delete sheets"
-                self.add("missing-sheet", "error", f"The workbook has no '{name}' sheet. {hint}; fill in a fresh template.", name)
+                self.findings.add("missing-sheet", f"The workbook has no '{name}' sheet. {hint}; fill in a fresh template.", sheet=name)
             else:
                 self.check_size(sheet)
                 sheets[name] = sheet
@@ -115,11 +113,11 @@ class ReturnReader:
 
     def check_size(self, sheet: Sheet) -> None:
         if sheet.truncated_at_row:
-            self.add("sheet-too-large", "error", f"The sheet has data below row {MAX_ROWS:,}, far beyond a return's size; only the first {MAX_ROWS:,} rows were read. Delete the extra rows and resend.", sheet.name)
+            self.findings.add("sheet-too-large", f"The sheet has data below row {MAX_ROWS:,}, far beyond a return's size; only the first {MAX_ROWS:,} rows were read. Delete the extra rows and resend.", sheet=sheet.name)
         elif sheet.dimension and ":" in sheet.dimension:  # the xlsx reader checked it is a range
             rows, cols = parse_ref(sheet.dimension.split(":")[1])
             if rows > MAX_ROWS or cols > 200:
-                self.add("absurd-dimensions", "info", f"The sheet claims a used range of {sheet.dimension}; only its filled cells were read.", sheet.name, sheet.dimension)
+                self.findings.add("absurd-dimensions", f"The sheet claims a used range of {sheet.dimension}; only its filled cells were read.", sheet.dimension, sheet=sheet.name)
 
     def check_meta(self, sheet: Sheet) -> bool:
         """Check the return was made for this framework and version; False stops further reading."""
@@ -130,10 +128,10 @@ class ReturnReader:
             found = cell_text(value)
             if found != expected:
                 what = "framework" if key == "framework_name" else "framework version"
-                self.add(
-                    "wrong-framework" if key == "framework_name" else "wrong-framework-version", "error",
+                self.findings.add(
+                    "wrong-framework" if key == "framework_name" else "wrong-framework-version",
                     f"This return was made for {what} '{found or '(none)'}', but we are scoring '{expected}'. Ask for the current template and copy your answers into it.",
-                    META, cell_ref(row, 2),
+                    cell_ref(row, 2), sheet=META,
                 )
                 ok = False
         return ok
@@ -145,43 +143,43 @@ class ReturnReader:
         if stored != expected and stored == fingerprint(self.found):
             self.framework_changed(cell_ref(row, 2))
         elif stored != expected and not any(f.type == "locked-cell-edited" for f in self.result.findings):
-            self.add(
-                "fingerprint-mismatch", "error",
+            self.findings.add(
+                "fingerprint-mismatch",
                 f"The return's fingerprint does not match {self.framework.name} {self.framework.version}: it was made "
                 "from a different copy of the framework or its hidden sheet was edited. Copy your answers into a fresh template.",
-                META, cell_ref(row, 2),
+                cell_ref(row, 2), sheet=META,
             )
 
     def framework_changed(self, ref: str) -> None:
         """The return is untouched but the framework's measures or themes changed since: say so instead of blaming the supplier."""
-        self.result.findings = [f for f in self.result.findings if f.type not in SUPPLIER_BLAME]
-        self.add(
-            "framework-changed", "error",
+        self.result.findings[:] = [f for f in self.result.findings if f.type not in SUPPLIER_BLAME]
+        self.findings.add(
+            "framework-changed",
             f"This return is as issued, but {self.framework.name} {self.framework.version} changed after it was collected "
             "(a measure or theme added, deleted or renamed): rebuild with `svexcel build` and issue new templates.",
-            META, ref,
+            ref, sheet=META,
         )
 
-    def number(self, cell: Cell | None, sheet: str, ref: str, what: str, severity: Severity = "error",
+    def number(self, cell: Cell | None, sheet: str, ref: str, what: str, severity: Severity | None = None,
                negative: tuple[str, str] = HARMS) -> tuple[float | None, bool]:
         """Read a number as people type it: (value or None when blank, ok); problems get ``severity``.
 
-        ``negative`` is the finding type and advice for a number below 0.
+        ``negative`` is the finding type and advice for a number below 0; ``severity`` overrides the catalogue's for problems.
         """
         read = cell_number(cell)
         if cell is not None and read.problem:
-            self.add(read.problem, severity, self.problem_message(read.problem, cell, what), sheet, ref)
+            self.findings.add(read.problem, self.problem_message(read.problem, cell, what), ref, sheet=sheet, severity=severity)
             return None, False
         if cell is not None and read.note:
-            note_severity: Severity = "warning" if read.note == "stored-as-percent" else "info"
-            self.add(read.note, note_severity, self.note_message(read.note, cell, what, read.value), sheet, ref)
+            self.findings.add(read.note, self.note_message(read.note, cell, what, read.value), ref, sheet=sheet)
         if read.value is not None and read.value < 0:
             type, advice = negative
-            self.add(type, severity, f"{what} is {read.value:,.10g}; it cannot be negative. {advice}", sheet, ref)
+            self.findings.add(type, f"{what} is {read.value:,.10g}; it cannot be negative. {advice}", ref, sheet=sheet, severity=severity)
             return None, False
         if read.value is not None and read.value > LARGEST_NUMBER:
-            self.add("number-too-large", severity, f"{what} is {read.value:.3g}, beyond any real contract (the largest number "
-                     f"accepted is {LARGEST_NUMBER:,.0f}). Check for extra zeros or a pasted code and type the real figure.", sheet, ref)
+            self.findings.add("number-too-large", f"{what} is {read.value:.3g}, beyond any real contract (the largest number "
+                              f"accepted is {LARGEST_NUMBER:,.0f}). Check for extra zeros or a pasted code and type the real figure.",
+                              ref, sheet=sheet, severity=severity)
             return None, False
         return read.value, True
 
@@ -229,7 +227,7 @@ class ReturnReader:
         for offset, label in enumerate(COVER_LABELS):
             row = labels.get(normalise(label))
             if row is None:
-                self.add("missing-header", "error", f"The Cover sheet has no '{label}' label in column A. Restore it; it is where the reader looks for the answer beside it.", COVER, cell_ref(COVER_FIRST_ROW + offset, 1))
+                self.findings.add("missing-header", f"The Cover sheet has no '{label}' label in column A. Restore it; it is where the reader looks for the answer beside it.", cell_ref(COVER_FIRST_ROW + offset, 1), sheet=COVER)
                 continue
             values[label] = (sheet.get(row, 2), cell_ref(row, 2))
             self.result.cells[label] = cell_ref(row, 2)
@@ -239,13 +237,13 @@ class ReturnReader:
         r.contract_reference = text.get("Contract reference", "")
         r.contact = text.get("Contact", "")
         if "Organisation" in values and not r.organisation:
-            self.add("no-organisation", "warning", "No organisation name is given. Type it so reports name you.", COVER, values["Organisation"][1])
+            self.findings.add("no-organisation", "No organisation name is given. Type it so reports name you.", values["Organisation"][1], sheet=COVER)
         if "Contract value (GBP)" in values:
             cell, ref = values["Contract value (GBP)"]
             value, ok = self.number(cell, COVER, ref, f"Contract value in {ref}", negative=(
                 "negative-contract-value", "Type the contract's total value in pounds, as in the tender."))
             if ok and not value:
-                self.add("no-contract-value", "warning", "No contract value is given, so the ratio of social value to contract value is left blank. Type the contract value in pounds.", COVER, ref)
+                self.findings.add("no-contract-value", "No contract value is given, so the ratio of social value to contract value is left blank. Type the contract value in pounds.", ref, sheet=COVER)
             r.contract_value = value or None
         if "Contract years" in values:
             cell, ref = values["Contract years"]
@@ -267,13 +265,13 @@ class ReturnReader:
             where = cell_ref(row, 2) if row is not None else cell_ref(COVER_FIRST_ROW + len(COVER_LABELS) + offset, 1)
             why = (f"No {label.lower()} is given in {where}" if row is not None
                    else f"The Cover sheet has no '{label}' label (the return was made from an older template)")
-            self.add(kind, "warning", f"{why}; the assessment summary needs it. Type the supplier's {label.lower()}"
-                     f"{' (its identifier on the central digital platform)' if label == 'Unique identifier' else ''}.", COVER, where)
+            self.findings.add(kind, f"{why}; the assessment summary needs it. Type the supplier's {label.lower()}"
+                              f"{' (its identifier on the central digital platform)' if label == 'Unique identifier' else ''}.", where, sheet=COVER)
 
     def read_commitments(self, sheet: Sheet) -> None:
         table, missing, row = find_table(sheet, COMMITMENT_REQUIRED, COMMITMENT_COLUMNS)
         if table is None:
-            self.add("missing-header", "error", f"The Commitments header row lacks {', '.join(repr(m) for m in missing)}. Restore the header names exactly as in the template.", COMMITMENTS, cell_ref(row, 1))
+            self.findings.add("missing-header", f"The Commitments header row lacks {', '.join(repr(m) for m in missing)}. Restore the header names exactly as in the template.", cell_ref(row, 1), sheet=COMMITMENTS)
             return
         framework, expected = self.framework, self.expected
         seen: dict[str, str] = {}
@@ -285,17 +283,17 @@ class ReturnReader:
             self.found |= {(COMMITMENTS, ident, c): table.text(row, c) for c in LOCKED_MEASURE_COLUMNS if c in table.columns}
             measure = framework.measure_by_id.get(ident)
             if measure is None:
-                self.add("unknown-measure", "error", f"Measure ID '{ident}' is not in {framework.name} {framework.version}. Delete the row or correct the id.", COMMITMENTS, id_ref)
+                self.findings.add("unknown-measure", f"Measure ID '{ident}' is not in {framework.name} {framework.version}. Delete the row or correct the id.", id_ref, sheet=COMMITMENTS)
                 continue
             if ident in seen:
-                self.add("duplicate-measure", "error", f"Measure {ident} appears twice (first in {seen[ident]}). Keep one row per measure and add the quantities together.", COMMITMENTS, id_ref)
+                self.findings.add("duplicate-measure", f"Measure {ident} appears twice (first in {seen[ident]}). Keep one row per measure and add the quantities together.", id_ref, sheet=COMMITMENTS)
                 continue
             seen[ident] = id_ref
             for column in LOCKED_MEASURE_COLUMNS:
                 if column in table.columns:
                     actual = table.text(row, column)
                     if actual != expected[(COMMITMENTS, ident, column)]:
-                        self.add("locked-cell-edited", "error", f"The locked {column} of measure {ident} was changed to '{actual}'. Restore '{expected[(COMMITMENTS, ident, column)]}' or use a fresh template.", COMMITMENTS, table.ref(row, column))
+                        self.findings.add("locked-cell-edited", f"The locked {column} of measure {ident} was changed to '{actual}'. Restore '{expected[(COMMITMENTS, ident, column)]}' or use a fresh template.", table.ref(row, column), sheet=COMMITMENTS)
             self.read_quantity(table, row, measure.id, measure.kind == "binary")
             self.result.evidence[ident] = table.text(row, "Evidence")
             self.result.cells[ident] = table.ref(row, "Quantity")
@@ -303,7 +301,7 @@ class ReturnReader:
         for measure in framework.measures:
             if measure.id not in seen:
                 self.result.quantities.setdefault(measure.id, None)
-                self.add("missing-measure", "error", f"Measure {measure.id} ({measure.name}) is missing from Commitments. Use a fresh template; do not delete rows.", COMMITMENTS, table.header_ref)
+                self.findings.add("missing-measure", f"Measure {measure.id} ({measure.name}) is missing from Commitments. Use a fresh template; do not delete rows.", table.header_ref, sheet=COMMITMENTS)
 
     def read_quantity(self, table: Table, row: int, ident: str, binary: bool) -> None:
         ref = table.ref(row, "Quantity")
@@ -313,17 +311,17 @@ class ReturnReader:
         if binary and cell is not None and cell.error is None and not (cell.formula is not None and cell.value is None):
             value = cell.value
             if cell.formula is not None:
-                self.add("formula-value-used", "info", f"{what} holds a formula (={cell.formula}); its calculated value {value!r} was used.", COMMITMENTS, ref)
+                self.findings.add("formula-value-used", f"{what} holds a formula (={cell.formula}); its calculated value {value!r} was used.", ref, sheet=COMMITMENTS)
             word = str(value).strip().casefold() if value is not None else ""
             if isinstance(value, bool):
                 self.result.quantities[ident] = 1.0 if value else 0.0
             elif is_number(value) and value in (0, 1):
                 self.result.quantities[ident] = float(value)
-                self.add("number-as-yes-no", "info", f"{what} is {value:g}, read as {'Yes' if value else 'No'}. Choose Yes or No from the list.", COMMITMENTS, ref)
+                self.findings.add("number-as-yes-no", f"{what} is {value:g}, read as {'Yes' if value else 'No'}. Choose Yes or No from the list.", ref, sheet=COMMITMENTS)
             elif word in YES or word in NO:
                 self.result.quantities[ident] = 1.0 if word in YES else 0.0
             elif word:
-                self.add("not-yes-no", "error", f"{what} is '{cell_text(value)}'. Choose Yes or No.", COMMITMENTS, ref)
+                self.findings.add("not-yes-no", f"{what} is '{cell_text(value)}'. Choose Yes or No.", ref, sheet=COMMITMENTS)
                 return
         else:
             value, ok = self.number(cell, COMMITMENTS, ref, what)
@@ -331,12 +329,12 @@ class ReturnReader:
                 return
             self.result.quantities[ident] = value
         if self.result.quantities[ident] is None:
-            self.add("unanswered", "warning", f"Measure {ident} is not answered; it counts as no commitment. Type 0 if that is your answer.", COMMITMENTS, ref)
+            self.findings.add("unanswered", f"Measure {ident} is not answered; it counts as no commitment. Type 0 if that is your answer.", ref, sheet=COMMITMENTS)
 
     def read_narrative(self, sheet: Sheet) -> None:
         table, missing, row = find_table(sheet, NARRATIVE_COLUMNS)
         if table is None:
-            self.add("missing-header", "error", f"The Narrative header row lacks {', '.join(repr(m) for m in missing)}. Restore the header names exactly as in the template.", NARRATIVE, cell_ref(row, 1))
+            self.findings.add("missing-header", f"The Narrative header row lacks {', '.join(repr(m) for m in missing)}. Restore the header names exactly as in the template.", cell_ref(row, 1), sheet=NARRATIVE)
             return
         for row in table.rows():
             if table.text(row, "Theme ID"):
@@ -346,6 +344,6 @@ class ReturnReader:
                 continue
             actual = table.text(row, "Theme")
             if actual != theme.name:
-                self.add("locked-cell-edited", "error", f"The locked theme name of {theme.id} was changed to '{actual}'. Restore '{theme.name}' or use a fresh template.", NARRATIVE, table.ref(row, "Theme"))
+                self.findings.add("locked-cell-edited", f"The locked theme name of {theme.id} was changed to '{actual}'. Restore '{theme.name}' or use a fresh template.", table.ref(row, "Theme"), sheet=NARRATIVE)
             self.result.narrative[theme.id] = table.text(row, "Response")
 

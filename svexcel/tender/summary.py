@@ -14,6 +14,7 @@ import xlsxwriter
 from xlsxwriter.format import Format
 from xlsxwriter.worksheet import Worksheet
 
+from ..core.findings import FINDING_COLUMNS
 from ..excel.formats import FORMULA_STARTS, GBP, POINTS, RATIO, SHARE
 from ..framework.model import Framework
 from ..run.atomic import atomic_path
@@ -21,7 +22,6 @@ from .results import Competition, ReturnResult, summary_values
 
 SUMMARY_COLUMNS = ("File", "Status", "Organisation", "Contract value", "Social value", "Ratio to contract value",
                    "Points", "Rank", "Errors", "Warnings", "Report")
-FINDING_COLUMNS = ("File", "Severity", "Type", "Sheet", "Cell", "Message")
 HEADER = {"bold": True, "font_color": "#FFFFFF", "bg_color": "#1F4E79", "text_wrap": True, "valign": "vcenter"}
 
 

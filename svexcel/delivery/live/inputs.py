@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Mapping, Sequence
 
 from ...core.cells import Value
-from ...core.findings import Finding, has_errors
+from ...core.findings import Finding, Findings, has_errors
 from ...core.numbers import is_number
 from ...framework.model import Framework, framework_from_sheets
 from ...tender.live.actions import checks_refusal
@@ -93,22 +93,23 @@ def inputs_from_sheets(sheets: Mapping[str, Sheet | None], file: str = "") -> Mo
     """The inputs from the workbook's sheets; raises FrameworkError when the framework sheets are invalid."""
     scale = sheets.get("QualityScale") or Sheet.from_rows("QualityScale", [["score", "label", "descriptor"]])
     framework = framework_from_sheets({**sheets, "QualityScale": scale}, file)
-    settings, findings = delivery_settings_from_sheets(sheets, file)
+    settings, settings_findings = delivery_settings_from_sheets(sheets, file)
+    findings = Findings(file, items=settings_findings)
     settings_sheet = sheets.get("Settings")
     for key in DELIVERY_KEYS:
         row = setting_row(key)
         if settings_sheet is not None and cell_text(settings_sheet.value(row, 1)) != key:
-            findings.append(Finding("missing-setting", "error", f"Settings A{row} should hold the key {key}. Restore it.", file, "Settings", f"A{row}"))
-    contracts = _contracts(sheets.get(CONTRACTS), file, findings)
-    _actuals(sheets.get(ACTUALS), framework, contracts, file, findings)
-    return MonitorInputs(framework, settings, list(contracts.values()), findings)
+            findings.add("missing-setting", f"Settings A{row} should hold the key {key}. Restore it.", f"A{row}", sheet="Settings")
+    contracts = _contracts(sheets.get(CONTRACTS), findings.on(CONTRACTS))
+    _actuals(sheets.get(ACTUALS), framework, contracts, findings.on(ACTUALS))
+    return MonitorInputs(framework, settings, list(contracts.values()), findings.items)
 
 
-def _contracts(sheet: Sheet | None, file: str, findings: list[Finding]) -> dict[int, DeliveryReturn]:
+def _contracts(sheet: Sheet | None, findings: Findings) -> dict[int, DeliveryReturn]:
     """Each Contracts row by its number, with its periods and reporting period (a bad one is a finding)."""
     table = find_table(sheet, CONTRACT_COLUMNS, first_row_only=True)[0] if sheet is not None else None
     if table is None:
-        findings.append(Finding("missing-header", "error", "The Contracts sheet or its header row is missing. Rebuild the workbook.", file, CONTRACTS, "A1"))
+        findings.add("missing-header", "The Contracts sheet or its header row is missing. Rebuild the workbook.", "A1")
         return {}
     contracts = {}
     for row in table.rows():
@@ -123,8 +124,7 @@ def _contracts(sheet: Sheet | None, file: str, findings: list[Finding]) -> dict[
         if is_number(k) and float(k).is_integer() and 0 <= k <= contract.periods:  # type: ignore[arg-type,operator]
             contract.period = int(k)  # type: ignore[arg-type]
         else:
-            findings.append(Finding("bad-reporting-period", "error", f"The reporting period in {ref} is {k!r}; type a whole number from 0 to {contract.periods}.",
-                                    file, CONTRACTS, ref))
+            findings.add("bad-reporting-period", f"The reporting period in {ref} is {k!r}; type a whole number from 0 to {contract.periods}.", ref)
         contracts[int(number)] = contract  # type: ignore[arg-type]
     return contracts
 
@@ -137,11 +137,11 @@ def value_of(value: Value) -> float | None:
     return 1.0 if word == "yes" else 0.0 if word == "no" else None
 
 
-def _actuals(sheet: Sheet | None, framework: Framework, contracts: dict[int, DeliveryReturn], file: str, findings: list[Finding]) -> None:
+def _actuals(sheet: Sheet | None, framework: Framework, contracts: dict[int, DeliveryReturn], findings: Findings) -> None:
     """Each Actuals row into its contract's commitments and actuals; bad figures are findings naming the cell."""
     table = find_table(sheet, ("No.", "Measure ID", "Committed", "From period"), first_row_only=True)[0] if sheet is not None else None
     if table is None:
-        findings.append(Finding("missing-header", "error", "The Actuals sheet or its header row is missing. Rebuild the workbook.", file, ACTUALS, "A1"))
+        findings.add("missing-header", "The Actuals sheet or its header row is missing. Rebuild the workbook.", "A1")
         return
     for row in table.rows():
         number, ident = table.value(row, "No."), table.text(row, "Measure ID")
@@ -150,7 +150,7 @@ def _actuals(sheet: Sheet | None, framework: Framework, contracts: dict[int, Del
             continue
         measure = framework.measure_by_id.get(ident)
         if measure is None:
-            findings.append(Finding("measure-not-found", "error", f"Measure {ident!r} in {table.ref(row, 'Measure ID')} is not on Measures.", file, ACTUALS, table.ref(row, "Measure ID")))
+            findings.add("measure-not-found", f"Measure {ident!r} in {table.ref(row, 'Measure ID')} is not on Measures.", table.ref(row, "Measure ID"))
             continue
         starts = table.value(row, "From period")
         contract.commitments[ident] = Commitment(value_of(table.value(row, "Committed")) or 0.0, int(starts) if is_number(starts) else 1)  # type: ignore[arg-type]
@@ -161,7 +161,7 @@ def _actuals(sheet: Sheet | None, framework: Framework, contracts: dict[int, Del
             problem = _problem(value, measure.kind == "binary")
             if problem is not None:
                 ref = f"{column_letter(FIRST_PERIOD_COL + p)}{row}"
-                findings.append(Finding(problem, "error", f"P{p + 1} of {ident} in {ref} is {value!r}. " + _ADVICE[problem], file, ACTUALS, ref))
+                findings.add(problem, f"P{p + 1} of {ident} in {ref} is {value!r}. " + _ADVICE[problem], ref)
             series.append(value_of(value))
         contract.actuals[ident] = series
 

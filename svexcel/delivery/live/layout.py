@@ -16,11 +16,11 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import Sequence
 
-from ...core.findings import Finding, sort_findings
+from ...core.findings import FINDING_COLUMNS, Finding, finding_rows
 from ...excel.grid import CellValue, Formula, Grid, ref
 from ...framework.model import SHEET_COLUMNS, Framework
 from ...framework.sheets import SETTING_NOTES as FRAMEWORK_SETTINGS
-from ...tender.live.layout import COLUMN_NAMES, FINDING_COLUMNS, TABLE_NAMES
+from ...tender.live.layout import COLUMN_NAMES, TABLE_NAMES
 from ...xlsx.reader import column_letter
 from ..engine import KPI_COUNT, DeliverySettings
 from ..reader import DeliveryReturn
@@ -300,10 +300,7 @@ class MonitorLayout:
 
     def findings_grid(self) -> Grid:
         """Every finding from reading the delivery workbooks (all text)."""
-        rows: list[list[CellValue]] = [list(FINDING_COLUMNS)]
-        for f in sorted(sort_findings(self.findings), key=lambda f: f.file):
-            rows.append([f.file, f.severity, f.type, f.sheet, f.cell, f.message])
-        return Grid(FINDINGS, rows, 2)
+        return Grid(FINDINGS, finding_rows(self.findings), 2)
 
     def checks_grid(self) -> Grid:
         """The verdict, then one row per check: what it tests and the problem found ("" when none)."""

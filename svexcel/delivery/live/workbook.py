@@ -15,7 +15,7 @@ from openpyxl.styles import PatternFill, Protection
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
-from ...core.findings import Finding
+from ...core.findings import FINDING_COLUMNS, Finding
 from ...core.paths import DEFAULT_FRAMEWORK
 from ...excel.formats import GBP, GBP_WHOLE, SHARE
 from ...excel.styles import NOTE_FONT, TITLE_FONT, WRAP, format_column, mark_input, set_widths, style_header, write_text
@@ -25,7 +25,6 @@ from ...framework.sheets import write_framework_sheets
 from ...tender.batch import find_returns
 from ...tender.live.actions import FolderProblem
 from ...tender.live.instructions import INSTRUCTIONS, write_instructions
-from ...tender.live.layout import FINDING_COLUMNS
 from ...tender.live.sheets import ERROR_FILL, TOOLS, TOOLS_NAMES, protect, set_up_conf_sheet, write_tools_sheet
 from ...tender.live.workbook import define_names, save_live_workbook
 from ...xlsx.reader import column_letter

@@ -10,12 +10,12 @@ from dataclasses import replace
 from typing import Sequence
 
 from ...core.cells import Value
-from ...core.findings import Finding, sort_findings
+from ...core.findings import Finding, finding_rows
 from ...framework.model import Framework
 from ...xlsx.tables import cell_text
 from ..scoring import assess, best_offers, compete, theme_points, weight_shares
 from .inputs import LiveInputs
-from .layout import FINDING_COLUMNS, SCORE_TOTALS
+from .layout import SCORE_TOTALS
 
 TOLERANCE = 1e-9
 AGREES = "Agrees with formulas"
@@ -154,9 +154,7 @@ def _with_theme_weight(framework: Framework, index: int, weight: float) -> Frame
 
 def findings_table(findings: Sequence[Finding], file: str = "") -> Table:
     """Findings as a table under the Findings sheet's header; one row saying so when there are none."""
-    rows: Table = [list(FINDING_COLUMNS)]
-    for f in sort_findings(findings):
-        rows.append([f.file, f.severity, f.type, f.sheet, f.cell, f.message])
+    rows: Table = finding_rows(findings)
     if len(rows) == 1:
         rows.append([file, "", "", "", "", "No findings: the return can be scored as it is."])
     return rows

@@ -11,10 +11,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Iterator, Mapping, Sequence
+from typing import Iterator, Mapping, Sequence
 
 from ...core.cells import Value
-from ...core.findings import Finding, has_errors
+from ...core.findings import Finding, Findings, has_errors
 from ...core.numbers import is_number
 from ...framework.model import SHEET_COLUMNS, Framework, FrameworkError, framework_from_sheets
 from ...xlsx.reader import Sheet, Workbook, cell_ref, column_letter
@@ -26,7 +26,6 @@ from .checks import BUILT_COL, BUILT_COLUMNS, CHECK_ADVICE, CHECK_HEADER_ROW, CH
 from .layout import QUALITY, RETURN_COLUMNS, RETURNS
 
 Rows = Sequence[Sequence[Value]]
-Add = Callable[[str, str, str, str], None]
 # Sheets whose rows are fixed when the workbook is built: sheet -> (Checks column of its built ids, width).
 BUILT_TABLES = {"Themes": 0, "Outcomes": 1, "Measures": 2}
 # Sheets whose formulas read a fixed block of rows -> the defined name spanning that block.
@@ -91,22 +90,23 @@ def inputs_from_sheets(sheets: Mapping[str, Sheet | None], file: str = "", last_
     ``last_rows`` gives the last row the formulas read on Returns and Quality (from the defined names, which follow
     inserted rows); without it they are the rows built. Rows below are refused and left out, as the formulas leave them.
     """
+    findings = Findings(file)
     built = _built(sheets.get(CHECKS))
-    structure = _structure(sheets, file, built)
+    _structure(sheets, built, findings)
     last = _scored_last_rows(built, last_rows or {})
-    structure += _below_scored(sheets, file, last, len(built[0]) if built else 0) + _returns_deleted(built, last, file)
+    _below_scored(sheets, last, len(built[0]) if built else 0, findings)
+    _returns_deleted(built, last, findings)
     try:
         framework = framework_from_sheets({**sheets, "QualityScale": sheets.get("QualityScale") or _empty_scale()}, file,
                                           text_numbers=False)
     except FrameworkError as exc:
-        raise FrameworkError(structure + exc.findings) from exc
-    findings: list[Finding] = list(structure)
-    returns = _returns(sheets.get(RETURNS), framework, file, findings, last.get(RETURNS))
-    quality = _quality(sheets.get(QUALITY), framework, file, findings, last.get(QUALITY))
+        raise FrameworkError(findings.items + exc.findings) from exc
+    returns = _returns(sheets.get(RETURNS), framework, findings.on(RETURNS), last.get(RETURNS))
+    quality = _quality(sheets.get(QUALITY), framework, findings.on(QUALITY), last.get(QUALITY))
     for ret in returns:
         if ret.file not in quality and sheets.get(QUALITY) is not None:
-            findings.append(Finding("missing-quality-row", "error", f"{ret.file} has no row on Quality. Add a row with its file name exactly as on Returns.", file, QUALITY))
-    return LiveInputs(framework, returns, quality, findings)
+            findings.add("missing-quality-row", f"{ret.file} has no row on Quality. Add a row with its file name exactly as on Returns.", sheet=QUALITY)
+    return LiveInputs(framework, returns, quality, findings.items)
 
 
 def _built(sheet: Sheet | None) -> list[list[str]] | None:
@@ -121,14 +121,13 @@ def _built(sheet: Sheet | None) -> list[list[str]] | None:
     return built
 
 
-def _structure(sheets: Mapping[str, Sheet | None], file: str, built: list[list[str]] | None) -> list[Finding]:
+def _structure(sheets: Mapping[str, Sheet | None], built: list[list[str]] | None, findings: Findings) -> None:
     """framework-changed findings where the sheets differ from what the workbook was built for."""
     if built is None:
-        return []
-    findings = []
+        return
 
     def changed(sheet: str, cell: str) -> None:
-        findings.append(Finding("framework-changed", "error", REBUILD, file, sheet, cell))
+        findings.add("framework-changed", REBUILD, cell, sheet=sheet)
 
     for name, k in BUILT_TABLES.items():
         sheet = sheets.get(name)
@@ -149,14 +148,12 @@ def _structure(sheets: Mapping[str, Sheet | None], file: str, built: list[list[s
             if want != have and col > 1:
                 changed(name, f"{column_letter(col)}1")
                 break
-    return findings
 
 
-def _returns_deleted(built: list[list[str]] | None, last: Mapping[str, int], file: str) -> list[Finding]:
+def _returns_deleted(built: list[list[str]] | None, last: Mapping[str, int], findings: Findings) -> None:
     """returns-changed: Returns' range (its defined name) ends above the rows built, so a row was deleted."""
-    if not built or not built[3] or RETURNS not in last or last[RETURNS] >= _built_last_row(built):
-        return []
-    return [Finding("returns-changed", "error", CHECK_ADVICE["returns-changed"], file, RETURNS, f"A{last[RETURNS] + 1}")]
+    if built and built[3] and RETURNS in last and last[RETURNS] < _built_last_row(built):
+        findings.add("returns-changed", CHECK_ADVICE["returns-changed"], f"A{last[RETURNS] + 1}", sheet=RETURNS)
 
 
 def _last_rows(names: Mapping[str, str]) -> dict[str, int]:
@@ -181,17 +178,15 @@ def _built_last_row(built: list[list[str]]) -> int:
     return max(int(float(built[3][0])), 1) + 1
 
 
-def _below_scored(sheets: Mapping[str, Sheet | None], file: str, last: Mapping[str, int], themes: int) -> list[Finding]:
+def _below_scored(sheets: Mapping[str, Sheet | None], last: Mapping[str, int], themes: int, findings: Findings) -> None:
     """return-not-scored / quality-row-not-read: a file name (Returns) or any cell (Quality) below the rows the formulas read."""
-    findings = []
     for name, (kind, width) in {RETURNS: ("return-not-scored", 1), QUALITY: ("quality-row-not-read", themes + 2)}.items():
         sheet = sheets.get(name)
         if sheet is None or name not in last:
             continue
         below = sorted((r, c) for (r, c), cell in sheet.cells.items() if r > last[name] and c <= width and cell_text(cell.value))
         if below:
-            findings.append(Finding(kind, "error", CHECK_ADVICE[kind], file, name, cell_ref(*below[0])))
-    return findings
+            findings.add(kind, CHECK_ADVICE[kind], cell_ref(*below[0]), sheet=name)
 
 
 def _empty_scale() -> Sheet:
@@ -199,13 +194,14 @@ def _empty_scale() -> Sheet:
     return Sheet.from_rows("QualityScale", [list(SHEET_COLUMNS["QualityScale"])])
 
 
-def _table(sheet: Sheet | None, name: str, optional: Sequence[str], file: str, findings: list[Finding]) -> Table | None:
+def _table(sheet: Sheet | None, optional: Sequence[str], findings: Findings) -> Table | None:
+    """The sheet's table under its File header, or None with a finding (``findings`` is bound to the sheet)."""
     if sheet is None:
-        findings.append(Finding("missing-sheet", "error", f"The workbook has no '{name}' sheet. Rebuild it with svexcel build.", file, name))
+        findings.add("missing-sheet", f"The workbook has no '{findings.sheet}' sheet. Rebuild it with svexcel build.")
         return None
     table, _, row = find_table(sheet, ("File",), optional)
     if table is None:
-        findings.append(Finding("missing-header", "error", f"'{name}' has no 'File' header. Restore it in column A.", file, name, cell_ref(row, 1)))
+        findings.add("missing-header", f"'{findings.sheet}' has no 'File' header. Restore it in column A.", cell_ref(row, 1))
     return table
 
 
@@ -214,57 +210,54 @@ def _scored_rows(table: Table, last: int | None) -> Iterator[int]:
     return (row for row in table.rows() if last is None or row <= last)
 
 
-def _returns(sheet: Sheet | None, framework: Framework, file: str, findings: list[Finding], last: int | None = None) -> list[Return]:
+def _returns(sheet: Sheet | None, framework: Framework, findings: Findings, last: int | None = None) -> list[Return]:
     """Each row of Returns down to ``last`` as a Return: quantities as the formulas count them."""
     ids = [m.id for m in framework.measures]
-    table = _table(sheet, RETURNS, (*RETURN_COLUMNS[1:], *ids), file, findings)
+    table = _table(sheet, (*RETURN_COLUMNS[1:], *ids), findings)
     if table is None:
         return []
 
-    def add(type: str, severity: str, message: str, cell: str) -> None:
-        findings.append(Finding(type, severity, message, file, RETURNS, cell))  # type: ignore[arg-type]
-
     for mid in ids:
         if mid not in table.columns:
-            add("measure-not-in-returns", "error", f"Measure {mid} is on Measures but has no column on Returns; the formulas leave it out. Rebuild the workbook.", table.header_ref)
+            findings.add("measure-not-in-returns", f"Measure {mid} is on Measures but has no column on Returns; the formulas leave it out. Rebuild the workbook.", table.header_ref)
     known = set(table.columns.values())
     for (row, col), cell in sorted(table.sheet.cells.items()):
         if row == table.header_row and col not in known and cell_text(cell.value):
-            add("unknown-measure", "error", f"Returns column '{cell_text(cell.value)}' is not a measure on Measures; its scores show #N/A.", cell_ref(row, col))
+            findings.add("unknown-measure", f"Returns column '{cell_text(cell.value)}' is not a measure on Measures; its scores show #N/A.", cell_ref(row, col))
     binary = {m.id for m in framework.measures if m.kind == "binary"}
     returns = []
     for row in _scored_rows(table, last):
         name = table.name(row)
         if not name:
-            add("missing-file", "error", f"Returns row {row} has figures but no file name. Type the file name or clear the row.", table.ref(row, "File"))
+            findings.add("missing-file", f"Returns row {row} has figures but no file name. Type the file name or clear the row.", table.ref(row, "File"))
             continue
         ret = Return(name, organisation=table.text(row, "Organisation"))
         if "Contract value (GBP)" in table.columns:
-            ret.contract_value = _number(table, row, "Contract value (GBP)", add)
+            ret.contract_value = _number(table, row, "Contract value (GBP)", findings)
         for mid in ids:
             if mid in table.columns:
-                ret.quantities[mid] = _quantity(table, row, mid, mid in binary, add)
+                ret.quantities[mid] = _quantity(table, row, mid, mid in binary, findings)
         returns.append(ret)
     return returns
 
 
-def _number(table: Table, row: int, column: str, add: Add) -> float | None:
+def _number(table: Table, row: int, column: str, findings: Findings) -> float | None:
     """A plain number, or None when blank; anything else is refused, as the Checks sheet refuses it."""
     cell = table.cell(row, column)
     ref = table.ref(row, column)
     if cell is None:
         return None
     if cell.error is not None:
-        add("cell-error", "error", f"{column} in {ref} shows {cell.error}. Type a plain value.", ref)
+        findings.add("cell-error", f"{column} in {ref} shows {cell.error}. Type a plain value.", ref)
         return None
     if is_number(cell.value):
         return float(cell.value)  # type: ignore[arg-type]
     if cell_text(cell.value):
-        add("not-a-number", "error", f"{column} in {ref} is '{cell.value}', not a number (text counts as nothing in formulas). Type a plain number.", ref)
+        findings.add("not-a-number", f"{column} in {ref} is '{cell.value}', not a number (text counts as nothing in formulas). Type a plain number.", ref)
     return None
 
 
-def _quantity(table: Table, row: int, mid: str, binary: bool, add: Add) -> float | None:
+def _quantity(table: Table, row: int, mid: str, binary: bool, findings: Findings) -> float | None:
     """A quantity as the MeasureScores formulas count it: numbers of 0 or more; Yes, No, 1 or 0 for binary measures."""
     value = table.value(row, mid)
     ref = table.ref(row, mid)
@@ -274,19 +267,19 @@ def _quantity(table: Table, row: int, mid: str, binary: bool, add: Add) -> float
             return 1.0 if word == "yes" else 0.0
         if value is None or (is_number(value) and value in (0, 1)):
             return None if value is None else float(value)
-        add("not-yes-no", "error", f"Measure {mid} in {ref} is '{value}'. Choose Yes or No (1 and 0 also count).", ref)
+        findings.add("not-yes-no", f"Measure {mid} in {ref} is '{value}'. Choose Yes or No (1 and 0 also count).", ref)
         return None
-    number = _number(table, row, mid, add)
+    number = _number(table, row, mid, findings)
     if number is not None and number < 0:
-        add("negative-quantity", "error", f"Measure {mid} in {ref} is {number:g}; a quantity cannot be negative.", ref)
+        findings.add("negative-quantity", f"Measure {mid} in {ref} is {number:g}; a quantity cannot be negative.", ref)
         return None
     return number
 
 
-def _quality(sheet: Sheet | None, framework: Framework, file: str, findings: list[Finding], last: int | None = None) -> Marks:
+def _quality(sheet: Sheet | None, framework: Framework, findings: Findings, last: int | None = None) -> Marks:
     """Officers' marks by file and theme down to row ``last``: blank is unscored, numbers 0–100 count, anything else is refused."""
     theme_ids = [t.id for t in framework.themes]
-    table = _table(sheet, QUALITY, theme_ids, file, findings)
+    table = _table(sheet, theme_ids, findings)
     if table is None:
         return {}
     marks: Marks = {}
@@ -298,12 +291,12 @@ def _quality(sheet: Sheet | None, framework: Framework, file: str, findings: lis
             ref = table.ref(row, tid) if tid in table.columns else ""
             mark = float(value) if is_number(value) and 0 <= value <= 100 else None  # type: ignore[arg-type,operator]
             if mark is None and cell_text(value):
-                findings.append(Finding("bad-quality-score", "error", f"The {tid} quality score for {name or 'a row'} in {ref} is '{value}'. Type a number from 0 to 100, or leave it blank.", file, QUALITY, ref))
+                findings.add("bad-quality-score", f"The {tid} quality score for {name or 'a row'} in {ref} is '{value}'. Type a number from 0 to 100, or leave it blank.", ref)
             row_marks[tid] = mark
         if not name:
             continue
         if name in marks:
-            findings.append(Finding("duplicate-file", "error", f"{name} is listed again in {table.ref(row, 'File')}; only its first row counts. Keep one row per return: correct the file name or clear the wrong row.", file, QUALITY, table.ref(row, "File")))
+            findings.add("duplicate-file", f"{name} is listed again in {table.ref(row, 'File')}; only its first row counts. Keep one row per return: correct the file name or clear the wrong row.", table.ref(row, "File"))
             continue
         marks[name] = row_marks
     return marks

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import Mapping, Sequence
 
-from ...core.findings import Finding, sort_findings
+from ...core.findings import FINDING_COLUMNS, Finding, finding_rows
 from ...excel.grid import CellValue, Formula, Grid, ref
 from ...excel.lookups import exact_match, first_exact
 from ...framework.model import SETTING_NOTES, SHEET_COLUMNS, Framework
@@ -39,7 +39,6 @@ MEASURE_PROPERTIES = ("Measure ID", "Row in Measures", "Theme", "Kind", "Directi
 THEME_PROPERTIES = ("Theme", "Theme weight", "Measures", "Best £ value", "Column on Quality")
 COMPONENTS = ("£ value", "attainment", "monetised", "quality mark", "quality", "score")
 SCORE_TOTALS = ("Social value (£)", "Contract value (£)", "Social value per £", "Themes unscored", "Order")
-FINDING_COLUMNS = ("File", "Severity", "Type", "Sheet", "Cell", "Message")
 DASHBOARD_HEADER_ROW = 6
 SCORES_HEADER_ROW = 3
 CHECK_TEXT = "CHECK"
@@ -365,10 +364,7 @@ class LiveLayout:
 
     def findings_grid(self) -> Grid:
         """Every finding: file, severity, type, sheet, cell and message (all text)."""
-        rows: list[list[CellValue]] = [list(FINDING_COLUMNS)]
-        for f in sorted(sort_findings(self.findings), key=lambda f: f.file):
-            rows.append([f.file, f.severity, f.type, f.sheet, f.cell, f.message])
-        return Grid(FINDINGS, rows, 2)
+        return Grid(FINDINGS, finding_rows(self.findings), 2)
 
     @cached_property
     def problem_formulas(self) -> list[str]:

@@ -13,6 +13,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.worksheet.worksheet import Worksheet
 
+from ...core.findings import FINDING_COLUMNS
 from ...excel.formats import GBP, GBP_WHOLE, POINTS, RATIO
 from ...excel.styles import (
     BOLD_FONT,
@@ -32,7 +33,6 @@ from .checks import BUILT_COL, BUILT_COLUMNS, CHECK_ADVICE, CHECK_COLUMNS, CHECK
 from .layout import (
     COMPONENTS,
     DASHBOARD_HEADER_ROW,
-    FINDING_COLUMNS,
     MEASURE_PROPERTIES,
     RETURN_COLUMNS,
     SCORES_HEADER_ROW,
