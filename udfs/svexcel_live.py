@@ -12,15 +12,16 @@ does not wait for them (``benchmarks/bench_live.py`` prints the import time).
 """
 
 from pathlib import Path
-from typing import Annotated, Any, Callable
+from typing import Annotated, Any
 
 import xlwings as xw
 
-from svexcel.excel.grid import Formula, Grid
+from svexcel.excel.book import cell, excel_value
+from svexcel.excel.grid import Grid
 from svexcel.framework.model import FrameworkError
+from svexcel.tender.live import functions
 from svexcel.tender.live.actions import (
     FolderProblem,
-    beside_workbook,
     check_reports_folder,
     import_layout,
     import_message,
@@ -29,10 +30,8 @@ from svexcel.tender.live.actions import (
     resolve_folder,
     stale_returns,
 )
-from svexcel.tender.live.explain import explain_return, findings_table, ranking_stability, score_table
-from svexcel.tender.live.inputs import LiveInputs, framework_from_tables, inputs_from_tables
+from svexcel.tender.live.functions import book_inputs
 from svexcel.tender.live.layout import DASHBOARD_HEADER_ROW, LiveLayout
-from svexcel.tender.return_reader import read_return
 
 Settings = Annotated[list, {"doc": "The Settings table with its header: type SettingsTable", "ndim": 2}]
 Themes = Annotated[list, {"doc": "The Themes table with its header: type ThemesTable", "ndim": 2}]
@@ -40,22 +39,6 @@ Outcomes = Annotated[list, {"doc": "The Outcomes table with its header: type Out
 Measures = Annotated[list, {"doc": "The Measures table with its header: type MeasuresTable", "ndim": 2}]
 Returns = Annotated[list, {"doc": "The Returns table with its header: type ReturnsTable", "ndim": 2}]
 Quality = Annotated[list, {"doc": "The Quality table with its header: type QualityTable", "ndim": 2}]
-INPUT_NAMES = ("SettingsTable", "ThemesTable", "OutcomesTable", "MeasuresTable", "ReturnsTable", "QualityTable")
-
-
-def _problem(exc: Exception) -> list[list[Any]]:
-    """A one-column table saying why nothing could be scored."""
-    lines = [str(f) for f in getattr(exc, "findings", [])] or [str(exc)]
-    return [["Cannot score: correct these cells first."], *([line] for line in lines)]
-
-
-def _scored(tables: tuple[list, ...], answer: Callable[[LiveInputs], list]) -> list:
-    """The answer computed from the workbook's tables, or why they cannot be scored."""
-    try:
-        inputs = inputs_from_tables(*tables)
-    except FrameworkError as exc:
-        return _problem(exc)
-    return answer(inputs)
 
 
 @xw.func
@@ -64,7 +47,7 @@ def sv_scores(
     formula_scores: Annotated[list, {"doc": "Optional: the Scores table (ScoresTable) to check the formulas against", "ndim": 2}] = None,  # type: ignore[assignment]
 ) -> list:
     """Score every return with the svexcel engine; give ScoresTable to check the formulas agree."""
-    return _scored((settings, themes, outcomes, measures, returns, quality), lambda inputs: score_table(inputs, formula_scores))
+    return functions.scores((settings, themes, outcomes, measures, returns, quality), formula_scores)
 
 
 @xw.func
@@ -73,8 +56,7 @@ def sv_explain(
     settings: Settings, themes: Themes, outcomes: Outcomes, measures: Measures, returns: Returns, quality: Quality,
 ) -> list:
     """Explain in plain English how one return earned its points."""
-    return _scored((settings, themes, outcomes, measures, returns, quality),
-                   lambda inputs: [[line] for line in explain_return(inputs, str(file or ""))])
+    return functions.explain(file, (settings, themes, outcomes, measures, returns, quality))
 
 
 @xw.func
@@ -83,7 +65,7 @@ def sv_stability(
     settings: Settings, themes: Themes, outcomes: Outcomes, measures: Measures, returns: Returns, quality: Quality,
 ) -> list:
     """Show how the ranking changes when each theme weight moves up or down by a percentage."""
-    return _scored((settings, themes, outcomes, measures, returns, quality), lambda inputs: ranking_stability(inputs, float(percent or 0)))
+    return functions.stability(percent, (settings, themes, outcomes, measures, returns, quality))
 
 
 @xw.func
@@ -93,15 +75,7 @@ def sv_findings(
     caller=None,  # the calling cell: xlwings fills it in Excel and hides it from the formula
 ) -> list:
     """Check one return file against this workbook's framework and list what was found."""
-    try:
-        framework = framework_from_tables(settings, themes, outcomes, measures)
-    except FrameworkError as exc:
-        return _problem(exc)
-    text = str(path or "").strip()
-    if not text:
-        return [["Type the return file's path (a relative path starts beside this workbook)."]]
-    ret = read_return(beside_workbook(text, _caller_book(caller)), framework)
-    return findings_table(ret.findings, ret.file)
+    return functions.findings(path, (settings, themes, outcomes, measures), _caller_book(caller), "beside this workbook")
 
 
 def _caller_book(caller: Any) -> Path | None:
@@ -115,8 +89,8 @@ def _caller_book(caller: Any) -> Path | None:
 def _import(book: Any) -> tuple[Path, LiveLayout] | None:
     """The returns folder and the layout importing it gives; None after saying on Tools why it cannot be read."""
     try:
-        folder = resolve_folder(_cell(book, "ReturnsFolder"), Path(book.fullname))
-        return folder, import_layout(_book_inputs(book), folder, exclude=Path(book.fullname))
+        folder = resolve_folder(cell(book, "ReturnsFolder"), Path(book.fullname))
+        return folder, import_layout(book_inputs(book), folder, exclude=Path(book.fullname))
     except (FolderProblem, FrameworkError) as exc:
         _status(book, str(exc))
         return None
@@ -160,10 +134,10 @@ def make_reports():
 
     book = xw.Book.caller()
     try:
-        folder = resolve_folder(_cell(book, "ReturnsFolder"), Path(book.fullname))
-        out = resolve_folder(_cell(book, "ReportsFolder"), Path(book.fullname), default="reports")
+        folder = resolve_folder(cell(book, "ReturnsFolder"), Path(book.fullname))
+        out = resolve_folder(cell(book, "ReportsFolder"), Path(book.fullname), default="reports")
         check_reports_folder(folder, out)
-        inputs = _book_inputs(book)
+        inputs = book_inputs(book)
         stale = stale_returns(inputs.returns, read_returns_folder(inputs.framework, folder, exclude=Path(book.fullname)))
     except (FolderProblem, FrameworkError) as exc:
         _status(book, str(exc))
@@ -188,32 +162,6 @@ def make_reports():
 # --- Excel side of the macros (needs Excel; not reachable on Linux) -------------------------------------------
 
 
-def _cell(book: Any, name: str) -> Any:
-    """The value of a one-cell defined name."""
-    return book.names[name].refers_to_range.value
-
-
-def _book_inputs(book: Any) -> LiveInputs:
-    """The open workbook's current inputs, read through its defined names (unsaved edits included)."""
-    return inputs_from_tables(*_named_tables(book, INPUT_NAMES))
-
-
-def _named_tables(book: Any, names: tuple[str, ...]) -> list[list[list[Any]]]:
-    """The tables the defined ``names`` refer to in the open workbook, as they stand (unsaved edits included)."""
-    return [book.names[name].refers_to_range.options(ndim=2).value for name in names]
-
-
-def _excel_value(value: Any) -> Any:
-    """A grid value as Range.Formula takes it: text is quoted so Excel never reads it as a formula or number."""
-    if value is None:
-        return ""
-    if isinstance(value, Formula):
-        return str(value)
-    if isinstance(value, str):
-        return "'" + value
-    return value
-
-
 def _write_grid(sheet: Any, grid: Grid) -> None:
     """Replace a sheet's content with a grid; new data rows take the formats and validation of the first one."""
     sheet.api.Unprotect()
@@ -230,7 +178,7 @@ def _write_grid(sheet: Any, grid: Grid) -> None:
         target.paste(paste="formats")
         target.paste(paste="validation")
         sheet.book.app.api.CutCopyMode = False
-    values = [[_excel_value(v) for v in row] + [""] * (width - len(row)) for row in grid.rows]
+    values = [[excel_value(v) for v in row] + [""] * (width - len(row)) for row in grid.rows]
     sheet.range((1, 1), (last, width)).formula = values
     sheet.api.Protect(Contents=True, AllowFormattingColumns=True, AllowFormattingRows=True, AllowSorting=True, AllowFiltering=True)
 

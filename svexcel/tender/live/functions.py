@@ -1,0 +1,70 @@
+"""The live workbook's Python functions, from the workbook's tables as either xlwings edition passes them.
+
+``udfs/svexcel_live.py`` (classic xlwings) and ``udfs/svexcel_lite.py`` (xlwings Lite) only hand ranges in and
+tables out; what the functions answer, and how they refuse cells that cannot be scored, is decided here once.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, Callable, Sequence
+
+from ...core.cells import Value
+from ...excel.book import named_tables
+from ...framework.model import FrameworkError
+from ..return_reader import read_return
+from .actions import beside_workbook
+from .explain import Table, explain_return, findings_table, ranking_stability, score_table
+from .inputs import LiveInputs, framework_from_tables, inputs_from_tables
+
+INPUT_NAMES = ("SettingsTable", "ThemesTable", "OutcomesTable", "MeasuresTable", "ReturnsTable", "QualityTable")
+Rows = Sequence[Sequence[Any]]
+
+
+def problem_table(exc: Exception) -> Table:
+    """A one-column table saying why nothing could be scored."""
+    lines = [str(f) for f in getattr(exc, "findings", [])] or [str(exc)]
+    return [["Cannot score: correct these cells first."], *([line] for line in lines)]
+
+
+def _scored(tables: Sequence[Rows], answer: Callable[[LiveInputs], Table]) -> Table:
+    """The answer computed from the workbook's six input tables, or why they cannot be scored."""
+    try:
+        inputs = inputs_from_tables(*tables)
+    except FrameworkError as exc:
+        return problem_table(exc)
+    return answer(inputs)
+
+
+def scores(tables: Sequence[Rows], formula_scores: Sequence[Sequence[Value]] | None = None) -> Table:
+    """The engine's score table (with the formulas' agreement when ScoresTable is given)."""
+    return _scored(tables, lambda inputs: score_table(inputs, formula_scores))
+
+
+def explain(file: object, tables: Sequence[Rows]) -> Table:
+    """How one return earned its points, one line a row."""
+    return _scored(tables, lambda inputs: [[line] for line in explain_return(inputs, str(file or ""))])
+
+
+def stability(percent: Any, tables: Sequence[Rows]) -> Table:
+    """How the ranking changes when each theme weight moves up or down by ``percent``."""
+    return _scored(tables, lambda inputs: ranking_stability(inputs, float(percent or 0)))
+
+
+def findings(path: object, framework_tables: Sequence[Rows], anchor: Path | None, where: str) -> Table:
+    """What checking one return file against the workbook's framework finds; a relative path starts beside ``anchor``
+    (the workbook, or a file in Lite's file area); ``where`` says so when no path is typed."""
+    try:
+        framework = framework_from_tables(*framework_tables)
+    except FrameworkError as exc:
+        return problem_table(exc)
+    text = str(path or "").strip()
+    if not text:
+        return [[f"Type the return file's path (a relative path starts {where})."]]
+    ret = read_return(beside_workbook(text, anchor), framework)
+    return findings_table(ret.findings, ret.file)
+
+
+def book_inputs(book: Any) -> LiveInputs:
+    """An open workbook's current inputs, read through its defined names (unsaved edits included)."""
+    return inputs_from_tables(*named_tables(book, INPUT_NAMES))
