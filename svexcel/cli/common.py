@@ -43,11 +43,11 @@ def new_workbook(output: Path, force: bool, *inputs: Path) -> None:
         raise UsageError(f"{output} already exists and may hold someone's answers; choose another name or add --force to replace it.")
 
 
-def new_live_workbook(output: Path, force: bool, what: str, keeps: str) -> None:
-    """Refuse to write a workbook with macros under a name not ending in .xlsm, over an existing file (unless ``force``:
-    ``keeps`` says how to keep what was typed in it) or where it cannot be written."""
-    if output.suffix.lower() != ".xlsm":
-        raise UsageError(f"The {what} carries macros, so it must end in .xlsm (got {output.name}).")
+def new_live_workbook(output: Path, force: bool, what: str, keeps: str, suffix: str = ".xlsm", kind: str = "carries macros") -> None:
+    """Refuse to write a workbook under a name not ending in ``suffix`` (``kind`` says why), over an existing file (unless
+    ``force``: ``keeps`` says how to keep what was typed in it) or where it cannot be written."""
+    if output.suffix.lower() != suffix:
+        raise UsageError(f"The {what} {kind}, so it must end in {suffix} (got {output.name}).")
     if output.exists() and not force:
         raise UsageError(f"{output} already exists and would be replaced, losing {keeps}; or choose another name.")
     check_writable(output)

@@ -248,11 +248,18 @@ def _report_summaries(result: BatchResult) -> None:
 @framework_option
 @click.option("--returns", "returns_dir", type=click.Path(exists=True, file_okay=False, path_type=Path), help="Folder of returns to import.")
 @click.option("--quality", "-q", "quality_path", type=click.Path(exists=True, dir_okay=False, path_type=Path), help="Officers' quality scores to carry into the workbook.")
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True, help="Where to write the live workbook (.xlsm).")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True,
+              help="Where to write the live workbook (.xlsm; .xlsx for --edition lite).")
 @click.option("--jobs", "-j", type=click.IntRange(min=1), default=os.cpu_count() or 1, show_default="the number of CPUs",
               help="Worker processes reading the returns (each reads at least 50); the workbook is identical for any number.")
+@click.option("--edition", type=click.Choice(["classic", "lite"]), default="classic", show_default=True,
+              help="classic: Python functions and macros through xlwings and VBA (.xlsm); lite: macro-free (.xlsx), with "
+                   "the functions and scripts for the free xlwings Lite add-in stored in it.")
+@click.option("--lite-package", "package", metavar="URL",
+              help="With --edition lite: install svexcel from this wheel URL (your organisation's own copy) instead of PyPI.")
 @click.option("--force", is_flag=True, help="Replace the output file if it already exists (add -q with it to keep its marks).")
-def build(framework_path: Path | None, returns_dir: Path | None, quality_path: Path | None, output: Path, jobs: int, force: bool) -> None:
+def build(framework_path: Path | None, returns_dir: Path | None, quality_path: Path | None, output: Path, jobs: int,
+          edition: str, package: str | None, force: bool) -> None:
     """Write the live scoring workbook: formulas score every return as weights change in cells.
 
     An existing workbook is replaced only with --force; give it as --quality too to keep the marks typed on
@@ -264,18 +271,23 @@ def build(framework_path: Path | None, returns_dir: Path | None, quality_path: P
       svexcel build --returns returns/ -o live.xlsm
       svexcel build --returns returns/ -q live.xlsm -o live.xlsm --force   # rebuild, keeping the marks
       svexcel build --framework my-framework.xlsx --returns returns/ --quality quality.xlsx -o live.xlsm --jobs 1
+      svexcel build --edition lite --returns returns/ -o live.xlsx             # for Excel on the web, Mac, no Python
     """
     from ..panel.marks import read_quality
     from ..tender.live.workbook import build_from_folder
 
     framework = framework_from(framework_path)  # report framework problems before building
+    if package and edition != "lite":
+        raise UsageError("--lite-package is for --edition lite only.")
     new_live_workbook(output, force, "live workbook", f"the marks typed on its Quality sheet: to rebuild it keeping them, "
-                      f"add -q {output} --force (--force alone replaces it with blank marks)")
+                      f"add -q {output} --force (--force alone replaces it with blank marks)",
+                      *((".xlsx", "of the Lite edition has no macros") if edition == "lite" else ()))
     quality = None
     if quality_path is not None:
         quality = read_quality(quality_path, framework)
         if has_errors(quality[1]):  # nothing is built: a mark left blank would silently score 0
             refuse_bad_quality(quality_path, quality[1])
-    summary = build_from_folder(framework_path or DEFAULT_FRAMEWORK, output, returns_dir, quality, jobs, sys.stderr.isatty())
+    summary = build_from_folder(framework_path or DEFAULT_FRAMEWORK, output, returns_dir, quality, jobs, sys.stderr.isatty(),
+                                edition, package)
     click.echo(str(summary))
     sys.exit(1 if summary.rejected else 0)

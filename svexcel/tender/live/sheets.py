@@ -117,7 +117,8 @@ TOOLS_INTRO = ("Every score on Scores and Dashboard is a formula and works witho
 
 def write_tools_sheet(ws: Worksheet, returns_folder: str | None, intro: str = TOOLS_INTRO,
                       macros: Sequence[tuple[str, str]] = MACROS, functions: Sequence[tuple[str, str, str]] = FUNCTIONS,
-                      labels: Mapping[str, tuple[str, str]] | None = None, widths: tuple[float, float, float] = (18.0, 100.0, 110.0)) -> Worksheet:
+                      labels: Mapping[str, tuple[str, str]] | None = None, widths: tuple[float, float, float] = (18.0, 100.0, 110.0),
+                      headers: tuple[str, str] = ("Macro", "Type this formula (after Import Functions)")) -> Worksheet:
     """The sheet that lists the Python macros and functions and holds the folders they use (``labels`` renames a folder cell)."""
     ws["A1"] = "Python tools (xlwings)"
     ws["A1"].font = TITLE_FONT
@@ -132,12 +133,12 @@ def write_tools_sheet(ws: Worksheet, returns_folder: str | None, intro: str = TO
         if name != "MacroStatus":
             mark_input(ws.cell(row, 2))
     ws.append([])
-    ws.append(["Macro", "What it does"])
+    ws.append([headers[0], "What it does"])
     style_header(ws, ws.max_row, 1, 2)
     for name, text in macros:
         ws.append([name, text])
     ws.append([])
-    ws.append(["Function", "Type this formula (after Import Functions)", "What it returns"])
+    ws.append(["Function", headers[1], "What it returns"])
     style_header(ws, ws.max_row, 1, 3)
     for name, example, text in functions:
         ws.append([name, None, text])

@@ -10,14 +10,15 @@ from functools import partial
 from pathlib import Path
 from typing import Mapping, Sequence
 
+from openpyxl import Workbook as NewWorkbook
 from openpyxl import load_workbook
 from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.workbook.workbook import Workbook
 from openpyxl.worksheet.worksheet import Worksheet
-from tqdm import tqdm
 
 from ...core.findings import Finding
 from ...core.paths import DEFAULT_FRAMEWORK
+from ...excel.lite_parts import add_lite_parts
 from ...excel.printing import set_up_printing
 from ...excel.sheet_xml import Values, write_grids
 from ...excel.xlwings_project import quickstart_workbook, set_interpreter, use_vba_project, vba_project
@@ -30,9 +31,10 @@ from ..quality_workbook import write_quality_sheet
 from ..return_reader import Return
 from ..returns_folder import find_returns, read_file
 from ..scoring import Score, assess, compete
+from . import lite
 from .cached import cached_values
 from .checks import CHECKS
-from .instructions import INSTRUCTIONS, write_instructions
+from .instructions import INSTRUCTIONS, SECTIONS, write_instructions
 from .layout import (
     DASHBOARD,
     DASHBOARD_HEADER_ROW,
@@ -63,6 +65,7 @@ from .sheets import (
 )
 
 FILES_PER_WORKER = 50
+CLASSIC, LITE = "classic", "lite"  # the editions: with xlwings' VBA (.xlsm), or macro-free for xlwings Lite (.xlsx)
 
 
 @dataclass(frozen=True)
@@ -96,7 +99,11 @@ def read_folder(framework: Framework, folder: Path, exclude: Path | None = None,
             read_all: Iterable[Return] = pool.map(read, paths, chunksize=max(1, min(64, len(paths) // (4 * jobs))))
         else:
             read_all = map(read, paths)
-        returns = list(tqdm(read_all, total=len(paths), desc="Reading returns", unit="return", disable=not progress, leave=False))
+        if progress:
+            from tqdm import tqdm  # the progress bar is for the terminal; the macros and Lite need none
+
+            read_all = tqdm(read_all, total=len(paths), desc="Reading returns", unit="return", leave=False)
+        returns = list(read_all)
     add_warnings(framework, returns, [None if r.rejected else assess(framework, r.quantities, r.contract_value) for r in returns])
     return returns
 
@@ -113,22 +120,38 @@ def build_live_workbook(
     quality: Mapping[str, Mapping[str, float | None]] | None = None,
     findings: Sequence[Finding] = (),
     returns_dir: Path | None = None,
+    edition: str = CLASSIC,
+    package: str | None = None,
 ) -> Path:
-    """Write the live scoring workbook (.xlsm) scoring ``returns`` (rejected ones take no part); ``findings`` are listed."""
+    """Write the live scoring workbook scoring ``returns`` (rejected ones take no part); ``findings`` are listed.
+
+    The classic edition (.xlsm) carries xlwings' VBA; the Lite edition (.xlsx) carries the xlwings Lite code instead,
+    installing svexcel from PyPI or from ``package`` (a wheel's URL)."""
     out = Path(out)
     competing = [r for r in returns if not r.rejected]
     layout = LiveLayout(framework, competing, quality or {}, list(findings), [r.file for r in returns if r.rejected])
-    wb = load_workbook(quickstart_workbook(), keep_vba=True)
-    use_vba_project(wb, vba_project())
-    wb.remove(wb["Sheet1"])
-    conf = set_up_conf_sheet(wb)
-    interpreter = set_interpreter(conf)
+    if edition == LITE:
+        wb = NewWorkbook()
+        wb.remove(wb.active)
+        interpreter = ""
+    else:
+        wb = load_workbook(quickstart_workbook(), keep_vba=True)
+        use_vba_project(wb, vba_project())
+        wb.remove(wb["Sheet1"])
+        conf = set_up_conf_sheet(wb)
+        interpreter = set_interpreter(conf)
     sheets = {name: wb.create_sheet(name) for name in (DASHBOARD, CHECKS, SCORES, QUALITY, RETURNS, FINDINGS)}
     framework_sheets = write_framework_sheets(wb, framework)
     sheets |= {name: wb.create_sheet(name) for name in (THEME_SCORES, MEASURE_SCORES)}
-    tools = write_tools_sheet(wb.create_sheet(TOOLS), _folder_text(returns_dir, out))
-    wb.move_sheet(conf, len(wb.sheetnames) - 1 - wb.sheetnames.index(conf.title))
-    instructions = write_instructions(wb.create_sheet(INSTRUCTIONS, wb.sheetnames.index(DASHBOARD) + 1), framework, interpreter)
+    folder = _folder_text(returns_dir, out) if edition == CLASSIC else lite.RETURNS_FOLDER
+    if edition == LITE:
+        tools = write_tools_sheet(wb.create_sheet(TOOLS), folder, lite.TOOLS_INTRO, lite.SCRIPTS, lite.FUNCTIONS,
+                                  lite.FOLDER_LABELS, headers=lite.HEADERS)
+    else:
+        tools = write_tools_sheet(wb.create_sheet(TOOLS), folder)
+        wb.move_sheet(conf, len(wb.sheetnames) - 1 - wb.sheetnames.index(conf.title))
+    instructions = write_instructions(wb.create_sheet(INSTRUCTIONS, wb.sheetnames.index(DASHBOARD) + 1), framework, interpreter,
+                                      lite.sections() if edition == LITE else SECTIONS)
 
     write_quality_sheet(sheets[QUALITY], framework, [r.file for r in competing], {r.file: r.organisation for r in competing},
                         layout.quality, f"QualityScale!$A$2:$A${max(len(framework.quality_scale), 1) + 1}")
@@ -136,15 +159,19 @@ def build_live_workbook(
     _decorate(sheets, layout)
     decorate_framework(framework_sheets)
     for ws in [*sheets.values(), *framework_sheets.values(), tools, instructions]:
-        protect(ws)
+        if edition == CLASSIC or ws.title not in lite.SCRIPT_SHEETS:  # xlwings Lite cannot unprotect what its scripts rewrite
+            protect(ws)
     set_up_printing(wb, f"{framework.name} version {framework.version}", {DASHBOARD: f"{DASHBOARD_HEADER_ROW}:{DASHBOARD_HEADER_ROW}"})
 
     grids = [grid for grid in layout.grids() if grid.sheet != QUALITY]
-    return save_live_workbook(wb, sheets[DASHBOARD], out, grids, cached_values(layout, _engine_scores(layout)))
+    properties = lite.lite_properties(package) if edition == LITE else None
+    return save_live_workbook(wb, sheets[DASHBOARD], out, grids, cached_values(layout, _engine_scores(layout)), properties)
 
 
-def save_live_workbook(wb: Workbook, dashboard: Worksheet, out: Path, grids: Sequence[Grid], values: Values) -> Path:
-    """Open on the Dashboard and save atomically, with the grids and their cached values written into the sheets."""
+def save_live_workbook(wb: Workbook, dashboard: Worksheet, out: Path, grids: Sequence[Grid], values: Values,
+                       lite_properties: Mapping[str, str] | None = None) -> Path:
+    """Open on the Dashboard and save atomically, with the grids and their cached values written into the sheets, and
+    last the xlwings Lite code (``lite_properties``) for that edition."""
     dashboard.sheet_properties.codeName = "Sheet1"  # binds the VBA project's document module of the removed Sheet1
     for ws in wb.worksheets:
         ws.sheet_view.tabSelected = ws is dashboard
@@ -152,6 +179,8 @@ def save_live_workbook(wb: Workbook, dashboard: Worksheet, out: Path, grids: Seq
     with atomic_path(out) as tmp:
         wb.save(tmp)
         write_grids(tmp, grids, values)
+        if lite_properties is not None:
+            add_lite_parts(tmp, lite_properties)
     return out
 
 
@@ -193,6 +222,7 @@ def define_names(wb: Workbook, names: dict[str, str]) -> None:
 def build_from_folder(
     framework_path: Path | None, out: Path, returns_dir: Path | None = None,
     quality: tuple[Marks, Sequence[Finding]] | None = None, jobs: int = 1, progress: bool = False,
+    edition: str = CLASSIC, package: str | None = None,
 ) -> BuildSummary:
     """Read a framework and every return in a folder (``jobs`` processes), then build the live workbook with the officers'
     marks and the findings of the file they came from (``quality``, as svexcel.panel.marks.read_quality gives them)."""
@@ -202,7 +232,7 @@ def build_from_folder(
     returns = read_folder(framework, returns_dir, Path(out), jobs, progress) if returns_dir is not None else []
     for ret in returns:
         findings.extend(ret.findings)
-    path = build_live_workbook(framework, Path(out), returns, marks, findings, returns_dir)
+    path = build_live_workbook(framework, Path(out), returns, marks, findings, returns_dir, edition, package)
     return BuildSummary(
         path,
         scored=[r.file for r in returns if not r.rejected],
