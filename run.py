@@ -22,9 +22,9 @@ BIN = VENV / ("Scripts" if os.name == "nt" else "bin")
 PYTHON = BIN / ("python.exe" if os.name == "nt" else "python")
 STAMP = VENV / ".svexcel-installed"
 COMMANDS = {
-    "demo": ([str(BIN / "svexcel"), "demo"], ""),
-    "test": ([str(PYTHON), "-m", "pytest"], "test"),
-    "bench": ([str(PYTHON), "benchmarks/run_all.py"], "test,bench"),
+    "demo": ([str(BIN / "svexcel"), "demo"], "cli"),
+    "test": ([str(PYTHON), "-m", "pytest"], "cli,test"),
+    "bench": ([str(PYTHON), "benchmarks/run_all.py"], "cli,test,bench"),
 }
 
 

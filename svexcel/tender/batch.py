@@ -26,8 +26,6 @@ from itertools import islice
 from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator, Mapping, NamedTuple, Sequence, TypeVar
 
-from tqdm import tqdm
-
 from ..core.findings import Finding
 from ..core.formatting import join_words
 from ..core.version import __version__
@@ -491,7 +489,12 @@ class _Runner:
         return self._progress(pairs, total, label)
 
     def _progress(self, pairs: Iterator[tuple[T, R]], total: int, label: str) -> Iterator[tuple[T, R]]:
-        with tqdm(total=total, desc=label, unit="return", disable=not self.progress, leave=False) as bar:
+        if not self.progress:  # the macros and xlwings Lite show none, and the lean install has no tqdm
+            yield from pairs
+            return
+        from tqdm import tqdm
+
+        with tqdm(total=total, desc=label, unit="return", leave=False) as bar:
             for pair in pairs:
                 bar.update()
                 yield pair

@@ -7,7 +7,7 @@ tables out; what the functions answer, and how they refuse cells that cannot be 
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any, Callable, Sequence
+from typing import Annotated, Any, Callable, Sequence
 
 from ...core.cells import Value
 from ...excel.book import named_tables
@@ -19,11 +19,19 @@ from .inputs import LiveInputs, framework_from_tables, inputs_from_tables
 
 INPUT_NAMES = ("SettingsTable", "ThemesTable", "OutcomesTable", "MeasuresTable", "ReturnsTable", "QualityTable")
 Rows = Sequence[Sequence[Any]]
+# The functions' table arguments as xlwings (classic and Lite) reads them: whole ranges, two-dimensional, with their help.
+Settings = Annotated[list, {"doc": "The Settings table with its header: type SettingsTable", "ndim": 2}]
+Themes = Annotated[list, {"doc": "The Themes table with its header: type ThemesTable", "ndim": 2}]
+Outcomes = Annotated[list, {"doc": "The Outcomes table with its header: type OutcomesTable", "ndim": 2}]
+Measures = Annotated[list, {"doc": "The Measures table with its header: type MeasuresTable", "ndim": 2}]
+Returns = Annotated[list, {"doc": "The Returns table with its header: type ReturnsTable", "ndim": 2}]
+Quality = Annotated[list, {"doc": "The Quality table with its header: type QualityTable", "ndim": 2}]
+FormulaScores = Annotated[list, {"doc": "Optional: the Scores table (ScoresTable) to check the formulas against", "ndim": 2}]
 
 
 def problem_table(exc: Exception) -> Table:
     """A one-column table saying why nothing could be scored."""
-    lines = [str(f) for f in getattr(exc, "findings", [])] or [str(exc)]
+    lines: list[Value] = [str(f) for f in getattr(exc, "findings", [])] or [str(exc)]
     return [["Cannot score: correct these cells first."], *([line] for line in lines)]
 
 
