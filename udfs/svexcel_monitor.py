@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Annotated, Any, Callable
 
 import xlwings as xw
-from svexcel_live import Measures, Outcomes, Settings, Themes, _cell, _named_tables, _problem, _status, _write_grid
+from svexcel_live import _status, _write_grid
 
 from svexcel.delivery.live.inputs import (
     MonitorInputs,
@@ -19,8 +19,10 @@ from svexcel.delivery.live.inputs import (
     inputs_from_tables,
 )
 from svexcel.delivery.live.workbook import import_layout, import_message
+from svexcel.excel.book import cell, named_tables
 from svexcel.framework.model import FrameworkError
 from svexcel.tender.live.actions import FolderProblem, resolve_folder
+from svexcel.tender.live.functions import Measures, Outcomes, Settings, Themes, problem_table
 
 Contracts = Annotated[list, {"doc": "The Contracts table with its header: type ContractsTable", "ndim": 2}]
 Actuals = Annotated[list, {"doc": "The Actuals table with its header: type ActualsTable", "ndim": 2}]
@@ -33,7 +35,7 @@ def _monitored(tables: tuple[list, ...], answer: Callable[[MonitorInputs], list]
     try:
         inputs = inputs_from_tables(*tables)
     except FrameworkError as exc:
-        return _problem(exc)
+        return problem_table(exc)
     return answer(inputs)
 
 
@@ -61,7 +63,7 @@ def dv_figures(
 
 def _book_inputs(book: Any) -> MonitorInputs:
     """The open workbook's current inputs, read through its defined names (unsaved edits included)."""
-    return inputs_from_tables(*_named_tables(book, INPUT_NAMES))
+    return inputs_from_tables(*named_tables(book, INPUT_NAMES))
 
 
 @xw.sub
@@ -69,7 +71,7 @@ def import_deliveries():
     """Read every delivery workbook in the folder into Contracts and Actuals and lay out the figures."""
     book = xw.Book.caller()
     try:
-        folder = resolve_folder(_cell(book, "ReturnsFolder"), Path(book.fullname))
+        folder = resolve_folder(cell(book, "ReturnsFolder"), Path(book.fullname))
         inputs = _book_inputs(book)
         layout = import_layout(inputs.framework, inputs.settings, folder, exclude=Path(book.fullname))
     except (FolderProblem, FrameworkError) as exc:
@@ -90,8 +92,8 @@ def make_delivery_reports():
 
     book = xw.Book.caller()
     try:
-        folder = resolve_folder(_cell(book, "ReturnsFolder"), Path(book.fullname))
-        out = resolve_folder(_cell(book, "ReportsFolder"), Path(book.fullname), default=REPORTS_FOLDER)
+        folder = resolve_folder(cell(book, "ReturnsFolder"), Path(book.fullname))
+        out = resolve_folder(cell(book, "ReportsFolder"), Path(book.fullname), default=REPORTS_FOLDER)
         inputs = _book_inputs(book)
         files = import_layout(inputs.framework, inputs.settings, folder, exclude=Path(book.fullname)).contracts
     except (FolderProblem, FrameworkError) as exc:

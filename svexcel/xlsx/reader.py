@@ -166,8 +166,16 @@ def _check_magic(path: Path) -> None:
 
 def _is_encrypted(path: Path) -> bool:
     """True for an OLE container holding an encrypted OOXML package."""
-    import msoffcrypto
+    try:
+        import msoffcrypto
+    except ImportError:  # the lean install (xlwings Lite): an encrypted package is an OLE file with an EncryptedPackage stream
+        import olefile
 
+        try:
+            with olefile.OleFileIO(str(path)) as ole:
+                return bool(ole.exists("EncryptedPackage"))
+        except Exception:
+            return False
     try:
         with path.open("rb") as fh:
             return bool(msoffcrypto.OfficeFile(fh).is_encrypted())

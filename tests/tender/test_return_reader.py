@@ -5,7 +5,6 @@ from __future__ import annotations
 import zipfile
 from pathlib import Path
 
-import msoffcrypto.format.ooxml
 import pytest
 from builders import make_return, quantity_row, rewrite_part, set_cached_value, sheet_part
 from openpyxl import load_workbook
@@ -231,6 +230,8 @@ def test_corrupt_part(build, framework: Framework) -> None:
 
 
 def test_password_protected(build, framework: Framework, tmp_path: Path) -> None:
+    import msoffcrypto.format.ooxml  # the cli extra's; the lean install (xlwings Lite) tells encryption by olefile
+
     plain = build()
     encrypted = tmp_path / "locked.xlsx"
     with plain.open("rb") as src, encrypted.open("wb") as out:
