@@ -3,6 +3,7 @@
     python3 run.py demo     score the shipped sample returns and write every output
     python3 run.py test     run the test suite
     python3 run.py bench    run the speed benchmarks and print their figures
+    python3 run.py pyodide  fetch what the Pyodide tests need (npm pyodide, pure wheels); the tests fetch it when missing
 
 Needs only Python 3.11+. The environment lives in .venv/ and is reinstalled when pyproject.toml changes.
 """
@@ -25,6 +26,7 @@ COMMANDS = {
     "demo": ([str(BIN / "svexcel"), "demo"], "cli"),
     "test": ([str(PYTHON), "-m", "pytest"], "cli,test"),
     "bench": ([str(PYTHON), "benchmarks/run_all.py"], "cli,test,bench"),
+    "pyodide": ([str(PYTHON), "scripts/pyodide_setup.py"], "cli,test"),
 }
 
 
