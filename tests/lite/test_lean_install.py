@@ -45,3 +45,10 @@ def test_an_encrypted_workbook_is_told_apart_without_msoffcrypto(blank_return: P
     monkeypatch.setitem(sys.modules, "msoffcrypto", None)  # as in the lean install: importing it fails
     assert [f.type for f in read_return(encrypted, framework).findings] == ["password-protected"]
     assert [f.type for f in read_return(old_xls, framework).findings] == ["not-xlsx"]
+
+
+def test_the_command_says_which_extra_it_needs() -> None:
+    """Without the cli extra, svexcel says how to get the command instead of a traceback."""
+    probe = PROBE.split("import os")[0] + "import runpy; runpy.run_module('svexcel', run_name='__main__')"
+    run = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True)
+    assert run.returncode == 1 and run.stderr.strip() == "The svexcel command needs the cli extra: pip install 'svexcel[cli]'."
