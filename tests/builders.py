@@ -13,7 +13,7 @@ from openpyxl.workbook.workbook import Workbook
 
 from svexcel.core.findings import Finding
 from svexcel.core.paths import DEFAULT_FRAMEWORK
-from svexcel.excel.styles import write_text
+from svexcel.excel.protected import put
 from svexcel.framework.model import Framework, load_framework
 from svexcel.panel.marks import read_quality
 from svexcel.tender.quality import Marks
@@ -43,7 +43,7 @@ def make_return(
     shutil.copy(blank, target)
     wb = load_workbook(target)
     cover = wb[COVER]
-    write_text(cover.cell(COVER_FIRST_ROW, 2), organisation)  # as typed: '=1+1 stays text
+    put(cover.cell(COVER_FIRST_ROW, 2), organisation)  # as typed: '=1+1 stays text
     cover.cell(COVER_FIRST_ROW + 1, 2, "REF-1")
     cover.cell(COVER_FIRST_ROW + 2, 2, contract_value)
     cover.cell(COVER_FIRST_ROW + 3, 2, 3)
@@ -59,6 +59,17 @@ def make_return(
         edit(wb)
     wb.save(target)
     return target
+
+
+def framework_with_texts(path: Path, texts: dict[tuple[str, int, str], str]) -> Path:
+    """A copy of the shipped framework at ``path`` with some cells' text replaced, keyed by (sheet, data row, column name):
+    a finance officer may type anything, e.g. a counting rule that starts with '='."""
+    wb = load_workbook(DEFAULT_FRAMEWORK)
+    for (sheet, row, column), text in texts.items():
+        header = [c.value for c in wb[sheet][1]]
+        put(wb[sheet].cell(row + 1, header.index(column) + 1), text)
+    wb.save(path)
+    return path
 
 
 def sheet_part(path: Path, sheet: str) -> str:

@@ -6,7 +6,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from ..framework.model import Framework
-from ..tender.return_layout import META, fingerprint
+from ..xlsx.meta import META, fingerprint
 from ..xlsx.tables import cell_text
 
 COVER = "Cover"

@@ -14,6 +14,7 @@ from ..core.numbers import cell_number
 from ..framework.model import Framework
 from ..tender.return_layout import META
 from ..tender.return_reader import MEASURE_ID, NO, YES, ReturnReader
+from ..xlsx.meta import key_values
 from ..xlsx.reader import Sheet, UnreadableWorkbook, Workbook, cell_ref
 from ..xlsx.tables import Table, cell_text, find_table, normalise
 from .engine import Commitment
@@ -206,7 +207,7 @@ class _DeliveryReader(ReturnReader):
 
     def is_delivery(self, sheet: Sheet) -> bool:
         """Check the hidden sheet says kind = delivery (a tender return, say, does not); a finding if not."""
-        kind, row = _meta(sheet).get("kind", (None, 1))
+        kind, row = key_values(sheet).get("kind", (None, 1))
         if cell_text(kind) == KIND:
             return True
         self.findings.add("not-a-delivery-workbook", "This is not a delivery workbook (its hidden sheet does not say kind = delivery): perhaps a tender return. "
@@ -215,7 +216,7 @@ class _DeliveryReader(ReturnReader):
 
     def read_meta(self, sheet: Sheet) -> bool:
         """Check kind, framework and fingerprint and recover the contract terms; False stops further reading."""
-        meta = _meta(sheet)
+        meta = key_values(sheet)
         for key, expected in (("framework_name", self.framework.name), ("framework_version", self.framework.version)):
             value, row = meta.get(key, (None, 1))
             if cell_text(value) != expected:
@@ -420,11 +421,6 @@ class _DeliveryReader(ReturnReader):
             if ident and ident not in self.framework.measure_by_id:
                 self.findings.add("unknown-measure", f"The action in row {row} names measure '{ident}', which is not in the framework. Choose a measure from the list.", table.ref(row, "Measure ID"), sheet=ACTIONS, severity="warning")
             self.result.actions.append(Action(ident, texts["Issue"], texts["Recovery action"], texts["Owner"], _date_text(table.value(row, "Due")), texts["Status"]))
-
-
-def _meta(sheet: Sheet) -> dict[str, tuple[Value, int]]:
-    """The hidden sheet's keys (column A) with their values (column B) and rows."""
-    return {normalise(sheet.value(r, 1)): (sheet.value(r, 2), r) for (r, c) in sheet.cells if c == 1}
 
 
 def _same_number(actual: str, expected: str) -> bool:

@@ -13,6 +13,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
 from ..excel.formats import GBP
+from ..excel.protected import META, YES_NO, protect, save, validation, write, write_meta
 from ..excel.styles import (
     BOLD_FONT,
     NOTE_FONT,
@@ -21,14 +22,10 @@ from ..excel.styles import (
     WRAP,
     mark_input,
     print_setup,
-    protect_sheet,
     set_widths,
     style_header,
-    write_text,
 )
 from ..framework.model import Framework
-from ..run.atomic import atomic_path
-from ..tender.return_layout import META
 from ..tender.return_reader import Return
 from ..xlsx.reader import column_letter
 from .layout import (
@@ -106,11 +103,8 @@ def write_delivery_template(framework: Framework, terms: ContractTerms, path: st
     _cover(wb.create_sheet(COVER), framework, terms)
     _delivery(wb.create_sheet(DELIVERY), framework, terms)
     _actions(wb.create_sheet(ACTIONS), framework, terms)
-    _meta(wb.create_sheet(META), framework, terms)
-    path = Path(path)
-    with atomic_path(path) as tmp:
-        wb.save(tmp)
-    return path
+    _meta(wb, framework, terms)
+    return save(wb, path)
 
 
 def _cover(ws: Worksheet, framework: Framework, terms: ContractTerms) -> None:
@@ -121,26 +115,18 @@ def _cover(ws: Worksheet, framework: Framework, terms: ContractTerms) -> None:
     for offset, label in enumerate(COVER_LABELS):
         ws.cell(COVER_FIRST_ROW + offset, 1, label).font = BOLD_FONT
     for offset, value in enumerate(terms.cover_values()):
-        cell = ws.cell(COVER_FIRST_ROW + offset, 2)
-        _put(cell, value)
-        cell.alignment = Alignment(horizontal="left")
+        write(ws, COVER_FIRST_ROW + offset, 2, value).alignment = Alignment(horizontal="left")
     ws.cell(COVER_FIRST_ROW + LOCKED_COVER.index("Contract value (GBP)"), 2).number_format = GBP
     period = ws.cell(COVER_FIRST_ROW + COVER_LABELS.index(REPORTING_PERIOD), 2)
     attestation = ws.cell(COVER_FIRST_ROW + COVER_LABELS.index(ATTESTATION), 2)
     for cell in (period, attestation):
         mark_input(cell)
         cell.alignment = Alignment(horizontal="left")
-    whole = DataValidation(type="whole", operator="between", formula1="1", formula2=str(terms.periods), allow_blank=True,
-                           showErrorMessage=True, errorTitle="Reporting period", error=f"Type a period number from 1 to {terms.periods}.",
-                           showInputMessage=True, promptTitle="Reporting period",
-                           prompt=f"The number of the latest period you report, 1 to {terms.periods} (P1, P2 … on 'Delivery').")
-    whole.add(period)
-    yes_no = DataValidation(type="list", formula1='"Yes,No"', allow_blank=True, showErrorMessage=True, errorTitle="Yes or No",
-                            error="Choose Yes or No from the list.", showInputMessage=True, promptTitle="Attestation",
-                            prompt="Yes: the figures relate only to this contract and these periods.")
-    yes_no.add(attestation)
-    ws.add_data_validation(whole)
-    ws.add_data_validation(yes_no)
+    validation(ws, "whole", "1", operator="between", formula2=str(terms.periods),
+               error_title="Reporting period", error=f"Type a period number from 1 to {terms.periods}.", prompt_title="Reporting period",
+               prompt=f"The number of the latest period you report, 1 to {terms.periods} (P1, P2 … on 'Delivery').").add(period)
+    validation(ws, "list", YES_NO, error_title="Yes or No", error="Choose Yes or No from the list.", prompt_title="Attestation",
+               prompt="Yes: the figures relate only to this contract and these periods.").add(attestation)
     note = ws.cell(attestation.row, 3, "Yes: the figures relate only to this contract and these periods.")
     note.font = NOTE_FONT
     first = COVER_FIRST_ROW + len(COVER_LABELS) + 1
@@ -152,7 +138,7 @@ def _cover(ws: Worksheet, framework: Framework, terms: ContractTerms) -> None:
         ws.merge_cells(start_row=first + offset, start_column=1, end_row=first + offset, end_column=3)
         ws.row_dimensions[first + offset].height = 15 if offset == 0 else 31
     set_widths(ws, {"A": 24, "B": 30, "C": 60})
-    protect_sheet(ws)
+    protect(ws, format_cells=True)
     print_setup(ws, landscape=False)
 
 
@@ -169,30 +155,27 @@ def _delivery(ws: Worksheet, framework: Framework, terms: ContractTerms) -> None
     for col, name in enumerate(headers, start=1):
         ws.cell(DELIVERY_HEADER_ROW, col, name)
     style_header(ws, DELIVERY_HEADER_ROW, 1, len(headers))
-    decimal = DataValidation(type="decimal", operator="greaterThanOrEqual", formula1="0", allow_blank=True, showErrorMessage=True,
-                             errorTitle="Not an amount", error="Type a plain number, 0 or more, in the unit shown.",
-                             showInputMessage=True, promptTitle="Delivered", prompt="What was delivered in this period, 0 or more, in the unit shown.")
-    yes_no = DataValidation(type="list", formula1='"Yes,No"', allow_blank=True, showErrorMessage=True,
-                            errorTitle="Yes or No", error="Choose Yes or No from the list.")
+    decimal = validation(ws, "decimal", "0", operator="greaterThanOrEqual", error_title="Not an amount",
+                         error="Type a plain number, 0 or more, in the unit shown.", prompt_title="Delivered",
+                         prompt="What was delivered in this period, 0 or more, in the unit shown.")
+    yes_no = validation(ws, "list", YES_NO, error_title="Yes or No", error="Choose Yes or No from the list.")
     row = DELIVERY_HEADER_ROW + 1
     for index, theme in enumerate(framework.themes):
         fill = THEME_FILLS[index % len(THEME_FILLS)]
-        ws.cell(row, 1, f"{theme.id} – {theme.name}").font = BOLD_FONT
+        write(ws, row, 1, f"{theme.id} – {theme.name}").font = BOLD_FONT
         for col in range(1, len(headers) + 1):
             ws.cell(row, col).fill = fill
         row += 1
         for m in framework.theme_measures(theme.id):
             _measure_row(ws, row, framework, terms, m.id, fill, (decimal, yes_no))
             row += 1
-    ws.add_data_validation(decimal)
-    ws.add_data_validation(yes_no)
     _period_cues(ws, first_period, evidence - 1, row - 1)
     set_widths(ws, {"A": 10, "B": 18, "C": 40, "D": 12, "E": 12, "F": 8})
     for col in range(first_period, evidence):
         ws.column_dimensions[column_letter(col)].width = 11
     set_widths(ws, {column_letter(evidence): 36, column_letter(evidence + 1): 36, column_letter(evidence + 2): 30})
     ws.freeze_panes = ws.cell(DELIVERY_HEADER_ROW + 1, first_period)
-    protect_sheet(ws)
+    protect(ws, format_cells=True)
     print_setup(ws, landscape=True, title_rows=f"{DELIVERY_HEADER_ROW}:{DELIVERY_HEADER_ROW}")
     ws.print_title_cols = "A:C"  # the measure on every page
     if len(labels) > PERIODS_ON_ONE_PAGE:
@@ -227,8 +210,7 @@ def _measure_row(ws: Worksheet, row: int, framework: Framework, terms: ContractT
             terms.starts.get(m.id) if monitored else None)
     ws.row_dimensions[row].height = 30  # two lines of a wrapped measure name
     for col, value in enumerate((*lead, *[None] * periods, None, m.counting_rule, m.evidence), start=1):
-        cell = ws.cell(row, col)
-        _put(cell, value)
+        cell = write(ws, row, col, value)
         cell.alignment = WRAP
         cell.fill = fill if monitored else NOT_MONITORED_FILL
     if not monitored:
@@ -244,14 +226,6 @@ def _measure_row(ws: Worksheet, row: int, framework: Framework, terms: ContractT
     (yes_no if m.kind == "binary" else decimal).add(f"{column_letter(first_period)}{row}:{column_letter(evidence - 1)}{row}")
 
 
-def _put(cell: object, value: object) -> None:
-    """Write a value; text as text, never as a live formula."""
-    if isinstance(value, str):
-        write_text(cell, value)
-    else:
-        cell.value = value  # type: ignore[attr-defined]
-
-
 def _actions(ws: Worksheet, framework: Framework, terms: ContractTerms) -> None:
     ws["A1"] = "Actions"
     ws["A1"].font = TITLE_FONT
@@ -263,18 +237,12 @@ def _actions(ws: Worksheet, framework: Framework, terms: ContractTerms) -> None:
     style_header(ws, ACTIONS_HEADER_ROW, 1, len(ACTION_COLUMNS))
     monitored = [m.id for m in framework.measures if terms.committed.get(m.id) is not None]
     first, last = ACTIONS_HEADER_ROW + 1, ACTIONS_HEADER_ROW + ACTION_ROWS
-    validations = (
-        ("A", DataValidation(type="list", formula1=f"{META}!$D$1:$D${max(len(monitored), 1)}", allow_blank=True, showErrorMessage=True,
-                             errorTitle="Measure ID", error="Choose a measure of this contract from the list.")),
-        ("E", DataValidation(type="date", operator="greaterThan", formula1="36526", allow_blank=True, showErrorMessage=True,
-                             errorTitle="Date", error="Type a date, e.g. 2026-09-30.", showInputMessage=True,
-                             promptTitle="Due", prompt="The date the action is due, e.g. 2026-09-30.")),
-        ("F", DataValidation(type="list", formula1=f'"{",".join(ACTION_STATUSES)}"', allow_blank=True, showErrorMessage=True,
-                             errorTitle="Status", error=f"Choose one of: {', '.join(ACTION_STATUSES)}.")),
-    )
-    for letter, validation in validations:
-        validation.add(f"{letter}{first}:{letter}{last}")
-        ws.add_data_validation(validation)
+    validation(ws, "list", f"{META}!$D$1:$D${max(len(monitored), 1)}", error_title="Measure ID",
+               error="Choose a measure of this contract from the list.").add(f"A{first}:A{last}")
+    validation(ws, "date", "36526", operator="greaterThan", error_title="Date", error="Type a date, e.g. 2026-09-30.",
+               prompt_title="Due", prompt="The date the action is due, e.g. 2026-09-30.").add(f"E{first}:E{last}")
+    validation(ws, "list", f'"{",".join(ACTION_STATUSES)}"', error_title="Status",
+               error=f"Choose one of: {', '.join(ACTION_STATUSES)}.").add(f"F{first}:F{last}")
     for row in range(first, last + 1):
         for col in range(1, len(ACTION_COLUMNS) + 1):
             mark_input(ws.cell(row, col))
@@ -282,18 +250,15 @@ def _actions(ws: Worksheet, framework: Framework, terms: ContractTerms) -> None:
         ws.cell(row, 5).number_format = "yyyy-mm-dd"
     set_widths(ws, {"A": 11, "B": 40, "C": 50, "D": 18, "E": 12, "F": 12})
     ws.freeze_panes = ws.cell(first, 1)
-    protect_sheet(ws)
+    protect(ws, format_cells=True)
     print_setup(ws, landscape=True, title_rows=f"{ACTIONS_HEADER_ROW}:{ACTIONS_HEADER_ROW}")
 
 
-def _meta(ws: Worksheet, framework: Framework, terms: ContractTerms) -> None:
+def _meta(wb: Workbook, framework: Framework, terms: ContractTerms) -> None:
+    """The hidden sheet: the keys, then each monitored measure's id, committed quantity and first period in columns D:F."""
     values = (KIND, framework.name, framework.version, terms.winning_return, *terms.cover_values(), delivery_fingerprint(framework, terms))
-    for row, (key, value) in enumerate(zip(META_KEYS, values, strict=True), start=1):
-        ws.cell(row, 1, key)
-        _put(ws.cell(row, 2), value)
+    ws = write_meta(wb, dict(zip(META_KEYS, values, strict=True)))
     monitored = [m for m in framework.measures if terms.committed.get(m.id) is not None]
     for row, m in enumerate(monitored, start=1):
         for offset, value in enumerate((m.id, committed_text(m.kind, terms.committed[m.id]), terms.starts.get(m.id, 1))):
-            _put(ws.cell(row, META_COMMITMENTS_COLUMN + offset), value)
-    ws.sheet_state = "hidden"
-    protect_sheet(ws)
+            write(ws, row, META_COMMITMENTS_COLUMN + offset, value)

@@ -8,7 +8,6 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Si
 from openpyxl.worksheet.worksheet import Worksheet
 
 from ..xlsx.reader import column_letter as _letter
-from .formats import FORMULA_STARTS
 
 FONT = "Calibri"  # Excel's own default; named so LibreOffice does not fall back to a serif
 BOLD_FONT = Font(name=FONT, bold=True)
@@ -59,22 +58,6 @@ def format_column(ws: Worksheet, col: int, number_format: str | None = None, fon
         dimension.font = font
     if alignment is not None:
         dimension.alignment = alignment
-
-
-def write_text(cell: object, text: str | None) -> None:
-    """Write text from a return as text: never a live formula, even if it starts with = + - @."""
-    cell.value = text  # type: ignore[attr-defined]
-    if isinstance(text, str) and text.startswith(FORMULA_STARTS):
-        cell.data_type = "s"  # type: ignore[attr-defined]
-        cell.quotePrefix = True  # type: ignore[attr-defined]
-
-
-def protect_sheet(ws: Worksheet) -> None:
-    """Protect a sheet without a password (a guard against slips), still letting people format and resize."""
-    ws.protection.sheet = True
-    ws.protection.formatCells = False
-    ws.protection.formatColumns = False
-    ws.protection.formatRows = False
 
 
 def print_setup(ws: Worksheet, landscape: bool, title_rows: str | None = None) -> None:

@@ -10,8 +10,8 @@ from openpyxl.styles import Font
 from openpyxl.worksheet.worksheet import Worksheet
 
 from ..excel.formats import GBP
-from ..excel.styles import FONT, NOTE_FONT, mark_input, set_widths, style_header
-from ..run.atomic import atomic_path
+from ..excel.protected import append, protect, save
+from ..excel.styles import FONT, NOTE_FONT, WRAP, mark_input, set_widths, style_header
 from .model import SETTING_NOTES, SHEET_COLUMNS, Framework
 
 WIDTHS = {
@@ -60,9 +60,9 @@ def write_framework_sheets(wb: Workbook, framework: Framework) -> dict[str, Work
     for name, rows in framework_rows(framework).items():
         ws = wb.create_sheet(name)
         header = list(SHEET_COLUMNS[name]) + (["note"] if name == "Settings" else [])
-        ws.append(header)
+        append(ws, header)
         for row in rows:
-            ws.append(row)
+            append(ws, row)
         style_header(ws, 1, 1, len(header))
         ws.freeze_panes = "B2" if name == "Measures" else "A2"
         set_widths(ws, WIDTHS[name])
@@ -93,7 +93,20 @@ def write_framework_workbook(framework: Framework, path: str | Path) -> Path:
     wb = Workbook()
     wb.remove(wb.active)
     write_framework_sheets(wb, framework)
-    path = Path(path)
-    with atomic_path(path) as tmp:
-        wb.save(tmp)
-    return path
+    return save(wb, path)
+
+
+def write_scale_sheet(ws: Worksheet, framework: Framework) -> None:
+    """A protected QualityScale sheet for reference beside marks: each score with its label and descriptor."""
+    append(ws, SHEET_COLUMNS["QualityScale"])
+    for row, values in enumerate(framework_rows(framework)["QualityScale"], start=2):
+        append(ws, values)
+        ws.cell(row, 3).alignment = WRAP
+    style_header(ws, 1, 1, 3)
+    set_widths(ws, WIDTHS["QualityScale"])
+    protect(ws)
+
+
+def scale_range(framework: Framework) -> str:
+    """The scores on a QualityScale sheet, as a list validation's choices."""
+    return f"QualityScale!$A$2:$A${max(len(framework.quality_scale), 1) + 1}"

@@ -11,19 +11,20 @@ from pathlib import Path
 
 from openpyxl import Workbook
 from openpyxl.styles import Alignment
-from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
 from ..core.findings import Finding, Findings, has_errors
 from ..core.formatting import clean_text
 from ..core.numbers import cell_number
-from ..excel.styles import BOLD_FONT, NOTE_FONT, TITLE_FONT, WRAP, mark_input, set_widths, style_header, write_text
+from ..excel.protected import append, protect, put, save, validation, write_meta
+from ..excel.styles import BOLD_FONT, NOTE_FONT, TITLE_FONT, WRAP, mark_input, set_widths, style_header
 from ..framework.model import Framework
-from ..run.atomic import atomic_path
+from ..framework.sheets import scale_range, write_scale_sheet
 from ..tender.return_reader import Return
+from ..xlsx.meta import key_values
 from ..xlsx.reader import Sheet, UnreadableWorkbook, cell_ref
 from ..xlsx.reader import Workbook as XlsxWorkbook
-from ..xlsx.tables import Table, cell_text, find_table, normalise
+from ..xlsx.tables import Table, cell_text, find_table
 from .layout import (
     EVALUATION,
     META,
@@ -78,21 +79,11 @@ def write_evaluator_workbook(
     ws = wb.active
     ws.title = SCORES
     _scores_sheet(ws, framework, evaluator, rows)
-    _scale_sheet(wb.create_sheet(SCALE), framework)
+    write_scale_sheet(wb.create_sheet(SCALE), framework)
     if left_out:
         _left_out_sheet(wb.create_sheet(NOT_EVALUATED), left_out)
-    _meta_sheet(wb.create_sheet(META), meta)
-    path = Path(path)
-    with atomic_path(path) as tmp:
-        wb.save(tmp)
-    return path
-
-
-def protect(ws: Worksheet) -> None:
-    """Protect a sheet without a password, leaving rows and columns resizable."""
-    ws.protection.sheet = True
-    ws.protection.formatColumns = False
-    ws.protection.formatRows = False
+    write_meta(wb, meta)
+    return save(wb, path)
 
 
 def _scores_sheet(ws: Worksheet, framework: Framework, evaluator: str, rows: Mapping[Key, Mapping[str, str]]) -> None:
@@ -107,17 +98,15 @@ def _scores_sheet(ws: Worksheet, framework: Framework, evaluator: str, rows: Map
         ws.cell(SCORES_HEADER_ROW, col, name)
     style_header(ws, SCORES_HEADER_ROW, 1, len(SCORES_COLUMNS))
     scale = ", ".join(f"{q.score:g} {q.label}" for q in framework.quality_scale)
-    score_rule = DataValidation(type="list", formula1=f"{SCALE}!$A$2:$A${len(framework.quality_scale) + 1}", allow_blank=True,
-                                showErrorMessage=True, errorTitle="Score", error=f"Choose a score from the quality scale: {scale}."[:225],
-                                showInputMessage=True, promptTitle="Score", prompt=f"From the quality scale: {scale}."[:255])
-    rationale_rule = DataValidation(type="textLength", operator="greaterThanOrEqual", formula1="0", allow_blank=True,
-                                    showInputMessage=True, promptTitle="Rationale (required)",
-                                    prompt="Why this score: what the response offers or lacks, in your own words.")
+    score_rule = validation(ws, "list", scale_range(framework), error_title="Score", error=f"Choose a score from the quality scale: {scale}.",
+                            prompt_title="Score", prompt=f"From the quality scale: {scale}.")
+    rationale_rule = validation(ws, "textLength", "0", operator="greaterThanOrEqual", prompt_title="Rationale (required)",
+                                prompt="Why this score: what the response offers or lacks, in your own words.")
     for row, values in enumerate(rows.values(), start=SCORES_HEADER_ROW + 1):
         for col, name in enumerate(SCORES_COLUMNS, start=1):
             cell = ws.cell(row, col)
             if name in values:
-                write_text(cell, values[name])  # the bidder's words stay text, even when they start with = + - @
+                put(cell, values[name])  # the bidder's words stay text, even when they start with = + - @
             cell.alignment = WRAP
         mark_input(ws.cell(row, 6))
         mark_input(ws.cell(row, 7))
@@ -125,8 +114,6 @@ def _scores_sheet(ws: Worksheet, framework: Framework, evaluator: str, rows: Map
         rationale_rule.add(ws.cell(row, 7))
         lines = max(3, math.ceil(len(values["Response"]) / RESPONSE_CHARS_PER_LINE) + values["Response"].count("\n"))
         ws.row_dimensions[row].height = min(MAX_ROW_HEIGHT, lines * LINE_HEIGHT)
-    ws.add_data_validation(score_rule)
-    ws.add_data_validation(rationale_rule)
     set_widths(ws, {"A": 24, "B": 24, "C": 9, "D": 18, "E": 70, "F": 9, "G": 60})
     ws.freeze_panes = ws.cell(SCORES_HEADER_ROW + 1, 1)
     ws.print_title_rows = f"{SCORES_HEADER_ROW}:{SCORES_HEADER_ROW}"
@@ -137,35 +124,15 @@ def _scores_sheet(ws: Worksheet, framework: Framework, evaluator: str, rows: Map
     protect(ws)
 
 
-def _scale_sheet(ws: Worksheet, framework: Framework) -> None:
-    ws.append(["score", "label", "descriptor"])
-    for q in framework.quality_scale:
-        ws.append([q.score, q.label, q.descriptor])
-        ws.cell(ws.max_row, 3).alignment = WRAP
-    style_header(ws, 1, 1, 3)
-    set_widths(ws, {"A": 8, "B": 16, "C": 90})
-    protect(ws)
-
-
 def _left_out_sheet(ws: Worksheet, left_out: Mapping[str, str]) -> None:
     ws["A1"] = "Returns not evaluated: they were rejected when validated, so they take no part in the competition."
     ws["A1"].font = BOLD_FONT
     ws.append(["File", "Why"])
     style_header(ws, 2, 1, 2)
-    for file, why in left_out.items():
-        ws.append([None, None])
-        write_text(ws.cell(ws.max_row, 1), file)
-        write_text(ws.cell(ws.max_row, 2), why)
-        ws.cell(ws.max_row, 2).alignment = Alignment(wrap_text=True, vertical="top")
+    for row, (file, why) in enumerate(left_out.items(), start=3):
+        append(ws, [file, why])
+        ws.cell(row, 2).alignment = Alignment(wrap_text=True, vertical="top")
     set_widths(ws, {"A": 30, "B": 100})
-    protect(ws)
-
-
-def _meta_sheet(ws: Worksheet, meta: Mapping[str, str]) -> None:
-    for key, value in meta.items():
-        ws.append([key, None])
-        write_text(ws.cell(ws.max_row, 2), value)
-    ws.sheet_state = "hidden"
     protect(ws)
 
 
@@ -204,8 +171,8 @@ def read_evaluator_workbook(path: str | Path, framework: Framework) -> Evaluator
 
 
 def read_meta(sheet: Sheet) -> dict[str, tuple[str, str]]:
-    """The hidden sheet's keys with their values and cells."""
-    return {normalise(sheet.value(r, 1)): (cell_text(sheet.value(r, 2)), cell_ref(r, 2)) for (r, c) in sorted(sheet.cells) if c == 1}
+    """The hidden sheet's keys with their values as text and their cells."""
+    return {key: (cell_text(value), cell_ref(row, 2)) for key, (value, row) in key_values(sheet).items()}
 
 
 class _EvaluatorReader:

@@ -7,10 +7,9 @@ from collections.abc import Iterable, Mapping
 
 from ..core.cells import Value
 from ..core.numbers import is_number
-from ..tender.return_layout import fingerprint
+from ..xlsx.meta import META, fingerprint
 from ..xlsx.tables import cell_text
 
-META = "_svexcel"
 SCALE = "QualityScale"
 
 # The evaluator workbook: one per evaluator, one row per return × theme.

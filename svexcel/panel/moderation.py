@@ -15,19 +15,19 @@ from pathlib import Path
 from openpyxl import Workbook
 from openpyxl.formatting.rule import FormulaRule
 from openpyxl.styles import PatternFill
-from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
 from ..core.cells import Cell, Value
 from ..core.findings import FINDING_COLUMNS, Finding, Findings
-from ..excel.styles import NOTE_FONT, TITLE_FONT, WRAP, mark_input, set_widths, style_header, write_text
+from ..excel.protected import append, protect, put, save, validation, write_meta
+from ..excel.styles import NOTE_FONT, TITLE_FONT, WRAP, mark_input, set_widths, style_header
 from ..framework.model import Framework
-from ..run.atomic import atomic_path
+from ..framework.sheets import scale_range, write_scale_sheet
 from ..tender.quality import Marks, quality_mark
 from ..xlsx.reader import Sheet, UnreadableWorkbook, cell_ref, column_letter
 from ..xlsx.reader import Workbook as XlsxWorkbook
 from ..xlsx.tables import Table, find_table
-from .evaluator import protect, read_meta
+from .evaluator import read_meta
 from .layout import (
     AUDIT,
     AUDIT_COLUMNS,
@@ -145,31 +145,22 @@ def write_moderation_workbook(moderation: Moderation, framework: Framework, path
     _table_sheet(wb.create_sheet(FINDINGS), FINDING_COLUMNS, [f.row() for f in moderation.findings],
                  {"A": 26, "B": 9, "C": 22, "D": 10, "E": 8, "F": 110})
     _table_sheet(wb.create_sheet(AUDIT), AUDIT_COLUMNS, moderation.audit, {"A": 21, "B": 60, "C": 40, "D": 40})
-    scale = wb.create_sheet(SCALE)
-    _table_sheet(scale, ("score", "label", "descriptor"), [(q.score, q.label, q.descriptor) for q in framework.quality_scale], {"A": 8, "B": 16, "C": 90})
+    write_scale_sheet(wb.create_sheet(SCALE), framework)
     snapshot = wb.create_sheet(CONSENSUS_SNAPSHOT)
     _table_sheet(snapshot, ("File", "Theme ID", *CONSENSUS_COLUMNS), [(r.file, r.theme_id, r.consensus, r.consensus_rationale) for r in moderation.rows], {})
     snapshot.sheet_state = "hidden"
-    meta = wb.create_sheet(META)
-    _table_sheet(meta, (), list(moderation.meta().items()), {})
-    meta.sheet_state = "hidden"
-    path = Path(path)
-    with atomic_path(path) as tmp:
-        wb.save(tmp)
-    return path
+    write_meta(wb, moderation.meta())
+    return save(wb, path)
 
 
 def _table_sheet(ws: Worksheet, header: Sequence[str], rows: Sequence[Sequence[Value]], widths: dict[str, float]) -> None:
-    """A protected sheet of plain rows under an optional header; text is written as text."""
-    if header:
-        ws.append(list(header))
-        style_header(ws, 1, 1, len(header))
-    for values in rows:
-        ws.append([None] * len(values))
-        for col, value in enumerate(values, start=1):
-            cell = ws.cell(ws.max_row, col)
-            write_text(cell, value) if isinstance(value, str) else setattr(cell, "value", value)
-            cell.alignment = WRAP
+    """A protected sheet of plain rows under a header; text is written as text."""
+    append(ws, header)
+    style_header(ws, 1, 1, len(header))
+    for row, values in enumerate(rows, start=2):
+        append(ws, values)
+        for col in range(1, len(values) + 1):
+            ws.cell(row, col).alignment = WRAP
     set_widths(ws, widths)
     protect(ws)
 
@@ -184,22 +175,19 @@ def _moderation_sheet(ws: Worksheet, moderation: Moderation, framework: Framewor
     ws["A3"].font = NOTE_FONT
     header = [*moderation.locked_columns(), *CONSENSUS_COLUMNS]
     for col, name in enumerate(header, start=1):
-        write_text(ws.cell(MODERATION_HEADER_ROW, col), name)
+        put(ws.cell(MODERATION_HEADER_ROW, col), name)
     style_header(ws, MODERATION_HEADER_ROW, 1, len(header))
     consensus_col = len(header) - 1
-    rule = DataValidation(type="list", formula1=f"{SCALE}!$A$2:$A${len(framework.quality_scale) + 1}", allow_blank=True, showErrorMessage=True,
-                          errorTitle="Consensus", error="Choose the agreed score from the quality scale (sheet QualityScale).")
+    rule = validation(ws, "list", scale_range(framework), error_title="Consensus",
+                      error="Choose the agreed score from the quality scale (sheet QualityScale).")
     for row, r in enumerate(moderation.rows, start=MODERATION_HEADER_ROW + 1):
         values = [*r.locked(moderation.evaluators, moderation.threshold).values(), r.consensus, r.consensus_rationale]
         for col, value in enumerate(values, start=1):
-            cell = ws.cell(row, col)
-            write_text(cell, value) if isinstance(value, str) else setattr(cell, "value", value)
-            cell.alignment = WRAP
+            put(ws.cell(row, col), value).alignment = WRAP
         ws.cell(row, consensus_col - 3).number_format = "0.0"
         mark_input(ws.cell(row, consensus_col))
         mark_input(ws.cell(row, consensus_col + 1))
         rule.add(ws.cell(row, consensus_col))
-    ws.add_data_validation(rule)
     last = MODERATION_HEADER_ROW + max(len(moderation.rows), 1)
     flag = column_letter(consensus_col - 1)
     ws.conditional_formatting.add(f"A{MODERATION_HEADER_ROW + 1}:{column_letter(len(header))}{last}",

@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-import hashlib
-import json
-
 from ..framework.model import Framework
+from ..xlsx.meta import META
 
 COVER = "Cover"
 COMMITMENTS = "Commitments"
 NARRATIVE = "Narrative"
-META = "_svexcel"
 REQUIRED_SHEETS = (COVER, COMMITMENTS, NARRATIVE, META)
 
 COVER_LABELS = ("Organisation", "Contract reference", "Contract value (GBP)", "Contract years", "Contact")
@@ -59,9 +56,3 @@ def expected_locked(framework: Framework) -> dict[tuple[str, str, str], str]:
     for t in framework.themes:
         expected[(NARRATIVE, t.id, "Theme")] = t.name
     return expected
-
-
-def fingerprint(locked: dict[tuple[str, str, str], str]) -> str:
-    """A short SHA-256 of locked cell contents, independent of row order."""
-    canonical = json.dumps(sorted([*k, v] for k, v in locked.items()), ensure_ascii=False)
-    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()[:32]

@@ -11,6 +11,7 @@ from ..core.findings import Finding, Findings, Severity, has_errors
 from ..core.number_formats import describe, serial_datetime
 from ..core.numbers import cell_number, is_number
 from ..framework.model import Framework
+from ..xlsx.meta import fingerprint, key_values
 from ..xlsx.reader import MAX_ROWS, Sheet, UnreadableWorkbook, Workbook, cell_ref, parse_ref
 from ..xlsx.tables import Table, cell_text, find_table, normalise
 from .return_layout import (
@@ -27,7 +28,6 @@ from .return_layout import (
     REQUIRED_SHEETS,
     SUPPLIER_LABELS,
     expected_locked,
-    fingerprint,
 )
 
 # Findings that blame the supplier for a difference that a change of framework explains.
@@ -121,7 +121,7 @@ class ReturnReader:
 
     def check_meta(self, sheet: Sheet) -> bool:
         """Check the return was made for this framework and version; False stops further reading."""
-        meta = {normalise(sheet.value(r, 1)): (sheet.value(r, 2), r) for (r, c) in sheet.cells if c == 1}
+        meta = key_values(sheet)
         ok = True
         for key, expected in (("framework_name", self.framework.name), ("framework_version", self.framework.version)):
             value, row = meta.get(key, (None, 1))
@@ -138,8 +138,7 @@ class ReturnReader:
 
     def check_fingerprint(self, sheet: Sheet) -> None:
         expected = fingerprint(self.expected)
-        row = next((r for (r, c) in sheet.cells if c == 1 and normalise(sheet.value(r, 1)) == "fingerprint"), 3)
-        stored = sheet.value(row, 2)
+        stored, row = key_values(sheet).get("fingerprint", (sheet.value(3, 2), 3))
         if stored != expected and stored == fingerprint(self.found):
             self.framework_changed(cell_ref(row, 2))
         elif stored != expected and not any(f.type == "locked-cell-edited" for f in self.result.findings):

@@ -6,10 +6,10 @@ from pathlib import Path
 
 from openpyxl import Workbook
 from openpyxl.styles import Alignment
-from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
 from ..excel.formats import GBP
+from ..excel.protected import YES_NO, protect, save, validation, write, write_meta
 from ..excel.styles import (
     BOLD_FONT,
     NOTE_FONT,
@@ -18,12 +18,11 @@ from ..excel.styles import (
     WRAP,
     mark_input,
     print_setup,
-    protect_sheet,
     set_widths,
     style_header,
 )
 from ..framework.model import Framework
-from ..run.atomic import atomic_path
+from ..xlsx.meta import fingerprint
 from .return_layout import (
     COMMITMENT_COLUMNS,
     COMMITMENT_HEADER_ROW,
@@ -31,14 +30,12 @@ from .return_layout import (
     COVER,
     COVER_FIRST_ROW,
     COVER_LABELS,
-    META,
     META_KEYS,
     NARRATIVE,
     NARRATIVE_COLUMNS,
     NARRATIVE_HEADER_ROW,
     SUPPLIER_LABELS,
     expected_locked,
-    fingerprint,
 )
 
 INSTRUCTIONS = (
@@ -65,11 +62,8 @@ def write_return_template(framework: Framework, path: str | Path) -> Path:
     _cover(wb.create_sheet(COVER), framework)
     _commitments(wb.create_sheet(COMMITMENTS), framework)
     _narrative(wb.create_sheet(NARRATIVE), framework)
-    _meta(wb.create_sheet(META), framework)
-    path = Path(path)
-    with atomic_path(path) as tmp:
-        wb.save(tmp)
-    return path
+    write_meta(wb, dict(zip(META_KEYS, (framework.name, framework.version, fingerprint(expected_locked(framework))), strict=True)))
+    return save(wb, path)
 
 
 def _cover(ws: Worksheet, framework: Framework) -> None:
@@ -84,15 +78,10 @@ def _cover(ws: Worksheet, framework: Framework) -> None:
         ws.cell(row, 2).alignment = WRAP
     value_cell = ws.cell(COVER_FIRST_ROW + 2, 2)
     value_cell.number_format = GBP
-    pounds = DataValidation(type="decimal", operator="greaterThanOrEqual", formula1="0", allow_blank=True,
-                            showErrorMessage=True, errorTitle="Not a number", error="Type a number of pounds, 0 or more.")
-    pounds.add(value_cell)
-    years = DataValidation(type="decimal", operator="greaterThanOrEqual", formula1="0", allow_blank=True,
-                           showErrorMessage=True, errorTitle="Not a number of years",
-                           error="Type the contract's length in years, e.g. 3 or 2.5.")
-    years.add(ws.cell(COVER_FIRST_ROW + 3, 2))
-    ws.add_data_validation(pounds)
-    ws.add_data_validation(years)
+    validation(ws, "decimal", "0", operator="greaterThanOrEqual", error_title="Not a number",
+               error="Type a number of pounds, 0 or more.").add(value_cell)
+    validation(ws, "decimal", "0", operator="greaterThanOrEqual", error_title="Not a number of years",
+               error="Type the contract's length in years, e.g. 3 or 2.5.").add(ws.cell(COVER_FIRST_ROW + 3, 2))
     first = COVER_FIRST_ROW + len(COVER_LABELS) + len(SUPPLIER_LABELS) + 1
     for offset, line in enumerate(INSTRUCTIONS):
         cell = ws.cell(first + offset, 1, line)
@@ -102,7 +91,7 @@ def _cover(ws: Worksheet, framework: Framework) -> None:
         ws.merge_cells(start_row=first + offset, start_column=1, end_row=first + offset, end_column=2)
         ws.row_dimensions[first + offset].height = 15 if offset == 0 else 15.5 * (1 + len(line) // 90)
     set_widths(ws, {"A": 26, "B": 70})
-    protect_sheet(ws)
+    protect(ws, format_cells=True)
     print_setup(ws, landscape=False)
 
 
@@ -115,16 +104,14 @@ def _commitments(ws: Worksheet, framework: Framework) -> None:
     for col, name in enumerate(COMMITMENT_COLUMNS, start=1):
         ws.cell(header, col, name)
     style_header(ws, header, 1, len(COMMITMENT_COLUMNS))
-    decimal = DataValidation(type="decimal", operator="greaterThanOrEqual", formula1="0", allow_blank=True,
-                             showErrorMessage=True, errorTitle="Not a quantity",
-                             error="Type a plain number, 0 or more, in the unit shown. Leave blank for no commitment.",
-                             showInputMessage=True, promptTitle="Quantity", prompt="A number, 0 or more, in the unit shown.")
-    yes_no = DataValidation(type="list", formula1='"Yes,No"', allow_blank=True, showErrorMessage=True,
-                            errorTitle="Yes or No", error="Choose Yes or No from the list.")
+    decimal = validation(ws, "decimal", "0", operator="greaterThanOrEqual", error_title="Not a quantity",
+                         error="Type a plain number, 0 or more, in the unit shown. Leave blank for no commitment.",
+                         prompt_title="Quantity", prompt="A number, 0 or more, in the unit shown.")
+    yes_no = validation(ws, "list", YES_NO, error_title="Yes or No", error="Choose Yes or No from the list.")
     row = header + 1
     for index, theme in enumerate(framework.themes):
         fill = THEME_FILLS[index % len(THEME_FILLS)]
-        band = ws.cell(row, 1, f"{theme.id} – {theme.name}")
+        band = write(ws, row, 1, f"{theme.id} – {theme.name}")
         band.font = BOLD_FONT
         for col in range(1, len(COMMITMENT_COLUMNS) + 1):
             ws.cell(row, col).fill = fill
@@ -133,7 +120,7 @@ def _commitments(ws: Worksheet, framework: Framework) -> None:
             values = (m.id, theme.name, framework.outcome_by_id[m.outcome_id].name, m.name, m.unit, None, None,
                       m.counting_rule, m.evidence)
             for col, value in enumerate(values, start=1):
-                cell = ws.cell(row, col, value)
+                cell = write(ws, row, col, value)
                 cell.alignment = WRAP
                 if col not in (6, 7):
                     cell.fill = fill
@@ -143,12 +130,10 @@ def _commitments(ws: Worksheet, framework: Framework) -> None:
             if m.unit == "GBP":
                 ws.cell(row, 6).number_format = GBP
             row += 1
-    ws.add_data_validation(decimal)
-    ws.add_data_validation(yes_no)
     set_widths(ws, {"A": 11, "B": 22, "C": 32, "D": 46, "E": 13, "F": 13, "G": 40, "H": 40, "I": 32})
     ws.freeze_panes = ws.cell(header + 1, 2)
     ws.auto_filter.ref = None
-    protect_sheet(ws)
+    protect(ws, format_cells=True)
     print_setup(ws, landscape=True, title_rows=f"{header}:{header}")
 
 
@@ -162,20 +147,12 @@ def _narrative(ws: Worksheet, framework: Framework) -> None:
     style_header(ws, NARRATIVE_HEADER_ROW, 1, len(NARRATIVE_COLUMNS))
     for offset, theme in enumerate(framework.themes, start=1):
         row = NARRATIVE_HEADER_ROW + offset
-        ws.cell(row, 1, theme.id)
-        ws.cell(row, 2, theme.name).alignment = WRAP
+        write(ws, row, 1, theme.id)
+        write(ws, row, 2, theme.name).alignment = WRAP
         mark_input(ws.cell(row, 3))
         ws.cell(row, 3).alignment = WRAP
         ws.row_dimensions[row].height = 90
     set_widths(ws, {"A": 10, "B": 28, "C": 100})
-    protect_sheet(ws)
+    protect(ws, format_cells=True)
     print_setup(ws, landscape=True, title_rows=f"{NARRATIVE_HEADER_ROW}:{NARRATIVE_HEADER_ROW}")
 
-
-def _meta(ws: Worksheet, framework: Framework) -> None:
-    values = (framework.name, framework.version, fingerprint(expected_locked(framework)))
-    for row, (key, value) in enumerate(zip(META_KEYS, values, strict=False), start=1):
-        ws.cell(row, 1, key)
-        ws.cell(row, 2, value)
-    ws.sheet_state = "hidden"
-    protect_sheet(ws)

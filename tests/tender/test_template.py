@@ -4,10 +4,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from builders import framework_with_texts, make_return
 from openpyxl import load_workbook
 
-from svexcel.framework.model import Framework
-from svexcel.tender.return_layout import COMMITMENT_COLUMNS, COVER_LABELS, SUPPLIER_LABELS, expected_locked, fingerprint
+from svexcel.framework.model import Framework, load_framework
+from svexcel.tender.return_layout import COMMITMENT_COLUMNS, COVER_LABELS, SUPPLIER_LABELS, expected_locked
+from svexcel.tender.return_reader import read_return
+from svexcel.tender.return_template import write_return_template
+from svexcel.xlsx.meta import fingerprint
 
 
 def test_sheets_and_hidden_metadata(blank_return: Path, framework: Framework) -> None:
@@ -66,3 +70,17 @@ def test_cover_carries_instructions(blank_return: Path) -> None:
     cover = load_workbook(blank_return)["Cover"]
     text = " ".join(str(c.value) for row in cover.iter_rows() for c in row if c.value)
     assert "How to fill in this return" in text and "Yes or No" in text and "without a password" in text
+
+
+def test_framework_text_that_starts_like_a_formula_stays_text_and_reads_back(tmp_path: Path) -> None:
+    # a counting rule "=count each person once" once became a live formula, which the reader refused as an edited locked cell
+    texts = {("Measures", 1, "counting_rule"): "=count each person once", ("Measures", 2, "measure"): "+jobs for local people",
+             ("Measures", 3, "evidence"): "-payroll extract", ("Themes", 1, "theme"): "@home and at work",
+             ("Outcomes", 1, "outcome"): "#N/A is not an answer"}
+    framework = load_framework(framework_with_texts(tmp_path / "framework.xlsx", texts))
+    blank = write_return_template(framework, tmp_path / "blank.xlsx")
+    cells = [c for ws in load_workbook(blank) for row in ws.iter_rows() for c in row if c.value in texts.values()]
+    assert {c.value for c in cells} == set(texts.values()) and {c.data_type for c in cells} == {"s"}
+    ret = read_return(make_return(blank, tmp_path / "acme.xlsx", framework), framework)
+    assert [(f.type, f.where) for f in ret.findings if f.severity == "error"] == []
+    assert not ret.rejected

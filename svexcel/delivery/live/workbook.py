@@ -12,20 +12,20 @@ from openpyxl.chart import BarChart, Reference
 from openpyxl.comments import Comment
 from openpyxl.formatting.rule import CellIsRule, FormulaRule
 from openpyxl.styles import PatternFill, Protection
-from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
 from ...core.findings import FINDING_COLUMNS, Finding
 from ...core.paths import DEFAULT_FRAMEWORK
 from ...excel.formats import GBP, GBP_WHOLE, SHARE
-from ...excel.styles import NOTE_FONT, TITLE_FONT, WRAP, format_column, mark_input, set_widths, style_header, write_text
+from ...excel.protected import YES_NO, protect, put, validation, write
+from ...excel.styles import NOTE_FONT, TITLE_FONT, WRAP, format_column, mark_input, set_widths, style_header
 from ...excel.xlwings_project import quickstart_workbook, set_interpreter, use_vba_project, vba_project
 from ...framework.model import SHEET_COLUMNS, Framework, load_framework
 from ...framework.sheets import write_framework_sheets
 from ...tender.batch import find_returns
 from ...tender.live.actions import FolderProblem
 from ...tender.live.instructions import INSTRUCTIONS, write_instructions
-from ...tender.live.sheets import ERROR_FILL, TOOLS, TOOLS_NAMES, protect, set_up_conf_sheet, write_tools_sheet
+from ...tender.live.sheets import ERROR_FILL, TOOLS, TOOLS_NAMES, set_up_conf_sheet, write_tools_sheet
 from ...tender.live.workbook import define_names, save_live_workbook
 from ...xlsx.reader import column_letter
 from ..engine import ContractDelivery, DeliverySettings, monitor
@@ -110,7 +110,7 @@ def build_monitor_workbook(framework: Framework, settings: DeliverySettings, out
     define_names(wb, layout.names() | TOOLS_NAMES)
     decorate(sheets, layout)
     for ws in [*sheets.values(), *framework_sheets.values(), tools, instructions]:
-        protect(ws)
+        protect(ws, sort_and_filter=True)
     return save_live_workbook(wb, sheets[DASHBOARD], out, layout.grids(), monitor_cached_values(layout, _figures(layout)))
 
 
@@ -130,9 +130,9 @@ def add_delivery_inputs(sheets: dict[str, Worksheet], framework: Framework, sett
     ws = sheets["Settings"]
     for key in DELIVERY_KEYS:
         r = setting_row(key)
-        ws.cell(r, 1, key)
-        ws.cell(r, 2, getattr(settings, key))
-        ws.cell(r, 3, SETTING_NOTES[key]).font = NOTE_FONT
+        write(ws, r, 1, key)
+        write(ws, r, 2, getattr(settings, key))
+        write(ws, r, 3, SETTING_NOTES[key]).font = NOTE_FONT
         mark_input(ws.cell(r, 2))
     measures = sheets["Measures"]
     measures.cell(1, ACCRUES_COL, ACCRUES_HEADER)
@@ -141,13 +141,11 @@ def add_delivery_inputs(sheets: dict[str, Worksheet], framework: Framework, sett
         "flow: adds up period by period; level: the latest figure stands. Blank: flow for monetised and target-benefit "
         "measures, level for lower-is-better and yes/no measures.", "svexcel")
     for r, measure in enumerate(framework.measures, start=2):
-        write_text(measures.cell(r, ACCRUES_COL), settings.accrues.get(measure.id))
+        put(measures.cell(r, ACCRUES_COL), settings.accrues.get(measure.id))
         mark_input(measures.cell(r, ACCRUES_COL))
-    accrues = DataValidation(type="list", formula1='"flow,level"', allow_blank=True, showErrorMessage=True,
-                             errorTitle="accrues", error="Choose flow or level, or leave blank for the default.")
     letter = column_letter(ACCRUES_COL)
-    accrues.add(f"{letter}2:{letter}{max(len(framework.measures), 1) + 1}")
-    measures.add_data_validation(accrues)
+    validation(measures, "list", '"flow,level"', error_title="accrues",
+               error="Choose flow or level, or leave blank for the default.").add(f"{letter}2:{letter}{max(len(framework.measures), 1) + 1}")
     measures.column_dimensions[letter].width = 10
     measures.auto_filter.ref = None
 
@@ -187,10 +185,8 @@ def _rag_rules(ws: Worksheet, cells: str, fills: dict[str, str]) -> None:
 
 def _contracts(ws: Worksheet, layout: MonitorLayout) -> None:
     style_header(ws, 1, 1, 7)
-    period = DataValidation(type="whole", operator="greaterThanOrEqual", formula1="0", allow_blank=False, showErrorMessage=True,
-                            errorTitle="Reporting period", error="Type the number of the latest period reported (0 to the contract's periods).")
-    period.add(f"G2:G{max(layout.n, 1) + 1}")
-    ws.add_data_validation(period)
+    validation(ws, "whole", "0", operator="greaterThanOrEqual", blank=False, error_title="Reporting period",
+               error="Type the number of the latest period reported (0 to the contract's periods).").add(f"G2:G{max(layout.n, 1) + 1}")
     for r in range(2, layout.n + 2):
         mark_input(ws.cell(r, 7))
     ws.cell(1, 7).comment = Comment("Type an earlier period to see the figures as they stood then.", "svexcel")
@@ -201,10 +197,9 @@ def _contracts(ws: Worksheet, layout: MonitorLayout) -> None:
 def _actuals(ws: Worksheet, layout: MonitorLayout) -> None:
     width = FIRST_PERIOD_COL - 1 + layout.max_periods
     style_header(ws, 1, 1, width)
-    decimal = DataValidation(type="decimal", operator="greaterThanOrEqual", formula1="0", allow_blank=True, showErrorMessage=True,
-                             errorTitle="Delivered", error="Type a number of 0 or more, or leave blank.")
-    yes_no = DataValidation(type="list", formula1='"Yes,No"', allow_blank=True, showErrorMessage=True,
-                            errorTitle="Yes or No", error="Choose Yes or No, or leave blank.")
+    decimal = validation(ws, "decimal", "0", operator="greaterThanOrEqual", error_title="Delivered",
+                         error="Type a number of 0 or more, or leave blank.")
+    yes_no = validation(ws, "list", YES_NO, error_title="Yes or No", error="Choose Yes or No, or leave blank.")
     for r, (_, contract, ident) in enumerate(layout.rows, start=2):
         measure = layout.framework.measure_by_id[ident]
         last = column_letter(FIRST_PERIOD_COL + contract.periods - 1)
@@ -213,8 +208,6 @@ def _actuals(ws: Worksheet, layout: MonitorLayout) -> None:
             mark_input(ws.cell(r, col))
             if measure.unit == "GBP":
                 ws.cell(r, col).number_format = GBP_WHOLE
-    ws.add_data_validation(decimal)
-    ws.add_data_validation(yes_no)
     ws.freeze_panes = ws.cell(2, FIRST_PERIOD_COL)
     set_widths(ws, {"A": 5.0, "B": 16.0, "C": 9.0, "D": 40.0, "E": 11.0, "F": 7.0}
                | {column_letter(c): 9.0 for c in range(FIRST_PERIOD_COL, width + 1)})

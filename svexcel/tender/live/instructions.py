@@ -7,7 +7,8 @@ from typing import Sequence
 
 from openpyxl.worksheet.worksheet import Worksheet
 
-from ...excel.styles import BOLD_FONT, NOTE_FONT, TITLE_FONT, WRAP, set_widths, write_text
+from ...excel.protected import put
+from ...excel.styles import BOLD_FONT, NOTE_FONT, TITLE_FONT, WRAP, set_widths
 from ...framework.model import Framework
 
 INSTRUCTIONS = "Instructions"
@@ -70,7 +71,7 @@ def write_instructions(ws: Worksheet, framework: Framework, interpreter: str, se
     """Fill the Instructions sheet with ``sections``; ``interpreter`` is what xlwings.conf's Interpreter_Win was set to."""
     ws["A1"] = "How to use this workbook"
     ws["A1"].font = TITLE_FONT
-    write_text(ws["A2"], f"{framework.name}, version {framework.version}. Built by svexcel on {date.today():%d %B %Y}.")
+    put(ws["A2"], f"{framework.name}, version {framework.version}. Built by svexcel on {date.today():%d %B %Y}.")
     ws["A2"].font = NOTE_FONT
     row = 4
     for heading, paragraphs in sections:
@@ -82,7 +83,7 @@ def write_instructions(ws: Worksheet, framework: Framework, interpreter: str, se
             ws.row_dimensions[row].height = 15 * (1 + len(text) // 110)
             if text.endswith(INTERPRETER_NOTE):
                 row += 1
-                write_text(ws.cell(row, 1), interpreter)
+                put(ws.cell(row, 1), interpreter)
                 ws.cell(row, 1).font = BOLD_FONT
             row += 1
         row += 1

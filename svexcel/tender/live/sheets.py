@@ -9,12 +9,12 @@ from openpyxl.comments import Comment
 from openpyxl.formatting.rule import ColorScaleRule, DataBarRule, FormulaRule
 from openpyxl.styles import Font, PatternFill
 from openpyxl.workbook.workbook import Workbook
-from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.worksheet.worksheet import Worksheet
 
 from ...core.findings import FINDING_COLUMNS
 from ...excel.formats import GBP, GBP_WHOLE, POINTS, RATIO
+from ...excel.protected import put, validation
 from ...excel.styles import (
     BOLD_FONT,
     FONT,
@@ -25,7 +25,6 @@ from ...excel.styles import (
     mark_input,
     set_widths,
     style_header,
-    write_text,
 )
 from ...framework.model import SHEET_COLUMNS
 from ...xlsx.reader import column_letter
@@ -129,7 +128,7 @@ def write_tools_sheet(ws: Worksheet, returns_folder: str | None, intro: str = TO
         ws.cell(row, 1, label).font = LABEL_FONT
         ws.cell(row, 3, note).font = NOTE_FONT
         if name == "ReturnsFolder":
-            write_text(ws.cell(row, 2), returns_folder)
+            put(ws.cell(row, 2), returns_folder)
         if name != "MacroStatus":
             mark_input(ws.cell(row, 2))
     ws.append([])
@@ -142,7 +141,7 @@ def write_tools_sheet(ws: Worksheet, returns_folder: str | None, intro: str = TO
     style_header(ws, ws.max_row, 1, 3)
     for name, example, text in functions:
         ws.append([name, None, text])
-        write_text(ws.cell(ws.max_row, 2), example)
+        put(ws.cell(ws.max_row, 2), example)
     set_widths(ws, dict(zip("ABC", widths, strict=True)))
     _landscape(ws)
     return ws
@@ -154,11 +153,8 @@ def decorate_framework(sheets: dict[str, Worksheet]) -> None:
         ws = sheets[name]
         for column, (operator, bounds, message) in columns.items():
             letter = column_letter(SHEET_COLUMNS[name].index(column) + 1)
-            dv = DataValidation(type="decimal", operator=operator, formula1=str(bounds[0]),
-                                formula2=str(bounds[1]) if len(bounds) > 1 else None, allow_blank=True,
-                                showErrorMessage=True, errorTitle=column, error=message)
-            dv.add(f"{letter}2:{letter}{max(ws.max_row, 2)}")
-            ws.add_data_validation(dv)
+            validation(ws, "decimal", str(bounds[0]), operator=operator, formula2=str(bounds[1]) if len(bounds) > 1 else None,
+                       error_title=column, error=message).add(f"{letter}2:{letter}{max(ws.max_row, 2)}")
 
 
 def decorate_returns(ws: Worksheet, layout: LiveLayout) -> None:
@@ -171,9 +167,8 @@ def decorate_returns(ws: Worksheet, layout: LiveLayout) -> None:
         if measure.unit == "GBP":
             format_column(ws, col, GBP)
     format_column(ws, 3, GBP)
-    prompt = DataValidation(showInputMessage=True, promptTitle="From the return file", prompt=FROM_RETURN_FILES)
-    prompt.add(f"A2:{column_letter(len(RETURN_COLUMNS) + len(layout.measure_ids))}{last}")
-    ws.add_data_validation(prompt)
+    validation(ws, None, prompt_title="From the return file", prompt=FROM_RETURN_FILES).add(
+        f"A2:{column_letter(len(RETURN_COLUMNS) + len(layout.measure_ids))}{last}")
     ws.freeze_panes = "D2"
     set_widths(ws, {"A": 32.0, "B": 32.0, "C": 16.0} | {column_letter(layout.returns_col(j)): 9.0 for j in range(len(layout.measure_ids))})
 
@@ -352,11 +347,3 @@ def _landscape(ws: Worksheet) -> None:
     ws.page_setup.fitToHeight = 0
     ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
 
-
-def protect(ws: Worksheet) -> None:
-    """Lock every cell not marked as an input; formatting columns, sorting and filtering stay allowed."""
-    ws.protection.sheet = True
-    ws.protection.formatColumns = False
-    ws.protection.formatRows = False
-    ws.protection.sort = False
-    ws.protection.autoFilter = False

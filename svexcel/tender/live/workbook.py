@@ -20,11 +20,11 @@ from ...core.findings import Finding
 from ...core.paths import DEFAULT_FRAMEWORK
 from ...excel.lite_parts import add_lite_parts
 from ...excel.printing import set_up_printing
+from ...excel.protected import protect, save
 from ...excel.sheet_xml import Values, write_grids
 from ...excel.xlwings_project import quickstart_workbook, set_interpreter, use_vba_project, vba_project
 from ...framework.model import Framework, load_framework
 from ...framework.sheets import write_framework_sheets
-from ...run.atomic import atomic_path
 from ..plausibility import add_warnings
 from ..quality import Marks
 from ..quality_workbook import write_quality_sheet
@@ -59,7 +59,6 @@ from .sheets import (
     decorate_returns,
     decorate_scores,
     decorate_theme_scores,
-    protect,
     set_up_conf_sheet,
     write_tools_sheet,
 )
@@ -154,13 +153,13 @@ def build_live_workbook(
                                       lite.sections() if edition == LITE else SECTIONS)
 
     write_quality_sheet(sheets[QUALITY], framework, [r.file for r in competing], {r.file: r.organisation for r in competing},
-                        layout.quality, f"QualityScale!$A$2:$A${max(len(framework.quality_scale), 1) + 1}")
+                        layout.quality)
     define_names(wb, layout.names() | TOOLS_NAMES)
     _decorate(sheets, layout)
     decorate_framework(framework_sheets)
     for ws in [*sheets.values(), *framework_sheets.values(), tools, instructions]:
         if edition == CLASSIC or ws.title not in lite.SCRIPT_SHEETS:  # xlwings Lite cannot unprotect what its scripts rewrite
-            protect(ws)
+            protect(ws, sort_and_filter=True)
     set_up_printing(wb, f"{framework.name} version {framework.version}", {DASHBOARD: f"{DASHBOARD_HEADER_ROW}:{DASHBOARD_HEADER_ROW}"})
 
     grids = [grid for grid in layout.grids() if grid.sheet != QUALITY]
@@ -176,12 +175,13 @@ def save_live_workbook(wb: Workbook, dashboard: Worksheet, out: Path, grids: Seq
     for ws in wb.worksheets:
         ws.sheet_view.tabSelected = ws is dashboard
     wb.active = wb.worksheets.index(dashboard)
-    with atomic_path(out) as tmp:
-        wb.save(tmp)
+
+    def finish(tmp: Path) -> None:
         write_grids(tmp, grids, values)
         if lite_properties is not None:
             add_lite_parts(tmp, lite_properties)
-    return out
+
+    return save(wb, out, finish)
 
 
 def _engine_scores(layout: LiveLayout) -> list[Score]:
