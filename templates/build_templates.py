@@ -61,6 +61,7 @@ def new_document(title: str) -> DocumentObject:
     section.top_margin, section.bottom_margin = Cm(2.0), Cm(1.8)
     section.header_distance = section.footer_distance = Cm(0.9)
     _language(doc, "en-GB")
+    doc.settings.element.find(qn("w:zoom")).set(qn("w:percent"), "100")  # required by ECMA-376; python-docx's template omits it
     styles = doc.styles
     _font(styles["Normal"], 10.5, INK)
     styles["Normal"].paragraph_format.space_after = Pt(6)
