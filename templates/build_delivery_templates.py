@@ -34,7 +34,7 @@ def delivery() -> DocumentObject:
     """The delivery report of one contract."""
     doc = new_document("Social value delivery: {{ supplier }}")
     header_footer(doc, "Social value delivery: {{ supplier }}, {{ contract_reference }}", "{{ framework_name }}, version {{ framework_version }}")
-    doc.add_paragraph("Social value delivery report", style="Title")
+    doc.add_heading("Social value delivery report", level=1)
     doc.add_paragraph("{{ supplier }}", style="Subtitle")
     para(doc, "**Contract reference:** {{ contract_reference }}      **Contract value:** {{ contract_value }}")
     para(doc, "**Reporting period:** {{ period_text }}, covering {{ covered_text }}")
@@ -44,7 +44,7 @@ def delivery() -> DocumentObject:
     t.row(["{{ rating }}", "{{ sv_delivered }}", "{{ sv_expected }}", "{{ sv_forecast }}"], style="Key Figure")
     space(doc)
 
-    doc.add_heading("Rating", level=1)
+    doc.add_heading("Rating", level=2)
     para(doc, "The contract's performance rating is **{{ rating }}**, {{ method_name }}. Both shares are shown: "
               "by value {{ share_value }}, by count {{ share_count }}.")
     tag(doc, "{%p for r in rating_reasons %}")
@@ -52,14 +52,14 @@ def delivery() -> DocumentObject:
     tag(doc, "{%p endfor %}")
     para(doc, "Rating bands: {{ rating_text }}", style="Note")
 
-    doc.add_heading("Delivery against the profile", level=1)
+    doc.add_heading("Delivery against the profile", level=2)
     para(doc, "Cumulative social value (£, monetised benefits) delivered so far against what the commitments lead us to "
               "expect period by period, to the end of the contract.")
     chart(doc, delivery_chart([1000.0 * p for p in range(1, 13)], [900.0, 1700.0, 2300.0], Canvas(1004, 443)),
           TEXT_WIDTH_CM, 7.5, "chart_alt", "Delivery against the profile chart")
     doc.add_paragraph("Figure 1. Delivered (solid line) against expected (dashed line), cumulative, by period.", style="Caption")
 
-    doc.add_heading("Key performance indicators", level=1)
+    doc.add_heading("Key performance indicators", level=2)
     def kpi_table() -> None:
         para(doc, "The monetised benefits with the largest committed value, each rated from its own progress.")
         t = ReportTable(doc, "Key performance indicators", ["Measure", "Progress", "Rating"], [10.0, 2.5, 4.5], figures=(1,))
@@ -69,21 +69,21 @@ def delivery() -> DocumentObject:
         space(doc)
     either(doc, "kpis", kpi_table, "The contract has no monetised benefit commitments to use as key performance indicators.")
 
-    doc.add_heading("Delivery by measure", level=1)
+    doc.add_heading("Delivery by measure", level=2)
     para(doc, "Every monitored measure at the reporting period: what was committed, what is expected by now, what was "
               "delivered, progress and RAG status. Flows add up period by period; for levels the latest figure counts.")
-    t = ReportTable(doc, "Delivery by measure", ["Measure", "Unit", "Committed", "Expected to date", "Delivered", "Progress", "RAG"],
+    tag(doc, "{%p for t in themes %}")  # a table per theme under its own heading: no merged band rows in the data
+    doc.add_heading("{{ t.name }}", level=3)
+    t = ReportTable(doc, "Delivery: {{ t.name }}", ["Measure", "Unit", "Committed", "Expected to date", "Delivered", "Progress", "RAG"],
                     [5.6, 1.9, 2.0, 2.2, 2.0, 1.7, 1.6], figures=(2, 3, 4, 5))
-    t.tag("{%tr for t in themes %}")
-    t.band("{{ t.name }}")
     t.tag("{%tr for m in t.measures %}")
     t.row(["{{ m.id }}  {{ m.name }}", "{{ m.unit }}", "{{ m.committed }}", "{{ m.expected }}", "{{ m.delivered }}", "{{ m.progress }}", "{{ m.rag }}"])
     t.tag("{%tr endfor %}")
-    t.tag("{%tr endfor %}")
     space(doc)
+    tag(doc, "{%p endfor %}")
     para(doc, "RAG: {{ rag_text }}", style="Note")
 
-    doc.add_heading("Shortfalls and recovery actions", level=1)
+    doc.add_heading("Shortfalls and recovery actions", level=2)
     def shortfall_table() -> None:
         para(doc, "Benefits behind their expected delivery, furthest behind first, with the recovery actions on the supplier's Actions log.")
         t = ReportTable(doc, "Shortfalls and recovery actions", ["Measure", "Expected", "Delivered", "Short by", "Progress", "RAG", "Recovery actions"],
@@ -94,7 +94,7 @@ def delivery() -> DocumentObject:
         space(doc)
     either(doc, "shortfalls", shortfall_table, "No benefit is behind its expected delivery.")
 
-    doc.add_heading("Harms", level=1)
+    doc.add_heading("Harms", level=2)
     def harm_table() -> None:
         para(doc, "Harms (such as emissions) and lower-is-better measures: the commitment is a ceiling; progress falls as delivery runs over it.")
         t = ReportTable(doc, "Harms", ["Measure", "Unit", "Committed", "Expected to date", "Delivered", "Progress", "RAG"],
@@ -105,7 +105,7 @@ def delivery() -> DocumentObject:
         space(doc)
     either(doc, "harms", harm_table, "The contract has no harm or lower-is-better commitments.")
 
-    doc.add_heading("Forecast", level=1)
+    doc.add_heading("Forecast", level=2)
     para(doc, "{{ forecast_text }}")
     t = ReportTable(doc, "Social value by theme", ["Theme", "Committed", "Expected to date", "Delivered"], [7.4, 3.2, 3.2, 3.2], figures=(1, 2, 3))
     t.tag("{%tr for t in themes %}")
@@ -115,7 +115,7 @@ def delivery() -> DocumentObject:
     space(doc)
     para(doc, "Net social value in pounds after deadweight, harms subtracted.", style="Note")
 
-    doc.add_heading("Actions log", level=1)
+    doc.add_heading("Actions log", level=2)
     def action_table() -> None:
         t = ReportTable(doc, "Actions log", ["Measure", "Issue", "Recovery action", "Owner", "Due", "Status"], [1.8, 4.2, 5.0, 2.3, 2.0, 1.7])
         t.tag("{%tr for a in actions %}")
@@ -124,7 +124,7 @@ def delivery() -> DocumentObject:
         space(doc)
     either(doc, "actions", action_table, "The Actions log is empty.")
 
-    doc.add_heading("Findings", level=1)
+    doc.add_heading("Findings", level=2)
     def finding_table() -> None:
         para(doc, "Points raised when the delivery workbook was read. None of them blocked monitoring.")
         t = ReportTable(doc, "Findings", ["Severity", "Where", "Finding"], [1.9, 3.2, 11.9])
@@ -134,7 +134,7 @@ def delivery() -> DocumentObject:
         space(doc)
     either(doc, "findings", finding_table, "The delivery workbook was read without warnings or notes.")
 
-    doc.add_heading("Method", level=1)
+    doc.add_heading("Method", level=2)
     for line in (
         "**Expected to date.** A flow (money, hours, people) is expected to build up evenly: by period k of n, k ÷ n of the "
         "commitment (from a later first period when the workbook gives one). A level (a ratio, a yes/no, a headcount) is "
@@ -152,7 +152,7 @@ def portfolio() -> DocumentObject:
     """The portfolio report: every monitored contract, for scrutiny committees."""
     doc = new_document("Social value delivery: portfolio")
     header_footer(doc, "Social value delivery: portfolio, {{ date }}", "{{ framework_name }}, version {{ framework_version }}")
-    doc.add_paragraph("Social value delivery: portfolio", style="Title")
+    doc.add_heading("Social value delivery: portfolio", level=1)
     doc.add_paragraph("{{ framework_name }}, version {{ framework_version }}", style="Subtitle")
     para(doc, "**Report date:** {{ date }}")
     para(doc, "{{ counts_text }}")
@@ -160,7 +160,7 @@ def portfolio() -> DocumentObject:
     t.row(["{{ total.committed }}", "{{ total.expected }}", "{{ total.delivered }}", "{{ total.share }}"], style="Key Figure")
     space(doc)
 
-    doc.add_heading("Contracts by rating", level=1)
+    doc.add_heading("Contracts by rating", level=2)
     para(doc, "Procurement Act 2023 (s.71) performance ratings, {{ method_name }}.")
     t = ReportTable(doc, "Contracts per rating", ["Rating", "Contracts"], [6.0, 2.5], figures=(1,))
     t.tag("{%tr for r in ratings %}")
@@ -174,7 +174,7 @@ def portfolio() -> DocumentObject:
     t.tag("{%tr endfor %}")
     space(doc)
 
-    doc.add_heading("By theme", level=1)
+    doc.add_heading("By theme", level=2)
     para(doc, "Net social value (£, harms subtracted) committed, expected by each contract's reporting period, and delivered.")
     t = ReportTable(doc, "Social value by theme", ["Theme", "Contracts", "Committed", "Expected to date", "Delivered", "Delivered ÷ expected"],
                     [5.0, 1.8, 2.6, 2.6, 2.6, 2.4], figures=(1, 2, 3, 4, 5))
@@ -184,7 +184,7 @@ def portfolio() -> DocumentObject:
     t.row(["{{ total.name }}", "{{ total.contracts }}", "{{ total.committed }}", "{{ total.expected }}", "{{ total.delivered }}", "{{ total.share }}"], style="Table Band")
     space(doc)
 
-    doc.add_heading("By supplier", level=1)
+    doc.add_heading("By supplier", level=2)
     t = ReportTable(doc, "Social value by supplier", ["Supplier", "Contracts", "Committed", "Expected to date", "Delivered", "Delivered ÷ expected"],
                     [5.0, 1.8, 2.6, 2.6, 2.6, 2.4], figures=(1, 2, 3, 4, 5))
     t.tag("{%tr for s in suppliers %}")
@@ -192,7 +192,7 @@ def portfolio() -> DocumentObject:
     t.tag("{%tr endfor %}")
     space(doc)
 
-    doc.add_heading("Files not used", level=1)
+    doc.add_heading("Files not used", level=2)
     def rejected_table() -> None:
         para(doc, "These delivery workbooks had errors that block monitoring; each error names the cell to correct.")
         t = ReportTable(doc, "Rejected delivery workbooks", ["File", "Why it was rejected"], [5.0, 12.0])

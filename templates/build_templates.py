@@ -41,7 +41,6 @@ BLUE = RGBColor(0x1F, 0x4E, 0x79)
 INK = RGBColor(0x26, 0x26, 0x26)
 GREY = RGBColor(0x59, 0x59, 0x59)
 HEADER_FILL = "1F4E79"
-BAND_FILL = "DEEAF6"
 RULE = "BFBFBF"
 TEXT_WIDTH_CM = 17.0
 FIXED_TIME = datetime(2026, 1, 1, tzinfo=timezone.utc)
@@ -66,38 +65,37 @@ def new_document(title: str) -> DocumentObject:
     _font(styles["Normal"], 10.5, INK)
     styles["Normal"].paragraph_format.space_after = Pt(6)
     styles["Normal"].paragraph_format.line_spacing = 1.1
-    _font(styles["Title"], 24, BLUE, bold=True)
-    _no_border(styles["Title"])
-    styles["Title"].paragraph_format.space_after = Pt(2)
     _font(styles["Subtitle"], 15, GREY)
     styles["Subtitle"].font.italic = False
     styles["Subtitle"].paragraph_format.space_after = Pt(10)
-    for name, size, before in (("Heading 1", 15, 18), ("Heading 2", 12, 12)):
+    # One Heading 1, the document's title, as screen readers and Word's navigation pane expect; sections below it.
+    for name, size, before, after in (("Heading 1", 24, 0, 2), ("Heading 2", 15, 18, 6), ("Heading 3", 12, 12, 6)):
         _font(styles[name], size, BLUE, bold=True)
         styles[name].paragraph_format.space_before = Pt(before)
-        styles[name].paragraph_format.space_after = Pt(6)
-    _font(styles["Caption"], 9, GREY)
+        styles[name].paragraph_format.space_after = Pt(after)
+    _font(styles["Caption"], 10, GREY)
     styles["Caption"].font.bold = False
     styles["Caption"].font.italic = True
     for name in ("Header", "Footer"):
         _font(styles[name], 8.5, GREY)
-    table_text = _paragraph_style(doc, "Table Text", 9, INK)
+    table_text = _paragraph_style(doc, "Table Text", 10, INK)
     table_text.paragraph_format.space_before = Pt(1)
     table_text.paragraph_format.space_after = Pt(1)
     table_text.paragraph_format.line_spacing = 1.0
-    figure = _paragraph_style(doc, "Table Figure", 9, INK, base="Table Text")
+    figure = _paragraph_style(doc, "Table Figure", 10, INK, base="Table Text")
     figure.paragraph_format.alignment = WD_ALIGN_PARAGRAPH.RIGHT
-    _paragraph_style(doc, "Table Heading", 9, RGBColor(0xFF, 0xFF, 0xFF), bold=True, base="Table Text")
-    _paragraph_style(doc, "Table Band", 9, BLUE, bold=True, base="Table Text")
+    _paragraph_style(doc, "Table Heading", 10, RGBColor(0xFF, 0xFF, 0xFF), bold=True, base="Table Text")
+    _paragraph_style(doc, "Table Band", 10, BLUE, bold=True, base="Table Text")
     key = _paragraph_style(doc, "Key Figure", 15, BLUE, bold=True, base="Table Text")
     key.paragraph_format.space_before = Pt(3)
     key.paragraph_format.space_after = Pt(3)
-    note = _paragraph_style(doc, "Note", 9, GREY)
+    note = _paragraph_style(doc, "Note", 10, GREY)
     note.font.italic = True
     package_rels = doc.part.package.rels
     for rel_id in [k for k, rel in package_rels.items() if rel.reltype == RT.THUMBNAIL]:
         package_rels.pop(rel_id)  # python-docx's stock thumbnail shows some other document
     doc.core_properties.title = title
+    doc.core_properties.language = "en-GB"
     doc.core_properties.comments = "svexcel report template; docs/template-variables.md lists its variables."
     doc.core_properties.author = "svexcel"
     doc.core_properties.last_modified_by = "svexcel"
@@ -129,14 +127,6 @@ def _paragraph_style(doc: DocumentObject, name: str, size: float, colour: RGBCol
     style.quick_style = True
     _font(style, size, colour, bold)
     return style
-
-
-def _no_border(style: object) -> None:
-    """Remove the default Title style's bottom border."""
-    ppr = style.element.pPr  # type: ignore[attr-defined]
-    if ppr is not None:
-        for border in ppr.findall(qn("w:pBdr")):
-            ppr.remove(border)
 
 
 def _language(doc: DocumentObject, lang: str) -> None:
@@ -286,14 +276,6 @@ class ReportTable:
                 row.cells[i].paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.RIGHT
         self._size(row)
 
-    def band(self, text: str) -> None:
-        """A full-width shaded row, e.g. a theme's name above its measures."""
-        row = self.table.add_row()
-        _no_split(row)
-        merged = row.cells[0].merge(row.cells[-1])
-        self._set(merged, text, "Table Band", BAND_FILL)
-        merged.paragraphs[0].paragraph_format.keep_with_next = True  # never alone at the foot of a page
-
     def loop_columns(self, widths: Sequence[float]) -> None:
         """Grid columns for the cells a ``{%tc %}`` loop adds (call after the last row)."""
         for width in widths:
@@ -417,7 +399,7 @@ def evaluation() -> DocumentObject:
     """The per-return evaluation report template."""
     doc = new_document("Social value evaluation: {{ organisation }}")
     header_footer(doc, "Social value evaluation: {{ organisation }}", "{{ framework_name }}, version {{ framework_version }}")
-    doc.add_paragraph("Social value evaluation", style="Title")
+    doc.add_heading("Social value evaluation", level=1)
     doc.add_paragraph("{{ organisation }}", style="Subtitle")
     para(doc, "**Contract reference:** {{ contract_reference }}      **Contract value:** {{ contract_value }}")
     para(doc, "**Framework:** {{ framework_name }}, version {{ framework_version }}")
@@ -427,10 +409,10 @@ def evaluation() -> DocumentObject:
     t.row(["{{ points }}", "{{ rank_text }}", "{{ sv }}", "{{ sv_ratio }}"], style="Key Figure")
     space(doc)
 
-    doc.add_heading("Summary", level=1)
+    doc.add_heading("Summary", level=2)
     para(doc, "{{ summary }}")
 
-    doc.add_heading("Theme scores", level=1)
+    doc.add_heading("Theme scores", level=2)
     para(doc, "Each theme is scored from 0% to 100% and the theme scores, weighted, give the points. The chart "
               "compares this return with the best offer in each theme among the {{ scored_count }} scored returns.")
     example = [ThemeBar(name, s, b) for name, s, b in zip(EXAMPLE_THEMES, (0.62, 0.30, 0.55, 0.8, 0.45), (0.9, 1, 1, 1, 0.77), strict=False)]
@@ -449,28 +431,28 @@ def evaluation() -> DocumentObject:
               "yes/no commitments. Quality is the officers' score of the written response. A dash means the "
               "component does not apply to the theme or has not been scored.", style="Note")
 
-    doc.add_heading("Commitments by measure", level=1)
+    doc.add_heading("Commitments by measure", level=2)
     para(doc, "Every measure in the framework, with the organisation's commitment, what it is worth and the "
               "evidence the organisation offers, in its own words.")
-    t = ReportTable(doc, "Commitments by measure", ["Measure", "Quantity", "Unit", "Value or attainment", "Evidence offered"],
+    tag(doc, "{%p for t in themes %}")  # a table per theme under its own heading: no merged band rows in the data
+    doc.add_heading("{{ t.name }}", level=3)
+    t = ReportTable(doc, "Commitments: {{ t.name }}", ["Measure", "Quantity", "Unit", "Value or attainment", "Evidence offered"],
               [5.6, 2.3, 1.9, 2.4, 4.8], figures=(1, 3))
-    t.tag("{%tr for t in themes %}")
-    t.band("{{ t.name }}")
     t.tag("{%tr for m in t.measures %}")
     t.row(["{{ m.id }}  {{ m.name }}", "{{ m.quantity }}", "{{ m.unit }}", "{{ m.result }}", "{{ m.evidence }}"])
     t.tag("{%tr endfor %}")
-    t.tag("{%tr endfor %}")
     space(doc)
+    tag(doc, "{%p endfor %}")
 
-    doc.add_heading("Responses by theme", level=1)
+    doc.add_heading("Responses by theme", level=2)
     para(doc, "The organisation's own description of how it will deliver each theme, and the officers' quality score.")
     tag(doc, "{%p for t in themes %}")
-    doc.add_heading("{{ t.name }}", level=2)
+    doc.add_heading("{{ t.name }}", level=3)
     para(doc, "{{ t.narrative }}")
     para(doc, "**Quality score:** {{ t.quality_text }}", style="Note")
     tag(doc, "{%p endfor %}")
 
-    doc.add_heading("Findings", level=1)
+    doc.add_heading("Findings", level=2)
     tag(doc, "{%p if findings %}")
     para(doc, "Points raised when the return was read. None of them blocked scoring; warnings may deserve a "
               "clarification question.")
@@ -483,7 +465,7 @@ def evaluation() -> DocumentObject:
     para(doc, "The return was read without warnings or notes.")
     tag(doc, "{%p endif %}")
 
-    doc.add_heading("Clarification questions", level=1)
+    doc.add_heading("Clarification questions", level=2)
     tag(doc, "{%p if questions %}")
     para(doc, "Plausibility checks found claims that deserve a question to the bidder before award. They never "
               "change a score. Suggested questions:")
@@ -497,8 +479,8 @@ def evaluation() -> DocumentObject:
               "evidence, double counting) raised no question.")
     tag(doc, "{%p endif %}")
 
-    doc.add_heading("Appendix: method and weights", level=1)
-    doc.add_heading("How the points are calculated", level=2)
+    doc.add_heading("Appendix: method and weights", level=2)
+    doc.add_heading("How the points are calculated", level=3)
     for line in (
         "**Measures.** A monetised measure is worth quantity × proxy value × (1 − deadweight); harms count as negative "
         "value. A target measure's attainment is quantity ÷ target, capped at 100% (for 'lower is better' targets: "
@@ -512,8 +494,8 @@ def evaluation() -> DocumentObject:
         "theme weights below. Returns are ranked by points, highest first; equal points share a rank.",
     ):
         para(doc, line)
-    weights_section(doc, "Heading 2")
-    doc.add_heading("Proxy values", level=2)
+    weights_section(doc, "Heading 3")
+    doc.add_heading("Proxy values", level=3)
     para(doc, "The pound value of one unit of each monetised measure, and where it comes from. {{ illustrative_note }}")
     t = ReportTable(doc, "Proxy values", ["Measure", "Unit", "£ per unit", "Deadweight", "Illustrative?", "Basis"],
               [4.8, 1.9, 1.9, 2.1, 2.0, 4.3], figures=(2, 3))
@@ -521,7 +503,7 @@ def evaluation() -> DocumentObject:
     t.row(["{{ p.id }}  {{ p.name }}", "{{ p.unit }}", "{{ p.proxy }}", "{{ p.deadweight }}", "{{ p.illustrative }}", "{{ p.basis }}"])
     t.tag("{%tr endfor %}")
     space(doc)
-    doc.add_heading("Targets", level=2)
+    doc.add_heading("Targets", level=3)
     t = ReportTable(doc, "Targets", ["Measure", "Unit", "Target", "How attainment is scored"], [6.5, 2.2, 2.0, 6.3], figures=(2,))
     t.tag("{%tr for g in targets %}")
     t.row(["{{ g.id }}  {{ g.name }}", "{{ g.unit }}", "{{ g.target }}", "{{ g.rule }}"])
@@ -536,27 +518,27 @@ def comparison() -> DocumentObject:
     """The comparison report template: every return in one document."""
     doc = new_document("Social value comparison: {{ framework_name }}")
     header_footer(doc, "Social value comparison, {{ date }}", "{{ framework_name }}, version {{ framework_version }}")
-    doc.add_paragraph("Social value comparison", style="Title")
+    doc.add_heading("Social value comparison", level=1)
     doc.add_paragraph("{{ framework_name }}, version {{ framework_version }}", style="Subtitle")
     para(doc, "**Report date:** {{ date }}      **Officers' quality scores:** {{ quality_file }}")
     para(doc, "{{ counts_text }}")
 
-    doc.add_heading("Ranking", level=1)
+    doc.add_heading("Ranking", level=2)
     para(doc, "Every scored return, highest points first. Points are out of {{ max_points }}.")
     t = ReportTable(doc, "Ranking", ["Rank", "Organisation", "File", "Points", "Social value", "Social value ÷ contract value"],
-              [1.3, 5.0, 4.2, 1.6, 2.7, 2.2], figures=(0, 3, 4, 5))
+              [1.3, 4.3, 4.9, 1.6, 2.7, 2.2], figures=(0, 3, 4, 5))  # a file name such as hillside-community-trust.xlsx on one line at 10 pt
     t.tag("{%tr for r in ranking %}")
     t.row(["{{ r.rank }}", "{{ r.organisation }}", "{{ r.file }}", "{{ r.points }}", "{{ r.sv }}", "{{ r.sv_ratio }}"])
     t.tag("{%tr endfor %}")
     space(doc)
 
-    doc.add_heading("Theme by theme", level=1)
+    doc.add_heading("Theme by theme", level=2)
     para(doc, "{{ comparison_chart_note }}")
     rows = [(f"{i + 1}. Example organisation {chr(65 + i)}", [max(0.0, 0.95 - 0.08 * i - 0.03 * t) for t in range(5)]) for i in range(10)]
     chart(doc, comparison_chart(EXAMPLE_THEMES, rows, Canvas(1004, 650)), TEXT_WIDTH_CM, 11.0, "comparison_chart_alt", "Theme by theme chart")
     doc.add_paragraph("Figure 1. Theme scores by return, one panel per theme, highest-ranked first.", style="Caption")
 
-    doc.add_heading("Balance across themes", level=1)
+    doc.add_heading("Balance across themes", level=2)
     para(doc, "How evenly each offer spreads across the themes: every return's theme scores (0% to 100%), in rank order.")
     # Sized for five themes; docxtpl rescales the grid when a framework has another number.
     theme_width = (TEXT_WIDTH_CM - 6.3) / 5
@@ -568,7 +550,7 @@ def comparison() -> DocumentObject:
     t.loop_columns([theme_width] * 2)
     para(doc, "Themes: {% for t in themes %}{{ t.id }} = {{ t.name }}{% if not loop.last %}; {% endif %}{% endfor %}.", style="Note")
 
-    doc.add_heading("Rejected returns", level=1)
+    doc.add_heading("Rejected returns", level=2)
     tag(doc, "{%p if rejected %}")
     para(doc, "These returns had errors that block scoring, so they take no part in the comparison. Each error "
               "names the sheet and cell to correct.")
@@ -583,11 +565,11 @@ def comparison() -> DocumentObject:
     para(doc, "No return was rejected.")
     tag(doc, "{%p endif %}")
 
-    doc.add_heading("Method and weights", level=1)
+    doc.add_heading("Method and weights", level=2)
     para(doc, "Each theme score combines the value score (social value as a share of the best offer's in that "
               "theme), attainment against targets and yes/no commitments, and the officers' quality score. Points "
               "are {{ max_points }} × the weighted average of the theme scores.")
-    weights_section(doc, "Heading 2")
+    weights_section(doc, "Heading 3")
     return doc
 
 
@@ -597,19 +579,19 @@ def assessment_summary() -> DocumentObject:
     """The assessment summary template (Procurement Act 2023 s.50, Procurement Regulations 2024 reg. 31)."""
     doc = new_document("Assessment summary: {{ supplier.name }}")
     header_footer(doc, "Assessment summary: {{ supplier.name }}", "Contract {{ contract_reference }}: assessment summary, {{ date }}")
-    doc.add_paragraph("Assessment summary", style="Title")
+    doc.add_heading("Assessment summary", level=1)
     doc.add_paragraph("{{ supplier.name }}", style="Subtitle")
     para(doc, "This summary explains how your tender for contract **{{ contract_reference }}** was assessed against "
               "each award criterion, as the Procurement Act 2023 (section 50) and the Procurement Regulations 2024 "
               "(regulation 31) require.")
-    t = ReportTable(doc, "Supplier", ["Supplier", ""], [4.5, 12.5], keep_together=True)
+    t = ReportTable(doc, "Supplier", ["Supplier", "Details"], [4.5, 12.5], keep_together=True)
     for label, value in (("Name", "{{ supplier.name }}"), ("Postal address", "{{ supplier.postal_address }}"),
                          ("Email", "{{ supplier.email }}"), ("Unique identifier", "{{ supplier.unique_identifier }}"),
                          ("Tender file", "{{ file }}"), ("Date", "{{ date }}")):
         t.row([label, value])
     space(doc)
 
-    doc.add_heading("Result", level=1)
+    doc.add_heading("Result", level=2)
     tag(doc, "{%p if is_winner %}")
     para(doc, "Your tender scored **{{ total_points }} of {{ total_available }} points** and ranked **{{ rank_text }}**: "
               "it is the most advantageous tender.")
@@ -618,7 +600,7 @@ def assessment_summary() -> DocumentObject:
               "The most advantageous tender, from {{ winner_name }}, scored **{{ winner_total }} points**.")
     tag(doc, "{%p endif %}")
 
-    doc.add_heading("Award criteria", level=1)
+    doc.add_heading("Award criteria", level=2)
     para(doc, "Each award criterion, its relative importance (its share of the points), how it was assessed and the "
               "points available.")
     t = ReportTable(doc, "Award criteria", ["Criterion", "Relative importance", "Points available", "How it was assessed"],
@@ -628,7 +610,7 @@ def assessment_summary() -> DocumentObject:
     t.tag("{%tr endfor %}")
     space(doc)
 
-    doc.add_heading("Your scores", level=1)
+    doc.add_heading("Your scores", level=2)
     tag(doc, "{%p if is_winner %}")
     t = ReportTable(doc, "Your scores", ["Criterion", "Your points", "Points available"], [9.0, 4.0, 4.0], figures=(1, 2))
     t.tag("{%tr for c in criteria %}")
@@ -646,12 +628,12 @@ def assessment_summary() -> DocumentObject:
     space(doc)
     tag(doc, "{%p endif %}")
 
-    doc.add_heading("How your tender was scored", level=1)
+    doc.add_heading("How your tender was scored", level=2)
     para(doc, "For each criterion: your points explained by reference to your tender — your own commitments and the "
               "evaluation panel's agreed (consensus) reasons{% if not is_winner %}, and where the winning tender "
               "scored more, the panel's reasons for its mark{% endif %}.")
     tag(doc, "{%p for c in criteria %}")
-    doc.add_heading("{{ c.title }}: {{ c.points }} of {{ c.available }} points", level=2)
+    doc.add_heading("{{ c.title }}: {{ c.points }} of {{ c.available }} points", level=3)
     para(doc, "**Relative importance:** {{ c.importance }}. **How it was assessed:** {{ c.assessed }}", style="Note")
     tag(doc, "{%p for line in c.explanation %}")
     para(doc, "{{ line }}")
@@ -664,7 +646,7 @@ def assessment_summary() -> DocumentObject:
     tag(doc, "{%p endif %}")
     tag(doc, "{%p endfor %}")
 
-    doc.add_heading("Totals", level=1)
+    doc.add_heading("Totals", level=2)
     para(doc, "Social value: **{{ sv_points }} of {{ max_points }} points**.{% if has_other_criteria %} With the other "
               "criteria your total is **{{ total_points }} of {{ total_available }} points**.{% endif %} Rank: "
               "{{ rank_text }}.{% if not is_winner %} The winning tender's total: {{ winner_total }} points.{% endif %}")

@@ -132,6 +132,8 @@ def run_delivery(folder: Path, out: Path, framework_path: Path | None, jobs: int
         raise common.UsageError(str(exc)) from exc
     for note in result.notes:
         click.echo(f"Note: {note}", err=True)
+    for finding in result.template_findings:
+        click.echo(common.finding_line(finding), err=True)
     for brief in result.briefs:
         if brief.status == "rejected":
             click.echo(f"Rejected {brief.file}: {brief.errors[0] if brief.errors else ''}" + (f" (+{len(brief.errors) - 1} more)" if len(brief.errors) > 1 else ""), err=True)

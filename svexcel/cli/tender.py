@@ -16,6 +16,7 @@ from ..core.paths import DEFAULT_FRAMEWORK
 from ..framework.model import Framework
 from .common import (
     UsageError,
+    finding_line,
     force_option,
     framework_from,
     framework_option,
@@ -211,6 +212,8 @@ def _report_batch(result: BatchResult) -> None:
     """Say what a batch did: notes, each file not scored or reported, the tally and where the outputs are."""
     for note in result.notes:
         click.echo(f"Note: {note}", err=True)
+    for finding in result.template_findings:
+        click.echo(finding_line(finding), err=True)
     for r in result.results:
         if r.status == "rejected":
             errors = [f for f in r.ret.findings if f.severity == "error"]

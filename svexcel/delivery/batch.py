@@ -24,6 +24,7 @@ from typing import Any, Callable, Iterable, Iterator, NamedTuple, TypeVar
 
 from tqdm import tqdm
 
+from ..core.findings import Finding
 from ..framework.model import Framework
 from ..run.atomic import write_bytes_atomic
 from ..run.outputs import free_stem
@@ -51,6 +52,7 @@ class DeliveryBatchResult:
     out: Path
     notes: list[str] = field(default_factory=list)
     portfolio_error: str | None = None
+    template_findings: list[Finding] = field(default_factory=list)  # officers' own templates that fail SPEC §10
 
     def count(self, status: str) -> int:
         """Files with ``status`` (scored, rejected or superseded)."""
@@ -110,7 +112,7 @@ def run_delivery_batch(folder: Path, out: Path, *, framework: Framework, setting
                 if done.error:
                     errors[done.brief.file] = done.error
         portfolio_error = _write(stage / "portfolio.docx", lambda: reporter.portfolio(briefs, day))
-    return DeliveryBatchResult(briefs, reports, errors, out, _notes(folder, files), portfolio_error)
+    return DeliveryBatchResult(briefs, reports, errors, out, _notes(folder, files), portfolio_error, reporter.accessibility)
 
 
 class OutputFolderError(Exception):

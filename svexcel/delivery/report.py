@@ -272,14 +272,13 @@ def _shortfalls(framework: Framework, figures: ContractDelivery, read: DeliveryR
 
 
 def chart_alt(figures: ContractDelivery) -> str:
-    """The chart's alternative text: what it shows, in words."""
+    """The chart's alternative text: every figure it shows, in words."""
     if not figures.benefit_expected_by_period:
         return "Chart of delivery against the profile: the contract has no monetised benefit commitments."
-    delivered = figures.benefit_delivered_by_period[-1] if figures.benefit_delivered_by_period else 0.0
-    expected = figures.benefit_expected_by_period[figures.period - 1] if figures.period else 0.0
-    return (f"Line chart of cumulative social value delivered against the expected profile over {figures.periods} periods: "
-            f"{money(delivered)} delivered by P{figures.period} against {money(expected)} expected; "
-            f"{money(figures.benefit_expected_by_period[-1])} expected by the end of the contract.")
+    delivered = "; ".join(f"P{p} {money(v)}" for p, v in enumerate(figures.benefit_delivered_by_period, 1)) or "nothing reported yet"
+    expected = "; ".join(f"P{p} {money(v)}" for p, v in enumerate(figures.benefit_expected_by_period, 1))
+    return (f"Line chart of cumulative social value from monetised benefits, delivered against the expected profile over "
+            f"{figures.periods} periods. Delivered to date: {delivered}. Expected: {expected}.")
 
 
 # ------------------------------------------------------------------ the portfolio

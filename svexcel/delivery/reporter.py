@@ -8,6 +8,7 @@ from typing import Sequence
 from ..core import paths
 from ..core.findings import Finding
 from ..framework.model import Framework
+from ..word.accessibility import template_findings
 from ..word.docx_template import PreparedTemplate, template_environment
 from .chart import delivery_chart
 from .engine import Commitment, DeliverySettings, monitor
@@ -31,6 +32,11 @@ class DeliveryReporter:
         example = example_result(framework, settings)
         self._delivery.check(delivery_context(self._facts, example, EXAMPLE_DATE))
         self._portfolio.check(portfolio_context(self._facts, example_briefs(example), EXAMPLE_DATE))
+        self.accessibility: list[Finding] = []  # an officer's own templates, filled in with the example, checked (SPEC §10)
+        if delivery_template is not None:
+            self.accessibility += template_findings(delivery_template, self.delivery(example, EXAMPLE_DATE))
+        if portfolio_template is not None:
+            self.accessibility += template_findings(portfolio_template, self.portfolio(example_briefs(example), EXAMPLE_DATE))
 
     def delivery(self, result: DeliveryResult, date: str) -> bytes:
         """The delivery report of one monitored contract, as .docx bytes."""

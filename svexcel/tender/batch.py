@@ -69,6 +69,7 @@ class BatchResult:
     notes: list[str] = field(default_factory=list)
     comparison_error: str | None = None
     assessment_summaries: bool = False
+    template_findings: list[Finding] = field(default_factory=list)  # officers' own templates that fail SPEC §10
 
     @property
     def scored(self) -> int:
@@ -199,7 +200,7 @@ def _run(files: list[Path], returns_dir: Path, stage: Path, framework: Framework
         if comparison_trace:
             traces["comparison.docx"] = comparison_trace
         notes = _skipped_note(returns_dir) + _quality_notes(quality, briefs, quality_name)
-        result = BatchResult(briefs, stage, notes, comparison_error, award is not None)
+        result = BatchResult(briefs, stage, notes, comparison_error, award is not None, reporter.accessibility)
         _write(stage / LOG, _log(result, returns_dir, date, traces).encode("utf-8"))
         return result
 
@@ -397,7 +398,8 @@ def _internal_error(file: str, doing: str) -> Finding:
 
 def _log(result: BatchResult, returns_dir: Path, date: str, traces: dict[str, str]) -> str:
     """svexcel.log: what ran, the tally and the traceback of every internal error."""
-    lines = [f"svexcel {__version__} batch of {returns_dir} on {date}", result.tally(), *(f"Note: {n}" for n in result.notes)]
+    lines = [f"svexcel {__version__} batch of {returns_dir} on {date}", result.tally(), *(f"Note: {n}" for n in result.notes),
+             *(str(f) for f in result.template_findings)]
     if not traces:
         lines.append("No internal errors.")
     for file, trace in traces.items():

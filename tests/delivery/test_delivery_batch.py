@@ -135,9 +135,13 @@ def docx_text(path: Path) -> str:
 
 def test_delivery_report_text(monitored: Path) -> None:
     doc = Document(str(monitored / "reports" / "HC-2026-021.docx"))
-    headings = [p.text for p in doc.paragraphs if p.style.name.startswith("Heading")]
-    assert headings == ["Rating", "Delivery against the profile", "Key performance indicators", "Delivery by measure",
-                        "Shortfalls and recovery actions", "Harms", "Forecast", "Actions log", "Findings", "Method"]
+    headings = [(p.style.name, p.text) for p in doc.paragraphs if p.style.name.startswith("Heading")]
+    themes = [("Heading 3", name) for name in ("Equity and Equality", "Participation and Accountability", "Conviviality/Community",
+                                               "Self-help/empowerment", "Wellbeing")]  # a table of measures under each
+    assert headings == [("Heading 1", "Social value delivery report"),
+                        *(("Heading 2", h) for h in ("Rating", "Delivery against the profile", "Key performance indicators",
+                                                     "Delivery by measure")), *themes,
+                        *(("Heading 2", h) for h in ("Shortfalls and recovery actions", "Harms", "Forecast", "Actions log", "Findings", "Method"))]
     text = docx_text(monitored / "reports" / "HC-2026-021.docx")
     assert "Riverside Care Co-operative" in text and "P4 of 12, covering 1 April 2026 to 31 March 2027" in text
     assert "The contract's performance rating is Inadequate" in text
@@ -149,7 +153,7 @@ def test_delivery_report_text(monitored: Path) -> None:
         assert table.rows[0]._tr.trPr.find("{http://schemas.openxmlformats.org/wordprocessingml/2006/main}tblHeader") is not None
         assert table._tbl.tblPr.find("{http://schemas.openxmlformats.org/wordprocessingml/2006/main}tblCaption") is not None
     alt = doc.inline_shapes[0]._inline.docPr.get("descr")
-    assert alt.startswith("Line chart of cumulative social value delivered against the expected profile over 12 periods")
+    assert alt.startswith("Line chart of cumulative social value from monetised benefits, delivered against the expected profile over 12 periods")
 
 
 def test_harm_report_names_the_restatement_and_the_overrun(monitored: Path) -> None:

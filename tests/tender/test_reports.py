@@ -130,6 +130,11 @@ def table_with(doc: DocumentObject, *headers: str):
     raise AssertionError(f"no table with headers {headers}")
 
 
+def tables_with(doc: DocumentObject, *headers: str) -> list:
+    """Every table whose header row starts with ``headers``, in order."""
+    return [table for table in doc.tables if [c.text for c in table.rows[0].cells[: len(headers)]] == list(headers)]
+
+
 def rows_of(table) -> list[list[str]]:
     """Cell texts of every row after the header."""
     return [[c.text for c in row.cells] for row in table.rows[1:]]
@@ -175,8 +180,9 @@ def test_evaluation_reports_show_the_engines_figures(framework: Framework, field
 def test_evaluation_has_one_measure_row_per_framework_measure(framework: Framework, field, rendered) -> None:
     results, _ = field
     for result in scored(results):
-        table = table_with(Document(rendered[result.file]), "Measure", "Quantity", "Unit")
-        rows = [row for row in rows_of(table) if row[0].split("  ")[0] in framework.measure_by_id]
+        tables = tables_with(Document(rendered[result.file]), "Measure", "Quantity", "Unit")
+        assert len(tables) == len(framework.themes)  # a table per theme, under the theme's heading
+        rows = [row for table in tables for row in rows_of(table) if row[0].split("  ")[0] in framework.measure_by_id]
         assert [row[0].split("  ")[0] for row in rows] == [m.id for m in framework.measures]
         for row, measure in zip(rows, framework.measures, strict=False):
             figures = result.score.assessment.measures[measure.id]
@@ -220,10 +226,11 @@ def test_evaluation_is_accessible(framework: Framework, field, rendered) -> None
     result = scored(results)[0]
     doc = Document(rendered[result.file])
     styles = {p.text: p.style.name for p in doc.paragraphs}
+    assert styles["Social value evaluation"] == "Heading 1"  # the title: the one Heading 1
     for heading in ("Summary", "Theme scores", "Commitments by measure", "Responses by theme", "Findings"):
-        assert styles[heading] == "Heading 1"
-    for theme in framework.themes:
-        assert styles[theme.name] == "Heading 2"
+        assert styles[heading] == "Heading 2"
+    for theme in framework.themes:  # its commitments table and its response, each under the theme's heading
+        assert [p.style.name for p in doc.paragraphs if p.text == theme.name] == ["Heading 3", "Heading 3"]
     for table in doc.tables:
         assert table.rows[0]._tr.trPr.find(qn("w:tblHeader")) is not None
     pictures = doc.inline_shapes
@@ -343,7 +350,8 @@ def test_text_from_returns_appears_verbatim_and_is_never_evaluated(framework: Fr
     doc = Document(rendered[injected.file])
     assert [p.text for p in doc.paragraphs if p.style.name == "Subtitle"] == [INJECTION]
     assert doc.core_properties.title == f"Social value evaluation: {INJECTION}"
-    evidence = [row[4] for row in rows_of(table_with(doc, "Measure", "Quantity", "Unit")) if row[0].split("  ")[0] in framework.measure_by_id]
+    evidence = [row[4] for table in tables_with(doc, "Measure", "Quantity", "Unit") for row in rows_of(table)
+                if row[0].split("  ")[0] in framework.measure_by_id]
     assert evidence == [INJECTION] * len(framework.measures)
     narratives = [p.text for p in doc.paragraphs if p.style.name == "Normal" and p.text == INJECTION]
     assert len(narratives) == len(framework.themes)

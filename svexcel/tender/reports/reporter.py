@@ -6,7 +6,9 @@ from pathlib import Path
 from typing import Sequence
 
 from ...core import paths
+from ...core.findings import Finding
 from ...framework.model import Framework
+from ...word.accessibility import template_findings
 from ...word.docx_template import PreparedTemplate, template_environment
 from ..results import Competition, ReturnResult
 from .assessment import AwardView, assessment_context
@@ -36,6 +38,14 @@ class Reporter:
         if assessment or assessment_template is not None:
             self._assessment = PreparedTemplate(Path(assessment_template or paths.ASSESSMENT_TEMPLATE), env)
             self._assessment.check(assessment_context(self._facts, *example_award(framework), competition.date)[0])
+        self.accessibility: list[Finding] = []  # an officer's own templates, filled in with the examples, checked (SPEC §10)
+        if evaluation_template is not None:
+            self.accessibility += template_findings(evaluation_template, self.evaluation(results[0], competition))
+        if comparison_template is not None:
+            self.accessibility += template_findings(comparison_template, self.comparison(results, competition))
+        if assessment_template is not None:
+            summary = self.assessment_summary(*example_award(framework), competition.date)[0]
+            self.accessibility += template_findings(assessment_template, summary) if summary is not None else []
 
     def evaluation(self, result: ReturnResult, competition: Competition) -> bytes:
         """The evaluation report of one scored return, as .docx bytes."""
