@@ -28,7 +28,7 @@ root_doc = "index"
 myst_heading_anchors = 4  # [text](page.md#a-heading) links are checked against real headings
 myst_enable_extensions = ["colon_fence", "deflist"]
 suppress_warnings: list[str] = []  # every warning fails the build (-W): broken links, missing anchors, orphan pages
-nitpicky = False
+smartquotes = False  # options such as --out stay as typed, never turned into dashes
 
 html_theme = "furo"
 html_title = f"svexcel {__version__}"

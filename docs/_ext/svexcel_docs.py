@@ -26,33 +26,31 @@ ROOT = Path(__file__).resolve().parents[2]
 EXAMPLE_CHARACTERS = 70
 
 
-def _table(headers: list[str], rows: list[list[str]], widths: str = "auto") -> list[str]:
-    """An RST list-table."""
-    lines = [".. list-table::", "   :header-rows: 1", f"   :widths: {widths}", ""]
-    for row in [headers, *rows]:
-        lines.append("   * - " + (row[0] or " "))
-        lines += [f"     - {cell or ' '}" for cell in row[1:]]
-    return lines
+def _table(headers: list[str], rows: list[list[str]]) -> list[str]:
+    """A Markdown table."""
+    def line(cells: list[str]) -> str:
+        return "| " + " | ".join(cell.replace("|", "\\|") for cell in cells) + " |"
+    return [line(headers), "|" + "---|" * len(headers), *(line(row) for row in rows), ""]
 
 
 def _literal(value: object) -> str:
-    return f"``{value}``" if str(value) != "" else "(blank)"
+    return f"`{value}`" if str(value) != "" else "(blank)"
 
 
-class _RstDirective(SphinxDirective):
-    """A directive that writes reStructuredText and parses it in place."""
+class _MarkdownDirective(SphinxDirective):
+    """A directive that writes MyST Markdown and parses it in place."""
 
-    def rst(self) -> list[str]:
+    def markdown(self) -> list[str]:
         raise NotImplementedError
 
     def run(self) -> list[nodes.Node]:
-        return self.parse_text_to_nodes("\n".join(self.rst()))
+        return self.parse_text_to_nodes("\n".join(self.markdown()))
 
 
-class SettingsTable(_RstDirective):
+class SettingsTable(_MarkdownDirective):
     """The framework's Settings keys with their defaults and notes, then delivery monitoring's."""
 
-    def rst(self) -> list[str]:
+    def markdown(self) -> list[str]:
         from svexcel.delivery.engine import DeliverySettings
         from svexcel.delivery.settings import SETTING_NOTES as DELIVERY_NOTES
         from svexcel.framework.model import REQUIRED_SETTINGS, SETTING_NOTES, Settings
@@ -62,38 +60,39 @@ class SettingsTable(_RstDirective):
                      for key, note in SETTING_NOTES.items()]
         delivery_defaults = {f.name: f.default for f in fields(DeliverySettings)}
         delivery = [[_literal(key), _literal(delivery_defaults[key]), note] for key, note in DELIVERY_NOTES.items()]
-        return [*_table(["Key", "Default", "What it does"], framework, "25 15 60"), "",
+        return [*_table(["Key", "Default", "What it does"], framework),
                 "Delivery monitoring adds these optional keys (below the framework's own):", "",
-                *_table(["Key", "Default", "What it does"], delivery, "25 15 60")]
+                *_table(["Key", "Default", "What it does"], delivery)]
 
 
-class Bands(_RstDirective):
+class Bands(_MarkdownDirective):
     """The import-linter layers, top first, each with its packages' docstrings and modules."""
 
-    def rst(self) -> list[str]:
+    def markdown(self) -> list[str]:
         config = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["importlinter"]["contracts"]
         layers = next(c for c in config if c["type"] == "layers")["layers"]
         lines: list[str] = []
         for number, layer in enumerate(layers, 1):
             packages = [p.strip() for p in layer.split("|")]
-            lines += [f"**Band {number}: {' | '.join(f'``{p}``' for p in packages)}**", ""]
+            names = " or ".join(f"`{p}`" for p in packages)
+            lines += [f"**Band {number}**: {names}", ""]
             for package in packages:
                 folder = ROOT / package.replace(".", "/")
-                lines += [f"* ``{package}`` — {_docstring(folder / '__init__.py')}", ""]
+                lines.append(f"* `{package}` — {_docstring(folder / '__init__.py')}")
                 for module in sorted(folder.rglob("*.py")):
                     if module.name != "__init__.py" and "__pycache__" not in module.parts:
                         name = module.relative_to(ROOT).with_suffix("").as_posix().replace("/", ".")
-                        lines.append(f"  * ``{name}``: {_docstring(module)}")
+                        lines.append(f"  * `{name}`: {_docstring(module)}")
                 lines.append("")
         contracts = [c["name"] for c in config]
-        return [*lines, "The contracts ``lint-imports`` checks (``pyproject.toml``, ``[tool.importlinter]``):", "",
+        return [*lines, "The contracts `lint-imports` checks (`pyproject.toml`, `[tool.importlinter]`):", "",
                 *(f"* {name}" for name in contracts)]
 
 
 def _docstring(path: Path) -> str:
-    """The first line of a module's docstring."""
+    """The first paragraph of a module's docstring, on one line."""
     doc = ast.get_docstring(ast.parse(path.read_text(encoding="utf-8"))) or ""
-    return doc.split("\n", 1)[0].replace("*", r"\*").replace("`", "")
+    return " ".join(doc.split("\n\n", 1)[0].split()).replace("*", r"\*")
 
 
 @cache
@@ -120,12 +119,12 @@ SHEETS = {
 }
 
 
-class Sheets(_RstDirective):
+class Sheets(_MarkdownDirective):
     """Each sheet of one kind of workbook, in order, hidden ones marked, with its first row's text."""
 
     required_arguments = 1
 
-    def rst(self) -> list[str]:
+    def markdown(self) -> list[str]:
         from openpyxl import load_workbook
 
         from svexcel.core.paths import DEFAULT_FRAMEWORK
@@ -138,17 +137,17 @@ class Sheets(_RstDirective):
             first = next(sheet.iter_rows(min_row=1, max_row=1, values_only=True), ())
             text = " | ".join(str(v) for v in first if v not in (None, ""))
             shown = text if len(text) <= EXAMPLE_CHARACTERS else text[:EXAMPLE_CHARACTERS] + " …"
-            rows.append([f"``{sheet.title}``", "hidden" if sheet.sheet_state != "visible" else "", shown.replace("*", r"\*") or "(blank)"])
+            rows.append([f"`{sheet.title}`", "no" if sheet.sheet_state != "visible" else "", _escaped(shown) or "(blank)"])
         book.close()
-        return _table(["Sheet", "", "Row 1 (as written by this version)"], rows, "20 10 70")
+        return _table(["Sheet", "Shown", "Row 1 (as written by this version)"], [[r[0], r[1] or "yes", r[2]] for r in rows])
 
 
-class Record(_RstDirective):
+class Record(_MarkdownDirective):
     """One record of results.json (a scored return) or delivery.json (a monitored contract), shortened."""
 
     required_arguments = 1
 
-    def rst(self) -> list[str]:
+    def markdown(self) -> list[str]:
         kind = self.arguments[0]
         if kind == "results.json":
             records = json.loads((_written() / "demo" / "results.json").read_text())["returns"]
@@ -156,7 +155,12 @@ class Record(_RstDirective):
             records = json.loads((_written() / "demo" / "delivery" / "delivery.json").read_text())["contracts"]
         record = _shortened(next(r for r in records if r["status"] == "scored"))
         text = json.dumps(record, indent=2, ensure_ascii=False)
-        return [".. code-block:: json", "", *("   " + line for line in text.splitlines())]
+        return ["```json", text, "```"]
+
+
+def _escaped(text: str) -> str:
+    """Text from a workbook, shown literally in Markdown."""
+    return "".join(f"\\{c}" if c in "\\`*_[]<>#" else c for c in text)
 
 
 def _shortened(value: Any) -> Any:
@@ -170,7 +174,13 @@ def _shortened(value: Any) -> Any:
     return value
 
 
+def _literal_stars(app: Sphinx, ctx: object, lines: list[str]) -> None:
+    """A command's help as sphinx-click writes it in reStructuredText: a shell pattern such as returns/*.xlsx stays literal."""
+    lines[:] = [line.replace("*", r"\*") for line in lines]
+
+
 def setup(app: Sphinx) -> dict[str, object]:
+    app.connect("sphinx-click-process-description", _literal_stars)
     for name, directive in (("svexcel-settings", SettingsTable), ("svexcel-bands", Bands),
                             ("svexcel-sheets", Sheets), ("svexcel-record", Record)):
         app.add_directive(name, directive)

@@ -145,6 +145,19 @@ CATALOGUE: dict[str, FindingKind] = {
     "conflicting-files": _error("Several files report the same latest period of a contract with different figures. Keep the one the supplier confirms."),
     "bad-accrues": _error("A measure's accrues is not flow or level. Type flow (adds up period by period) or level (the latest figure stands)."),
     "measure-not-found": _error("A monitoring workbook row names a measure that is not on Measures. Restore its row there, or rebuild the workbook."),
+    # Published documents (SPEC §10): an officer's own Word template, filled in with sample data, fails a rule
+    "accessibility-title": _warning("Give the document a title (File > Info > Properties > Title; in a template, its Title property)."),
+    "accessibility-language": _warning("Set the language to English (United Kingdom), en-GB, for the document and its text (Review > Language)."),
+    "accessibility-headings": _warning("Use one Heading 1, for the document's title, and Heading 2, 3 … in order below it, never skipping a level."),
+    "accessibility-alt-text": _warning("Give every picture alternative text that says what it shows; for a chart, its figures (right-click > View Alt Text)."),
+    "accessibility-table-header": _warning("Give every data table a first row of named column headers, marked to repeat (Table Properties > Row > "
+                                           "Repeat as header row at the top of each page)."),
+    "accessibility-merged-cells": _warning("Split merged cells in data rows (Layout > Split Cells): put a group's name in a heading above its own "
+                                           "table, or in a column."),
+    "accessibility-colour-only": _warning("Say in words what a colour means: a coloured cell or mark needs its word (Green, Amber, Red …)."),
+    "accessibility-text-size": _warning("Make text at least 10 pt; only page headers and footers may be smaller."),
+    "accessibility-contrast": _warning("Darken the text or lighten what is behind it: text needs a contrast of at least 4.5:1 (3:1 from 18 pt, "
+                                       "or 14 pt bold)."),
 }
 
 

@@ -17,7 +17,8 @@ from typing import Callable, Iterator
 
 from lxml import etree
 
-from ..core.findings import Finding
+from ..core.catalogue import CATALOGUE
+from ..core.findings import Finding, finding
 from .look import Look, Styles, W, ancestors, contrast, w
 
 LANGUAGE = "en-GB"
@@ -27,19 +28,9 @@ CONTRAST, LARGE_CONTRAST = 4.5, 3.0
 QUOTED = 40  # characters of a paragraph quoted to say where it is
 PARSER = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False)  # an officer's file: no entities, no fetching
 
-RULES = {
-    "title": "Give the document a title (File > Info > Properties > Title; in a template, its Title property).",
-    "language": f"Set the language to English (United Kingdom), {LANGUAGE}, for the document and its text (Review > Language).",
-    "headings": "Use one Heading 1, for the document's title, and Heading 2, 3 … in order below it, never skipping a level.",
-    "alt-text": "Give every picture alternative text that says what it shows; for a chart, its figures (right-click > View Alt Text).",
-    "table-header": "Give every data table a first row of named column headers, marked to repeat "
-                    "(Table Properties > Row > Repeat as header row at the top of each page).",
-    "merged-cells": "Split merged cells in data rows (Layout > Split Cells): put a group's name in a heading above its own table, or in a column.",
-    "colour-only": "Say in words what a colour means: a coloured cell or mark needs its word (Green, Amber, Red …).",
-    "text-size": f"Make text at least {MIN_SIZE:g} pt; only page headers and footers may be smaller.",
-    "contrast": f"Darken the text or lighten what is behind it: text needs a contrast of at least {CONTRAST:g}:1 "
-                f"({LARGE_CONTRAST:g}:1 from {LARGE:g} pt, or {LARGE_BOLD:g} pt bold).",
-}
+RULES = ("accessibility-title", "accessibility-language", "accessibility-headings", "accessibility-alt-text",
+         "accessibility-table-header", "accessibility-merged-cells", "accessibility-colour-only", "accessibility-text-size",
+         "accessibility-contrast")  # finding types, each in the catalogue with its advice
 CORE = {"dc": "http://purl.org/dc/elements/1.1/", "cp": "http://schemas.openxmlformats.org/package/2006/metadata/core-properties"}
 REL = "http://schemas.openxmlformats.org/package/2006/relationships"
 DOC_PR = "{http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing}docPr"
@@ -57,9 +48,9 @@ class Problem:
     place: str
     message: str
 
-    def finding(self, file: str) -> Finding:
-        """As a warning about ``file`` (an officer's template), with the rule's advice."""
-        return Finding(f"accessibility-{self.rule}", "warning", f"{self.place}: {self.message} {RULES[self.rule]}", file)
+    def as_finding(self, file: str) -> Finding:
+        """As a warning about ``file`` (an officer's template), with the rule's advice from the catalogue."""
+        return finding(self.rule, f"{self.place}: {self.message} {CATALOGUE[self.rule].advice}", file)
 
 
 def check_docx(document: bytes | Path) -> list[Problem]:
@@ -105,13 +96,13 @@ class _Package:
         language = self.core.findtext("dc:language", namespaces=CORE) if self.core is not None else None
         problems = []
         if not (title or "").strip() or PLACEHOLDER.search(title or ""):
-            problems.append(Problem("title", "the document's properties", f"The title is {_shown(title)}."))
+            problems.append(Problem("accessibility-title", "the document's properties", f"The title is {_shown(title)}."))
         if (language or "").strip() != LANGUAGE:
-            problems.append(Problem("language", "the document's properties", f"The language is {_shown(language)}, not {LANGUAGE}."))
+            problems.append(Problem("accessibility-language", "the document's properties", f"The language is {_shown(language)}, not {LANGUAGE}."))
         lang = self.styles.default_rpr.find(w("lang")) if self.styles.default_rpr is not None else None
         text_language = lang.get(w("val")) if lang is not None else None
         if text_language != LANGUAGE:
-            problems.append(Problem("language", "the document's default text style", f"The text's language is {_shown(text_language)}, not {LANGUAGE}."))
+            problems.append(Problem("accessibility-language", "the document's default text style", f"The text's language is {_shown(text_language)}, not {LANGUAGE}."))
         return problems
 
     def headings(self) -> list[Problem]:
@@ -125,15 +116,15 @@ class _Package:
                 continue
             place = self._paragraph_place(paragraph)
             if not _text(paragraph).strip():
-                problems.append(Problem("headings", place, f"A Heading {level} has no text."))
+                problems.append(Problem("accessibility-headings", place, f"A Heading {level} has no text."))
             if level == 1:
                 firsts.append(place)
             elif level > previous + 1:
-                problems.append(Problem("headings", place, f"A Heading {level} follows "
+                problems.append(Problem("accessibility-headings", place, f"A Heading {level} follows "
                                         + (f"a Heading {previous}" if previous else "no heading") + f": Heading {previous + 1} is skipped."))
             previous = level
         if len(firsts) != 1:
-            problems.append(Problem("headings", firsts[1] if len(firsts) > 1 else "the document",
+            problems.append(Problem("accessibility-headings", firsts[1] if len(firsts) > 1 else "the document",
                                     f"The document has {len(firsts)} Heading 1 paragraphs; it needs exactly one."))
         return problems
 
@@ -145,7 +136,7 @@ class _Package:
                 alt = picture.get("descr", "")
                 if PLACEHOLDER.search(alt) or len(WORDS.findall(alt)) < 3:
                     where = self._paragraph_place(next((a for a in ancestors(picture) if a.tag == w("p")), picture))
-                    problems.append(Problem("alt-text", f"picture {number} ({picture.get('name', '')}) in {where}",
+                    problems.append(Problem("accessibility-alt-text", f"picture {number} ({picture.get('name', '')}) in {where}",
                                             f"Its alternative text is {_shown(alt)}."))
         return problems
 
@@ -159,16 +150,16 @@ class _Package:
             name = _table_name(table, number)
             header = [r for r in rows if _is_header(r)]
             if not _is_header(rows[0]):
-                problems.append(Problem("table-header", name, "Its first row is not marked as a header row that repeats on each page."))
+                problems.append(Problem("accessibility-table-header", name, "Its first row is not marked as a header row that repeats on each page."))
             for cell in rows[0].findall(w("tc")):
                 if not _text(cell).strip():
-                    problems.append(Problem("table-header", f"{name}, header row", "A header cell is empty."))
+                    problems.append(Problem("accessibility-table-header", f"{name}, header row", "A header cell is empty."))
                     break
             merged = [(index, cell) for index, row in enumerate(rows, 1) if row not in header
                       for cell in row.findall(w("tc")) if _is_merged(cell)]
             if merged:
                 numbers = sorted({index for index, _ in merged})
-                problems.append(Problem("merged-cells", f"{name}, row{'s' if len(numbers) > 1 else ''} {', '.join(map(str, numbers))}",
+                problems.append(Problem("accessibility-merged-cells", f"{name}, row{'s' if len(numbers) > 1 else ''} {', '.join(map(str, numbers))}",
                                         f"Data rows hold merged cells, e.g. {_shown(_text(merged[0][1]))}."))
         return problems
 
@@ -188,18 +179,18 @@ class _Package:
                 style = self.styles.name(self.styles.paragraph_style(paragraph))
                 place = partial(self._run_place, paragraph, body)
                 if body and look.size < MIN_SIZE:
-                    add(("text-size", style, str(look.size)), place, f"Text in style {style} is {look.size:g} pt")
+                    add(("accessibility-text-size", style, str(look.size)), place, f"Text in style {style} is {look.size:g} pt")
                 needed = LARGE_CONTRAST if look.size >= LARGE or (look.bold and look.size >= LARGE_BOLD) else CONTRAST
                 ratio = contrast(look.colour, look.fill) if look.colour is not None else CONTRAST
                 if ratio < needed:
-                    add(("contrast", style, str(look.colour), look.fill), place,
+                    add(("accessibility-contrast", style, str(look.colour), look.fill), place,
                         f"Text in style {style} (#{look.colour} on #{look.fill}) has a contrast of {ratio:.1f}:1")
                 if not WORDS.search(text) and _marked(run):
-                    add(("colour-only", style, text), place, f"{_shown(text)} is marked by colour alone")
+                    add(("accessibility-colour-only", style, text), place, f"{_shown(text)} is marked by colour alone")
             for cell in part.iter(w("tc")) if body else ():
                 fill = self.styles.shading(_shd(cell))
                 if not WORDS.search(_text(cell)) and fill not in (None, self.styles.background):
-                    add(("colour-only", "cell", str(fill)), partial(self._cell_place, cell), f"A cell shaded #{fill} holds no words")
+                    add(("accessibility-colour-only", "cell", str(fill)), partial(self._cell_place, cell), f"A cell shaded #{fill} holds no words")
         return [Problem(p.rule, p.place, p.message + (f" (and {n[0] - 1} more place(s))." if n[0] > 1 else "."))
                 for p, n in found.values()]
 
@@ -242,7 +233,7 @@ class _Package:
 
 def template_findings(template: Path, document: bytes) -> list[Finding]:
     """An officer's template filled in with sample data, checked: a warning per problem, naming the template."""
-    return [problem.finding(template.name) for problem in check_docx(document)]
+    return [problem.as_finding(template.name) for problem in check_docx(document)]
 
 
 def _target(rels: etree._Element | None, kind: str, folder: str) -> str | None:

@@ -125,6 +125,7 @@ DYNAMIC: dict[tuple[str, str], Callable[[], set[str]]] = {
                                                                  | constant("svexcel/tender/return_reader.py", "HARMS")),
     ("svexcel/tender/return_reader.py", "kind"): lambda: {"no-" + label.lower().replace(" ", "-") for label in SUPPLIER_LABELS},
     ("svexcel/delivery/live/inputs.py", "problem"): lambda: returned_by("svexcel/delivery/live/inputs.py", "_problem"),
+    ("svexcel/word/accessibility.py", "self.rule"): lambda: constant("svexcel/word/accessibility.py", "RULES"),
     ("svexcel/tender/returns_folder.py", "problem[0]"): lambda: (returned_by("svexcel/tender/returns_folder.py", "_not_a_return")
                                                                  | constant("svexcel/tender/returns_folder.py", "BAD_NAME")),
 }

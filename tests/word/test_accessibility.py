@@ -178,6 +178,6 @@ SPOILERS = {
 @pytest.mark.parametrize("spoiler", SPOILERS)
 def test_the_checker_finds_each_rule_broken(demo: Path, spoiler: str) -> None:
     problems = check_docx(SPOILERS[spoiler]((demo / "comparison.docx").read_bytes()))
-    rule = spoiler.split()[0]
+    rule = "accessibility-" + spoiler.split()[0]
     assert rule in RULES and {p.rule for p in problems} == {rule}
     assert all(p.place and p.message for p in problems)
