@@ -33,7 +33,11 @@ DEPARTURES = {
                     "ECMA-376 schema.",
     "vml-root": "A legacy VML drawing (cell comments) has a bare <xml> root, as Excel writes it; ECMA-376 defines "
                 "no such root element, so each child (o:shapelayout, v:shapetype, v:shape) is validated in turn.",
+    "web-extensions": "The parts of an Office add-in (xlwings Lite's task pane and the code stored with it: "
+                      "xl/webextensions/*.xml, [MS-OWEXML]) are outside ECMA-376: they are parsed, not validated.",
 }
+OFFICE_EXTENSIONS = {"http://schemas.microsoft.com/office/webextensions/taskpanes/2010/11",
+                     "http://schemas.microsoft.com/office/webextensions/webextension/2010/11"}
 
 
 class _LocalImports(etree.Resolver):
@@ -107,7 +111,10 @@ def schema_errors(schema: etree.XMLSchema, path: Path) -> dict[str, str]:
     errors = {}
     with zipfile.ZipFile(path) as archive:
         for name in xml_parts(archive):
-            for element in prepare(etree.fromstring(archive.read(name))):
+            root = etree.fromstring(archive.read(name))
+            if etree.QName(root).namespace in OFFICE_EXTENSIONS:
+                continue
+            for element in prepare(root):
                 if not schema.validate(element):
                     error = schema.error_log[0]
                     errors[name] = f"line {error.line}: {error.message}"

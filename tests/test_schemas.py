@@ -55,6 +55,9 @@ KINDS = {
     "shipped Word templates": "shipped/templates/*.docx",
     "shipped workbooks": "shipped/workbooks/**/*.xlsx",
 }
+if any(option.name == "edition" for option in main.commands["build"].params):  # the xlwings Lite edition (SPEC §9)
+    COMMANDS["build (Lite)"] = ["build", "--edition", "lite", "--returns", str(SAMPLES), "-o", "{out}/live-lite.xlsx", "--jobs", "1"]
+    KINDS["live workbook (Lite)"] = "live-lite.xlsx"
 # Kinds known to fail, with the part and the schema's error: {kind: reason}. Empty: every kind validates.
 KNOWN_FAILURES: dict[str, str] = {}
 
