@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-import re
 import secrets
 import shutil
 import tempfile
@@ -27,7 +26,7 @@ from tqdm import tqdm
 from ..core.findings import Finding
 from ..framework.model import Framework
 from ..run.atomic import write_bytes_atomic
-from ..run.outputs import free_stem
+from ..run.names import free_stem, safe_stem
 from ..run.spool import Spool
 from ..tender.batch import find_returns
 from .engine import DeliverySettings, monitor
@@ -229,7 +228,7 @@ def report_names(lights: list[_Light]) -> dict[int, str]:
     for i, light in sorted(enumerate(lights), key=lambda pair: (pair[1].reference.casefold(), -pair[1].period, pair[1].file)):
         if light.rejected:
             continue
-        base = re.sub(r"[^\w.\- ]+", "-", light.reference or Path(light.file).stem).strip(" .-") or "contract"
+        base = safe_stem(light.reference) or safe_stem(Path(light.file).stem) or "contract"
         names[i] = f"reports/{free_stem(base, used)}.docx"
     return names
 

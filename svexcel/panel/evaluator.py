@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import math
-import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -43,12 +42,6 @@ NOT_EVALUATED = "Not evaluated"
 RESPONSE_CHARS_PER_LINE = 80
 LINE_HEIGHT = 15
 MAX_ROW_HEIGHT = 409  # Excel's limit
-_UNSAFE_NAME = re.compile(r'[<>:"/\\|?*\x00-\x1f]')
-
-
-def evaluator_file_name(evaluator: str) -> str:
-    """``<evaluator>.xlsx`` with characters that file systems refuse replaced by '-'."""
-    return _UNSAFE_NAME.sub("-", evaluator).strip().lstrip(".") + ".xlsx"
 
 
 def evaluator_rows(framework: Framework, returns: Sequence[Return]) -> dict[Key, dict[str, str]]:

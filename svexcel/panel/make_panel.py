@@ -7,9 +7,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..framework.model import Framework
+from ..run.names import name_key, safe_stem
 from ..tender.batch import find_returns
 from ..tender.return_reader import Return, read_return
-from .evaluator import evaluator_file_name, write_evaluator_workbook
+from .evaluator import write_evaluator_workbook
 
 
 class PanelError(Exception):
@@ -32,13 +33,18 @@ def evaluator_names(text: str) -> list[str]:
         raise PanelError("Name at least one evaluator, e.g. --evaluators \"A. Jones;B. Smith;C. Patel\".")
     files: dict[str, str] = {}
     for name in names:
-        file = evaluator_file_name(name).casefold()
-        if file == ".xlsx":
+        if not safe_stem(name):
             raise PanelError(f"The evaluator name {name!r} has no letters or digits to name a file with.")
+        file = name_key(evaluator_file_name(name))
         if file in files:
             raise PanelError(f"The evaluators {files[file]!r} and {name!r} would share the file {evaluator_file_name(name)}; give them distinct names.")
         files[file] = name
     return names
+
+
+def evaluator_file_name(evaluator: str) -> str:
+    """``<evaluator>.xlsx``, a name every system accepts (svexcel.run.names); the full name is inside the workbook."""
+    return safe_stem(evaluator) + ".xlsx"
 
 
 def make_panel(returns_dir: Path, framework: Framework, evaluators: Sequence[str], out: Path) -> Panel:

@@ -27,32 +27,6 @@ class OutputError(Exception):
     """An output cannot be written or the output folder cannot be replaced; the message names it."""
 
 
-def report_names(files: Sequence[str]) -> dict[str, str]:
-    """``reports/<path without extension>.docx`` per input file, unique ignoring case (Windows and macOS):
-    files sharing a name keep their extension in it (``a-xlsx.docx``), then a number if still taken."""
-    stems = [f.rsplit(".", 1)[0] if "." in f.rsplit("/", 1)[-1] else f for f in files]
-    counts: dict[str, int] = {}
-    for stem in stems:
-        counts[stem.casefold()] = counts.get(stem.casefold(), 0) + 1
-    taken = {stem.casefold() for stem in stems if counts[stem.casefold()] == 1}
-    names: dict[str, str] = {}
-    for file, stem in zip(files, stems, strict=True):
-        if counts[stem.casefold()] > 1:
-            stem = free_stem(stem + "-" + file[len(stem) + 1:].lower() if len(file) > len(stem) else stem, taken)
-        names[file] = f"reports/{stem}.docx"
-    return names
-
-
-def free_stem(base: str, taken: set[str]) -> str:
-    """``base``, else ``base-2``, ``base-3`` …: the first not in ``taken`` ignoring case, which it joins (casefolded)."""
-    stem, n = base, 1
-    while stem.casefold() in taken:
-        n += 1
-        stem = f"{base}-{n}"
-    taken.add(stem.casefold())
-    return stem
-
-
 def check_replaceable(out: Path, keep: Sequence[str] = ()) -> None:
     """Refuse an OUT that holds anything but svexcel outputs and the entries to ``keep`` (it is replaced as a
     whole), or cannot be replaced."""

@@ -30,7 +30,8 @@ from ..core.findings import Finding
 from ..core.formatting import join_words
 from ..core.version import __version__
 from ..framework.model import Framework
-from ..run.outputs import OutputError, carry_over, replace_folder, report_names, staged
+from ..run.names import report_names
+from ..run.outputs import OutputError, carry_over, replace_folder, staged
 from ..run.spool import Spool
 from .award import OtherCriteria, standings, winner
 from .plausibility import Outlier, outlier_warning, outliers, quantity_row, return_warnings

@@ -20,7 +20,6 @@ from docx import Document
 
 from svexcel.cli.main import main
 from svexcel.framework.model import Framework
-from svexcel.run.outputs import report_names
 from svexcel.tender.batch import run_batch
 from svexcel.tender.live.actions import import_layout
 from svexcel.tender.live.inputs import LiveInputs
@@ -42,13 +41,6 @@ def report_text(path: Path) -> str:
 def leftovers(folder: Path) -> list[str]:
     """Anything a run must not leave behind: part files, staging or old-set folders."""
     return sorted(str(p) for p in folder.rglob("*") if p.name.endswith(".part") or ".svexcel-" in p.name)
-
-
-def test_report_names_are_unique_ignoring_case() -> None:
-    names = report_names(["a.xlsx", "a.xlsm", "a-xlsx.xlsx", "Acme.xlsx", "ACME.xlsm", "sub/b.xlsx", "b.xlsx"])
-    assert len({n.casefold() for n in names.values()}) == 7
-    assert names["a-xlsx.xlsx"] == "reports/a-xlsx.docx" and names["a.xlsm"] == "reports/a-xlsm.docx"
-    assert names["sub/b.xlsx"] == "reports/sub/b.docx" and names["b.xlsx"] == "reports/b.docx"
 
 
 def test_clashing_names_each_get_their_own_report(tmp_path: Path, framework: Framework, blank_return: Path) -> None:
