@@ -1,5 +1,5 @@
 """Run the command line as ``python -m svexcel``."""
 
-from .cli.main import main
+from .cli import run
 
-main(prog_name="svexcel")
+run()

@@ -87,7 +87,8 @@ def import_deliveries():
 @xw.sub
 def make_delivery_reports():
     """Write the delivery reports, portfolio and summaries with this workbook's settings and proxies."""
-    from svexcel.delivery.batch import OutputFolderError, run_delivery_batch
+    from svexcel.delivery.batch import run_delivery_batch
+    from svexcel.run.outputs import OutputError
     from svexcel.word.errors import ReportTemplateError
 
     book = xw.Book.caller()
@@ -106,7 +107,7 @@ def make_delivery_reports():
     _status(book, f"Writing delivery reports to {out} …")
     try:
         result = run_delivery_batch(folder, out, framework=inputs.framework, settings=inputs.settings)
-    except (OutputFolderError, ReportTemplateError) as exc:
+    except (OutputError, ReportTemplateError) as exc:
         _status(book, str(exc))
         return
     _status(book, f"{result.tally()}. Outputs in {out}: reports, portfolio.docx, delivery-summary.xlsx, performance-notices.csv, delivery.json.")

@@ -4,8 +4,9 @@ errors, refusing to overwrite, and printing findings for people."""
 from __future__ import annotations
 
 import os
+import signal
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any, Callable, Sequence
 
 import click
 
@@ -14,7 +15,6 @@ from ..core.paths import DEFAULT_FRAMEWORK
 from ..framework.model import Framework, FrameworkError, load_framework
 
 EXIT_USAGE = 2
-EXIT_INTERRUPTED = 130
 SEVERITY_COLOURS = {"error": "red", "warning": "yellow", "info": "blue"}
 SHOWN_PER_KIND = 3
 
@@ -67,6 +67,36 @@ def refuse_bad_quality(path: Path, findings: list[Finding]) -> None:
     print_findings(findings)
     if has_errors(findings):
         raise UsageError(f"The quality workbook {path.name} has errors; fix the cells listed above.")
+
+
+def print_notes(notes: Sequence[str]) -> None:
+    """Notes for people (lock and hidden files skipped, rows that match no input), on standard error."""
+    for note in notes:
+        click.echo(f"Note: {note}", err=True)
+
+
+def print_rejected(file: str, errors: Sequence[str]) -> None:
+    """One line for an input that was not used: its name, its first error and how many more."""
+    more = f" (+{len(errors) - 1} more)" if len(errors) > 1 else ""
+    click.echo(f"Rejected {file}: {errors[0] if errors else ''}{more}", err=True)
+
+
+def print_rejected_findings(files: Sequence[str], findings: Sequence[Finding]) -> None:
+    """A line for each of ``files`` (rejected inputs) with its first error among ``findings``."""
+    errors: dict[str, list[str]] = {}
+    for finding in findings:
+        if finding.severity == "error":
+            errors.setdefault(finding.file, []).append(finding.message)
+    for file in files:
+        print_rejected(file, errors.get(file, []))
+
+
+def interrupted_message(signum: int, written: list[Path]) -> str:
+    """What an interrupted command says: what it had already put in place, if anything, else that nothing changed."""
+    how = "Ctrl+C" if signum == signal.SIGINT else signal.Signals(signum).name
+    if written:
+        return f"Interrupted by {how} once {', '.join(map(str, written))} had been written in full; nothing else was changed."
+    return f"Interrupted by {how}: nothing was written or replaced, and the previous outputs are unchanged."
 
 
 def framework_from(path: Path | None) -> Framework:

@@ -109,11 +109,13 @@ def batch(folder: Path, framework_path: Path | None, out: Path, jobs: int, deliv
 
 
 def run_delivery(folder: Path, out: Path, framework_path: Path | None, jobs: int = 1, delivery_template: Path | None = None,
-                 portfolio_template: Path | None = None) -> DeliveryBatchResult:
-    """Run a delivery batch for the CLI and report it; usage problems stop with exit 2."""
-    from ..delivery.batch import OutputFolderError, run_delivery_batch
+                 portfolio_template: Path | None = None, shown: Path | None = None) -> DeliveryBatchResult:
+    """Run a delivery batch for the CLI and report it (its outputs ``shown`` where they will be, if ``out`` is in a
+    staging folder); usage problems stop with exit 2."""
+    from ..delivery.batch import run_delivery_batch
+    from ..delivery.deliveries_folder import deliveries_in
     from ..delivery.settings import load_delivery_settings
-    from ..tender.batch import find_returns
+    from ..run.outputs import OutputError
     from ..word.errors import ReportTemplateError
 
     framework = common.framework_from(framework_path)
@@ -121,37 +123,37 @@ def run_delivery(folder: Path, out: Path, framework_path: Path | None, jobs: int
     common.print_findings(findings)
     if any(f.severity == "error" for f in findings):
         raise common.UsageError("The framework's delivery settings have errors; fix the cells listed above.")
-    if not find_returns(folder):
+    if not deliveries_in(folder).inputs:
         raise common.UsageError(f"No delivery workbooks (*.xlsx, *.xlsm) found in {folder}.")
     if out.resolve() == folder.resolve() or folder.resolve() in out.resolve().parents:
         raise common.UsageError("Choose an --out folder outside the delivery workbooks' folder, so outputs are never read as inputs.")
     try:
         result = run_delivery_batch(folder, out, framework=framework, settings=settings, jobs=jobs, delivery_template=delivery_template,
                                     portfolio_template=portfolio_template, progress=sys.stderr.isatty())
-    except (ReportTemplateError, OutputFolderError) as exc:
+    except (ReportTemplateError, OutputError) as exc:
         raise common.UsageError(str(exc)) from exc
-    for note in result.notes:
-        click.echo(f"Note: {note}", err=True)
+    common.print_notes(result.notes)
     for finding in result.template_findings:
         click.echo(common.finding_line(finding), err=True)
     for brief in result.briefs:
         if brief.status == "rejected":
-            click.echo(f"Rejected {brief.file}: {brief.errors[0] if brief.errors else ''}" + (f" (+{len(brief.errors) - 1} more)" if len(brief.errors) > 1 else ""), err=True)
+            common.print_rejected(brief.file, brief.errors)
         elif brief.file in result.report_errors:
             click.echo(f"Report failed for {brief.file}: {result.report_errors[brief.file]}", err=True)
     if result.portfolio_error:
         click.echo(f"The portfolio report failed: {result.portfolio_error}", err=True)
     click.echo(result.tally())
-    click.echo(f"Outputs in {out}: delivery.json, delivery-summary.xlsx, performance-notices.csv, portfolio.docx, reports/")
+    click.echo(f"Outputs in {shown or out}: delivery.json, delivery-summary.xlsx, performance-notices.csv, portfolio.docx, reports/")
     return result
 
 
-def demo_delivery(out: Path, jobs: int = 1) -> DeliveryBatchResult:
-    """The demo's delivery part: monitor the sample contracts into ``out`` and print each contract's rating."""
+def demo_delivery(out: Path, jobs: int, shown: Path) -> DeliveryBatchResult:
+    """The demo's delivery part: monitor the sample contracts into ``out`` (``shown`` once the demo is done) and print
+    each contract's rating."""
     from ..core.paths import DELIVERY_SAMPLES
 
     click.echo(f"\nMonitoring delivery of the sample contracts in {DELIVERY_SAMPLES} ...")
-    result = run_delivery(DELIVERY_SAMPLES, out, None, jobs)
+    result = run_delivery(DELIVERY_SAMPLES, out, None, jobs, shown=shown)
     click.echo("\nDelivery ratings (Procurement Act 2023 s.71; by value, with the count share beside it):")
     for b in sorted((b for b in result.briefs if b.status == "scored"), key=lambda b: b.contract_reference):
         click.echo(f"  {b.contract_reference:<12} {b.supplier:<34} P{b.period} of {b.periods}  {b.rating:<21} "
@@ -182,6 +184,8 @@ def build(framework_path: Path | None, returns_dir: Path | None, output: Path, f
     common.new_live_workbook(output, force, "monitoring workbook", "the settings, proxies and figures typed in it: "
                                "add --force to replace it")
     summary = build_monitor_from_folder(framework_path, output, returns_dir)
+    common.print_notes(summary.notes)
+    common.print_rejected_findings(summary.rejected, summary.findings)
     click.echo(str(summary))
     if summary.rejected:
         sys.exit(1)

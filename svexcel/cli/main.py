@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import signal
 import sys
 from pathlib import Path
 
@@ -9,7 +10,9 @@ import click
 
 from ..core.paths import DEFAULT_FRAMEWORK, DELIVERY_SAMPLES, SAMPLE_OTHER_CRITERIA, SAMPLES
 from ..core.version import __version__
-from .common import EXIT_INTERRUPTED
+from ..run.interrupts import Interrupted, interrupts_raised, written
+from ..run.scratch import scratch_folder
+from .common import interrupted_message
 from .delivery import delivery
 from .panel import moderate_command, panel_command
 from .record import verify_record_command
@@ -17,14 +20,19 @@ from .tender import Summaries, batch, build, run_batch_and_report, template, val
 
 
 class _Commands(click.Group):
-    """The svexcel commands: Ctrl+C at any moment exits 130 (interrupted), never 1, which means a return was rejected."""
+    """The svexcel commands: Ctrl+C or SIGTERM at any moment stops the run, removes what it was writing and exits 130 or
+    143 (never 1, which means an input was rejected), saying what is in place; temporary files go in a private folder,
+    removed as the command ends."""
 
     def invoke(self, ctx: click.Context) -> object:
-        try:
-            return super().invoke(ctx)
-        except KeyboardInterrupt:
-            click.echo("\nInterrupted.", err=True)
-            ctx.exit(EXIT_INTERRUPTED)
+        with interrupts_raised():
+            try:
+                with scratch_folder():
+                    return super().invoke(ctx)
+            except (Interrupted, KeyboardInterrupt) as exc:
+                signum = exc.signum if isinstance(exc, Interrupted) else signal.SIGINT
+                click.echo(f"\n{interrupted_message(signum, written())}", err=True)
+                ctx.exit(128 + signum)
 
 
 @click.group(cls=_Commands, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
@@ -72,33 +80,39 @@ def demo(out: Path, jobs: int) -> None:
     from ..delivery.live.workbook import build_monitor_from_folder
     from ..framework.model import load_framework
     from ..panel.marks import read_quality
+    from ..run.outputs import OutputError, replacing
     from ..tender.live.workbook import build_from_folder
+    from .common import UsageError
     from .delivery import demo_delivery
     from .panel import demo_panel
 
-    quality = demo_panel(out)
-    click.echo(f"\nScoring the {len(list(SAMPLES.glob('*.xlsx')))} sample returns in {SAMPLES} with the panel's consensus from {quality.name} ...")
-    result = run_batch_and_report(SAMPLES, out, None, quality, jobs, summaries=Summaries(SAMPLE_OTHER_CRITERIA),
-                        keep=(quality.name, "panel"))  # the panel's workbooks stay
-    live = build_from_folder(DEFAULT_FRAMEWORK, out / "live.xlsm", SAMPLES, read_quality(quality, load_framework(DEFAULT_FRAMEWORK)))
-    click.echo("\nRanking (points out of 20):")
-    for r in sorted((r for r in result.results if r.score is not None), key=lambda r: (r.score.rank, r.file)):  # type: ignore[union-attr]
-        click.echo(f"  {r.score.rank:>2}. {r.ret.organisation:<36} {r.score.points:6.2f}  {money(r.score.assessment.total_sv):>14}")  # type: ignore[union-attr]
-    delivered = demo_delivery(out / "delivery", jobs)
-    monitoring = build_monitor_from_folder(None, out / "monitor.xlsm", DELIVERY_SAMPLES)
+    try:
+        with replacing(out) as stage:  # the whole demo appears at once, replacing the last one
+            quality = demo_panel(stage, out)
+            click.echo(f"\nScoring the {len(list(SAMPLES.glob('*.xlsx')))} sample returns in {SAMPLES} with the panel's consensus from {quality.name} ...")
+            result = run_batch_and_report(SAMPLES, stage, None, quality, jobs, summaries=Summaries(SAMPLE_OTHER_CRITERIA),
+                                          keep=(quality.name, "panel"), shown=out)  # the panel's workbooks stay
+            build_from_folder(DEFAULT_FRAMEWORK, stage / "live.xlsm", SAMPLES, read_quality(quality, load_framework(DEFAULT_FRAMEWORK)))
+            click.echo("\nRanking (points out of 20):")
+            for r in sorted((r for r in result.results if r.score is not None), key=lambda r: (r.score.rank, r.file)):  # type: ignore[union-attr]
+                click.echo(f"  {r.score.rank:>2}. {r.ret.organisation:<36} {r.score.points:6.2f}  {money(r.score.assessment.total_sv):>14}")  # type: ignore[union-attr]
+            delivered = demo_delivery(stage / "delivery", jobs, out / "delivery")
+            build_monitor_from_folder(None, stage / "monitor.xlsm", DELIVERY_SAMPLES)
+    except OutputError as exc:
+        raise UsageError(str(exc)) from exc
     click.echo("\nWhere everything is:")
     for path, what in (
         (out / "panel", "a blank evaluator workbook per evaluator, to score offline"),
-        (quality, "the moderation workbook: every evaluator's marks, the consensus, the audit log"),
+        (out / quality.name, "the moderation workbook: every evaluator's marks, the consensus, the audit log"),
         (out / "reports", f"one Word evaluation report per return ({result.scored})"),
         (out / "comparison.docx", "the comparison report for the panel"),
         (out / "summary.xlsx", "one row per return, and every finding"),
         (out / "results.json", "every figure in full precision, for scripts"),
         (out / "assessment-summaries", f"a Procurement Act assessment summary per bidder, with price and quality from "
                                        f"{SAMPLE_OTHER_CRITERIA.name} ({result.scored - len(result.summaries_missing)})"),
-        (live.path, "the live scoring workbook: change weights in cells, scores follow"),
+        (out / "live.xlsm", "the live scoring workbook: change weights in cells, scores follow"),
         (out / "delivery", "after award: a delivery report per contract, portfolio.docx, performance notices"),
-        (monitoring.path, "the live monitoring workbook: change bands or proxies in cells, ratings follow"),
+        (out / "monitor.xlsm", "the live monitoring workbook: change bands or proxies in cells, ratings follow"),
     ):
         click.echo(f"  {str(path):<40} {what}")
     sys.exit(max(result.exit_code, delivered.exit_code))

@@ -27,13 +27,15 @@ def panel_command(returns_dir: Path, evaluators: str, out: Path, framework_path:
       svexcel panel returns/ --evaluators "A. Jones;B. Smith;C. Patel" --out panel/
     """
     from ..panel.make_panel import PanelError, evaluator_names, make_panel
-    from .common import UsageError, framework_from
+    from ..run.outputs import OutputError
+    from .common import UsageError, framework_from, print_notes
 
     framework = framework_from(framework_path)
     try:
         made = make_panel(returns_dir, framework, evaluator_names(evaluators), out)
-    except PanelError as exc:
+    except (PanelError, OutputError) as exc:
         raise UsageError(str(exc)) from exc
+    print_notes(made.notes)
     click.echo(f"Wrote {len(made.workbooks)} evaluator workbook(s) for {len(made.returns)} valid return(s) × {len(framework.themes)} themes:")
     for path in made.workbooks:
         click.echo(f"  {path}")
@@ -59,7 +61,7 @@ def moderate_command(evaluators_dir: Path, output: Path, framework_path: Path | 
       svexcel batch returns/ --quality moderation.xlsx --out results/
     """
     from ..panel.moderate import ModerationError, moderate
-    from .common import UsageError, framework_from, print_findings
+    from .common import UsageError, framework_from, print_findings, print_notes
 
     framework = framework_from(framework_path)
     if output.suffix.lower() != ".xlsx":
@@ -69,6 +71,7 @@ def moderate_command(evaluators_dir: Path, output: Path, framework_path: Path | 
     except ModerationError as exc:
         print_findings(exc.findings)
         raise UsageError(str(exc)) from exc
+    print_notes(result.notes)
     print_findings(result.findings)
     wide = [r for r in result.rows if r.flag(result.threshold)]
     agreed = sum(isinstance(r.consensus, (int, float)) for r in result.rows)
@@ -81,10 +84,10 @@ def moderate_command(evaluators_dir: Path, output: Path, framework_path: Path | 
     sys.exit(1 if has_errors(result.findings) else 0)
 
 
-def demo_panel(out: Path) -> Path:
-    """The demo's panel steps on the shipped samples; returns the moderation workbook whose consensus is scored."""
+def demo_panel(out: Path, shown: Path) -> Path:
+    """The demo's panel steps on the shipped samples, into ``out`` (``shown`` once the demo is done); returns the
+    moderation workbook whose consensus is scored."""
     import shutil
-    import tempfile
 
     from ..core.paths import DEFAULT_FRAMEWORK, SAMPLE_MODERATION, SAMPLE_PANEL, SAMPLES
     from ..framework.model import load_framework
@@ -93,15 +96,13 @@ def demo_panel(out: Path) -> Path:
 
     framework = load_framework(DEFAULT_FRAMEWORK)
     evaluators = sorted(p.stem for p in SAMPLE_PANEL.glob("*.xlsx"))
-    with tempfile.TemporaryDirectory() as tmp:  # the demo may run again into the same folder
-        made = make_panel(SAMPLES, framework, evaluators, Path(tmp) / "panel")
-        shutil.copytree(Path(tmp) / "panel", out / "panel", dirs_exist_ok=True)
-    click.echo(f"The evaluation panel: {len(evaluators)} blank evaluator workbooks in {out / 'panel'} "
+    made = make_panel(SAMPLES, framework, evaluators, out / "panel")
+    click.echo(f"The evaluation panel: {len(evaluators)} blank evaluator workbooks in {shown / 'panel'} "
                f"({'; '.join(evaluators)}; {len(made.returns)} returns × {len(framework.themes)} themes).")
     moderation = out / "moderation.xlsx"
     shutil.copy(SAMPLE_MODERATION, moderation)  # the moderation meeting's agreed consensus, kept by the rerun below
     result = moderate(SAMPLE_PANEL, framework, moderation)
-    click.echo(f"Moderated the evaluators' completed workbooks in {SAMPLE_PANEL} into {moderation}:")
+    click.echo(f"Moderated the evaluators' completed workbooks in {SAMPLE_PANEL} into {shown / moderation.name}:")
     for row in (r for r in result.rows if r.flag(result.threshold)):
         marks = ", ".join(f"{name} {row.scores[name]:g}" for name in result.evaluators if row.scores.get(name) is not None)
         click.echo(f"  {row.flag(result.threshold)}: {row.file} {row.theme_id} ({marks}); the panel agreed {row.consensus:g}")

@@ -23,6 +23,9 @@ from .common import (
     new_live_workbook,
     new_workbook,
     print_findings,
+    print_notes,
+    print_rejected,
+    print_rejected_findings,
     refuse_bad_quality,
 )
 from .record import check_record_target, keep_record, record_option
@@ -68,12 +71,13 @@ def validate(returns: tuple[Path, ...], framework_path: Path | None, as_json: bo
       svexcel validate acme.xlsx
       svexcel validate returns/*.xlsx --json > findings.json
     """
+    from ..run.inputs import input_file
     from ..tender.plausibility import return_warnings
-    from ..tender.returns_folder import read_file
+    from ..tender.returns_folder import RETURNS, read_file
     from ..tender.scoring import assess
 
     framework = framework_from(framework_path)
-    reads = [read_file(path, path.parent, framework)[0] for path in returns]
+    reads = [read_file(input_file(path, RETURNS), framework)[0] for path in returns]
     for r in reads:
         if not r.rejected:
             r.findings.extend(return_warnings(framework, r, assess(framework, r.quantities, r.contract_value)))
@@ -166,11 +170,12 @@ def _summary_inputs(summaries: Summaries, quality_path: Path | None, framework: 
 
 def run_batch_and_report(returns_dir: Path, out: Path, framework_path: Path | None, quality_path: Path | None, jobs: int = 1,
                evaluation_template: Path | None = None, comparison_template: Path | None = None,
-               summaries: Summaries | None = None, keep: Sequence[str] = ()) -> BatchResult:
-    """Run a batch for the CLI and report it; usage problems stop with exit 2."""
+               summaries: Summaries | None = None, keep: Sequence[str] = (), shown: Path | None = None) -> BatchResult:
+    """Run a batch for the CLI and report it (its outputs ``shown`` where they will be, if ``out`` is a staging folder);
+    usage problems stop with exit 2."""
     from ..panel.marks import read_quality
     from ..run.outputs import OutputError
-    from ..tender.batch import Stopped, run_batch
+    from ..tender.batch import run_batch
     from ..word.errors import ReportTemplateError
 
     framework = framework_from(framework_path)
@@ -188,19 +193,17 @@ def run_batch_and_report(returns_dir: Path, out: Path, framework_path: Path | No
         )
     except (ReportTemplateError, OutputError) as exc:
         raise UsageError(str(exc)) from exc
-    except (KeyboardInterrupt, Stopped) as exc:
-        click.echo(f"Stopped: nothing was written; the previous outputs in {out} are unchanged.", err=True)
-        sys.exit(128 + (exc.signum if isinstance(exc, Stopped) else 2))
     result.notes += _criteria_notes(extra.get("other_criteria"), result)
+    result.out = shown or out
     _report_batch(result)
     return result
 
 
 def _check_folders(returns_dir: Path, out: Path) -> None:
     """Stop when there is nothing to read, or when outputs would be read as returns or replace them."""
-    from ..tender.returns_folder import find_returns
+    from ..tender.returns_folder import returns_in
 
-    if not find_returns(returns_dir):
+    if not returns_in(returns_dir).inputs:
         raise UsageError(f"No files found in {returns_dir}: put the returns (*.xlsx, *.xlsm) there.")
     if out.resolve().is_relative_to(returns_dir.resolve()):
         raise UsageError("Choose an --out folder other than the returns folder or a folder inside it, so outputs are never read as returns.")
@@ -210,14 +213,12 @@ def _check_folders(returns_dir: Path, out: Path) -> None:
 
 def _report_batch(result: BatchResult) -> None:
     """Say what a batch did: notes, each file not scored or reported, the tally and where the outputs are."""
-    for note in result.notes:
-        click.echo(f"Note: {note}", err=True)
+    print_notes(result.notes)
     for finding in result.template_findings:
         click.echo(finding_line(finding), err=True)
     for r in result.results:
         if r.status == "rejected":
-            errors = [f for f in r.ret.findings if f.severity == "error"]
-            click.echo(f"Rejected {r.file}: {errors[0].message}" + (f" (+{len(errors) - 1} more)" if len(errors) > 1 else ""), err=True)
+            print_rejected(r.file, [f.message for f in r.ret.findings if f.severity == "error"])
         elif r.report_error:
             click.echo(f"Report failed for {r.file}: {r.report_error}", err=True)
     if result.comparison_error:
@@ -292,5 +293,7 @@ def build(framework_path: Path | None, returns_dir: Path | None, quality_path: P
             refuse_bad_quality(quality_path, quality[1])
     summary = build_from_folder(framework_path or DEFAULT_FRAMEWORK, output, returns_dir, quality, jobs, sys.stderr.isatty(),
                                 edition, package)
+    print_notes(summary.notes)
+    print_rejected_findings(summary.rejected, summary.findings)
     click.echo(str(summary))
     sys.exit(1 if summary.rejected else 0)

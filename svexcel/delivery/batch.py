@@ -4,41 +4,34 @@ contract's figures and write ``reports/<contract reference>.docx``, ``portfolio.
 
 Memory stays flat however many contracts there are: each workbook is parked in a spool once read (the scoring
 batch's spool) and streamed back through its report into the other outputs; only light figures for the portfolio
-stay in memory. Work runs in this process or in worker processes, in input order, so output is identical for any
-number of jobs. Outputs are written into a hidden folder that takes OUT's place only once complete.
+stay in memory. Work runs in this process or in worker processes (svexcel/run/pool.py), in input order, so output is
+identical for any number of jobs. Outputs are written into a hidden folder that takes OUT's place only once complete
+(svexcel/run/outputs.py).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import os
-import secrets
-import shutil
 import tempfile
-from concurrent.futures import Executor, ProcessPoolExecutor
-from contextlib import ExitStack, contextmanager
+from contextlib import ExitStack
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Iterable, Iterator, NamedTuple, TypeVar
-
-from tqdm import tqdm
+from typing import Callable, NamedTuple
 
 from ..core.findings import Finding
 from ..framework.model import Framework
 from ..run.atomic import write_bytes_atomic
+from ..run.inputs import Input, InputFolder
 from ..run.names import free_stem, safe_stem
+from ..run.outputs import replacing
+from ..run.pool import Pool
 from ..run.spool import Spool
-from ..tender.batch import find_returns
+from .deliveries_folder import deliveries_in, read_input
 from .engine import DeliverySettings, monitor
 from .outputs import json_record, json_writer, notice_row, notices_writer, summary_rows, summary_writer
-from .reader import DeliveryReturn, read_delivery, settle
+from .reader import DeliveryReturn, settle
 from .report import Brief, DeliveryResult
 from .reporter import DeliveryReporter
-
-OUTPUT_NAMES = ("reports", "portfolio.docx", "delivery-summary.xlsx", "performance-notices.csv", "delivery.json")
-CHUNK = 8
-T = TypeVar("T")
-R = TypeVar("R")
 
 
 @dataclass
@@ -77,29 +70,36 @@ class DeliveryBatchResult:
 def run_delivery_batch(folder: Path, out: Path, *, framework: Framework, settings: DeliverySettings, jobs: int = 1,
                        delivery_template: Path | None = None, portfolio_template: Path | None = None,
                        progress: bool = False, date: dt.date | None = None) -> DeliveryBatchResult:
-    """Monitor every delivery workbook in ``folder`` and put the complete outputs in ``out``."""
-    files = find_returns(folder)
+    """Monitor every delivery workbook in ``folder`` and replace ``out`` with the complete outputs.
+
+    Raises ReportTemplateError (a template fails with sample data) or OutputError (``out`` cannot be replaced)
+    before ``out`` is touched; Interrupted on SIGINT or SIGTERM."""
+    inputs = deliveries_in(folder)
     reporter = DeliveryReporter(framework, settings, delivery_template, portfolio_template)  # checks the templates first
-    check_replaceable(out)
     day = (date or dt.date.today()).isoformat()
-    with output_folder(out) as stage, ExitStack() as stack:
-        spool = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="svexcel-delivery-")))
+    with replacing(out) as stage:
+        result = _run(inputs, stage, _Job(framework, settings, reporter, stage, day), jobs, progress,
+                      (delivery_template, portfolio_template))
+    result.out = out
+    return result
+
+
+def _run(inputs: InputFolder, stage: Path, job: _Job, jobs: int, progress: bool, templates: tuple[Path | None, Path | None]) -> DeliveryBatchResult:
+    """Write every output of the batch into ``stage``."""
+    framework = job.framework
+    with ExitStack() as stack:
+        job.spool = Spool(Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="svexcel-"))))
+        stack.callback(job.spool.close)
         (stage / "reports").mkdir()
-        _state.clear()
-        _state.update(framework=framework, settings=settings, reporter=reporter, spool=spool, stage=stage, date=day)
-        stack.callback(_close_spool)
-        executor = None
-        if jobs > 1:
-            executor = stack.enter_context(ProcessPoolExecutor(jobs, initializer=_init_worker, initargs=(
-                framework, settings, delivery_template, portfolio_template, spool, stage, day)))
-        run = _Runner(executor, progress)
-        lights = list(run.map(_read, files, "Reading delivery workbooks"))
-        places = _settle(lights)
+        rebuild = (framework, job.settings, *templates, job.spool.folder, stage, job.date)
+        run = stack.enter_context(Pool(job, jobs, progress=progress, rebuild=_job, rebuild_args=rebuild))
+        lights = list(run.map(_read, inputs.inputs, len(inputs.inputs), "Reading delivery workbooks"))
+        places = _settle(job.spool, lights)
         names = report_names(lights)
-        finished = run.map(_finish, [(places[i], names.get(i)) for i in range(len(lights))], "Writing reports")
+        finished = run.map(_finish, [(places[i], names.get(i)) for i in range(len(lights))], len(lights), "Writing reports")
         briefs, reports, errors = [], {}, {}
         with json_writer(stage / "delivery.json", framework) as add_record, \
-                summary_writer(stage / "delivery-summary.xlsx", framework, settings, day) as summary, \
+                summary_writer(stage / "delivery-summary.xlsx", framework, job.settings, job.date) as summary, \
                 notices_writer(stage / "performance-notices.csv") as add_notice:
             for done in finished:
                 add_record(done.record)
@@ -110,46 +110,29 @@ def run_delivery_batch(folder: Path, out: Path, *, framework: Framework, setting
                 reports[done.brief.file] = done.report
                 if done.error:
                     errors[done.brief.file] = done.error
-        portfolio_error = _write(stage / "portfolio.docx", lambda: reporter.portfolio(briefs, day))
-    return DeliveryBatchResult(briefs, reports, errors, out, _notes(folder, files), portfolio_error, reporter.accessibility)
+        portfolio_error = _write(stage / "portfolio.docx", lambda: job.reporter.portfolio(briefs, job.date))
+    return DeliveryBatchResult(briefs, reports, errors, stage, inputs.notes(), portfolio_error, job.reporter.accessibility)
 
 
-class OutputFolderError(Exception):
-    """The output folder cannot be replaced: it holds files that are not delivery outputs, or is a file."""
+@dataclass
+class _Job:
+    """What every task of one delivery batch needs, in each process: the framework and settings, the prepared
+    reporter, the staging folder, the date and the spool the read workbooks are parked in."""
+
+    framework: Framework
+    settings: DeliverySettings
+    reporter: DeliveryReporter
+    stage: Path
+    date: str
+    spool: Spool = field(init=False)
 
 
-def check_replaceable(out: Path) -> None:
-    """Refuse an OUT that is a file or holds anything but delivery outputs (it is replaced as a whole)."""
-    if not out.exists():
-        return
-    if not out.is_dir():
-        raise OutputFolderError(f"{out} is a file, not a folder; choose another --out folder.")
-    foreign = sorted(p.name for p in out.iterdir() if p.name not in OUTPUT_NAMES and not p.name.startswith(("~$", ".")))
-    if foreign:
-        raise OutputFolderError(f"{out} holds files that are not delivery outputs ({', '.join(foreign[:5])}); it is replaced as a whole "
-                                "on every run, so choose a new or empty --out folder, or move them out.")
-
-
-@contextmanager
-def output_folder(out: Path) -> Iterator[Path]:
-    """A new hidden folder to write the complete outputs in; it replaces ``out`` only if the block succeeds.
-
-    The one place output-folder handling happens (to switch to the scoring batch's svexcel.outputs when shared)."""
-    check_replaceable(out)
-    stage = out.parent / f".{out.name}.svexcel-{secrets.token_hex(4)}.new"
-    stage.mkdir(parents=True)
-    try:
-        yield stage
-    except BaseException:
-        shutil.rmtree(stage, ignore_errors=True)
-        raise
-    if out.exists():
-        old = out.parent / f".{out.name}.svexcel-{secrets.token_hex(4)}.old"
-        os.rename(out, old)
-        os.rename(stage, out)
-        shutil.rmtree(old, ignore_errors=True)
-    else:
-        os.rename(stage, out)
+def _job(framework: Framework, settings: DeliverySettings, delivery_template: Path | None, portfolio_template: Path | None,
+         spool: Path, stage: Path, date: str) -> _Job:
+    """A batch's job built afresh (in a spawned worker: a forked one has its parent's)."""
+    job = _Job(framework, settings, DeliveryReporter(framework, settings, delivery_template, portfolio_template), stage, date)
+    job.spool = Spool(spool)
+    return job
 
 
 class _Light(NamedTuple):
@@ -173,40 +156,13 @@ class _Finished(NamedTuple):
     error: str | None
 
 
-# Per-process state: the framework, settings, prepared templates, spool and stage, built once per worker.
-_state: dict[str, Any] = {}
+def _read(job: _Job, item: Input) -> _Light:
+    """Read one input and park it; send back its light facts."""
+    read = read_input(item, job.framework)
+    return _Light(read.file, read.contract_reference, read.period, read.rejected, job.spool.park(read))
 
 
-def _init_worker(framework: Framework, settings: DeliverySettings, delivery_template: Path | None, portfolio_template: Path | None,
-                 spool: Path, stage: Path, date: str) -> None:
-    """Prepare a worker: a forked one already has the parent's state; a spawned one builds its own."""
-    if not _state:
-        _state.update(framework=framework, settings=settings, spool=spool, stage=stage, date=date,
-                      reporter=DeliveryReporter(framework, settings, delivery_template, portfolio_template))
-
-
-def _spool() -> Spool:
-    """This process's spool (a worker forked after the parent parked something makes its own)."""
-    pid, spool = _state.get("parked", (None, None))
-    if pid != os.getpid():
-        spool = Spool(_state["spool"])
-        _state["parked"] = (os.getpid(), spool)
-    return spool
-
-
-def _close_spool() -> None:
-    """Close this process's spool files."""
-    if "parked" in _state:
-        _state.pop("parked")[1].close()
-
-
-def _read(path: Path) -> _Light:
-    """Read one workbook and park it; send back its light facts."""
-    read = read_delivery(path, _state["framework"])
-    return _Light(read.file, read.contract_reference, read.period, read.rejected, _spool().park(read))
-
-
-def _settle(lights: list[_Light]) -> list[tuple[str, int]]:
+def _settle(spool: Spool, lights: list[_Light]) -> list[tuple[str, int]]:
     """Where each workbook is parked once resent files are settled (latest period used, restatements flagged)."""
     places = [light.place for light in lights]
     groups: dict[str, list[int]] = {}
@@ -214,10 +170,10 @@ def _settle(lights: list[_Light]) -> list[tuple[str, int]]:
         if not light.rejected and light.reference:
             groups.setdefault(light.reference.casefold(), []).append(i)
     for members in (g for g in groups.values() if len(g) > 1):
-        reads: list[DeliveryReturn] = [_spool().fetch(places[i]) for i in members]
+        reads: list[DeliveryReturn] = [spool.fetch(places[i]) for i in members]
         settle(reads)
         for i, read in zip(members, reads, strict=True):
-            places[i] = _spool().park(read)
+            places[i] = spool.park(read)
     return places
 
 
@@ -233,16 +189,16 @@ def report_names(lights: list[_Light]) -> dict[int, str]:
     return names
 
 
-def _finish(task: tuple[tuple[str, int], str | None]) -> _Finished:
+def _finish(job: _Job, task: tuple[tuple[str, int], str | None]) -> _Finished:
     """Take one workbook from the spool, compute its figures, write its report atomically (never raises) and make its rows."""
     place, name = task
-    framework: Framework = _state["framework"]
-    read: DeliveryReturn = _spool().fetch(place)
+    framework = job.framework
+    read: DeliveryReturn = job.spool.fetch(place)
     result = DeliveryResult(read)
     if read.status == "scored":
-        result.figures = monitor(framework, _state["settings"], read.commitments, read.actuals, read.period, read.periods)
+        result.figures = monitor(framework, job.settings, read.commitments, read.actuals, read.period, read.periods)
         if name is not None:
-            result.report_error = _write(_state["stage"] / name, lambda: _state["reporter"].delivery(result, _state["date"]))
+            result.report_error = _write(job.stage / name, lambda: job.reporter.delivery(result, job.date))
             result.report = None if result.report_error else name
     return _Finished(json_record(framework, result), summary_rows(framework, result), notice_row(framework, result),
                      Brief.of(result), result.report, result.report_error)
@@ -255,26 +211,3 @@ def _write(target: Path, render: Callable[[], bytes]) -> str | None:
     except Exception as exc:
         return f"{type(exc).__name__}: {exc}"
     return None
-
-
-def _notes(folder: Path, files: list[Path]) -> list[str]:
-    """A note naming files in the folder that are not workbooks, so none goes unnoticed."""
-    taken = set(files)
-    others = sorted(p.name for p in folder.iterdir() if p.is_file() and p not in taken and not p.name.startswith(("~$", ".")))
-    return [f"skipped {len(others)} file(s) that are not .xlsx/.xlsm workbooks: {', '.join(others)}"] if others else []
-
-
-class _Runner:
-    """Maps work over workbooks in this process or the pool, in input order, with a progress bar on a terminal."""
-
-    def __init__(self, executor: Executor | None, progress: bool) -> None:
-        self.executor = executor
-        self.progress = progress
-
-    def map(self, fn: Callable[[T], R], items: list[T], label: str) -> Iterator[R]:
-        """fn over items, in order."""
-        results: Iterable[R] = map(fn, items) if self.executor is None else self.executor.map(fn, items, chunksize=CHUNK)
-        with tqdm(total=len(items), desc=label, unit="file", disable=not self.progress, leave=False) as bar:
-            for result in results:
-                bar.update()
-                yield result

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..framework.model import Framework
 from ..run.names import name_key, safe_stem
-from ..tender.batch import find_returns
-from ..tender.return_reader import Return, read_return
+from ..run.outputs import adding
+from ..tender.return_reader import Return
+from ..tender.returns_folder import read_file, returns_in
 from .evaluator import write_evaluator_workbook
 
 
@@ -19,11 +20,12 @@ class PanelError(Exception):
 
 @dataclass
 class Panel:
-    """What ``make_panel`` wrote: the workbooks, the returns in them, and the returns left out with why."""
+    """What ``make_panel`` wrote: the workbooks, the returns in them, the returns left out with why, and notes."""
 
     workbooks: list[Path]
     returns: list[Return]
     left_out: dict[str, str]
+    notes: list[str] = field(default_factory=list)
 
 
 def evaluator_names(text: str) -> list[str]:
@@ -48,16 +50,20 @@ def evaluator_file_name(evaluator: str) -> str:
 
 
 def make_panel(returns_dir: Path, framework: Framework, evaluators: Sequence[str], out: Path) -> Panel:
-    """Read and validate every return, then write ``out/<evaluator>.xlsx`` for each evaluator from the valid ones."""
-    targets = [out / evaluator_file_name(name) for name in evaluators]
-    existing = [p.name for p in targets if p.exists()]
+    """Read and validate every return, then add ``out/<evaluator>.xlsx`` for each evaluator, made from the valid ones:
+    all of them or, if the run fails or is interrupted, none (svexcel.run.outputs)."""
+    names = [evaluator_file_name(name) for name in evaluators]
+    existing = [name for name in names if (out / name).exists()]
     if existing:
         raise PanelError(f"{', '.join(existing)} already exist in {out}; an evaluator may have started scoring. "
                          "Choose another --out folder, or move them aside first.")
-    reads = [read_return(path, framework) for path in find_returns(returns_dir)]
+    inputs = returns_in(returns_dir)
+    reads = [read_file(item, framework)[0] for item in inputs.inputs]
     valid = [r for r in reads if not r.rejected]
     left_out = {r.file: next(f.message for f in r.findings if f.severity == "error") for r in reads if r.rejected}
     if not valid:
         raise PanelError(f"No valid return in {returns_dir} to evaluate ({len(reads)} found, all rejected). Run 'svexcel validate' on them.")
-    workbooks = [write_evaluator_workbook(framework, name, valid, path, left_out) for name, path in zip(evaluators, targets, strict=True)]
-    return Panel(workbooks, valid, left_out)
+    with adding(out) as stage:
+        for evaluator, name in zip(evaluators, names, strict=True):
+            write_evaluator_workbook(framework, evaluator, valid, stage / name, left_out)
+    return Panel([out / name for name in names], valid, left_out, inputs.notes())

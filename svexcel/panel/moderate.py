@@ -11,22 +11,22 @@ from pathlib import Path
 from ..core.cells import Value
 from ..core.findings import Finding
 from ..framework.model import Framework
+from ..run.inputs import Input, Kind, input_folder, renamed
 from ..run.record import sha256
 from .evaluator import EvaluatorFile, read_evaluator_workbook
 from .layout import MODERATION, SCORES, Key, locked_text, rationale_header, score_header
 from .moderation import Moderation, ModerationFile, ModerationRow, open_moderation, write_moderation_workbook
 from .rationale import thin_reason
 
-EVALUATOR_SUFFIXES = (".xlsx", ".xlsm")
+EVALUATORS = Kind("evaluator workbook", "evaluator workbooks", "not-an-evaluator-workbook",
+                  "evaluator workbooks are Excel workbooks (.xlsx or .xlsm) made by svexcel panel")
 
 
-def evaluator_files(folder: Path, skip: Path | None = None) -> list[Path]:
-    """Every workbook in ``folder`` in name order, without lock files, hidden files and ``skip`` (the moderation workbook)."""
-    return sorted(
-        p for p in folder.iterdir()
-        if p.is_file() and p.suffix.lower() in EVALUATOR_SUFFIXES and not p.name.startswith(("~$", "."))
-        and (skip is None or p.resolve() != skip.resolve())
-    )
+def read_input(item: Input, framework: Framework) -> EvaluatorFile:
+    """One input of the evaluators' folder as an EvaluatorFile named by its path there; one that cannot be read is rejected."""
+    if item.problem is not None:
+        return EvaluatorFile(item.name, findings=[item.problem])
+    return renamed(read_evaluator_workbook(item.path, framework), item.name)
 
 
 class ModerationError(Exception):
@@ -40,7 +40,8 @@ class ModerationError(Exception):
 def moderate(folder: Path, framework: Framework, out: Path, now: dt.datetime | None = None) -> Moderation:
     """Read every evaluator workbook in ``folder``, merge with ``out`` if it exists, write ``out`` and return what it holds."""
     when = (now or dt.datetime.now(dt.timezone.utc)).strftime("%Y-%m-%d %H:%M UTC")
-    reads = [read_evaluator_workbook(path, framework) for path in evaluator_files(folder, skip=out)]
+    inputs = input_folder(folder, EVALUATORS, exclude=out)
+    reads = [read_input(item, framework) for item in inputs.inputs]
     moderation = gather(reads, framework)
     if not moderation.evaluators:
         raise ModerationError(f"No usable evaluator workbook in {folder}; {out.name} was not written.", moderation.findings)
@@ -50,7 +51,8 @@ def moderate(folder: Path, framework: Framework, out: Path, now: dt.datetime | N
                               "Fix it, move it aside or choose another -o.", previous.findings)
     carry_over(moderation, previous, when, len(reads))
     moderation.folder = _relative(folder, out.parent)
-    moderation.sources = {path.name: sha256(path) for path in evaluator_files(folder, skip=out)}
+    moderation.sources = {item.name: sha256(item.path) for item in inputs.inputs if item.problem is None}
+    moderation.notes = inputs.notes()
     write_moderation_workbook(moderation, framework, out)
     return moderation
 

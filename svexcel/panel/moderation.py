@@ -113,6 +113,7 @@ class Moderation:
     audit: list[tuple[str, str, str, str]] = field(default_factory=list)  # (when, what, old, new)
     folder: str = ""  # the evaluators' folder, relative to the moderation workbook where possible
     sources: dict[str, str] = field(default_factory=dict)  # each evaluator file read → its SHA-256
+    notes: list[str] = field(default_factory=list)  # for people: the lock and hidden files in the folder left out
 
     def locked_columns(self) -> list[str]:
         """Headers of the locked columns, in sheet order."""

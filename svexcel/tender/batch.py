@@ -3,35 +3,31 @@ the Word reports, ``comparison.docx``, ``summary.xlsx``, ``results.json`` and ``
 
 Memory stays flat however many returns there are: each return is spooled to a temporary file once
 read, and streamed back through its report into the summary and results.json; only light figures
-for the ranking stay in memory. Work runs in this process or in a pool of worker processes, in
+for the ranking stay in memory. Work runs in this process or in worker processes (svexcel/run/pool.py), in
 input order either way, so output is identical for any number of jobs. Outputs are written into a
-new hidden folder that replaces OUT only once complete (svexcel/outputs.py); an unexpected exception
+new hidden folder that replaces OUT only once complete (svexcel/run/outputs.py); an unexpected exception
 for one file becomes an ``internal-error`` finding for it, with its traceback in svexcel.log.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import gc
-import secrets
-import signal
 import tempfile
-import threading
 import traceback
-from collections import Counter, deque
-from concurrent.futures import Executor, ProcessPoolExecutor
-from contextlib import ExitStack, contextmanager
+from collections import Counter
+from contextlib import ExitStack
 from dataclasses import dataclass, field, replace
-from itertools import islice
 from pathlib import Path
-from typing import Any, Callable, Iterable, Iterator, Mapping, NamedTuple, Sequence, TypeVar
+from typing import Mapping, NamedTuple, Sequence
 
 from ..core.findings import Finding
 from ..core.formatting import join_words
 from ..core.version import __version__
 from ..framework.model import Framework
+from ..run.inputs import Input, InputFolder
 from ..run.names import report_names
-from ..run.outputs import OutputError, carry_over, replace_folder, staged
+from ..run.outputs import OutputError, replacing
+from ..run.pool import Pool
 from ..run.spool import Spool
 from .award import OtherCriteria, standings, winner
 from .plausibility import Outlier, outlier_warning, outliers, quantity_row, return_warnings
@@ -40,25 +36,13 @@ from .reports.assessment import AwardView
 from .reports.reporter import Reporter
 from .results import Competition, ReturnResult, json_record, results_writer, summary_values
 from .return_reader import Return
-from .returns_folder import BUG_REPORT, find_returns, read_file, skipped_files
+from .returns_folder import BUG_REPORT, read_file, returns_in
 from .scoring import Assessment, Score, assess, compete, theme_points
 
 ASSESSMENT_FOLDER = "assessment-summaries"
-CHUNK = 8  # returns per task sent to a worker
-WINDOW = 4  # chunks in flight per worker
 LOG = "svexcel.log"
-T = TypeVar("T")
-R = TypeVar("R")
 
-__all__ = ["BatchResult", "Stopped", "find_returns", "report_names", "run_batch"]
-
-
-class Stopped(BaseException):
-    """The batch was stopped by a signal (SIGTERM); like KeyboardInterrupt, nothing of it is left behind."""
-
-    def __init__(self, signum: int) -> None:
-        super().__init__(f"stopped by signal {signum}")
-        self.signum = signum
+__all__ = ["BatchResult", "run_batch"]
 
 
 @dataclass
@@ -105,18 +89,18 @@ class BatchResult:
 
 @dataclass
 class _Job:
-    """One batch's shared state in one process: what every task needs, and this process's spool."""
+    """What every task of one batch needs, in each process: the framework, the prepared reporter, the staging
+    folder the outputs go in, and the spool the read returns are parked in."""
 
     framework: Framework
     reporter: Reporter
-    returns_dir: Path
     stage: Path
     spool: Spool
 
 
-# Each batch's state, by batch id, in this process and in its forked workers (spawned ones build theirs).
-# Keyed by id, so two batches in one process (one after another, or at once in threads) never share state.
-_jobs: dict[str, _Job] = {}
+def _job(framework: Framework, stage: Path, spool: Path, templates: tuple[Path | None, Path | None, Path | None, bool]) -> _Job:
+    """A batch's job built afresh (in a spawned worker: a forked one has its parent's)."""
+    return _Job(framework, Reporter(framework, *templates), stage, Spool(spool))
 
 
 def run_batch(
@@ -143,37 +127,28 @@ def run_batch(
     ``keep`` are carried into the new set (the demo keeps its panel workbooks this way).
 
     Raises ReportTemplateError (a template fails with sample data) or OutputError (an output cannot be
-    written, or ``out`` cannot be replaced) before ``out`` is touched; Stopped on SIGTERM."""
-    files = find_returns(returns_dir)
+    written, or ``out`` cannot be replaced) before ``out`` is touched; Interrupted on SIGINT or SIGTERM."""
+    inputs = returns_in(returns_dir)
     templates = (evaluation_template, comparison_template, assessment_template, assessment_summaries)
     reporter = Reporter(framework, *templates)  # renders every template with sample data first
     award = (rationales or {}, other_criteria) if assessment_summaries else None
-    with _stop_on_sigterm(), staged(out, keep) as stage:
-        result = _run(files, returns_dir, stage, framework, reporter, quality or {}, quality_name, jobs,
+    with replacing(out, keep) as stage:
+        result = _run(inputs, stage, framework, reporter, quality or {}, quality_name, jobs,
                       templates, progress, (date or dt.date.today()).isoformat(), award)
-        carry_over(out, stage, keep)
-        replace_folder(stage, out)
     result.out = out
     return result
 
 
-def _run(files: list[Path], returns_dir: Path, stage: Path, framework: Framework, reporter: Reporter, quality: Marks,
+def _run(inputs: InputFolder, stage: Path, framework: Framework, reporter: Reporter, quality: Marks,
          quality_name: str | None, jobs: int, templates: tuple[Path | None, Path | None, Path | None, bool], progress: bool,
          date: str, award: tuple[Mapping[str, Mapping[str, str]], OtherCriteria | None] | None) -> BatchResult:
     """Write every output of the batch into ``stage``."""
-    batch_id = secrets.token_hex(8)
     with ExitStack() as stack:
         spool = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="svexcel-")))
-        job = _jobs[batch_id] = _Job(framework, reporter, returns_dir, stage, Spool(spool))
-        stack.callback(_jobs.pop, batch_id, None)
+        job = _Job(framework, reporter, stage, Spool(spool))
         stack.callback(job.spool.close)
-        executor = None
-        if jobs > 1:
-            gc.freeze()  # forked workers then neither scan nor copy-on-write the parent's objects
-            stack.callback(gc.unfreeze)
-            executor = stack.enter_context(_pool(jobs, batch_id, (framework, returns_dir, stage, spool, templates)))
-        run = _Runner(executor, batch_id, jobs, progress)
-        read = [outcome for _, outcome in run.pairs(_read, files, len(files), "Reading returns")]
+        run = stack.enter_context(Pool(job, jobs, progress=progress, rebuild=_job, rebuild_args=(framework, stage, spool, templates)))
+        read = list(run.map(_read, inputs.inputs, len(inputs.inputs), "Reading returns", "return"))
         briefs = [r.brief for r in read]
         traces = {r.brief.file: r.trace for r in read if r.trace}
         _compete(framework, briefs, [r.standing for r in read], quality)
@@ -184,13 +159,13 @@ def _run(files: list[Path], returns_dir: Path, stage: Path, framework: Framework
         views = _award_views(framework, briefs, *award) if award is not None else {}
         tasks = ((r.place, b.score, competition, names[b.file], quality_name, odd, views.get(b.file))
                  for r, b, odd in zip(read, briefs, outlying, strict=True))
-        finishing = run.pairs(_finish, tasks, len(briefs), "Writing reports")  # workers start on the first chunks
+        finishing = run.map(_finish, tasks, len(briefs), "Writing reports", "return")  # workers start on the first chunks
         comparison = run.submit(_write_comparison, briefs, competition)
         from .summary import summary_writer  # loaded only now, while the workers are busy: they never need it
 
         with summary_writer(stage / "summary.xlsx", framework, competition, spool) as summary, \
                 results_writer(stage / "results.json", framework) as results:
-            for brief, (_, finished) in zip(briefs, finishing, strict=True):
+            for brief, finished in zip(briefs, finishing, strict=True):
                 brief.report, brief.report_error = finished.report, finished.error
                 brief.assessment, brief.assessment_error = finished.assessment, finished.assessment_error
                 if finished.trace:
@@ -200,67 +175,10 @@ def _run(files: list[Path], returns_dir: Path, stage: Path, framework: Framework
         comparison_error, comparison_trace = comparison()
         if comparison_trace:
             traces["comparison.docx"] = comparison_trace
-        notes = _skipped_note(returns_dir) + _quality_notes(quality, briefs, quality_name)
+        notes = inputs.notes() + _quality_notes(quality, briefs, quality_name)
         result = BatchResult(briefs, stage, notes, comparison_error, award is not None, reporter.accessibility)
-        _write(stage / LOG, _log(result, returns_dir, date, traces).encode("utf-8"))
+        _write(stage / LOG, _log(result, inputs.folder, date, traces).encode("utf-8"))
         return result
-
-
-@contextmanager
-def _stop_on_sigterm() -> Iterator[None]:
-    """In the main thread, turn SIGTERM into Stopped, so the staging folder, spool and workers are cleaned up
-    as for Ctrl+C (KeyboardInterrupt)."""
-    if threading.current_thread() is not threading.main_thread():
-        yield
-        return
-
-    def stop(signum: int, frame: object) -> None:
-        raise Stopped(signum)
-
-    previous = signal.signal(signal.SIGTERM, stop)
-    try:
-        yield
-    finally:
-        signal.signal(signal.SIGTERM, previous)
-
-
-@contextmanager
-def _pool(jobs: int, batch_id: str, initargs: tuple[Any, ...]) -> Iterator[Executor]:
-    """A pool of worker processes; if the batch fails or is stopped, its workers are killed before anything
-    is cleaned up, so none writes into a folder being removed."""
-    executor = ProcessPoolExecutor(jobs, initializer=_init_worker, initargs=(batch_id, *initargs))
-    try:
-        yield executor
-    except BaseException:
-        _kill_workers(executor)
-        raise
-    finally:
-        executor.shutdown(wait=True, cancel_futures=True)
-
-
-def _kill_workers(executor: ProcessPoolExecutor) -> None:
-    """Terminate a pool's workers now (Python 3.14 has terminate_workers; before, the pool's process table)."""
-    terminate = getattr(executor, "terminate_workers", None)
-    if terminate is not None:
-        terminate()
-        return
-    processes = list((getattr(executor, "_processes", None) or {}).values())
-    for process in processes:
-        process.terminate()
-    for process in processes:
-        process.join()
-
-
-def _init_worker(batch_id: str, framework: Framework, returns_dir: Path, stage: Path, spool: Path,
-                 templates: tuple[Path | None, Path | None, Path | None, bool]) -> None:
-    """Prepare a worker: a forked one has the parent's job (it takes a spool of its own), a spawned one builds it.
-    Ctrl+C is the parent's to handle; SIGTERM (from the parent stopping the pool) ends the worker at once."""
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    signal.signal(signal.SIGTERM, signal.SIG_DFL)
-    job = _jobs.get(batch_id)
-    reporter = job.reporter if job is not None else Reporter(framework, *templates)
-    _jobs.clear()  # nothing of other batches in a worker
-    _jobs[batch_id] = _Job(framework, reporter, returns_dir, stage, Spool(spool))
 
 
 class _Read(NamedTuple):
@@ -274,9 +192,9 @@ class _Read(NamedTuple):
     trace: str | None
 
 
-def _read(job: _Job, path: Path) -> _Read:
+def _read(job: _Job, item: Input) -> _Read:
     """Read, validate and assess one file (adding its own plausibility warnings; never raises) and park it in the spool."""
-    ret, trace = read_file(path, job.returns_dir, job.framework)
+    ret, trace = read_file(item, job.framework)
     assessment = None
     if not ret.rejected:
         try:
@@ -408,14 +326,6 @@ def _log(result: BatchResult, returns_dir: Path, date: str, traces: dict[str, st
     return "\n".join(lines) + "\n"
 
 
-def _skipped_note(folder: Path) -> list[str]:
-    """A note naming the lock files and hidden files left out, so none goes unnoticed."""
-    skipped = skipped_files(folder)
-    if not skipped:
-        return []
-    return [f"skipped {len(skipped)} Excel lock or hidden file(s): {', '.join(skipped)}"]
-
-
 def _compete(framework: Framework, briefs: list[ReturnResult], standings: list[Assessment | None], quality: Marks) -> None:
     """Score the valid returns against each other, in place."""
     valid = [(b, a) for b, a in zip(briefs, standings, strict=True) if a is not None]
@@ -447,80 +357,3 @@ def _quality_notes(quality: Marks, results: Sequence[ReturnResult], quality_name
     """Quality rows that match no input file (a likely typo in the File column)."""
     files = {r.file for r in results}
     return [f"{quality_name}: quality scores for '{f}' match no return in the folder" for f in sorted(quality) if f not in files]
-
-
-def _apply(batch_id: str, fn: Callable[[_Job, T], R], chunk: list[T]) -> list[R]:
-    """Run ``fn`` over a chunk of items with this process's job of the batch (in a worker)."""
-    job = _jobs[batch_id]
-    return [fn(job, item) for item in chunk]
-
-
-def _call(batch_id: str, fn: Callable[..., R], *args: Any) -> R:
-    """Run ``fn`` once with this process's job of the batch (in a worker)."""
-    return fn(_jobs[batch_id], *args)
-
-
-def _chunks(items: Iterable[T], size: int) -> Iterator[list[T]]:
-    """Lists of up to ``size`` items."""
-    chunk: list[T] = []
-    for item in items:
-        chunk.append(item)
-        if len(chunk) == size:
-            yield chunk
-            chunk = []
-    if chunk:
-        yield chunk
-
-
-class _Runner:
-    """Maps work over returns in this process or the pool, in input order, with a progress bar on a terminal."""
-
-    def __init__(self, executor: Executor | None, batch_id: str, jobs: int, progress: bool) -> None:
-        self.executor = executor
-        self.batch_id = batch_id
-        self.jobs = jobs
-        self.progress = progress
-
-    def pairs(self, fn: Callable[[_Job, T], R], items: Iterable[T], total: int, label: str) -> Iterator[tuple[T, R]]:
-        """(item, fn(job, item)) in input order; with a pool, the first chunks start at once and items are drawn
-        lazily, a few chunks ahead of the results."""
-        if self.executor is None:
-            job = _jobs[self.batch_id]
-            pairs: Iterator[tuple[T, R]] = ((item, fn(job, item)) for item in items)
-        else:
-            pairs = self._pooled(fn, items)
-        return self._progress(pairs, total, label)
-
-    def _progress(self, pairs: Iterator[tuple[T, R]], total: int, label: str) -> Iterator[tuple[T, R]]:
-        if not self.progress:  # the macros and xlwings Lite show none, and the lean install has no tqdm
-            yield from pairs
-            return
-        from tqdm import tqdm
-
-        with tqdm(total=total, desc=label, unit="return", leave=False) as bar:
-            for pair in pairs:
-                bar.update()
-                yield pair
-
-    def _pooled(self, fn: Callable[[_Job, T], R], items: Iterable[T]) -> Iterator[tuple[T, R]]:
-        assert self.executor is not None
-        chunks = _chunks(items, CHUNK)
-        pending = deque((chunk, self.executor.submit(_apply, self.batch_id, fn, chunk))
-                        for chunk in islice(chunks, self.jobs * WINDOW))
-        return self._drain(fn, chunks, pending)
-
-    def _drain(self, fn: Callable[[_Job, T], R], chunks: Iterator[list[T]], pending: deque[tuple[list[T], Any]]) -> Iterator[tuple[T, R]]:
-        assert self.executor is not None
-        for chunk in chunks:
-            done, future = pending.popleft()
-            pending.append((chunk, self.executor.submit(_apply, self.batch_id, fn, chunk)))
-            yield from zip(done, future.result(), strict=True)
-        for done, future in pending:
-            yield from zip(done, future.result(), strict=True)
-
-    def submit(self, fn: Callable[..., R], *args: Any) -> Callable[[], R]:
-        """Start ``fn(job, *args)`` (in the pool, if any); call the result to wait for its value."""
-        if self.executor is None:
-            value = fn(_jobs[self.batch_id], *args)
-            return lambda: value
-        return self.executor.submit(_call, self.batch_id, fn, *args).result

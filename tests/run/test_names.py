@@ -17,6 +17,7 @@ from openpyxl import load_workbook
 from svexcel.core.paths import DELIVERY_SAMPLES, SAMPLES
 from svexcel.framework.model import Framework
 from svexcel.run.names import report_names, safe_path, safe_stem
+from svexcel.run.outputs import MANIFEST
 
 LONG = ("The Very Long Name of a Consortium of Community Interest Companies and Co-operatives " * 3)[:240]
 DEVICE = re.compile(r"^(CON|PRN|AUX|NUL|COM[1-9¹²³]|LPT[1-9¹²³])(\..*)?$", re.IGNORECASE)
@@ -37,8 +38,8 @@ def refused_by_some_system(name: str) -> str | None:
 
 
 def all_names(folder: Path) -> list[str]:
-    """Every file and folder name under ``folder``."""
-    return [p.name for p in folder.rglob("*")]
+    """Every file and folder name under ``folder`` but svexcel's list of its outputs."""
+    return [p.name for p in folder.rglob("*") if p.name != MANIFEST]
 
 
 def svexcel(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:

@@ -17,6 +17,7 @@ from svexcel.core.paths import DEFAULT_FRAMEWORK, SAMPLES
 from svexcel.framework.model import Framework
 from svexcel.panel.make_panel import make_panel
 from svexcel.panel.moderate import moderate
+from svexcel.run.outputs import MANIFEST
 from svexcel.run.record import verify_record, write_record
 
 
@@ -41,7 +42,7 @@ def test_batch_keeps_every_input_and_output_with_its_hash(tmp_path: Path, modera
     assert manifest["svexcel_version"] == __version__ and manifest["framework"]["version"] == "2026.1" and manifest["notes"] == []
     assert abs(dt.datetime.fromisoformat(manifest["run_date"]) - dt.datetime.now(dt.timezone.utc)) < dt.timedelta(minutes=10)
     paths = {e["path"] for e in manifest["files"]}
-    outputs = {p.relative_to(tmp_path / "out").as_posix() for p in (tmp_path / "out").rglob("*") if p.is_file()}
+    outputs = {p.relative_to(tmp_path / "out").as_posix() for p in (tmp_path / "out").rglob("*") if p.is_file() and p.name != MANIFEST}
     assert paths == ({"framework/ccin-framework.xlsx", "quality/moderation.xlsx", "panel/A.xlsx", "panel/B.xlsx"}
                      | {f"returns/{p.name}" for p in SAMPLES.glob("*.xlsx")} | {f"outputs/{p}" for p in outputs})
     for entry in manifest["files"]:

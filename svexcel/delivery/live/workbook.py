@@ -3,7 +3,7 @@ every contract's figures by period, SPEC §6 figures as formulas, checks, a Dash
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Sequence
 
@@ -22,14 +22,15 @@ from ...excel.styles import NOTE_FONT, TITLE_FONT, WRAP, format_column, mark_inp
 from ...excel.xlwings_project import quickstart_workbook, set_interpreter, use_vba_project, vba_project
 from ...framework.model import SHEET_COLUMNS, Framework, load_framework
 from ...framework.sheets import write_framework_sheets
-from ...tender.batch import find_returns
+from ...run.inputs import InputFolder
 from ...tender.live.actions import FolderProblem
 from ...tender.live.instructions import INSTRUCTIONS, write_instructions
 from ...tender.live.sheets import ERROR_FILL, TOOLS, TOOLS_NAMES, set_up_conf_sheet, write_tools_sheet
 from ...tender.live.workbook import define_names, save_live_workbook
 from ...xlsx.reader import column_letter
+from ..deliveries_folder import deliveries_in, read_input
 from ..engine import ContractDelivery, DeliverySettings, monitor
-from ..reader import DeliveryReturn, read_deliveries
+from ..reader import DeliveryReturn, settle
 from ..settings import SETTING_NOTES, load_delivery_settings
 from .cached import monitor_cached_values
 from .checks import ACCRUES_HEADER
@@ -81,6 +82,7 @@ class MonitorSummary:
     rejected: list[str]
     superseded: list[str]
     findings: list[Finding]
+    notes: list[str] = field(default_factory=list)
 
     def __str__(self) -> str:
         return (f"Wrote {self.path}: {len(self.monitored)} contract(s) monitored, {len(self.rejected)} file(s) rejected, "
@@ -305,8 +307,12 @@ def _findings(ws: Worksheet, layout: MonitorLayout) -> None:
 
 def read_delivery_folder(framework: Framework, folder: Path, exclude: Path | None = None) -> list[DeliveryReturn]:
     """Read every delivery workbook in ``folder`` and settle resent files; ``exclude`` (the workbook itself) is skipped."""
-    skip = exclude.resolve() if exclude is not None else None
-    return read_deliveries([p for p in find_returns(folder) if p.resolve() != skip], framework)
+    return read_inputs(framework, deliveries_in(folder, exclude))
+
+
+def read_inputs(framework: Framework, inputs: InputFolder) -> list[DeliveryReturn]:
+    """Read every input of a delivery workbooks folder and settle resent files."""
+    return settle([read_input(item, framework) for item in inputs.inputs])
 
 
 def build_monitor_from_folder(framework_path: Path | None, out: Path, returns_dir: Path | None = None) -> MonitorSummary:
@@ -314,12 +320,13 @@ def build_monitor_from_folder(framework_path: Path | None, out: Path, returns_di
     path = framework_path or DEFAULT_FRAMEWORK
     framework = load_framework(path)
     settings, findings = load_delivery_settings(path)  # a bad value is reported and its default used
-    reads = read_delivery_folder(framework, returns_dir, exclude=Path(out)) if returns_dir is not None else []
+    inputs = deliveries_in(returns_dir, Path(out)) if returns_dir is not None else None
+    reads = read_inputs(framework, inputs) if inputs is not None else []
     findings = [*framework.findings, *findings, *(f for r in reads for f in r.findings)]
     used = [r for r in reads if r.status == "scored"]
     build_monitor_workbook(framework, settings, Path(out), used, findings, returns_dir)
     return MonitorSummary(Path(out), [r.file for r in used], [r.file for r in reads if r.status == "rejected"],
-                          [r.file for r in reads if r.status == "superseded"], findings)
+                          [r.file for r in reads if r.status == "superseded"], findings, inputs.notes() if inputs is not None else [])
 
 
 

@@ -2,11 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from concurrent.futures import ProcessPoolExecutor
-from contextlib import ExitStack
-from dataclasses import dataclass
-from functools import partial
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Mapping, Sequence
 
@@ -25,11 +21,13 @@ from ...excel.sheet_xml import Values, write_grids
 from ...excel.xlwings_project import quickstart_workbook, set_interpreter, use_vba_project, vba_project
 from ...framework.model import Framework, load_framework
 from ...framework.sheets import write_framework_sheets
+from ...run.inputs import Input, InputFolder
+from ...run.pool import Pool
 from ..plausibility import add_warnings
 from ..quality import Marks
 from ..quality_workbook import write_quality_sheet
 from ..return_reader import Return
-from ..returns_folder import find_returns, read_file
+from ..returns_folder import read_file, returns_in
 from ..scoring import Score, assess, compete
 from . import lite
 from .cached import cached_values
@@ -75,6 +73,7 @@ class BuildSummary:
     scored: list[str]
     rejected: list[str]
     findings: list[Finding]
+    notes: list[str] = field(default_factory=list)
 
     def __str__(self) -> str:
         rejected = f"{len(self.rejected)} rejected (see its Findings sheet)" if self.rejected else "none rejected"
@@ -83,33 +82,28 @@ class BuildSummary:
 
 def read_folder(framework: Framework, folder: Path, exclude: Path | None = None, jobs: int = 1, progress: bool = False) -> list[Return]:
     """Read and validate every file in ``folder`` and its subfolders as a batch would (rejected ones included:
-    files that are not returns, broken links; plausibility warnings added); ``exclude`` is skipped.
+    files that are not returns, broken links; plausibility warnings added); ``exclude`` is skipped."""
+    return read_inputs(framework, returns_in(folder, exclude), jobs, progress)
+
+
+def read_inputs(framework: Framework, inputs: InputFolder, jobs: int = 1, progress: bool = False) -> list[Return]:
+    """Read and validate every input of a returns folder, as ``read_folder``.
 
     Up to ``jobs`` worker processes share the reading, each with at least ``FILES_PER_WORKER`` files (starting
     one costs more than reading a few); the result is the same for any number. ``progress`` shows a bar.
     """
-    skip = exclude.resolve() if exclude is not None else None
-    paths = [p for p in find_returns(folder) if p.resolve() != skip]
-    read = partial(_read_one, folder=folder, framework=framework)
-    jobs = min(jobs, len(paths) // FILES_PER_WORKER)
-    with ExitStack() as stack:
-        if jobs > 1:
-            pool = stack.enter_context(ProcessPoolExecutor(jobs))
-            read_all: Iterable[Return] = pool.map(read, paths, chunksize=max(1, min(64, len(paths) // (4 * jobs))))
-        else:
-            read_all = map(read, paths)
-        if progress:
-            from tqdm import tqdm  # the progress bar is for the terminal; the macros and Lite need none
-
-            read_all = tqdm(read_all, total=len(paths), desc="Reading returns", unit="return", leave=False)
-        returns = list(read_all)
+    items = inputs.inputs
+    jobs = max(1, min(jobs, len(items) // FILES_PER_WORKER))
+    chunk = max(1, min(64, len(items) // (4 * jobs)))
+    with Pool(framework, jobs, progress=progress) as pool:
+        returns = list(pool.map(_read_one, items, len(items), "Reading returns", "return", chunk))
     add_warnings(framework, returns, [None if r.rejected else assess(framework, r.quantities, r.contract_value) for r in returns])
     return returns
 
 
-def _read_one(path: Path, folder: Path, framework: Framework) -> Return:
-    """One file of the returns folder as a Return (rejected when it cannot be read)."""
-    return read_file(path, folder, framework)[0]
+def _read_one(framework: Framework, item: Input) -> Return:
+    """One input of the returns folder as a Return (rejected when it cannot be read)."""
+    return read_file(item, framework)[0]
 
 
 def build_live_workbook(
@@ -229,7 +223,8 @@ def build_from_folder(
     framework = load_framework(framework_path or DEFAULT_FRAMEWORK)
     marks, quality_findings = quality or ({}, [])
     findings = [*framework.findings, *quality_findings]
-    returns = read_folder(framework, returns_dir, Path(out), jobs, progress) if returns_dir is not None else []
+    inputs = returns_in(returns_dir, Path(out)) if returns_dir is not None else None
+    returns = read_inputs(framework, inputs, jobs, progress) if inputs is not None else []
     for ret in returns:
         findings.extend(ret.findings)
     path = build_live_workbook(framework, Path(out), returns, marks, findings, returns_dir, edition, package)
@@ -238,4 +233,5 @@ def build_from_folder(
         scored=[r.file for r in returns if not r.rejected],
         rejected=[r.file for r in returns if r.rejected],
         findings=findings,
+        notes=inputs.notes() if inputs is not None else [],
     )
