@@ -13,13 +13,31 @@ import click
 from ..core.findings import Finding, has_errors, sort_findings
 from ..core.paths import DEFAULT_FRAMEWORK
 from ..framework.model import Framework, FrameworkError, load_framework
+from ..run.inputs import input_file
 
 EXIT_USAGE = 2
 SEVERITY_COLOURS = {"error": "red", "warning": "yellow", "info": "blue"}
 SHOWN_PER_KIND = 3
 
+class WorkbookPath(click.Path):
+    """An existing workbook given as an option, checked by the rules of an input folder before it is read (SPEC §8):
+    an ``.ods``, ``.xls`` or ``.csv`` is refused as not-xlsx (exit 2, "save it as .xlsx"), never called damaged."""
+
+    name = "workbook"
+
+    def __init__(self) -> None:
+        super().__init__(exists=True, dir_okay=False, path_type=Path)
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        path = super().convert(value, param, ctx)
+        problem = input_file(Path(os.fsdecode(path))).problem
+        if problem is not None:
+            self.fail(f"{problem.message} [{problem.type}]", param, ctx)
+        return path
+
+
 framework_option = click.option(
-    "--framework", "-f", "framework_path", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    "--framework", "-f", "framework_path", type=WorkbookPath(),
     default=None, help="Framework workbook (default: the shipped CCIN framework).",
 )
 

@@ -62,11 +62,12 @@ def template(winning_return: Path, framework_path: Path | None, start: dt.dateti
       svexcel delivery template winner.xlsx --start 2026-04-01 --periods-per-year 12 --from-period SH1.1=13 -o acme-delivery.xlsx
     """
     from ..delivery.template import terms_from_return, write_delivery_template
-    from ..tender.return_reader import read_return
+    from ..run.inputs import input_file
+    from ..tender.returns_folder import RETURNS, read_file
 
     common.new_workbook(output, force, winning_return)
     framework = common.framework_from(framework_path)
-    ret = read_return(winning_return, framework)
+    ret, _ = read_file(input_file(winning_return, RETURNS), framework)
     if ret.rejected:
         common.print_findings([f for f in ret.findings if f.severity == "error"])
         click.echo(f"{winning_return.name} has errors, so its commitments cannot be used; fix the cells listed above.", err=True)

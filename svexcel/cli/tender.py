@@ -16,6 +16,7 @@ from ..core.paths import DEFAULT_FRAMEWORK
 from ..framework.model import Framework
 from .common import (
     UsageError,
+    WorkbookPath,
     finding_line,
     force_option,
     framework_from,
@@ -100,13 +101,13 @@ def validate(returns: tuple[Path, ...], framework_path: Path | None, as_json: bo
 @click.command()
 @click.argument("returns_dir", type=click.Path(exists=True, file_okay=False, path_type=Path))
 @framework_option
-@click.option("--quality", "-q", "quality_path", type=click.Path(exists=True, dir_okay=False, path_type=Path), help="Officers' quality scores: a workbook with a Quality sheet, a moderation workbook, or a live scoring workbook.")
+@click.option("--quality", "-q", "quality_path", type=WorkbookPath(), help="Officers' quality scores: a workbook with a Quality sheet, a moderation workbook, or a live scoring workbook.")
 @click.option("--out", "-o", type=click.Path(file_okay=False, path_type=Path), required=True, help="Folder for reports/, comparison.docx, summary.xlsx and results.json.")
 @click.option("--jobs", "-j", type=click.IntRange(min=1), default=1, show_default=True, help="Worker processes; results are identical for any number.")
 @click.option("--template", "evaluation_template", type=click.Path(exists=True, dir_okay=False, path_type=Path), help="Your own Word template for the per-return evaluation report.")
 @click.option("--comparison-template", type=click.Path(exists=True, dir_okay=False, path_type=Path), help="Your own Word template for the comparison report.")
 @click.option("--assessment-summaries", is_flag=True, help="Also write OUT/assessment-summaries/<return>.docx for each scored return (Procurement Act 2023 s.50), explained by the consensus rationales of the moderation workbook given as --quality.")
-@click.option("--other-criteria", "other_criteria_path", type=click.Path(exists=True, dir_okay=False, path_type=Path), help="Points for the tender's other criteria (sheet Criteria: File, a column per criterion, a row 'max'), added to the summaries' totals and ranking.")
+@click.option("--other-criteria", "other_criteria_path", type=WorkbookPath(), help="Points for the tender's other criteria (sheet Criteria: File, a column per criterion, a row 'max'), added to the summaries' totals and ranking.")
 @click.option("--assessment-template", type=click.Path(exists=True, dir_okay=False, path_type=Path), help="Your own Word template for the assessment summaries.")
 @record_option
 def batch(returns_dir: Path, framework_path: Path | None, quality_path: Path | None, out: Path, jobs: int,
@@ -251,7 +252,7 @@ def _report_summaries(result: BatchResult) -> None:
 @click.command()
 @framework_option
 @click.option("--returns", "returns_dir", type=click.Path(exists=True, file_okay=False, path_type=Path), help="Folder of returns to import.")
-@click.option("--quality", "-q", "quality_path", type=click.Path(exists=True, dir_okay=False, path_type=Path), help="Officers' quality scores to carry into the workbook.")
+@click.option("--quality", "-q", "quality_path", type=WorkbookPath(), help="Officers' quality scores to carry into the workbook.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True,
               help="Where to write the live workbook (.xlsm; .xlsx for --edition lite).")
 @click.option("--jobs", "-j", type=click.IntRange(min=1), default=os.cpu_count() or 1, show_default="the number of CPUs",

@@ -139,7 +139,12 @@ def _problem(path: Path, kind: Kind, in_folder: bool) -> tuple[str, str] | None:
     if suffix in WORKBOOK_SUFFIXES:
         return None
     if suffix in RESAVE_SUFFIXES:
-        return "not-xlsx", (f"is a {suffix} file, not an Excel workbook (.xlsx). If it is a {kind.noun}, open it in Excel "
+        return "not-xlsx", (f"is a {suffix} file, not an Excel workbook (.xlsx). If it is {_a(kind.noun)}, open it in Excel "
                             f"or LibreOffice, save it as an Excel Workbook (.xlsx) and run again{otherwise}.")
-    return kind.not_one, (f"is not a {kind.noun}: {kind.what}. If it is a {kind.noun} saved in another format, save it "
+    return kind.not_one, (f"is not {_a(kind.noun)}: {kind.what}. If it is {_a(kind.noun)} saved in another format, save it "
                           f"as .xlsx{otherwise}.")
+
+
+def _a(noun: str) -> str:
+    """``noun`` with its indefinite article."""
+    return f"{'an' if noun[0] in 'aeiou' else 'a'} {noun}"

@@ -54,6 +54,7 @@ def adding(out: Path) -> Iterator[Path]:
             return
         with signals_deferred():
             _move_in(stage, out)
+            shutil.rmtree(stage, ignore_errors=True)
 
 
 def check_replaceable(out: Path, keep: Sequence[str] = ()) -> None:

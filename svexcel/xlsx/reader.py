@@ -164,6 +164,23 @@ def _check_magic(path: Path) -> None:
         )
 
 
+def _check_not_opendocument(package: zipfile.ZipFile) -> None:
+    """An OpenDocument spreadsheet (.ods, whatever its name) is a zip too: say what it is rather than call it damaged."""
+    if "mimetype" not in package.NameToInfo:
+        return
+    try:
+        with package.open("mimetype") as entry:
+            kind = entry.read(64)
+    except Exception:  # a damaged entry: the part checks that follow say so
+        return
+    if kind.startswith(b"application/vnd.oasis.opendocument"):
+        raise UnreadableWorkbook(
+            "not-xlsx",
+            "This is an OpenDocument spreadsheet (.ods), not an Excel workbook (.xlsx). Open it in Excel or LibreOffice "
+            "and save it as an Excel Workbook (.xlsx).",
+        )
+
+
 def _is_encrypted(path: Path) -> bool:
     """True for an OLE container holding an encrypted OOXML package."""
     try:
@@ -197,6 +214,7 @@ class Workbook:
                 f"The file is damaged or incomplete ({exc}). Save it again from Excel and resend it.",
             ) from exc
         try:
+            _check_not_opendocument(self._zip)
             self._parts = self._index_parts()
             self.date1904 = False
             self._sheet_parts = self._read_sheet_index()

@@ -16,9 +16,11 @@ from pathlib import Path
 import pytest
 from builders import make_return, rewrite_part, sheet_part
 from click.testing import CliRunner
+from commands import leftovers, snapshot, svexcel
 from docx import Document
 
 from svexcel.cli.main import main
+from svexcel.core.paths import DELIVERY_SAMPLES, SAMPLES
 from svexcel.framework.model import Framework
 from svexcel.tender.batch import run_batch
 from svexcel.tender.live.actions import import_layout
@@ -36,11 +38,6 @@ def records(out: Path) -> dict[str, dict]:
 
 def report_text(path: Path) -> str:
     return "\n".join(p.text for p in Document(str(path)).paragraphs)
-
-
-def leftovers(folder: Path) -> list[str]:
-    """Anything a run must not leave behind: part files, staging or old-set folders."""
-    return sorted(str(p) for p in folder.rglob("*") if p.name.endswith(".part") or ".svexcel-" in p.name)
 
 
 def test_clashing_names_each_get_their_own_report(tmp_path: Path, framework: Framework, blank_return: Path) -> None:
@@ -278,3 +275,57 @@ def test_a_subfolder_that_cannot_be_opened_is_a_rejected_input(samples_dir: Path
     finally:
         (work / "returns" / "Bidder 7").chmod(0o755)
         shutil.rmtree(work)
+
+
+REPLACED = {  # commands whose output folder is replaced as a whole, and where in it a user might keep a file
+    "batch": (["batch", str(SAMPLES), "--out", "out"], "reports/my-notes.docx"),
+    "delivery batch": (["delivery", "batch", str(DELIVERY_SAMPLES), "--out", "out"], "reports/2026/my-notes.docx"),
+    "demo": (["demo", "--out", "out"], "delivery/reports/my-notes.docx"),
+}
+
+
+@pytest.mark.parametrize("name", REPLACED)
+def test_a_rerun_refuses_an_out_holding_a_users_file_at_any_depth(name: str, tmp_path: Path) -> None:
+    args, inside = REPLACED[name]
+    assert svexcel(args, tmp_path).returncode == 0
+    out = tmp_path / "out"
+    (out / inside).parent.mkdir(parents=True, exist_ok=True)
+    (out / inside).write_text("keep me")
+    before = snapshot(out)
+    done = svexcel(args, tmp_path)
+    assert done.returncode == 2 and inside in done.stderr and "Nothing was changed" in done.stderr, done.stderr
+    assert snapshot(out) == before and leftovers(tmp_path) == []
+    (out / inside).unlink()
+    changed = next(p for p in sorted(out.rglob("*.docx")))
+    changed.write_bytes(changed.read_bytes() + b"an officer's edit")  # an output changed since it was written
+    before = snapshot(out)
+    done = svexcel(args, tmp_path)
+    assert done.returncode == 2 and "(changed since svexcel wrote it)" in done.stderr, done.stderr
+    assert snapshot(out) == before
+    changed.unlink()
+    assert svexcel(args, tmp_path).returncode == 0  # its own outputs, as written, are replaced
+
+
+def test_an_out_svexcel_did_not_write_is_refused_even_with_output_names(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    (out / "reports").mkdir(parents=True)
+    (out / "reports" / "acme.docx").write_text("a report someone wrote by hand")
+    (out / "results.json").write_text("{}")
+    done = svexcel(["batch", str(SAMPLES), "--out", "out"], tmp_path)
+    assert done.returncode == 2 and "has none" in done.stderr and "reports/acme.docx" in done.stderr, done.stderr
+    assert (out / "reports" / "acme.docx").read_text() == "a report someone wrote by hand"
+
+
+def test_panel_adds_its_workbooks_all_at_once_and_touches_nothing_there(tmp_path: Path) -> None:
+    out = tmp_path / "panel"
+    (out / "returned").mkdir(parents=True)
+    (out / "returned" / "A. Jones.xlsx").write_text("an evaluator's returned workbook")
+    done = svexcel(["panel", str(SAMPLES), "--evaluators", "A. Jones;B. Smith", "--out", "panel"], tmp_path)
+    assert done.returncode == 0, done.stderr
+    late = svexcel(["panel", str(SAMPLES), "--evaluators", "C. Patel", "--out", "panel"], tmp_path)  # a late evaluator
+    assert late.returncode == 0, late.stderr
+    assert sorted(snapshot(out)) == ["A. Jones.xlsx", "B. Smith.xlsx", "C. Patel.xlsx", "returned/A. Jones.xlsx"]
+    assert (out / "returned" / "A. Jones.xlsx").read_text() == "an evaluator's returned workbook"
+    again = svexcel(["panel", str(SAMPLES), "--evaluators", "D. Evans;B. Smith", "--out", "panel"], tmp_path)
+    assert again.returncode == 2 and "B. Smith.xlsx already exist" in again.stderr and not (out / "D. Evans.xlsx").exists()
+    assert leftovers(tmp_path) == []
