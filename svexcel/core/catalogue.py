@@ -124,6 +124,7 @@ CATALOGUE: dict[str, FindingKind] = {
     "return-not-scored": _error("A return was typed below the rows the formulas score. Use import_returns (Tools) or svexcel build to add returns."),
     "quality-row-not-read": _error("Quality marks were typed below the rows the formulas read. Put them on the return's own row."),
     # The evaluation panel (SPEC §7)
+    "not-an-evaluator-workbook": _error("A file in the evaluators' folder is not a workbook at all. Move it out of the folder, or save it as .xlsx if it is an evaluator's workbook."),
     "evaluator-file-edited": _error("An evaluator workbook's locked cells, rows or hidden sheet were changed. Ask the evaluator to copy their scores into a fresh one."),
     "unknown-return": _error("A workbook scores a file that is not one of the panel's returns; its marks are left out. Score only in the workbook made for the panel."),
     "bad-score": _error("An evaluator's score is not a number on the quality scale. Choose a score from the scale."),
@@ -134,7 +135,7 @@ CATALOGUE: dict[str, FindingKind] = {
     "moderation-file-edited": _error("The moderation workbook's locked cells, audit log or hidden sheets were changed. Rerun svexcel moderate to rebuild it."),
     "unknown-theme": _error("A moderation row names a theme that is not in the framework. Use the moderation workbook svexcel moderate wrote."),
     # Delivery monitoring (SPEC §6)
-    "not-a-delivery-workbook": _error("The file is not a delivery workbook (perhaps a tender return). Send the delivery workbook made for the contract."),
+    "not-a-delivery-workbook": _error("The file is not a delivery workbook (perhaps a tender return, or not a workbook at all). Send the delivery workbook made for the contract."),
     "no-reporting-period": _error("The reporting period on Cover is blank or not a number. Type the number of the latest period reported."),
     "bad-reporting-period": _error("The reporting period is not a whole number within the contract's periods. Type the number of the latest period reported."),
     "no-attestation": _warning("The attestation on Cover is not Yes. Choose Yes to confirm the figures relate only to this contract and these periods."),

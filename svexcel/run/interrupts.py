@@ -63,7 +63,11 @@ def interrupts_raised() -> Iterator[None]:
     if threading.current_thread() is not threading.main_thread() or _state.previous:
         yield
         return
-    _state.previous = {signum: signal.signal(signum, _on_signal) for signum in SIGNALS}
+    try:
+        _state.previous = {signum: signal.signal(signum, _on_signal) for signum in SIGNALS}
+    except (ValueError, OSError):  # where signals cannot be handled (Pyodide in xlwings Lite), there are none to handle
+        yield
+        return
     try:
         yield
     finally:

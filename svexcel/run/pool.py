@@ -52,26 +52,29 @@ class Pool(Generic[S]):
         self._interrupts = interrupts_raised()
 
     def __enter__(self) -> Pool[S]:
-        self._interrupts.__enter__()
         _states[self.id] = self.state
         if self.jobs > 1:
+            self._interrupts.__enter__()
             gc.freeze()  # forked workers then neither scan nor copy-on-write the parent's objects
             rebuild = (self.rebuild, self.rebuild_args) if self.rebuild is not None else (_given, (self.state,))
-            with signals_deferred():
-                self.executor = ProcessPoolExecutor(self.jobs, initializer=_init_worker, initargs=(self.id, *rebuild))
+            try:
+                with signals_deferred():
+                    self.executor = ProcessPoolExecutor(self.jobs, initializer=_init_worker, initargs=(self.id, *rebuild))
+            except BaseException as exc:
+                self.__exit__(type(exc), exc, exc.__traceback__)
+                raise
         return self
 
     def __exit__(self, kind: type[BaseException] | None, error: BaseException | None, trace: TracebackType | None) -> None:
         try:
             if self.executor is not None:
-                try:
-                    with signals_deferred():
-                        _close(self.executor, stop=error is not None)
-                finally:
-                    gc.unfreeze()
+                with signals_deferred():
+                    _close(self.executor, stop=error is not None)
         finally:
             _states.pop(self.id, None)
-            self._interrupts.__exit__(kind, error, trace)
+            if self.jobs > 1:
+                gc.unfreeze()
+                self._interrupts.__exit__(kind, error, trace)
 
     def map(self, fn: Callable[[S, T], R], items: Iterable[T], total: int, label: str, unit: str = "file",
             chunk: int = CHUNK) -> Iterator[R]:

@@ -126,8 +126,9 @@ DYNAMIC: dict[tuple[str, str], Callable[[], set[str]]] = {
     ("svexcel/tender/return_reader.py", "kind"): lambda: {"no-" + label.lower().replace(" ", "-") for label in SUPPLIER_LABELS},
     ("svexcel/delivery/live/inputs.py", "problem"): lambda: returned_by("svexcel/delivery/live/inputs.py", "_problem"),
     ("svexcel/word/accessibility.py", "self.rule"): lambda: constant("svexcel/word/accessibility.py", "RULES"),
-    ("svexcel/tender/returns_folder.py", "problem[0]"): lambda: (returned_by("svexcel/tender/returns_folder.py", "_not_a_return")
-                                                                 | constant("svexcel/tender/returns_folder.py", "BAD_NAME")),
+    ("svexcel/run/inputs.py", "problem[0]"): lambda: (returned_by("svexcel/run/inputs.py", "_problem")
+                                                      | constant("svexcel/run/inputs.py", "_BAD_NAME")
+                                                      | literals_passed("Kind", 2, "not_one")),
 }
 # The live workbooks' Checks sheets list problems by finding type, the same types their engines report.
 CHECKS = (("svexcel/tender/live/checks.py", "CHECK_ADVICE"), ("svexcel/delivery/live/checks.py", "ADVICE"))
