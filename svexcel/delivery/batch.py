@@ -98,11 +98,11 @@ def _run(inputs: InputFolder, stage: Path, job: _Job, jobs: int, progress: bool,
         names = report_names(lights)
         finished = run.map(_finish, [(places[i], names.get(i)) for i in range(len(lights))], len(lights), "Writing reports")
         briefs, reports, errors = [], {}, {}
-        with json_writer(stage / "delivery.json", framework) as add_record, \
+        with json_writer(stage / "delivery.json", framework) as records, \
                 summary_writer(stage / "delivery-summary.xlsx", framework, job.settings, job.date) as summary, \
                 notices_writer(stage / "performance-notices.csv") as add_notice:
             for done in finished:
-                add_record(done.record)
+                records.add(done.record)
                 summary.append(*done.summary)
                 if done.notice is not None:
                     add_notice(done.notice)

@@ -6,18 +6,16 @@ Each is streamed record by record (memory stays flat for big batches) into a fil
 from __future__ import annotations
 
 import csv
-import json
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
-from typing import Any, Iterator, Sequence
-
-import xlsxwriter
+from typing import Any, Iterator
 
 from ..core.findings import FINDING_COLUMNS
 from ..excel.formats import FORMULA_STARTS, GBP, SHARE
+from ..excel.stream import FINDING_WIDTHS, METHOD_COLUMNS, METHOD_WIDTHS, XlsxStream, xlsx_stream
 from ..framework.model import Framework
 from ..run.atomic import atomic_path
-from ..tender.summary import HEADER
+from ..run.json_stream import JsonStream, json_line, json_stream
 from .engine import KPI_COUNT, DeliverySettings
 from .report import DeliveryResult, covered
 
@@ -48,23 +46,12 @@ def json_record(framework: Framework, result: DeliveryResult) -> str:
     record["report"] = result.report
     if result.report_error is not None:
         record["report_error"] = result.report_error
-    return json.dumps(record, ensure_ascii=False, allow_nan=False)
+    return json_line(record)
 
 
-@contextmanager
-def json_writer(path: Path, framework: Framework) -> Iterator[Any]:
-    """A function that appends one ``json_record`` line; ``delivery.json`` appears at ``path`` only once complete."""
-    with atomic_path(path) as tmp, tmp.open("w", encoding="utf-8") as file:
-        head = json.dumps({"name": framework.name, "version": framework.version}, ensure_ascii=False)
-        file.write(f'{{\n  "framework": {head},\n  "contracts": [')
-        separator = ["\n"]
-
-        def add(record: str) -> None:
-            file.write(separator[0] + "    " + record)
-            separator[0] = ",\n"
-
-        yield add
-        file.write("\n  ]\n}\n")
+def json_writer(path: Path, framework: Framework) -> AbstractContextManager[JsonStream]:
+    """``delivery.json`` written record by record: the framework, then each delivery workbook's record."""
+    return json_stream(path, {"framework": framework.identity}, "contracts")
 
 
 def summary_rows(framework: Framework, result: DeliveryResult) -> tuple[list[object], list[list[object]], list[list[object]]]:
@@ -100,73 +87,41 @@ def notice_row(framework: Framework, result: DeliveryResult) -> list[object] | N
 
 
 class SummaryWriter:
-    """Streams ``delivery-summary.xlsx``: Contracts, Measures, Findings and the Method in force; text stays text."""
+    """Streams ``delivery-summary.xlsx``: Contracts, Measures and Findings row by row, then the Method in force."""
 
-    def __init__(self, path: Path, framework: Framework, settings: DeliverySettings) -> None:
-        self.framework, self.settings = framework, settings
-        self.book = xlsxwriter.Workbook(str(path), {"constant_memory": True, "strings_to_formulas": False,
-                                                    "strings_to_numbers": False, "strings_to_urls": False})
-        self.header = self.book.add_format(HEADER)
-        self.text_kept = self.book.add_format({"quote_prefix": True})
-        money, share = self.book.add_format({"num_format": GBP}), self.book.add_format({"num_format": SHARE})
-        self.sheets = {name: self.book.add_worksheet(name) for name in ("Contracts", "Measures", "Findings", "Method")}
-        self.rows = dict.fromkeys(self.sheets, 0)
-        self.formats: dict[str, list[Any]] = {
-            "Contracts": [None] * 6 + [money] * 4 + [share] * 2,
-            "Measures": [None] * 8 + [share, None, money],
-        }
-        for name, columns, widths in (("Contracts", CONTRACT_COLUMNS, [30, 10, 30, 16, 7, 7, 14, 14, 14, 14, 9, 9, 20, 6, 6, 6, 6, 8, 34]),
-                                      ("Measures", MEASURE_COLUMNS, [16, 30, 9, 50, 8, 11, 11, 11, 9, 7, 13]),
-                                      ("Findings", FINDING_COLUMNS, [30, 9, 22, 13, 8, 110])):
-            self._start(name, columns, widths)
+    def __init__(self, stream: XlsxStream, framework: Framework, settings: DeliverySettings) -> None:
+        self.stream, self.framework, self.settings = stream, framework, settings
+        stream.table("Contracts", CONTRACT_COLUMNS, [30, 10, 30, 16, 7, 7, 14, 14, 14, 14, 9, 9, 20, 6, 6, 6, 6, 8, 34],
+                     [None] * 6 + [GBP] * 4 + [SHARE] * 2)
+        stream.table("Measures", MEASURE_COLUMNS, [16, 30, 9, 50, 8, 11, 11, 11, 9, 7, 13], [None] * 8 + [SHARE, None, GBP])
+        stream.table("Findings", FINDING_COLUMNS, FINDING_WIDTHS)
+        stream.table("Method", METHOD_COLUMNS, METHOD_WIDTHS, filter=False)
 
     def append(self, row: list[object], measures: list[list[object]], findings: list[list[object]]) -> None:
         """Append rows made by ``summary_rows`` (possibly in a worker process)."""
-        self._row("Contracts", row)
+        self.stream.add_row("Contracts", row)
         for values in measures:
-            self._row("Measures", values)
+            self.stream.add_row("Measures", values)
         for values in findings:
-            self._row("Findings", values)
+            self.stream.add_row("Findings", values)
 
-    def close(self, date: str) -> None:
-        """Add filters and the Method sheet, then write the file."""
-        for name, columns in (("Contracts", CONTRACT_COLUMNS), ("Measures", MEASURE_COLUMNS), ("Findings", FINDING_COLUMNS)):
-            self.sheets[name].autofilter(0, 0, self.rows[name], len(columns) - 1)
+    def finish(self, date: str) -> None:
+        """The Method sheet: the framework and the delivery settings in force."""
         s = self.settings
-        self._start("Method", ("Setting", "Value"), [34, 60])
         for values in (("Framework", self.framework.name), ("Version", self.framework.version), ("Date", date),
                        ("rag_green", s.rag_green), ("rag_amber", s.rag_amber), ("rating_good", s.rating_good),
                        ("rating_approaching", s.rating_approaching), ("rating_requires_improvement", s.rating_requires_improvement),
                        ("rating_method", s.rating_method), *((f"accrues: {i}", a) for i, a in sorted(s.accrues.items()))):
-            self._row("Method", list(values))
-        self.book.close()
-
-    def _start(self, name: str, columns: Sequence[str], widths: Sequence[float]) -> None:
-        ws = self.sheets[name]
-        for col, width in enumerate(widths):
-            ws.set_column(col, col, width)
-        ws.freeze_panes(1, 0)
-        for col, title in enumerate(columns):
-            ws.write_string(0, col, title, self.header)
-
-    def _row(self, name: str, values: Sequence[object]) -> None:
-        self.rows[name] += 1
-        ws, row, formats = self.sheets[name], self.rows[name], self.formats.get(name, [])
-        for col, value in enumerate(values):
-            fmt = formats[col] if col < len(formats) else None
-            if isinstance(value, str) and value:
-                ws.write_string(row, col, value, self.text_kept if value.startswith(FORMULA_STARTS) else fmt)
-            elif isinstance(value, (int, float)) and not isinstance(value, bool):
-                ws.write_number(row, col, value, fmt)
+            self.stream.add_row("Method", values)
 
 
 @contextmanager
 def summary_writer(path: Path, framework: Framework, settings: DeliverySettings, date: str) -> Iterator[SummaryWriter]:
     """A SummaryWriter whose file appears at ``path`` only once complete."""
-    with atomic_path(path) as tmp:
-        writer = SummaryWriter(tmp, framework, settings)
+    with xlsx_stream(path) as stream:
+        writer = SummaryWriter(stream, framework, settings)
         yield writer
-        writer.close(date)
+        writer.finish(date)
 
 
 @contextmanager

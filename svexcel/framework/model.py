@@ -142,6 +142,11 @@ class Framework:
         return self.settings.framework_name
 
     @property
+    def identity(self) -> dict[str, str]:
+        """The framework's name and version, as results files record them."""
+        return {"name": self.name, "version": self.version}
+
+    @property
     def version(self) -> str:
         """The framework's version."""
         return self.settings.framework_version

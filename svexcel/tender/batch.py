@@ -171,7 +171,7 @@ def _run(inputs: InputFolder, stage: Path, framework: Framework, reporter: Repor
                 if finished.trace:
                     traces[brief.file] = traces.get(brief.file, "") + finished.trace
                 summary.append(finished.summary_row, finished.finding_rows)
-                results.add_line(finished.record)
+                results.add(finished.record)
         comparison_error, comparison_trace = comparison()
         if comparison_trace:
             traces["comparison.docx"] = comparison_trace

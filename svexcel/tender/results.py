@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import json
-from contextlib import contextmanager
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any, Iterator, Literal, Sequence, TextIO
+from typing import Any, Literal, Sequence
 
 from ..framework.model import Framework
-from ..run.atomic import atomic_path
+from ..run.json_stream import JsonStream, json_line, json_stream
 from .return_reader import Return
 from .scoring import Score, best_offers, shared_ranks
 
@@ -125,37 +124,9 @@ def summary_values(r: ReturnResult, theme_ids: Sequence[str]) -> tuple[list[obje
 
 def json_record(framework: Framework, result: ReturnResult) -> str:
     """One file's results.json record on one line."""
-    return json.dumps(result.to_json(framework), ensure_ascii=False, allow_nan=False)
+    return json_line(result.to_json(framework))
 
 
-class ResultsWriter:
-    """Writes ``results.json`` record by record, one line per input file, so memory stays flat for big batches."""
-
-    def __init__(self, file: TextIO, framework: Framework) -> None:
-        self.file = file
-        self.framework = framework
-        head = json.dumps({"name": framework.name, "version": framework.version}, ensure_ascii=False)
-        file.write(f'{{\n  "framework": {head},\n  "returns": [')
-        self.separator = "\n"
-
-    def add(self, result: ReturnResult) -> None:
-        """Append one file's record."""
-        self.add_line(json_record(self.framework, result))
-
-    def add_line(self, record: str) -> None:
-        """Append a record made by ``json_record`` (possibly in a worker process)."""
-        self.file.write(self.separator + "    " + record)
-        self.separator = ",\n"
-
-    def finish(self) -> None:
-        """Close the document's brackets."""
-        self.file.write("\n  ]\n}\n")
-
-
-@contextmanager
-def results_writer(path: Path, framework: Framework) -> Iterator[ResultsWriter]:
-    """A ResultsWriter whose file appears at ``path`` only once it is complete."""
-    with atomic_path(path) as tmp, tmp.open("w", encoding="utf-8") as file:
-        writer = ResultsWriter(file, framework)
-        yield writer
-        writer.finish()
+def results_writer(path: Path, framework: Framework) -> AbstractContextManager[JsonStream]:
+    """``results.json`` (SPEC §4) written record by record: the framework, then each input file's record."""
+    return json_stream(path, {"framework": framework.identity}, "returns")
