@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 from libreoffice import current_test
+from written import write_all
 
 from svexcel.core.paths import DEFAULT_FRAMEWORK, SAMPLE_QUALITY, SAMPLES
 from svexcel.framework.model import Framework, load_framework
@@ -31,6 +32,12 @@ def samples_dir(tmp_path: Path) -> Path:
     target = tmp_path / "returns"
     shutil.copytree(SAMPLES, target)
     return target
+
+
+@pytest.fixture(scope="session")
+def written(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Every kind of file svexcel writes, made once by the commands themselves (tests/written.py)."""
+    return write_all(tmp_path_factory.mktemp("written"))
 
 
 @pytest.fixture

@@ -10,6 +10,7 @@ the style openpyxl gave it, else its column's style, as Excel gives a typed cell
 from __future__ import annotations
 
 import math
+import posixpath
 import re
 import zipfile
 from collections.abc import Mapping, Sequence
@@ -18,6 +19,7 @@ from xml.sax.saxutils import escape, unescape
 
 from ..core.text import xml_safe
 from ..xlsx.reader import column_letter, parse_ref
+from .charts import chart_title, describe_charts, drawing_charts
 from .grid import Formula, Grid
 
 Cached = float | str | None
@@ -32,20 +34,34 @@ _COL = re.compile(r"<col\s([^>]*?)/?>")
 _ATTR = re.compile(r'(\w+)="([^"]*)"')
 _DIMENSION = re.compile(r'<dimension ref="[^"]*"\s*/>')
 _EXCEL_ESCAPE = re.compile(r"_(x[0-9A-Fa-f]{4}_)")
+_DRAWING = re.compile(r"xl/drawings/drawing\d+\.xml")
 
 
-def write_grids(path: Path, grids: Sequence[Grid], values: Mapping[str, Mapping[tuple[int, int], Cached]]) -> None:
-    """Rewrite the saved package at ``path`` with each grid in its sheet; ``values`` caches formula results by (row, col)."""
+def write_grids(path: Path, grids: Sequence[Grid], values: Mapping[str, Mapping[tuple[int, int], Cached]],
+                chart_descriptions: Mapping[str, str] = {}) -> None:
+    """Rewrite the saved package at ``path`` with each grid in its sheet (``values`` caches formula results by (row, col))
+    and each chart described for those who cannot see it (``chart_descriptions`` by chart title), in one pass."""
     with zipfile.ZipFile(path) as z:
         items = [(info, z.read(info.filename)) for info in z.infolist()]
         parts = package_sheets(z)
     by_part = {parts[grid.sheet]: grid for grid in grids}
+    contents = {info.filename: data for info, data in items}
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
         for info, data in items:
             grid = by_part.get(info.filename)
             if grid is not None:
                 data = sheet_with_grid(data.decode("utf-8"), grid, values.get(grid.sheet, {})).encode("utf-8")
+            elif chart_descriptions and _DRAWING.fullmatch(info.filename):
+                data = _described(info.filename, data, contents, chart_descriptions)
             z.writestr(info, data)
+
+
+def _described(part: str, data: bytes, contents: Mapping[str, bytes], descriptions: Mapping[str, str]) -> bytes:
+    """A drawing part with its charts' alternative text, each found by its chart's title."""
+    rels = contents.get(posixpath.join(posixpath.dirname(part), "_rels", posixpath.basename(part) + ".rels"), b"")
+    charts = drawing_charts(part, rels.decode("utf-8"))
+    titles = {rid: chart_title(contents[chart].decode("utf-8")) for rid, chart in charts.items() if chart in contents}
+    return describe_charts(data.decode("utf-8"), titles, descriptions).encode("utf-8")
 
 
 def sheet_with_grid(xml: str, grid: Grid, values: Mapping[tuple[int, int], Cached]) -> str:

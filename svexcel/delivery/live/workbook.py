@@ -113,7 +113,8 @@ def build_monitor_workbook(framework: Framework, settings: DeliverySettings, out
     decorate(sheets, layout)
     for ws in [*sheets.values(), *framework_sheets.values(), tools, instructions]:
         protect(ws, sort_and_filter=True)
-    return save_live_workbook(wb, sheets[DASHBOARD], out, layout.grids(), monitor_cached_values(layout, _figures(layout)))
+    return save_live_workbook(wb, sheets[DASHBOARD], out, layout.grids(), monitor_cached_values(layout, _figures(layout)),
+                              CHART_DESCRIPTIONS)
 
 
 def _figures(layout: MonitorLayout) -> list[ContractDelivery]:
@@ -284,6 +285,12 @@ def _dashboard(ws: Worksheet, layout: MonitorLayout) -> None:
         chart.height, chart.width = 9.0, 18.0
         ws.add_chart(chart, f"A{last + 3}")
     ws.page_setup.orientation = "landscape"
+
+
+CHART_DESCRIPTIONS = {  # the Dashboard chart's alternative text: what it shows, and where its figures are in words
+    "£ delivered against £ expected to date": "Column chart of each contract's £ delivered beside its £ expected to date, "
+                                              "drawn from the table on this sheet, which gives every figure.",
+}
 
 
 def _checks(ws: Worksheet) -> None:

@@ -299,6 +299,15 @@ def decorate_checks(ws: Worksheet, layout: LiveLayout) -> None:
     _landscape(ws)
 
 
+# Each Dashboard chart's alternative text: what it shows and where its figures are in words (they change with the cells).
+CHART_DESCRIPTIONS = {
+    "Points": "Bar chart of the points each return scores, best at the top, drawn from the ranking table on this sheet "
+              "(columns B and C), which gives every figure.",
+    "Theme scores (0 to 1)": "Bar chart of each return's score in every theme, from 0 to 1, best return at the top, drawn "
+                             "from the ranking table on this sheet, which gives every figure.",
+}
+
+
 def _charts(ws: Worksheet, layout: LiveLayout, first: int, last: int) -> None:
     height = min(max(7.0, 0.6 * layout.n + 2.5), 40.0)
     anchor_col = column_letter(len(layout.dashboard_header) + 2)

@@ -46,6 +46,7 @@ from .layout import (
     LiveLayout,
 )
 from .sheets import (
+    CHART_DESCRIPTIONS,
     TOOLS,
     TOOLS_NAMES,
     decorate_checks,
@@ -158,20 +159,21 @@ def build_live_workbook(
 
     grids = [grid for grid in layout.grids() if grid.sheet != QUALITY]
     properties = lite.lite_properties(package) if edition == LITE else None
-    return save_live_workbook(wb, sheets[DASHBOARD], out, grids, cached_values(layout, _engine_scores(layout)), properties)
+    return save_live_workbook(wb, sheets[DASHBOARD], out, grids, cached_values(layout, _engine_scores(layout)), CHART_DESCRIPTIONS,
+                              properties)
 
 
 def save_live_workbook(wb: Workbook, dashboard: Worksheet, out: Path, grids: Sequence[Grid], values: Values,
-                       lite_properties: Mapping[str, str] | None = None) -> Path:
-    """Open on the Dashboard and save atomically, with the grids and their cached values written into the sheets, and
-    last the xlwings Lite code (``lite_properties``) for that edition."""
+                       chart_descriptions: Mapping[str, str], lite_properties: Mapping[str, str] | None = None) -> Path:
+    """Open on the Dashboard and save atomically, with the grids and their cached values written into the sheets, the
+    charts described by their titles, and last the xlwings Lite code (``lite_properties``) for that edition."""
     dashboard.sheet_properties.codeName = "Sheet1"  # binds the VBA project's document module of the removed Sheet1
     for ws in wb.worksheets:
         ws.sheet_view.tabSelected = ws is dashboard
     wb.active = wb.worksheets.index(dashboard)
 
     def finish(tmp: Path) -> None:
-        write_grids(tmp, grids, values)
+        write_grids(tmp, grids, values, chart_descriptions)
         if lite_properties is not None:
             add_lite_parts(tmp, lite_properties)
 
