@@ -185,15 +185,8 @@ class _DeliveryReader(ReturnReader):
         meta = book.sheet(META)
         if meta is not None and not self.is_delivery(meta):
             return
-        sheets: dict[str, Sheet] = {}
-        for name in REQUIRED_SHEETS:
-            sheet = book.sheet(name)
-            if sheet is None:
-                hint = "It was not made by 'svexcel delivery template'" if name == META else "Do not rename or delete sheets"
-                self.findings.add("missing-sheet", f"The workbook has no '{name}' sheet. {hint}; copy your figures into a fresh delivery workbook.", sheet=name)
-            else:
-                self.check_size(sheet)
-                sheets[name] = sheet
+        sheets = self.required_sheets(book, REQUIRED_SHEETS, "It was not made by 'svexcel delivery template'",
+                                      "copy your figures into a fresh delivery workbook")
         if META not in sheets or not self.read_meta(sheets[META]):
             return
         if COVER in sheets:

@@ -14,17 +14,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from ..excel.formats import GBP
 from ..excel.protected import META, YES_NO, protect, save, validation, write, write_meta
-from ..excel.styles import (
-    BOLD_FONT,
-    NOTE_FONT,
-    THEME_FILLS,
-    TITLE_FONT,
-    WRAP,
-    mark_input,
-    print_setup,
-    set_widths,
-    style_header,
-)
+from ..excel.styles import BOLD_FONT, NOTE_FONT, THEME_FILLS, WRAP, header_row, heading, mark_input, print_setup, set_widths
 from ..framework.model import Framework
 from ..tender.return_reader import Return
 from ..xlsx.reader import column_letter
@@ -108,10 +98,8 @@ def write_delivery_template(framework: Framework, terms: ContractTerms, path: st
 
 
 def _cover(ws: Worksheet, framework: Framework, terms: ContractTerms) -> None:
-    ws["A1"] = "Social value delivery return"
-    ws["A1"].font = TITLE_FONT
-    ws["A2"] = f"Framework: {framework.name}, version {framework.version}. Commitments from the winning tender {terms.winning_return}."
-    ws["A2"].font = NOTE_FONT
+    heading(ws, "Social value delivery return",
+            f"Framework: {framework.name}, version {framework.version}. Commitments from the winning tender {terms.winning_return}.")
     for offset, label in enumerate(COVER_LABELS):
         ws.cell(COVER_FIRST_ROW + offset, 1, label).font = BOLD_FONT
     for offset, value in enumerate(terms.cover_values()):
@@ -143,18 +131,13 @@ def _cover(ws: Worksheet, framework: Framework, terms: ContractTerms) -> None:
 
 
 def _delivery(ws: Worksheet, framework: Framework, terms: ContractTerms) -> None:
-    ws["A1"] = "Delivery"
-    ws["A1"].font = TITLE_FONT
-    ws["A2"] = ("Type what was delivered in each period in the yellow cells. Grey rows have no commitment. "
-                "Flows add up period by period; for levels the latest figure counts.")
-    ws["A2"].font = NOTE_FONT
+    heading(ws, "Delivery", "Type what was delivered in each period in the yellow cells. Grey rows have no commitment. "
+                            "Flows add up period by period; for levels the latest figure counts.")
     labels = terms.period_labels()
     headers = (*LEAD_COLUMNS, *labels, *TAIL_COLUMNS)
     first_period = len(LEAD_COLUMNS) + 1
     evidence = first_period + len(labels)
-    for col, name in enumerate(headers, start=1):
-        ws.cell(DELIVERY_HEADER_ROW, col, name)
-    style_header(ws, DELIVERY_HEADER_ROW, 1, len(headers))
+    header_row(ws, DELIVERY_HEADER_ROW, headers)
     decimal = validation(ws, "decimal", "0", operator="greaterThanOrEqual", error_title="Not an amount",
                          error="Type a plain number, 0 or more, in the unit shown.", prompt_title="Delivered",
                          prompt="What was delivered in this period, 0 or more, in the unit shown.")
@@ -227,14 +210,9 @@ def _measure_row(ws: Worksheet, row: int, framework: Framework, terms: ContractT
 
 
 def _actions(ws: Worksheet, framework: Framework, terms: ContractTerms) -> None:
-    ws["A1"] = "Actions"
-    ws["A1"].font = TITLE_FONT
-    ws["A2"] = ("A log both sides keep: for each measure behind its commitment, the issue, the recovery action, "
-                "who owns it, when it is due and where it stands.")
-    ws["A2"].font = NOTE_FONT
-    for col, name in enumerate(ACTION_COLUMNS, start=1):
-        ws.cell(ACTIONS_HEADER_ROW, col, name)
-    style_header(ws, ACTIONS_HEADER_ROW, 1, len(ACTION_COLUMNS))
+    heading(ws, "Actions", "A log both sides keep: for each measure behind its commitment, the issue, the recovery action, "
+                           "who owns it, when it is due and where it stands.")
+    header_row(ws, ACTIONS_HEADER_ROW, ACTION_COLUMNS)
     monitored = [m.id for m in framework.measures if terms.committed.get(m.id) is not None]
     first, last = ACTIONS_HEADER_ROW + 1, ACTIONS_HEADER_ROW + ACTION_ROWS
     validation(ws, "list", f"{META}!$D$1:$D${max(len(monitored), 1)}", error_title="Measure ID",

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side
 from openpyxl.worksheet.worksheet import Worksheet
 
 from ..xlsx.reader import column_letter as _letter
+from .protected import put
 
 FONT = "Calibri"  # Excel's own default; named so LibreOffice does not fall back to a serif
 BOLD_FONT = Font(name=FONT, bold=True)
@@ -58,6 +59,20 @@ def format_column(ws: Worksheet, col: int, number_format: str | None = None, fon
         dimension.font = font
     if alignment is not None:
         dimension.alignment = alignment
+
+
+def heading(ws: Worksheet, title: str, *notes: str) -> None:
+    """A sheet's title in A1 and its notes in the rows below it (text as text)."""
+    put(ws["A1"], title).font = TITLE_FONT
+    for row, note in enumerate(notes, start=2):
+        put(ws.cell(row, 1), note).font = NOTE_FONT
+
+
+def header_row(ws: Worksheet, row: int, names: Sequence[str]) -> None:
+    """A styled header row of ``names`` from column A (text as text: a header may name an evaluator)."""
+    for col, name in enumerate(names, start=1):
+        put(ws.cell(row, col), name)
+    style_header(ws, row, 1, len(names))
 
 
 def print_setup(ws: Worksheet, landscape: bool, title_rows: str | None = None) -> None:

@@ -16,7 +16,7 @@ from ..core.findings import Finding, Findings, has_errors
 from ..core.formatting import clean_text
 from ..core.numbers import cell_number
 from ..excel.protected import append, protect, put, save, validation, write_meta
-from ..excel.styles import BOLD_FONT, NOTE_FONT, TITLE_FONT, WRAP, mark_input, set_widths, style_header
+from ..excel.styles import BOLD_FONT, WRAP, header_row, heading, mark_input, set_widths, style_header
 from ..framework.model import Framework
 from ..framework.sheets import scale_range, write_scale_sheet
 from ..tender.return_reader import Return
@@ -80,16 +80,10 @@ def write_evaluator_workbook(
 
 
 def _scores_sheet(ws: Worksheet, framework: Framework, evaluator: str, rows: Mapping[Key, Mapping[str, str]]) -> None:
-    ws["A1"] = f"Evaluation of social value responses — {evaluator}"
-    ws["A1"].font = TITLE_FONT
-    ws["A2"] = f"Framework: {framework.name}, version {framework.version}."
-    ws["A2"].font = NOTE_FONT
-    ws["A3"] = ("Score each response on your own, from the quality scale (sheet QualityScale), and say why in Rationale: what in "
-                "this response earns the score, in your own words, not the descriptor's. Save the file and email it back.")
-    ws["A3"].font = NOTE_FONT
-    for col, name in enumerate(SCORES_COLUMNS, start=1):
-        ws.cell(SCORES_HEADER_ROW, col, name)
-    style_header(ws, SCORES_HEADER_ROW, 1, len(SCORES_COLUMNS))
+    heading(ws, f"Evaluation of social value responses — {evaluator}", f"Framework: {framework.name}, version {framework.version}.",
+            "Score each response on your own, from the quality scale (sheet QualityScale), and say why in Rationale: what in "
+            "this response earns the score, in your own words, not the descriptor's. Save the file and email it back.")
+    header_row(ws, SCORES_HEADER_ROW, SCORES_COLUMNS)
     scale = ", ".join(f"{q.score:g} {q.label}" for q in framework.quality_scale)
     score_rule = validation(ws, "list", scale_range(framework), error_title="Score", error=f"Choose a score from the quality scale: {scale}.",
                             prompt_title="Score", prompt=f"From the quality scale: {scale}.")

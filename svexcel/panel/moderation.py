@@ -20,7 +20,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from ..core.cells import Cell, Value
 from ..core.findings import FINDING_COLUMNS, Finding, Findings
 from ..excel.protected import append, protect, put, save, validation, write_meta
-from ..excel.styles import NOTE_FONT, TITLE_FONT, WRAP, mark_input, set_widths, style_header
+from ..excel.styles import WRAP, header_row, heading, mark_input, set_widths, style_header
 from ..framework.model import Framework
 from ..framework.sheets import scale_range, write_scale_sheet
 from ..tender.quality import Marks, quality_mark
@@ -167,17 +167,12 @@ def _table_sheet(ws: Worksheet, header: Sequence[str], rows: Sequence[Sequence[V
 
 
 def _moderation_sheet(ws: Worksheet, moderation: Moderation, framework: Framework) -> None:
-    ws["A1"] = f"Moderation — {framework.name}, version {framework.version}"
-    ws["A1"].font = TITLE_FONT
-    ws["A2"] = f"Evaluators: {'; '.join(moderation.evaluators) or '(none)'}. Scores differing by more than {moderation.threshold:g} are flagged '{WIDE}'."
-    ws["A2"].font = NOTE_FONT
-    ws["A3"] = ("Agree each Consensus (a score from the scale, sheet QualityScale) and record why in Consensus rationale, by reference to "
-                "the bidder's response. Blank is not yet scored. Rerun 'svexcel moderate' when late evaluator files arrive: what you typed is kept.")
-    ws["A3"].font = NOTE_FONT
+    heading(ws, f"Moderation — {framework.name}, version {framework.version}",
+            f"Evaluators: {'; '.join(moderation.evaluators) or '(none)'}. Scores differing by more than {moderation.threshold:g} are flagged '{WIDE}'.",
+            "Agree each Consensus (a score from the scale, sheet QualityScale) and record why in Consensus rationale, by reference to "
+            "the bidder's response. Blank is not yet scored. Rerun 'svexcel moderate' when late evaluator files arrive: what you typed is kept.")
     header = [*moderation.locked_columns(), *CONSENSUS_COLUMNS]
-    for col, name in enumerate(header, start=1):
-        put(ws.cell(MODERATION_HEADER_ROW, col), name)
-    style_header(ws, MODERATION_HEADER_ROW, 1, len(header))
+    header_row(ws, MODERATION_HEADER_ROW, header)
     consensus_col = len(header) - 1
     rule = validation(ws, "list", scale_range(framework), error_title="Consensus",
                       error="Choose the agreed score from the quality scale (sheet QualityScale).")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -91,15 +92,7 @@ class ReturnReader:
 
     def read(self, book: Workbook) -> None:
         self.date1904 = book.date1904
-        sheets: dict[str, Sheet] = {}
-        for name in REQUIRED_SHEETS:
-            sheet = book.sheet(name)
-            if sheet is None:
-                hint = "It was not made from the svexcel template" if name == META else "Do not rename or delete sheets"
-                self.findings.add("missing-sheet", f"The workbook has no '{name}' sheet. {hint}; fill in a fresh template.", sheet=name)
-            else:
-                self.check_size(sheet)
-                sheets[name] = sheet
+        sheets = self.required_sheets(book, REQUIRED_SHEETS, "It was not made from the svexcel template", "fill in a fresh template")
         if META in sheets and not self.check_meta(sheets[META]):
             return
         if COVER in sheets:
@@ -110,6 +103,20 @@ class ReturnReader:
             self.read_narrative(sheets[NARRATIVE])
         if META in sheets and len(sheets) == len(REQUIRED_SHEETS):
             self.check_fingerprint(sheets[META])
+
+    def required_sheets(self, book: Workbook, names: Sequence[str], not_made: str, fix: str) -> dict[str, Sheet]:
+        """The sheets a workbook of this kind needs, by name, size checked; a finding for each one missing (``not_made``
+        says why when the hidden sheet is, ``fix`` what to do)."""
+        sheets: dict[str, Sheet] = {}
+        for name in names:
+            sheet = book.sheet(name)
+            if sheet is None:
+                hint = not_made if name == META else "Do not rename or delete sheets"
+                self.findings.add("missing-sheet", f"The workbook has no '{name}' sheet. {hint}; {fix}.", sheet=name)
+            else:
+                self.check_size(sheet)
+                sheets[name] = sheet
+        return sheets
 
     def check_size(self, sheet: Sheet) -> None:
         if sheet.truncated_at_row:

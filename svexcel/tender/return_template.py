@@ -10,17 +10,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from ..excel.formats import GBP
 from ..excel.protected import YES_NO, protect, save, validation, write, write_meta
-from ..excel.styles import (
-    BOLD_FONT,
-    NOTE_FONT,
-    THEME_FILLS,
-    TITLE_FONT,
-    WRAP,
-    mark_input,
-    print_setup,
-    set_widths,
-    style_header,
-)
+from ..excel.styles import BOLD_FONT, THEME_FILLS, WRAP, header_row, heading, mark_input, print_setup, set_widths
 from ..framework.model import Framework
 from ..xlsx.meta import fingerprint
 from .return_layout import (
@@ -67,10 +57,7 @@ def write_return_template(framework: Framework, path: str | Path) -> Path:
 
 
 def _cover(ws: Worksheet, framework: Framework) -> None:
-    ws["A1"] = "Social value return"
-    ws["A1"].font = TITLE_FONT
-    ws["A2"] = f"Framework: {framework.name}, version {framework.version}"
-    ws["A2"].font = NOTE_FONT
+    heading(ws, "Social value return", f"Framework: {framework.name}, version {framework.version}")
     for offset, label in enumerate((*COVER_LABELS, *SUPPLIER_LABELS)):
         row = COVER_FIRST_ROW + offset
         ws.cell(row, 1, label).font = BOLD_FONT
@@ -96,14 +83,10 @@ def _cover(ws: Worksheet, framework: Framework) -> None:
 
 
 def _commitments(ws: Worksheet, framework: Framework) -> None:
-    ws["A1"] = "Commitments"
-    ws["A1"].font = TITLE_FONT
-    ws["A2"] = "Fill in the yellow Quantity and Evidence cells. Leave blank what you do not commit to. Grey cells are locked."
-    ws["A2"].font = NOTE_FONT
+    heading(ws, "Commitments", "Fill in the yellow Quantity and Evidence cells. Leave blank what you do not commit to. "
+                               "Grey cells are locked.")
     header = COMMITMENT_HEADER_ROW
-    for col, name in enumerate(COMMITMENT_COLUMNS, start=1):
-        ws.cell(header, col, name)
-    style_header(ws, header, 1, len(COMMITMENT_COLUMNS))
+    header_row(ws, header, COMMITMENT_COLUMNS)
     decimal = validation(ws, "decimal", "0", operator="greaterThanOrEqual", error_title="Not a quantity",
                          error="Type a plain number, 0 or more, in the unit shown. Leave blank for no commitment.",
                          prompt_title="Quantity", prompt="A number, 0 or more, in the unit shown.")
@@ -138,13 +121,8 @@ def _commitments(ws: Worksheet, framework: Framework) -> None:
 
 
 def _narrative(ws: Worksheet, framework: Framework) -> None:
-    ws["A1"] = "Narrative"
-    ws["A1"].font = TITLE_FONT
-    ws["A2"] = "For each theme, say in your own words how you will deliver it. Officers score these responses."
-    ws["A2"].font = NOTE_FONT
-    for col, name in enumerate(NARRATIVE_COLUMNS, start=1):
-        ws.cell(NARRATIVE_HEADER_ROW, col, name)
-    style_header(ws, NARRATIVE_HEADER_ROW, 1, len(NARRATIVE_COLUMNS))
+    heading(ws, "Narrative", "For each theme, say in your own words how you will deliver it. Officers score these responses.")
+    header_row(ws, NARRATIVE_HEADER_ROW, NARRATIVE_COLUMNS)
     for offset, theme in enumerate(framework.themes, start=1):
         row = NARRATIVE_HEADER_ROW + offset
         write(ws, row, 1, theme.id)
