@@ -7,14 +7,12 @@ not here, and for an entry no code emits. ``docs/findings.md`` is this catalogue
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Literal
+from typing import Literal, NamedTuple
 
 Severity = Literal["error", "warning", "info"]
 
 
-@dataclass(frozen=True, slots=True)
-class FindingKind:
+class FindingKind(NamedTuple):
     """What a finding type means: its usual severity and one line of advice."""
 
     severity: Severity
