@@ -71,7 +71,8 @@ CATALOGUE: dict[str, FindingKind] = {
     "number-as-text": _info("A number was typed as text (e.g. '1,200' or '£5,000') and read as that number. Nothing to do if it is right."),
     "stored-as-date": _error("Excel or LibreOffice turned what was typed (e.g. 2/3 or 2-3) into a date. Type the number in a cell formatted as Number."),
     "stored-as-time": _error("Excel or LibreOffice turned what was typed (e.g. 12:30) into a time of day. Type the number in a cell formatted as Number."),
-    "stored-as-percent": _warning("A cell is formatted as a percentage, so 50% was read as 0.5. Format it as Number and type the number meant, if not that."),
+    "stored-as-percent": _error("A cell formatted as a percentage holds 0.75 for 75%. A quality mark so stored is refused; a quantity is read as 0.75 "
+                                "(a warning). Format the cell as Number and type the number meant."),
     # The return (SPEC §2)
     "unanswered": _warning("A measure is left blank: it counts as no commitment. Type 0 if that is the answer."),
     "no-organisation": _warning("The Cover gives no organisation name. Type it so reports name the bidder."),
@@ -89,6 +90,7 @@ CATALOGUE: dict[str, FindingKind] = {
     "double-count": _warning("Two measures the framework says count the same thing are both committed. Ask the suggested clarification question."),
     # Officers' quality marks and other award criteria
     "quality-unscored": _warning("A theme has no officers' quality mark, so its score uses the measures alone. Add the mark to the Quality sheet named."),
+    "off-scale": _error("A quality mark is not one of the QualityScale's scores (60 on a 0/25/50/75/100 scale, say). Choose a score from the scale."),
     "bad-quality-score": _error("A quality mark is not a number from 0 to 100. Type a score from the quality scale, or leave it blank if not yet scored."),
     "score-as-text": _error("A quality mark was typed as text, which the live workbook's formulas would not count. Type it as a number."),
     "duplicate-file": _error("A return's file name is on two rows; only the first counts. Keep one row per return: correct the name or clear the wrong row."),
@@ -125,7 +127,6 @@ CATALOGUE: dict[str, FindingKind] = {
     "not-an-evaluator-workbook": _error("A file in the evaluators' folder is not a workbook at all. Move it out of the folder, or save it as .xlsx if it is an evaluator's workbook."),
     "evaluator-file-edited": _error("An evaluator workbook's locked cells, rows or hidden sheet were changed. Ask the evaluator to copy their scores into a fresh one."),
     "unknown-return": _error("A workbook scores a file that is not one of the panel's returns; its marks are left out. Score only in the workbook made for the panel."),
-    "bad-score": _error("An evaluator's score is not a number on the quality scale. Choose a score from the scale."),
     "duplicate-evaluator": _error("Two workbooks are from the same evaluator; the second is left out. Keep one file per evaluator."),
     "missing-score": _warning("An evaluator has not scored a response. Ask for the score, or moderate without it."),
     "missing-rationale": _warning("A score has no rationale. Ask why, and record it: a rationale is required."),

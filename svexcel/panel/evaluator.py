@@ -14,11 +14,11 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from ..core.findings import Finding, Findings, has_errors
 from ..core.formatting import clean_text
-from ..core.numbers import cell_number
 from ..excel.protected import append, protect, put, save, validation, write_meta
 from ..excel.styles import BOLD_FONT, WRAP, header_row, heading, mark_input, set_widths, style_header
 from ..framework.model import Framework
 from ..framework.sheets import scale_range, write_scale_sheet
+from ..tender.quality import quality_mark, scale
 from ..tender.return_reader import Return
 from ..xlsx.meta import key_values
 from ..xlsx.reader import Sheet, UnreadableWorkbook, cell_ref
@@ -139,8 +139,10 @@ class EvaluatorFile:
 
     @property
     def rejected(self) -> bool:
-        """True when the file cannot be trusted (unreadable, foreign or edited): none of its marks count."""
-        return has_errors(f for f in self.findings if f.type != "unknown-return" and f.type != "bad-score")
+        """True when the file cannot be trusted (unreadable, foreign or edited): none of its marks count. A refused mark or
+        a row for another return costs only that mark."""
+        refused = {self.cells[key][0] for key in self.bad_scores}
+        return has_errors(f for f in self.findings if f.type != "unknown-return" and not (f.sheet == SCORES and f.cell in refused))
 
 
 def read_evaluator_workbook(path: str | Path, framework: Framework) -> EvaluatorFile:
@@ -244,14 +246,11 @@ class _EvaluatorReader:
         return locked
 
     def score(self, table: Table, row: int, key: Key) -> float | None:
-        """One score, or None (blank, or refused with a bad-score finding)."""
+        """One score, or None: blank, or refused with the finding any reader of marks gives (off-scale, stored-as-percent …)."""
         ref = table.ref(row, "Score")
-        cell = table.cell(row, "Score")
-        read = cell_number(cell)
-        scale = [q.score for q in self.framework.quality_scale]
-        if read.problem is None and (read.value is None or read.value in scale):
-            return read.value
-        what = "is not a number" if read.problem else f"is {read.value:g}, which is not on the quality scale"
-        self.findings.add("bad-score", f"The score for {key[0]}, theme {key[1]}, in {ref} {what}. Choose one of {', '.join(f'{s:g}' for s in scale)}.", ref, sheet=SCORES)
-        self.result.bad_scores.add(key)
-        return None
+        before = len(self.findings)
+        mark = quality_mark(table.cell(row, "Score"), f"The score for {key[0]}, theme {key[1]}, in {ref}", ref,
+                            self.findings.on(SCORES), scale(self.framework))
+        if len(self.findings) > before:
+            self.result.bad_scores.add(key)
+        return mark

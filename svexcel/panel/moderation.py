@@ -23,7 +23,7 @@ from ..excel.protected import append, protect, put, save, validation, write_meta
 from ..excel.styles import WRAP, header_row, heading, mark_input, set_widths, style_header
 from ..framework.model import Framework
 from ..framework.sheets import scale_range, write_scale_sheet
-from ..tender.quality import Marks, quality_mark
+from ..tender.quality import Marks, quality_mark, scale
 from ..xlsx.reader import Sheet, UnreadableWorkbook, cell_ref, column_letter
 from ..xlsx.reader import Workbook as XlsxWorkbook
 from ..xlsx.tables import Table, find_table
@@ -367,19 +367,19 @@ def read_moderation(path: str | Path, framework: Framework) -> tuple[Marks, Rati
     if moderation.table is None:
         return marks, rationales, findings.items
     theme_ids = [t.id for t in framework.themes]
-    scale = {q.score: q for q in framework.quality_scale}
+    levels = {q.score: q for q in framework.quality_scale}
     for key, row in moderation.rows.items():
         file, theme = key
         if theme not in framework.theme_by_id:
             findings.add("unknown-theme", f"Theme '{theme}' for {file} is not in {framework.name} {framework.version}.", moderation.table.ref(row, "Theme ID"))
             continue
         ref = moderation.table.ref(row, "Consensus")
-        mark = quality_mark(moderation.cell(key, "Consensus"), f"The consensus for {file}, theme {theme}, in {ref}", ref, findings)
+        mark = quality_mark(moderation.cell(key, "Consensus"), f"The consensus for {file}, theme {theme}, in {ref}", ref, findings, scale(framework))
         rationale = moderation.text(key, "Consensus rationale")
         marks.setdefault(file, dict.fromkeys(theme_ids))[theme] = mark
         rationales.setdefault(file, dict.fromkeys(theme_ids, ""))[theme] = rationale
         if mark is not None:
-            _check_consensus_rationale(rationale, scale.get(mark), f"{file}, theme {theme}", moderation.table.ref(row, "Consensus rationale"), findings)
+            _check_consensus_rationale(rationale, levels.get(mark), f"{file}, theme {theme}", moderation.table.ref(row, "Consensus rationale"), findings)
     return marks, rationales, findings.items
 
 

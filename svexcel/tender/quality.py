@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 
 from ..core.cells import Cell
 from ..core.findings import Finding, Findings, finding
+from ..core.number_formats import describe
 from ..core.numbers import cell_number
 from ..framework.model import Framework
 from ..xlsx.reader import UnreadableWorkbook
@@ -40,6 +42,7 @@ def read_quality(path: str | Path, framework: Framework) -> tuple[Marks, list[Fi
     for theme_id in theme_ids:
         if theme_id not in table.columns:
             findings.add("missing-header", f"The Quality sheet has no column for theme {theme_id}; its quality is unscored for every return.", table.header_ref, severity="warning")
+    allowed = scale(framework)
     marks: Marks = {}
     first_row: dict[str, str] = {}
     for row in table.rows():
@@ -50,18 +53,24 @@ def read_quality(path: str | Path, framework: Framework) -> tuple[Marks, list[Fi
             findings.add("duplicate-file", f"{file} has a second row of quality scores (first in {first_row[file]}). Keep one row per return.", table.ref(row, "File"))
             continue
         first_row[file] = table.ref(row, "File")
-        marks[file] = {theme_id: _mark(table, row, theme_id, file, findings) for theme_id in theme_ids}
+        marks[file] = {theme_id: _mark(table, row, theme_id, file, findings, allowed) for theme_id in theme_ids}
     return marks, findings.items
 
 
-def _mark(table: Table, row: int, theme_id: str, file: str, findings: Findings) -> float | None:
+def _mark(table: Table, row: int, theme_id: str, file: str, findings: Findings, allowed: Sequence[float]) -> float | None:
     """One quality mark, or None (unscored or refused, with a finding added)."""
     ref = table.ref(row, theme_id) if theme_id in table.columns else ""
-    return quality_mark(table.cell(row, theme_id), f"The {theme_id} quality score for {file} in {ref}", ref, findings)
+    return quality_mark(table.cell(row, theme_id), f"The {theme_id} quality score for {file} in {ref}", ref, findings, allowed)
 
 
-def quality_mark(cell: Cell | None, what: str, ref: str, findings: Findings) -> float | None:
-    """A 0–100 mark typed as a number, or None (blank, or refused with a finding: ``what`` names the mark and cell)."""
+def scale(framework: Framework) -> tuple[float, ...]:
+    """The marks a framework's QualityScale allows (empty: any mark from 0 to 100)."""
+    return tuple(q.score for q in framework.quality_scale)
+
+
+def quality_mark(cell: Cell | None, what: str, ref: str, findings: Findings, marks: Sequence[float] = ()) -> float | None:
+    """A mark typed as a number on the scale ``marks`` (any from 0 to 100 when empty), or None: blank, or refused with a
+    finding (``what`` names the mark and its cell). Every reader of marks (evaluator, consensus, Quality sheet) uses it."""
     read = cell_number(cell)
     number = read.value
     if read.problem is not None:
@@ -71,7 +80,29 @@ def quality_mark(cell: Cell | None, what: str, ref: str, findings: Findings) -> 
         # the live workbook's formulas would not count a score typed as text: stop rather than disagree
         findings.add("score-as-text", f"{what} was typed as text. Type it as a number.", ref)
         return None
-    if number is not None and not 0 <= number <= 100:
-        findings.add("bad-quality-score", f"{what} is {number:g}; scores run from 0 to 100.", ref)
+    if number is None:
         return None
-    return None if number is None else float(number)
+    problem = mark_problem(number, cell is not None and cell.shown_as == "percent", marks)
+    if problem is not None:
+        findings.add(problem[0], f"{what} {problem[1]}", ref)
+        return None
+    return float(number)
+
+
+def mark_problem(number: float, percent: bool, marks: Sequence[float] = ()) -> tuple[str, str] | None:
+    """Why a number in a mark's cell is not a mark, as (finding type, the rest of a sentence naming the mark), or None.
+
+    ``percent``: the cell is formatted as a percentage, so 75% was stored as 0.75 (``stored-as-percent``); a mark outside
+    0–100 is ``bad-quality-score``; one that is not among ``marks`` (the QualityScale; any when empty) is ``off-scale``."""
+    if percent:
+        example = f", e.g. {number * 100:g}" if 0 < number <= 1 else ""
+        message = (f"is formatted as a percentage, so it holds {number:g} (shown as {describe(number, 'percent')}), not a mark "
+                   f"out of 100. Format the cell as Number and type the mark itself{example}.")
+        return "stored-as-percent", message
+    if not 0 <= number <= 100:
+        message = f"is {number:g}; scores run from 0 to 100."
+        return "bad-quality-score", message
+    if marks and number not in marks:
+        message = f"is {number:g}, which is not on the quality scale ({', '.join(f'{m:g}' for m in marks)}). Choose one of its scores."
+        return "off-scale", message
+    return None

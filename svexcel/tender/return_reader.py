@@ -176,8 +176,9 @@ class ReturnReader:
         if cell is not None and read.problem:
             self.findings.add(read.problem, self.problem_message(read.problem, cell, what), ref, sheet=sheet, severity=severity)
             return None, False
-        if cell is not None and read.note:
-            self.findings.add(read.note, self.note_message(read.note, cell, what, read.value), ref, sheet=sheet)
+        if cell is not None and read.note:  # a quantity stored as a percentage is read as such: one step milder than a mark
+            self.findings.add(read.note, self.note_message(read.note, cell, what, read.value), ref, sheet=sheet,
+                              severity="warning" if read.note == "stored-as-percent" else None)
         if read.value is not None and read.value < 0:
             type, advice = negative
             self.findings.add(type, f"{what} is {read.value:,.10g}; it cannot be negative. {advice}", ref, sheet=sheet, severity=severity)

@@ -126,6 +126,8 @@ DYNAMIC: dict[tuple[str, str], Callable[[], set[str]]] = {
     ("svexcel/tender/return_reader.py", "kind"): lambda: {"no-" + label.lower().replace(" ", "-") for label in SUPPLIER_LABELS},
     ("svexcel/delivery/live/inputs.py", "problem"): lambda: returned_by("svexcel/delivery/live/inputs.py", "_problem"),
     ("svexcel/word/accessibility.py", "self.rule"): lambda: constant("svexcel/word/accessibility.py", "RULES"),
+    ("svexcel/tender/quality.py", "problem[0]"): lambda: returned_by("svexcel/tender/quality.py", "mark_problem"),
+    ("svexcel/tender/live/inputs.py", "problem[0]"): lambda: returned_by("svexcel/tender/quality.py", "mark_problem"),
     ("svexcel/run/inputs.py", "problem[0]"): lambda: (returned_by("svexcel/run/inputs.py", "_problem")
                                                       | constant("svexcel/run/inputs.py", "_BAD_NAME")
                                                       | literals_passed("Kind", 2, "not_one")),

@@ -206,7 +206,8 @@ def test_a_row_added_for_another_return_is_unknown(panel: Path, framework: Frame
 def test_a_score_off_the_scale_is_refused(panel: Path, framework: Framework) -> None:
     fill_scores(panel / "A.xlsx", {("swift-logistics.xlsx", "WB"): (60, GOOD), ("swift-logistics.xlsx", "EQ"): ("good", GOOD)}, default=(50, GOOD))
     read = read_evaluator_workbook(panel / "A.xlsx", framework)
-    assert [f.type for f in read.findings] == ["bad-score", "bad-score"] and not read.rejected
+    # the same finding types as every reader of marks; the file stays usable, only those marks are refused
+    assert [(f.sheet, f.type) for f in read.findings] == [(SCORES, "not-a-number"), (SCORES, "off-scale")] and not read.rejected
     assert read.scores[("swift-logistics.xlsx", "WB")] is None and read.scores[("swift-logistics.xlsx", "CC")] == 50
 
 

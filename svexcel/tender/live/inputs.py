@@ -19,7 +19,7 @@ from ...core.numbers import is_number
 from ...framework.model import SHEET_COLUMNS, Framework, FrameworkError, framework_from_sheets
 from ...xlsx.reader import Sheet, Workbook, cell_ref, column_letter
 from ...xlsx.tables import Table, cell_text, find_table
-from ..quality import Marks
+from ..quality import Marks, mark_problem, scale
 from ..return_reader import Return
 from ..scoring import Score, assess, compete
 from .checks import BUILT_COL, BUILT_COLUMNS, CHECK_ADVICE, CHECK_HEADER_ROW, CHECKS, REBUILD
@@ -277,20 +277,26 @@ def _quantity(table: Table, row: int, mid: str, binary: bool, findings: Findings
 
 
 def _quality(sheet: Sheet | None, framework: Framework, findings: Findings, last: int | None = None) -> Marks:
-    """Officers' marks by file and theme down to row ``last``: blank is unscored, numbers 0–100 count, anything else is refused."""
+    """Officers' marks by file and theme down to row ``last``: blank is unscored, numbers on the workbook's QualityScale
+    count, anything else is refused (text as the Checks refuse it; numbers as every reader of marks does)."""
     theme_ids = [t.id for t in framework.themes]
     table = _table(sheet, theme_ids, findings)
     if table is None:
         return {}
+    allowed = scale(framework)
     marks: Marks = {}
     for row in _scored_rows(table, last):
         name = table.name(row)
         row_marks: dict[str, float | None] = {}
         for tid in theme_ids:
-            value = table.value(row, tid) if tid in table.columns else None
+            cell = table.cell(row, tid) if tid in table.columns else None
+            value = None if cell is None else cell.value
             ref = table.ref(row, tid) if tid in table.columns else ""
-            mark = float(value) if is_number(value) and 0 <= value <= 100 else None  # type: ignore[arg-type,operator]
-            if mark is None and cell_text(value):
+            problem = mark_problem(value, cell.shown_as == "percent", allowed) if cell is not None and is_number(value) else None  # type: ignore[arg-type]
+            mark = float(value) if is_number(value) and problem is None else None  # type: ignore[arg-type]
+            if problem is not None:
+                findings.add(problem[0], f"The {tid} quality score for {name or 'a row'} in {ref} {problem[1]}", ref)
+            elif mark is None and cell_text(value):
                 findings.add("bad-quality-score", f"The {tid} quality score for {name or 'a row'} in {ref} is '{value}'. Type a number from 0 to 100, or leave it blank.", ref)
             row_marks[tid] = mark
         if not name:
