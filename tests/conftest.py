@@ -7,7 +7,6 @@ from pathlib import Path
 
 import pytest
 from libreoffice import current_test
-from written import write_all
 
 from svexcel.core.paths import DEFAULT_FRAMEWORK, SAMPLE_QUALITY, SAMPLES
 from svexcel.framework.model import Framework, load_framework
@@ -37,6 +36,8 @@ def samples_dir(tmp_path: Path) -> Path:
 @pytest.fixture(scope="session")
 def written(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """Every kind of file svexcel writes, made once by the commands themselves (tests/written.py)."""
+    from written import write_all  # loads the cli, which the engine tests run in Pyodide do not install
+
     return write_all(tmp_path_factory.mktemp("written"))
 
 
