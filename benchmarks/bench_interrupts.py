@@ -9,7 +9,8 @@ sets the range of moments); then each run sends SIGINT or SIGTERM (alternately) 
 0.1 s after the process starts to the end of that time, so worker start, reading, writing and the swap are all hit.
 (The first few hundredths of a second are Python's own start-up, before any svexcel code runs: a signal then gets
 Python's default handling.) A signal that arrives once the new outputs are in place (the last instant) must say so
-and still exit 130 or 143.
+and still exit 130 or 143; one that arrives as Python shuts down after the run (exit 0 within 0.1 s of the signal)
+is counted apart: the run had finished. A run that carries on after the signal is a failure.
 """
 
 from __future__ import annotations
@@ -38,6 +39,7 @@ from svexcel.framework.model import load_framework
 SVEXCEL = [sys.executable, "-m", "svexcel"]
 ENDS_WITHIN = 5.0
 STARTED = 0.1  # seconds after which svexcel's own code handles signals
+FINISHING = 0.1  # a run that exits 0 this soon after the signal had finished its work before it came
 
 
 def start(args: list[str], work: Path) -> subprocess.Popen[bytes]:
@@ -69,6 +71,8 @@ def interrupted_run(args: list[str], work: Path, out: Path, after: float, signum
         return "FAILED", 60.0, "hung"
     took = time.monotonic() - sent
     said = stderr.decode(errors="replace")
+    if process.returncode == 0 and took < FINISHING:
+        return "finished as the signal came", took, ""  # Python was already shutting down: the run had ended
     left = [str(p) for p in work.rglob("*") if p.name.endswith(".part") or ".svexcel-" in p.name] + os.listdir(work / "tmp")
     wrong = [what for what, bad in (
         (f"exit {process.returncode}", process.returncode != 128 + signum),
@@ -121,7 +125,7 @@ def main() -> None:
                 outcome, took, wrong = interrupted_run(command, work, work / output, rng.uniform(STARTED, max(whole, STARTED)), signum)
                 outcomes[outcome] += 1
                 slowest = max(slowest, took)
-                if outcome != "finished first":
+                if outcome not in ("finished first", "finished as the signal came"):
                     codes[128 + signum if not wrong.startswith("exit") else -1] += 1
                 if wrong:
                     failed += 1

@@ -9,6 +9,8 @@ import shutil
 import signal
 import subprocess
 import sys
+import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -136,3 +138,22 @@ def snapshot(path: Path) -> dict[str, bytes]:
     if path.is_file():
         return {"": path.read_bytes()}
     return {p.relative_to(path).as_posix(): p.read_bytes() for p in path.rglob("*") if p.is_file()}
+
+
+def signal_at(process: subprocess.Popen[bytes], moment: Callable[[], bool], signum: int, timeout: float = 180) -> None:
+    """Send ``signum`` to ``process`` at a moment of its run: once ``moment()`` holds, the process is frozen (SIGSTOP),
+    and signalled only if the moment still holds (the signal then arrives then, however busy the machine), else
+    thawed to wait for the next such moment."""
+    deadline = time.monotonic() + timeout
+    while True:
+        assert process.poll() is None, f"the run ended before the moment: {process.communicate()}"
+        assert time.monotonic() < deadline, "the moment never came"
+        if moment():
+            process.send_signal(signal.SIGSTOP)
+            try:
+                if moment():
+                    process.send_signal(signum)
+                    return
+            finally:
+                process.send_signal(signal.SIGCONT)
+        time.sleep(0.001)

@@ -15,13 +15,15 @@ import secrets
 import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import Future, ProcessPoolExecutor
 from itertools import islice
-from multiprocessing.process import BaseProcess
 from types import TracebackType
-from typing import Any, Generic, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from .interrupts import ignore_interrupts_in_worker, interrupts_raised, signals_deferred
+
+if TYPE_CHECKING:
+    from concurrent.futures import Future, ProcessPoolExecutor
+    from multiprocessing.process import BaseProcess
 
 CHUNK = 8  # items per task sent to a worker
 WINDOW = 4  # tasks in flight per worker
@@ -57,6 +59,8 @@ class Pool(Generic[S]):
             self._interrupts.__enter__()
             gc.freeze()  # forked workers then neither scan nor copy-on-write the parent's objects
             rebuild = (self.rebuild, self.rebuild_args) if self.rebuild is not None else (_given, (self.state,))
+            from concurrent.futures import ProcessPoolExecutor  # loaded only for workers (a UDF module never needs it)
+
             try:
                 with signals_deferred():
                     self.executor = ProcessPoolExecutor(self.jobs, initializer=_init_worker, initargs=(self.id, *rebuild))

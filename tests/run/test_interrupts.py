@@ -14,7 +14,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from commands import BY_NAME, Command, alive, children, copy_inputs, leftovers, snapshot, spawn, svexcel
+from commands import BY_NAME, Command, alive, children, copy_inputs, leftovers, signal_at, snapshot, spawn, svexcel
 from delivery_builders import blank_delivery, complete, fill_delivery
 
 from svexcel.core.paths import SAMPLES
@@ -85,13 +85,12 @@ def test_a_signal_ends_the_run_at_once_and_leaves_everything_as_it_was(name: str
     before = snapshot(out)
     process = spawn(argv, tmp_path)
     workers: set[int] = set()
-    deadline = time.monotonic() + 180
-    while not MOMENTS[moment](process.pid, tmp_path, command):
-        assert process.poll() is None, f"the run ended before {moment}: {process.communicate()}"
-        assert time.monotonic() < deadline, f"no moment when {moment}"
-        time.sleep(0.002)
-    workers |= children(process.pid)
-    process.send_signal(signum)
+
+    def now() -> bool:
+        workers.update(children(process.pid))  # every worker seen up to the signal
+        return MOMENTS[moment](process.pid, tmp_path, command)
+
+    signal_at(process, now, signum)
     sent = time.monotonic()
     _, stderr = process.communicate(timeout=60)
     took = time.monotonic() - sent
@@ -102,3 +101,24 @@ def test_a_signal_ends_the_run_at_once_and_leaves_everything_as_it_was(name: str
     assert snapshot(out) == before
     assert leftovers(tmp_path) == [] and os.listdir(tmp_path / "tmp") == []
     assert not any(alive(pid) for pid in workers)
+    assert workers or moment != "workers start"
+
+
+ONE_FILE = {  # the commands that write one workbook and read no folder: (arguments, the workbook)
+    "template": (["template", "-o", "return.xlsx", "--force"], "return.xlsx"),
+    "delivery template": (["delivery", "template", str(SAMPLES / "riverside-care-coop.xlsx"), "--start", "2026-04-01",
+                           "-o", "delivery.xlsx", "--force"], "delivery.xlsx"),
+}
+
+
+@pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM], ids=["SIGINT", "SIGTERM"])
+@pytest.mark.parametrize("name", ONE_FILE)
+def test_a_signal_while_a_workbook_is_saved_leaves_the_old_one_and_no_part_file(name: str, signum: int, tmp_path: Path) -> None:
+    argv, output = ONE_FILE[name]
+    (tmp_path / output).write_bytes(b"the previous workbook")
+    process = spawn(argv, tmp_path)
+    signal_at(process, lambda: bool(list(tmp_path.glob(f".{output}.*.part"))), signum)
+    _, stderr = process.communicate(timeout=60)
+    assert process.returncode == 128 + signum and b"Traceback" not in stderr, stderr.decode()
+    assert (tmp_path / output).read_bytes() == b"the previous workbook"
+    assert leftovers(tmp_path) == [] and os.listdir(tmp_path / "tmp") == []
