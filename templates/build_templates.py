@@ -385,10 +385,18 @@ def weights_section(doc: DocumentObject, heading_style: str) -> None:
     t.tag("{%tr endfor %}")
     space(doc)
     para(doc, "Within each theme, component weights combine the value score, attainment and the officers' quality "
-              "score (a theme without one of these components shares its weight among the others):")
-    t = ReportTable(doc, "Component weights", ["Component", "Weight", "Share"], [8.6, 2.6, 3.0], figures=(1, 2))
+              "score:")
+    t = ReportTable(doc, "Component weights", ["Component", "Weight"], [8.6, 2.6], figures=(1,))
     t.tag("{%tr for c in components %}")
-    t.row(["{{ c.name }}", "{{ c.weight }}", "{{ c.share }}"])
+    t.row(["{{ c.name }}", "{{ c.weight }}"])
+    t.tag("{%tr endfor %}")
+    space(doc)
+    para(doc, "A theme without one of these components shares its weight among the others, so each theme's score "
+              "is made up as follows (a dash: the theme has no such component):")
+    t = ReportTable(doc, "Parts of each theme score", ["Theme", "Value score", "Attainment", "Quality"], [8.6, 2.8, 2.8, 2.8],
+                    figures=(1, 2, 3))
+    t.tag("{%tr for t in themes %}")
+    t.row(["{{ t.name }}", "{{ t.value_share }}", "{{ t.attainment_share }}", "{{ t.quality_share }}"])
     t.tag("{%tr endfor %}")
     space(doc)
 

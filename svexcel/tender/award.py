@@ -129,6 +129,11 @@ def available_total(max_points: float, available: Mapping[str, float]) -> float:
     return max_points + sum(available.values())
 
 
+def importance(available: Mapping[str, float], total: float) -> dict[str, float]:
+    """Each criterion's relative importance: its points available over ``total``, all the points the award has to give."""
+    return {name: points / total for name, points in available.items()}
+
+
 def unmatched(criteria: OtherCriteria, files: Sequence[str]) -> list[str]:
     """Rows of the Criteria sheet that match no return (a likely typo)."""
     return sorted(set(criteria.points) - set(files))

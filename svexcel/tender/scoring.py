@@ -43,6 +43,12 @@ class ThemeResult(NamedTuple):
     quality: float | None
     score: float
 
+    @property
+    def parts(self) -> tuple[str, ...]:
+        """The components present in this score (monetised, attainment, quality), in that order."""
+        values = {"monetised": self.monetised, "attainment": self.attainment, "quality": self.quality}
+        return tuple(c for c, v in values.items() if v is not None)
+
 
 @dataclass(frozen=True, slots=True)
 class Score:
@@ -87,7 +93,8 @@ def assess(framework: Framework, quantities: Mapping[str, float | None], contrac
 
 
 def theme_score(framework: Framework, components: Mapping[str, float | None]) -> float:
-    """Weighted mean of the components present (monetised, attainment, quality), renormalised."""
+    """Weighted mean of the components present (monetised, attainment, quality), renormalised: the sum of each
+    present component's ``component_shares`` times its value (0 when no weight remains)."""
     present = {c: v for c, v in components.items() if v is not None}
     weight = sum(framework.settings.component_weight(c) for c in present)
     if weight <= 0:
@@ -106,7 +113,7 @@ def compete(
         raise ValueError(f"compete needs one quality mapping per assessment: got {len(quality)} for {len(assessments)}.")
     quality = quality or [{} for _ in assessments]
     best = best_offers(framework, [a.sv for a in assessments])
-    total_weight = sum(t.weight for t in framework.themes)
+    total_weight = theme_weight_total(framework)
     scores: list[tuple[Assessment, dict[str, ThemeResult], float]] = []
     for assessment, marks in zip(assessments, quality, strict=True):
         themes: dict[str, ThemeResult] = {}
@@ -140,16 +147,45 @@ def shared_ranks(ranks: Iterable[int]) -> frozenset[int]:
     return frozenset(shared)
 
 
+def theme_weight_total(framework: Framework) -> float:
+    """The sum of the theme weights, by which the weighted theme scores are divided to give the points."""
+    return sum(t.weight for t in framework.themes)
+
+
 def weight_shares(framework: Framework) -> dict[str, float]:
     """Each theme's share of the points: its weight over the sum of the weights (0 when they sum to 0)."""
-    total = sum(t.weight for t in framework.themes)
+    total = theme_weight_total(framework)
     return {t.id: t.weight / total if total > 0 else 0.0 for t in framework.themes}
 
 
-def theme_points(framework: Framework, score: Score) -> dict[str, float]:
-    """The points each theme contributes to ``score`` (they add up to its points)."""
+def points_available(framework: Framework) -> dict[str, float]:
+    """The points each theme can earn: max_points times its weight share (together, max_points)."""
     shares = weight_shares(framework)
-    return {t.id: framework.settings.max_points * shares[t.id] * score.themes[t.id].score for t in framework.themes}
+    return {t.id: framework.settings.max_points * shares[t.id] for t in framework.themes}
+
+
+def theme_points(framework: Framework, score: Score) -> dict[str, float]:
+    """The points each theme contributes to ``score``: its points available times its score (together, its points)."""
+    available = points_available(framework)
+    return {t.id: available[t.id] * score.themes[t.id].score for t in framework.themes}
+
+
+def theme_parts(framework: Framework, theme_id: str) -> tuple[str, ...]:
+    """The components a theme's score is made of once its quality is marked: its measurable ones, then quality."""
+    return (*framework.theme_components(theme_id), "quality")
+
+
+def component_shares(framework: Framework, components: Iterable[str]) -> dict[str, float]:
+    """Each component's share of a theme score made of ``components`` (SPEC §3): its weight over the sum of their
+    weights, renormalised over the components present; one of weight 0 has no share (nor any, when none has weight)."""
+    weights = {c: w for c in components if (w := framework.settings.component_weight(c)) > 0}
+    total = sum(weights.values())
+    return {c: w / total for c, w in weights.items()}
+
+
+def harms_value(framework: Framework, assessment: Assessment) -> float:
+    """The £ value of the harms a return declares, as a positive amount (subtracted from its social value)."""
+    return -sum(assessment.measures[m.id].value or 0.0 for m in framework.measures if m.direction == "harm")
 
 
 def ranks(points: Sequence[float]) -> list[int]:

@@ -32,7 +32,7 @@ from svexcel.tender.live.inputs import LiveInputs, read_live_workbook
 from svexcel.tender.live.sheets import FUNCTIONS, MACROS
 from svexcel.tender.live.workbook import build_from_folder, build_live_workbook, read_folder
 from svexcel.tender.return_reader import read_return
-from svexcel.tender.scoring import assess, compete
+from svexcel.tender.scoring import assess, compete, component_shares, points_available
 from svexcel.xlsx.reader import Workbook, parse_ref
 
 INPUT_NAMES = ("SettingsTable", "ThemesTable", "OutcomesTable", "MeasuresTable", "ReturnsTable", "QualityTable")
@@ -133,6 +133,23 @@ def test_sv_explain_accounts_for_the_points(tables: list, inputs: LiveInputs) ->
         assert f"score {result.score:.3f}, {share * result.score:.2f} of {share:.2f} points" in line
         assert ("quality not yet scored" in line) == (result.quality is None)
     assert svexcel_live.sv_explain("nobody.xlsx", *tables)[0][0].startswith("No return named 'nobody.xlsx'")
+
+
+def test_sv_explain_weighs_each_theme_by_the_engines_component_shares(tables: list, inputs: LiveInputs) -> None:
+    """The split a theme score is made of is the engine's (SPEC §3: renormalised over the parts present), also
+    for a theme without targets (SH) and one whose quality is not yet scored."""
+    fw, names = inputs.framework, {"monetised": "£ value", "attainment": "targets", "quality": "quality"}
+    seen = set()
+    for ret, score in zip(inputs.returns, inputs.scores(), strict=True):
+        lines = [row[0] for row in svexcel_live.sv_explain(ret.file, *tables)]
+        for theme in fw.themes:
+            line = next(line for line in lines if line.startswith(f"{theme.id} "))
+            result = score.themes[theme.id]
+            shares = component_shares(fw, result.parts)
+            assert line.endswith(" The score weighs " + ", ".join(f"{names[c]} {s:.0%}" for c, s in shares.items()) + "."), line
+            seen.add(tuple(shares.values()))
+            assert f"of {points_available(fw)[theme.id]:.2f} points" in line
+    assert {(0.5, 0.5), (0.4, 0.2, 0.4), (2 / 3, 1 / 3)} <= seen  # SH; a marked theme with targets; one not yet marked
 
 
 def test_sv_stability_matches_the_engine(tables: list, inputs: LiveInputs) -> None:

@@ -13,12 +13,13 @@ from ...core.cells import Value
 from ...core.findings import Finding, finding_rows
 from ...framework.model import Framework
 from ...xlsx.tables import cell_text
-from ..scoring import assess, best_offers, compete, theme_points, weight_shares
+from ..scoring import assess, best_offers, compete, component_shares, points_available, theme_points, theme_weight_total
 from .inputs import LiveInputs
 from .layout import SCORE_TOTALS
 
 TOLERANCE = 1e-9
 AGREES = "Agrees with formulas"
+PART_NAMES = {"monetised": "£ value", "attainment": "targets", "quality": "quality"}
 Table = list[list[Value]]
 
 
@@ -91,13 +92,12 @@ def explain_return(inputs: LiveInputs, file: str) -> list[str]:
         return [f"No return named '{file}' is on Returns. Give the file name exactly as in column A of Scores."]
     ret, score = found[0]
     settings = fw.settings
-    total_weight = sum(t.weight for t in fw.themes)
     best = best_offers(fw, [s.assessment.sv for s in scores])
-    shares, earned = weight_shares(fw), theme_points(fw, score)
+    available, earned = points_available(fw), theme_points(fw, score)
     name = ret.organisation or ret.file
     lines = [
         f"{name} ({ret.file}) scores {score.points:.2f} of {settings.max_points:g} points and ranks {score.rank} of {len(scores)}.",
-        f"Points = {settings.max_points:g} × (sum of theme weight × theme score) ÷ {total_weight:g}, the total theme weight.",
+        f"Points = {settings.max_points:g} × (sum of theme weight × theme score) ÷ {theme_weight_total(fw):g}, the total theme weight.",
         f"Each theme score is the weighted mean of its parts: £ value against the best offer ({settings.weight_monetised:g}), "
         f"targets and yes/no measures met ({settings.weight_attainment:g}) and officers' quality ({settings.weight_quality:g}); "
         "parts a theme does not have, and quality not yet scored, are left out.",
@@ -105,16 +105,17 @@ def explain_return(inputs: LiveInputs, file: str) -> list[str]:
     missed = []
     for theme in fw.themes:
         result = score.themes[theme.id]
-        share = settings.max_points * shares[theme.id]
         parts = []
         if result.monetised is not None:
             parts.append(f"£ value {_gbp(result.sv)} against the best offer of {_gbp(best[theme.id])} gives {result.monetised:.3f}")
         if result.attainment is not None:
             parts.append(f"targets and yes/no measures met {result.attainment:.0%} on average")
         parts.append("quality not yet scored" if result.quality is None else f"officers' quality {result.quality * 100:g}/100")
+        weighed = ", ".join(f"{PART_NAMES[c]} {share:.0%}" for c, share in component_shares(fw, result.parts).items())
         lines.append(f"{theme.id} {theme.name} (weight {theme.weight:g}): score {result.score:.3f}, "
-                     f"{earned[theme.id]:.2f} of {share:.2f} points. " + "; ".join(parts) + ".")
-        missed.append((share - earned[theme.id], theme))
+                     f"{earned[theme.id]:.2f} of {available[theme.id]:.2f} points. " + "; ".join(parts) + "."
+                     + (f" The score weighs {weighed}." if weighed else ""))
+        missed.append((available[theme.id] - earned[theme.id], theme))
     gap, theme = max(missed, key=lambda m: m[0])
     if gap > TOLERANCE:
         lines.append(f"Most points were missed on {theme.id} {theme.name}: {gap:.2f} points below full marks.")

@@ -1,6 +1,7 @@
 """What the assessment summary template sees (Procurement Act 2023 s.50; Procurement Regulations 2024 reg. 31).
 
-Every figure comes from the engine (scoring.theme_points, award.standings); this module words it and lists any
+Every figure comes from the engine (scoring.points_available, theme_points and component_shares; award.standings
+and importance); this module words it and lists any
 element reg. 31 needs that is missing, so an incomplete summary is never written.
 """
 
@@ -10,10 +11,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ...core.formatting import DASH, clean_text, money, number, percent, points, rank_text
-from ...framework.model import Framework, Measure
-from ..award import Standing, available_total
+from ...framework.model import Measure
+from ..award import Standing, available_total, importance
 from ..results import ReturnResult
-from ..scoring import TIE_TOLERANCE, Score, theme_points, weight_shares
+from ..scoring import TIE_TOLERANCE, Score, theme_points
 from .context import FrameworkFacts
 
 ASSESSED = {
@@ -67,8 +68,10 @@ def assessment_context(facts: FrameworkFacts, result: ReturnResult, view: AwardV
             missing.append(f"{words} (Cover sheet of {ret.file})")
     is_winner = result.file == view.winner_file
     total_available = available_total(framework.settings.max_points, view.available)
-    criteria = [_theme_row(facts, result, score, view, t.id, total_available, is_winner, missing) for t in framework.themes]
-    criteria += [_other_row(name, available, view, total_available, is_winner, missing) for name, available in view.available.items()]
+    earned, weight = theme_points(framework, score), importance(facts.points_available, total_available)
+    criteria = [_theme_row(facts, result, view, t.id, earned[t.id], weight[t.id], is_winner, missing) for t in framework.themes]
+    weight = importance(view.available, total_available)
+    criteria += [_other_row(name, available, weight[name], view, is_winner, missing) for name, available in view.available.items()]
     context = facts.context | {
         "supplier": supplier,
         "contract_reference": clean_text(ret.contract_reference) or DASH,
@@ -87,30 +90,28 @@ def assessment_context(facts: FrameworkFacts, result: ReturnResult, view: AwardV
     return context, missing
 
 
-def _theme_row(facts: FrameworkFacts, result: ReturnResult, score: Score, view: AwardView, theme_id: str,
-               total_available: float, is_winner: bool, missing: list[str]) -> CriterionRow:
-    framework = facts.framework
-    theme = framework.theme_by_id[theme_id]
-    share = weight_shares(framework)[theme_id]
-    available = share * framework.settings.max_points
-    mine = theme_points(framework, score)[theme_id]
+def _theme_row(facts: FrameworkFacts, result: ReturnResult, view: AwardView, theme_id: str, mine: float, weight: float,
+               is_winner: bool, missing: list[str]) -> CriterionRow:
+    """A theme as an award criterion: ``mine`` the points the tender earned on it, ``weight`` its relative importance."""
+    theme = facts.framework.theme_by_id[theme_id]
+    available = facts.points_available[theme_id]
     title = clean_text(theme.name)
     if not title:
         missing.append(f"the title of theme {theme_id} (Themes sheet of the framework)")
-    explanation = _explanation(framework, result, score, theme_id, view.rationales.get(theme_id, ""), missing)
+    explanation = _explanation(facts, result, theme_id, view.rationales.get(theme_id, ""), mine, missing)
     winner_points = view.winner_theme_points.get(theme_id, 0.0)
     reason = ""
     if not is_winner and mine < winner_points - TIE_TOLERANCE:
         reason = clean_text(view.winner_rationales.get(theme_id))
-        if not reason and "quality" in _components(framework, theme_id):
+        if not reason and "quality" in facts.parts[theme_id]:
             missing.append(f"the winning tender's consensus rationale for {title or theme_id} (moderation workbook)")
         reason = (f"The winning tender scored {points(winner_points)} points here. The panel's reasons for its quality "
                   f"mark: {reason}" if reason else f"The winning tender scored {points(winner_points)} points here.")
     return CriterionRow(
         title=f"Social value: {title}",
-        importance=f"{percent(share, 1)} of the social value points; {percent(available / total_available, 1)} of all points",
+        importance=f"{percent(facts.weight_share[theme_id], 1)} of the social value points; {percent(weight, 1)} of all points",
         available=points(available),
-        assessed=_assessed(framework, theme_id),
+        assessed=_assessed(facts.parts[theme_id]),
         points=points(mine),
         winner_points="" if is_winner else points(winner_points),
         explanation=tuple(explanation),
@@ -118,14 +119,13 @@ def _theme_row(facts: FrameworkFacts, result: ReturnResult, score: Score, view: 
     )
 
 
-def _other_row(name: str, available: float, view: AwardView, total_available: float, is_winner: bool,
-               missing: list[str]) -> CriterionRow:
+def _other_row(name: str, available: float, weight: float, view: AwardView, is_winner: bool, missing: list[str]) -> CriterionRow:
     mine = view.standing.other.get(name)
     if mine is None:
         missing.append(f"the points for {name} (other criteria workbook)")
     theirs = view.winner_standing.other.get(name)
     return CriterionRow(
-        title=clean_text(name), importance=f"{percent(available / total_available, 1)} of all points",
+        title=clean_text(name), importance=f"{percent(weight, 1)} of all points",
         available=points(available), assessed=f"Scored by the evaluation panel against the published {clean_text(name).lower()} criterion.",
         points=DASH if mine is None else points(mine),
         winner_points="" if is_winner else (DASH if theirs is None else points(theirs)),
@@ -133,23 +133,17 @@ def _other_row(name: str, available: float, view: AwardView, total_available: fl
     )
 
 
-def _components(framework: Framework, theme_id: str) -> tuple[str, ...]:
-    """The components a theme's score is made of, when the panel has marked its quality."""
-    present = (*framework.theme_components(theme_id), "quality")
-    return tuple(c for c in present if framework.settings.component_weight(c) > 0)
-
-
-def _assessed(framework: Framework, theme_id: str) -> str:
-    """How a theme is assessed, with each component's share of its score."""
-    present = _components(framework, theme_id)
-    total = sum(framework.settings.component_weight(c) for c in present) or 1.0
-    text = "; ".join(f"{ASSESSED[c]} ({percent(framework.settings.component_weight(c) / total)})" for c in present)
+def _assessed(parts: dict[str, float]) -> str:
+    """How a theme is assessed, with each component's share of its score (the engine's ``component_shares``)."""
+    text = "; ".join(f"{ASSESSED[c]} ({percent(share)})" for c, share in parts.items())
     return text[:1].upper() + text[1:] + "."
 
 
-def _explanation(framework: Framework, result: ReturnResult, score: Score, theme_id: str, rationale: str,
+def _explanation(facts: FrameworkFacts, result: ReturnResult, theme_id: str, rationale: str, earned: float,
                  missing: list[str]) -> list[str]:
     """The theme's points explained by the tender's own figures and the panel's consensus rationale."""
+    framework, score = facts.framework, result.score
+    assert score is not None
     figures = score.themes[theme_id]
     measures = framework.theme_measures(theme_id)
     lines = []
@@ -163,7 +157,7 @@ def _explanation(framework: Framework, result: ReturnResult, score: Score, theme
     if parts:
         lines.append("This gives " + " and ".join(parts) + ".")
     theme = framework.theme_by_id[theme_id]
-    if "quality" in _components(framework, theme_id):
+    if "quality" in facts.parts[theme_id]:
         reason = clean_text(rationale)
         if figures.quality is None:
             missing.append(f"the consensus quality mark for {theme.name or theme_id} (moderation workbook)")
@@ -171,8 +165,8 @@ def _explanation(framework: Framework, result: ReturnResult, score: Score, theme
             missing.append(f"the consensus rationale for {theme.name or theme_id} (moderation workbook)")
         mark = DASH if figures.quality is None else number(round(figures.quality * 100, 2))
         lines.append(f"The panel's consensus quality mark for your written response is {mark} / 100. Its reasons: {reason or DASH}")
-    lines.append(f"Theme score {percent(figures.score)} of the {points(weight_shares(framework)[theme_id] * framework.settings.max_points)} "
-                 f"points available gives {points(theme_points(framework, score)[theme_id])} points.")
+    lines.append(f"Theme score {percent(figures.score)} of the {points(facts.points_available[theme_id])} points available gives "
+                 f"{points(earned)} points.")
     return lines
 
 

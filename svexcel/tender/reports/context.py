@@ -11,9 +11,9 @@ from typing import Any, Sequence
 
 from ...core.findings import Finding, sort_findings
 from ...core.formatting import DASH, clean_text, money, number, percent, plural, points, rank_text
-from ...framework.model import Framework, Measure
+from ...framework.model import COMPONENTS, Framework, Measure
 from ..results import Competition, ReturnResult
-from ..scoring import Score, theme_points, weight_shares
+from ..scoring import Score, component_shares, points_available, theme_parts, theme_points, weight_shares
 from .charts import ThemeBar
 from .summary import summary_text
 
@@ -50,6 +50,9 @@ class ThemeInfo:
     weight: str
     weight_share: str
     points_available: str
+    value_share: str
+    attainment_share: str
+    quality_share: str
     best_score: str
     best_sv: str
 
@@ -90,7 +93,7 @@ class QuestionRow:
 
 @dataclass(frozen=True)
 class ComponentRow:
-    """A component of the theme score and its weight."""
+    """A component of the theme score, its weight and its share of the score of a theme that has every component."""
 
     name: str
     weight: str
@@ -149,7 +152,7 @@ class FrameworkFacts:
     def __init__(self, framework: Framework) -> None:
         self.framework = framework
         settings = framework.settings
-        total = sum(settings.component_weight(c) for c in COMPONENT_NAMES)
+        every = component_shares(framework, COMPONENTS)
         measures = framework.measures
         proxies = [m for m in measures if m.kind == "monetised"]
         self.context: dict[str, Any] = {
@@ -157,7 +160,7 @@ class FrameworkFacts:
             "framework_version": framework.version,
             "max_points": points(settings.max_points),
             "components": tuple(
-                ComponentRow(name, number(settings.component_weight(c)), percent(settings.component_weight(c) / total if total else None))
+                ComponentRow(name, number(settings.component_weight(c)), percent(every.get(c, 0.0)))
                 for c, name in COMPONENT_NAMES.items()
             ),
             "proxies": tuple(
@@ -175,6 +178,8 @@ class FrameworkFacts:
             ),
         }
         self.weight_share = weight_shares(framework)
+        self.points_available = points_available(framework)
+        self.parts = {t.id: component_shares(framework, theme_parts(framework, t.id)) for t in framework.themes}
 
     def themes(self, competition: Competition) -> list[ThemeInfo]:
         """Every theme with its weight and the competition's best offer."""
@@ -183,10 +188,12 @@ class FrameworkFacts:
     def theme_fields(self, theme_id: str, competition: Competition) -> dict[str, str]:
         """A theme's ThemeInfo fields."""
         theme = self.framework.theme_by_id[theme_id]
-        share = self.weight_share[theme_id]
+        parts = self.parts[theme_id]
         return {
             "id": theme.id, "name": theme.name, "description": theme.description, "weight": number(theme.weight),
-            "weight_share": percent(share, 1), "points_available": points(share * self.framework.settings.max_points),
+            "weight_share": percent(self.weight_share[theme_id], 1), "points_available": points(self.points_available[theme_id]),
+            "value_share": percent(parts.get("monetised")), "attainment_share": percent(parts.get("attainment")),
+            "quality_share": percent(parts.get("quality")),
             "best_score": percent(competition.best_theme_scores.get(theme_id, 0.0)),
             "best_sv": money(competition.best_sv.get(theme_id, 0.0)),
         }

@@ -6,7 +6,7 @@ from ...core.formatting import join_words, money, number, percent, plural, point
 from ...framework.model import Framework
 from ..results import Competition
 from ..return_reader import Return
-from ..scoring import Score
+from ..scoring import Score, harms_value
 
 
 def summary_text(framework: Framework, ret: Return, score: Score, competition: Competition) -> str:
@@ -64,7 +64,7 @@ def _harms_sentence(framework: Framework, ret: Return, score: Score) -> str:
     declared = [m for m in harms if (ret.quantities.get(m.id) or 0) > 0]
     unanswered = [m.id for m in harms if ret.quantities.get(m.id) is None]
     if declared:
-        value = -sum(score.assessment.measures[m.id].value or 0.0 for m in declared)
+        value = harms_value(framework, score.assessment)
         items = "; ".join(f"{m.name}: {number(ret.quantities[m.id] or 0)} {m.unit}" for m in declared)
         text = f"It declares harms worth {money(value)} ({items}), subtracted from its social value."
     else:
