@@ -29,8 +29,9 @@ from ..run.spool import Spool
 from .deliveries_folder import deliveries_in, read_input
 from .engine import DeliverySettings, monitor
 from .outputs import json_record, json_writer, notice_row, notices_writer, summary_rows, summary_writer
+from .portfolio import Brief
 from .reader import DeliveryReturn, settle
-from .report import Brief, DeliveryResult
+from .report import DeliveryResult
 from .reporter import DeliveryReporter
 
 
@@ -201,7 +202,7 @@ def _finish(job: _Job, task: tuple[tuple[str, int], str | None]) -> _Finished:
             result.report_error = _write(job.stage / name, lambda: job.reporter.delivery(result, job.date))
             result.report = None if result.report_error else name
     return _Finished(json_record(framework, result), summary_rows(framework, result), notice_row(framework, result),
-                     Brief.of(result), result.report, result.report_error)
+                     Brief.of(read, result.figures), result.report, result.report_error)
 
 
 def _write(target: Path, render: Callable[[], bytes]) -> str | None:

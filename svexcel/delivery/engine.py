@@ -77,6 +77,11 @@ class MeasureDelivery(NamedTuple):
     sv_expected: float | None = None
     sv_delivered: float | None = None
 
+    @property
+    def shortfall(self) -> float:
+        """How far delivery is below what is expected to date, in the measure's unit (0 when at or above it)."""
+        return max(self.expected - self.delivered, 0.0)
+
 
 class Money(NamedTuple):
     """£ committed, expected to date and delivered (harms negative)."""
@@ -96,7 +101,9 @@ class Kpi(NamedTuple):
 
 @dataclass(frozen=True)
 class ContractDelivery:
-    """Everything SPEC §6 computes for one contract at reporting period ``period`` of ``periods``."""
+    """Everything SPEC §6 computes for one contract at reporting period ``period`` of ``periods``; ``behind`` the
+    benefits not Green, worst progress first (then by id), ``over`` the harms and lower-is-better measures over
+    their commitment, in framework order."""
 
     period: int
     periods: int
@@ -115,6 +122,8 @@ class ContractDelivery:
     method: str
     rating: str
     kpis: tuple[Kpi, ...]
+    behind: tuple[str, ...] = ()
+    over: tuple[str, ...] = ()
 
     @property
     def share(self) -> float:
@@ -144,12 +153,16 @@ def delivered_amount(accrues: Accrual, actuals: Sequence[float | None], period: 
     return next((a for a in reversed(reported) if a is not None), 0.0)
 
 
+def lower_is_better(measure: Measure) -> bool:
+    """True for a harm or a lower-is-better target: delivering less than committed is on track."""
+    return measure.direction in ("harm", "lower_is_better")
+
+
 def progress_of(measure: Measure, accrues: Accrual, delivered: float, expected: float, due: bool) -> float:
     """Progress 0–1: delivered against expected, capped at 1; for harms and lower-is-better, 1 while at or under."""
     if not due:
         return 1.0
-    lower = measure.direction in ("harm", "lower_is_better")
-    if lower:
+    if lower_is_better(measure):
         return 1.0 if delivered <= expected else expected / delivered
     if expected <= 0:
         return 1.0
@@ -189,6 +202,9 @@ def monitor(framework: Framework, settings: DeliverySettings, commitments: Mappi
     themes = {t.id: _money([measures[m.id] for m in monitored if m.theme_id == t.id]) for t in framework.themes}
     total = _money(list(measures.values()))
     method = settings.rating_method
+    behind = tuple(i for _, i in sorted((measures[m.id].progress, m.id) for m in monitored
+                                        if measures[m.id].rag != "Green" and not lower_is_better(m)))
+    over = tuple(m.id for m in monitored if lower_is_better(m) and measures[m.id].progress < 1)
     return ContractDelivery(
         period, periods, measures, themes,
         tuple(sum(f[i].sv_expected for i in benefits) for f in profile),  # type: ignore[misc]
@@ -196,6 +212,7 @@ def monitor(framework: Framework, settings: DeliverySettings, commitments: Mappi
         total.committed, total.expected, total.delivered, total.delivered * periods / period if period > 0 else None,
         benefit_expected, benefit_delivered, share_count, share_value, method,
         settings.rating(share_value if method == "value" else share_count), kpis(framework, settings, measures),
+        behind, over,
     )
 
 

@@ -7,19 +7,21 @@ docs/template-variables.md lists the variables.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, Sequence
 
 from ..core.findings import sort_findings
 from ..core.formatting import DASH, clean_text, money, percent, plural
 from ..framework.model import Framework, Measure
-from .engine import RATINGS, ContractDelivery, DeliverySettings
+from .engine import RATINGS, ContractDelivery, DeliverySettings, lower_is_better
 from .layout import period_span
+from .portfolio import Brief, Totals, portfolio
 from .reader import DeliveryReturn
 
 METHOD_NAMES = {"value": "by value: £ of benefit delivered ÷ £ expected to date",
                 "count": "by count: the share of monitored measures that are Green"}
 SHOWN_BEHIND = 5
+NO_SUPPLIER = "(no supplier name)"
 
 
 @dataclass(frozen=True)
@@ -142,10 +144,6 @@ def _yes_no(value: float) -> str:
     return "Yes" if value >= 1 else "No" if value == 0 else amount(value)
 
 
-def _is_harm(measure: Measure) -> bool:
-    return measure.direction in ("harm", "lower_is_better")
-
-
 def rating_reasons(framework: Framework, settings: DeliverySettings, figures: ContractDelivery) -> list[str]:
     """Why the contract has its rating, in plain words, from the engine's figures."""
     k = figures.period
@@ -160,16 +158,15 @@ def rating_reasons(framework: Framework, settings: DeliverySettings, figures: Co
                    f"({counts['Amber']} Amber, {counts['Red']} Red): {percent(figures.share_count, 1)}.")
     reasons.append(f"The rating is {METHOD_NAMES[figures.method].split(':')[0]} (Settings: rating_method = {figures.method}): "
                    f"{percent(figures.share, 1)} {band_phrase(settings, figures.share)}, so {figures.rating}.")
-    behind = sorted((d.progress, m.id, m.name) for m in framework.measures
-                    if (d := figures.measures.get(m.id)) is not None and d.rag != "Green" and not _is_harm(m))
+    behind = figures.behind
     if behind:
-        shown = "; ".join(f"{i} {name} ({percent(p)})" for p, i, name in behind[:SHOWN_BEHIND])
+        shown = "; ".join(f"{i} {framework.measure_by_id[i].name} ({percent(figures.measures[i].progress)})" for i in behind[:SHOWN_BEHIND])
         more = f" and {len(behind) - SHOWN_BEHIND} more" if len(behind) > SHOWN_BEHIND else ""
         reasons.append(f"Behind the expected delivery: {shown}{more}.")
-    over = [(m, d) for m in framework.measures if (d := figures.measures.get(m.id)) is not None and _is_harm(m) and d.progress < 1]
-    if over:
+    if figures.over:
         reasons.append("Harms over the commitment: " + "; ".join(
-            f"{m.id} {m.name} ({amount(d.delivered)} {m.unit} against {amount(d.expected)})" for m, d in over) + ".")
+            f"{m.id} {m.name} ({amount(d.delivered)} {m.unit} against {amount(d.expected)})"
+            for m, d in ((framework.measure_by_id[i], figures.measures[i]) for i in figures.over)) + ".")
     return reasons
 
 
@@ -240,7 +237,7 @@ def delivery_context(facts: DeliveryFacts, result: DeliveryResult, date: str) ->
         "rag_counts": figures.rag_counts(),
         "themes": themes,
         "shortfalls": _shortfalls(framework, figures, read),
-        "harms": [_rows(framework, figures, m) for m in monitored if _is_harm(m)],
+        "harms": [_rows(framework, figures, m) for m in monitored if lower_is_better(m)],
         "kpis": [KpiRow(k.measure, framework.measure_by_id[k.measure].name, percent(k.progress), k.rating) for k in figures.kpis],
         "actions": actions,
         "findings": [FindingRow(f.severity, clean_text("!".join(p for p in (f.sheet, f.cell) if p)) or DASH, clean_text(f.message))
@@ -259,14 +256,13 @@ def _forecast_text(figures: ContractDelivery) -> str:
 def _shortfalls(framework: Framework, figures: ContractDelivery, read: DeliveryReturn) -> list[ShortfallRow]:
     """Benefits not Green, worst first, each with its logged recovery actions."""
     rows = []
-    behind = sorted((d.progress, m.id) for m in framework.measures if (d := figures.measures.get(m.id)) and d.rag != "Green" and not _is_harm(m))
-    for _, ident in behind:
+    for ident in figures.behind:
         m, d = framework.measure_by_id[ident], figures.measures[ident]
         logged = [a for a in read.actions if a.measure == ident]
         actions = "\n".join(clean_text(f"{a.action or a.issue} ({', '.join(x for x in (a.owner, a.due and 'due ' + a.due, a.status) if x)})")
                             for a in logged) or "No recovery action recorded on the Actions log."
         shown = _yes_no if m.kind == "binary" else amount
-        rows.append(ShortfallRow(ident, m.name, m.unit, shown(d.expected), shown(d.delivered), shown(max(d.expected - d.delivered, 0.0)),
+        rows.append(ShortfallRow(ident, m.name, m.unit, shown(d.expected), shown(d.delivered), shown(d.shortfall),
                                  percent(d.progress), d.rag, actions))
     return rows
 
@@ -282,36 +278,6 @@ def chart_alt(figures: ContractDelivery) -> str:
 
 
 # ------------------------------------------------------------------ the portfolio
-
-@dataclass(frozen=True)
-class Brief:
-    """What the portfolio needs of one contract: light figures only."""
-
-    file: str
-    status: str
-    supplier: str = ""
-    contract_reference: str = ""
-    period: int = 0
-    periods: int = 0
-    rating: str = ""
-    share: float = 0.0
-    share_value: float = 0.0
-    share_count: float = 0.0
-    money: tuple[float, float, float] = (0.0, 0.0, 0.0)
-    themes: dict[str, tuple[float, float, float]] = field(default_factory=dict)
-    errors: tuple[str, ...] = ()
-    superseded_by: str = ""
-
-    @classmethod
-    def of(cls, result: DeliveryResult) -> Brief:
-        """The brief of one result."""
-        r, f = result.read, result.figures
-        errors = tuple(clean_text(e.message) for e in r.findings if e.severity == "error")
-        if f is None:
-            return cls(r.file, result.status, r.supplier, r.contract_reference, errors=errors, superseded_by=r.superseded_by or "")
-        return cls(r.file, result.status, r.supplier, r.contract_reference, f.period, f.periods, f.rating, f.share, f.share_value,
-                   f.share_count, (f.sv_committed, f.sv_expected, f.sv_delivered), {t: tuple(m) for t, m in f.themes.items()})  # type: ignore[misc]
-
 
 @dataclass(frozen=True)
 class MoneyRow:
@@ -339,40 +305,26 @@ class ContractRow:
     expected: str
 
 
-def _money_row(name: str, contracts: int, totals: Sequence[float]) -> MoneyRow:
-    committed, expected, delivered = totals
-    return MoneyRow(clean_text(name) or DASH, str(contracts), money(committed), money(expected), money(delivered),
-                    percent(delivered / expected) if expected > 0 else DASH)
+def _money_row(name: str, totals: Totals) -> MoneyRow:
+    return MoneyRow(name, str(totals.contracts), money(totals.committed), money(totals.expected), money(totals.delivered),
+                    percent(totals.share))
 
 
 def portfolio_context(facts: DeliveryFacts, briefs: Sequence[Brief], date: str) -> dict[str, Any]:
     """Everything the portfolio template can use: £ by theme and supplier, contracts by rating, files not used."""
     framework = facts.framework
-    scored = [b for b in briefs if b.status == "scored"]
-    by_theme = {t.id: [0.0, 0.0, 0.0] for t in framework.themes}
-    by_supplier: dict[str, list[float]] = {}
-    counts: dict[str, int] = {}
-    for b in scored:
-        for t, values in b.themes.items():
-            by_theme[t] = [a + v for a, v in zip(by_theme[t], values, strict=True)]
-        key = b.supplier or "(no supplier name)"
-        by_supplier[key] = [a + v for a, v in zip(by_supplier.get(key, [0.0, 0.0, 0.0]), b.money, strict=True)]
-        counts[key] = counts.get(key, 0) + 1
-    total = [sum(b.money[i] for b in scored) for i in range(3)]
-    contracts = sorted(scored, key=lambda b: (RATINGS.index(b.rating), b.share, b.contract_reference))
-    rejected = [b for b in briefs if b.status == "rejected"]
-    superseded = [b for b in briefs if b.status == "superseded"]
+    p = portfolio(framework, briefs)
     return facts.context | {
         "date": date,
-        "counts_text": f"{plural(len(briefs), 'delivery workbook')}: {len(scored)} monitored, {len(rejected)} rejected, "
-                       f"{len(superseded)} superseded by a later file for the same contract.",
-        "contract_count": str(len(scored)),
-        "total": _money_row("All contracts", len(scored), total),
-        "themes": [_money_row(t.name, sum(1 for b in scored if any(b.themes.get(t.id, ()))), by_theme[t.id]) for t in framework.themes],
-        "suppliers": [_money_row(name, counts[name], values) for name, values in sorted(by_supplier.items(), key=lambda kv: (-kv[1][0], kv[0]))],
-        "ratings": [{"rating": r, "count": str(sum(b.rating == r for b in scored))} for r in RATINGS],
+        "counts_text": f"{plural(len(briefs), 'delivery workbook')}: {p.total.contracts} monitored, {len(p.rejected)} rejected, "
+                       f"{len(p.superseded)} superseded by a later file for the same contract.",
+        "contract_count": str(p.total.contracts),
+        "total": _money_row("All contracts", p.total),
+        "themes": [_money_row(clean_text(t.name) or DASH, p.themes[t.id]) for t in framework.themes],
+        "suppliers": [_money_row(NO_SUPPLIER if not name else clean_text(name) or DASH, totals) for name, totals in p.suppliers.items()],
+        "ratings": [{"rating": r, "count": str(count)} for r, count in p.ratings.items()],
         "contracts": [ContractRow(b.rating, clean_text(b.contract_reference) or DASH, clean_text(b.supplier) or DASH, f"P{b.period} of {b.periods}",
-                                  percent(b.share_value), percent(b.share_count), money(b.money[2]), money(b.money[1])) for b in contracts],
-        "rejected": [{"file": clean_text(b.file), "errors": list(b.errors)} for b in rejected],
-        "superseded": [{"file": clean_text(b.file), "by": clean_text(b.superseded_by)} for b in superseded],
+                                  percent(b.share_value), percent(b.share_count), money(b.money[2]), money(b.money[1])) for b in p.contracts],
+        "rejected": [{"file": clean_text(b.file), "errors": [clean_text(e) for e in b.errors]} for b in p.rejected],
+        "superseded": [{"file": clean_text(b.file), "by": clean_text(b.superseded_by)} for b in p.superseded],
     }

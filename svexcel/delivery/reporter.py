@@ -12,8 +12,9 @@ from ..word.accessibility import template_findings
 from ..word.docx_template import PreparedTemplate, template_environment
 from .chart import delivery_chart
 from .engine import Commitment, DeliverySettings, monitor
+from .portfolio import Brief
 from .reader import Action, DeliveryReturn
-from .report import Brief, DeliveryFacts, DeliveryResult, delivery_context, portfolio_context
+from .report import DeliveryFacts, DeliveryResult, delivery_context, portfolio_context
 
 CHART = "chart_alt"
 EXAMPLE_DATE = "2026-01-01"
@@ -69,6 +70,6 @@ def example_result(framework: Framework, settings: DeliverySettings) -> Delivery
 
 def example_briefs(example: DeliveryResult) -> list[Brief]:
     """The example contract, a rejected file and a superseded one, for the portfolio template."""
-    rejected = DeliveryResult(DeliveryReturn("rejected.xlsx", findings=[Finding("not-a-number", "error", "Example error.", "rejected.xlsx", "Delivery", "G7")]))
+    rejected = DeliveryReturn("rejected.xlsx", findings=[Finding("not-a-number", "error", "Example error.", "rejected.xlsx", "Delivery", "G7")])
     superseded = DeliveryReturn("older.xlsx", superseded_by="example-delivery.xlsx")
-    return [Brief.of(example), Brief.of(rejected), Brief.of(DeliveryResult(superseded))]
+    return [Brief.of(example.read, example.figures), Brief.of(rejected, None), Brief.of(superseded, None)]

@@ -87,6 +87,18 @@ def test_hand_worked_contract_at_period_2_of_4() -> None:
     assert result.benefit_delivered_by_period == pytest.approx((2900, 4500))
 
 
+def test_behind_and_over_at_period_2_of_4() -> None:
+    """The benefits behind schedule, worst first, and the harms over their commitment: the lists the report words."""
+    result = monitor(FRAMEWORK, DeliverySettings(), COMMITMENTS, ACTUALS, period=2, periods=N)
+    # Not Green: M2 (0.25, Red), M3 (harm, Red), L1 (lower is better, Amber). Only M2 is a benefit behind schedule;
+    # M3 (7 > 5) and L1 (11 > 10) are over their commitments, in framework order.
+    assert (result.behind, result.over) == (("M2",), ("M3", "L1"))
+    # M2's shortfall: 20 expected − 5 delivered = 15 weeks; on or above schedule there is none.
+    assert result.measures["M2"].shortfall == 15 and result.measures["M1"].shortfall == 0
+    lenient = monitor(FRAMEWORK, DeliverySettings(rag_green=0.2), COMMITMENTS, ACTUALS, period=2, periods=N)
+    assert lenient.behind == ()
+
+
 def test_settings_change_bands_and_method() -> None:
     # With Amber from 0.7, M3 (0.714) turns Amber; by count: 4 Green of 7 = 0.571 → still Inadequate,
     # but with every band at 0.5 the count share 0.571 rates Good.
@@ -135,6 +147,17 @@ def more(contract: dict, ident: str, delta: float, at: int) -> dict:
         at = next((p for p in range(k, 0, -1) if series[p - 1] is not None), k)
     series[at - 1] = (series[at - 1] or 0.0) + delta
     return {**contract["actuals"], ident: series}
+
+
+@settings(max_examples=150, deadline=None)
+@given(contracts)
+def test_behind_lists_every_benefit_not_green_worst_first(contract: dict) -> None:
+    result = run(contract)
+    lower = {m.id for m in FRAMEWORK.measures if m.direction in ("harm", "lower_is_better")}
+    assert set(result.behind) == {i for i, d in result.measures.items() if d.rag != "Green" and i not in lower}
+    assert [result.measures[i].progress for i in result.behind] == sorted(result.measures[i].progress for i in result.behind)
+    assert list(result.over) == [i for i, d in result.measures.items() if i in lower and d.progress < 1]
+    assert all(d.shortfall == max(d.expected - d.delivered, 0) for d in result.measures.values())
 
 
 @settings(max_examples=150, deadline=None)
