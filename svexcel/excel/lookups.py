@@ -8,6 +8,11 @@ def exact_match(value: str, name: str) -> str:
     return f"MATCH(TRUE,INDEX(EXACT({name},{value}),0),0)"
 
 
+def exact_count(name: str, value: str) -> str:
+    """How many cells of a named range hold exactly ``value`` (case and wildcards matter)."""
+    return f"SUMPRODUCT(--EXACT({name},{value}))"
+
+
 def wildcard_safe(value: str) -> str:
     """``value`` with MATCH's wildcard characters escaped (``~`` first), for a fast lookup checked with EXACT after."""
     return f"SUBSTITUTE(SUBSTITUTE(SUBSTITUTE({value},\"~\",\"~~\"),\"*\",\"~*\"),\"?\",\"~?\")"
@@ -30,5 +35,5 @@ def repeated(value: str, name: str) -> str:
     COUNTIF, blind to case but fast, counts first; only a name it finds twice (or one too long for its criteria) is
     counted again with EXACT.
     """
-    exact = f"SUMPRODUCT(--EXACT({name},{value}))>1"
+    exact = f"{exact_count(name, value)}>1"
     return f'IF(LEN({value})>100,{exact},IF(COUNTIF({name},"="&{wildcard_safe(value)})>1,{exact},FALSE))'

@@ -9,10 +9,11 @@ from __future__ import annotations
 from typing import Sequence
 
 from ...core.cells import Value
+from ...excel.formulas import ALL_PASS
 from ...excel.sheet_xml import Cached, Values
 from ...tender.live.cached import excel_text
 from ..engine import ContractDelivery, delivered_amount, expected_amount
-from .checks import ALL_PASS, CHECK_HEADER_ROW
+from .checks import CHECK_HEADER_ROW
 from .inputs import figure_row
 from .layout import (
     CHECKS,

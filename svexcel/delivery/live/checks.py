@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from ...excel.formulas import ALL_PASS, cascade, number_steps, problem_type, quote
 from ...excel.grid import CellValue, Formula, Grid
 from ...xlsx.reader import column_letter
 from ..settings import ORDER, SHARE_KEYS
@@ -20,8 +21,6 @@ CHECKS = "Checks"
 CHECK_HEADER_ROW = 4
 ADVICE_COL = 6  # F:G, the advice for each type
 ACCRUES_HEADER = "accrues"
-ALL_PASS = "All checks pass: every figure is the engine's for these cells."
-Step = tuple[str, str, str]
 
 ADVICE = {
     "missing-setting": "A key in column A of Settings was changed. Restore it (e.g. rag_green).",
@@ -40,28 +39,6 @@ ADVICE = {
     "measure-not-found": "This measure is not on Measures. Restore its row there, or rebuild the workbook.",
     "cell-error": "A cell here shows an error (#REF!, #VALUE! …). Type a plain value.",
 }
-
-
-def quote(text: str) -> str:
-    """A string literal for a formula."""
-    return '"' + text.replace('"', '""') + '"'
-
-
-def cascade(steps: list[Step]) -> str:
-    """The first failing step's ``"type|where"`` (``""`` when all pass); a formula error becomes ``cell-error``."""
-    text = '""'
-    for condition, kind, where in reversed(steps):
-        text = f'IF({condition},"{kind}|{where}",{text})'
-    return f'=IFERROR({text},"cell-error|{steps[0][2]}")'
-
-
-def number_steps(cell: str, where: str, blank_ok: bool, rule: tuple[str, str] | None) -> list[Step]:
-    """A numeric input: blank (unless allowed), not a number, then the range ``rule`` (failing test, type)."""
-    steps = [] if blank_ok else [(f'{cell}=""', "not-a-number", where)]
-    steps.append((f'AND({cell}<>"",NOT(ISNUMBER({cell})))', "not-a-number", where))
-    if rule is not None:
-        steps.append((f"AND(ISNUMBER({cell}),{rule[0]})", rule[1], where))
-    return steps
 
 
 def settings_checks(rows: dict[str, int]) -> list[tuple[str, str]]:
@@ -137,7 +114,7 @@ def checks_grid(problems: list[tuple[str, str]]) -> Grid:
     """Title, verdict (CheckStatus), count (ChecksFailed), then one row per check and the advice per type."""
     first, last = CHECK_HEADER_ROW + 1, CHECK_HEADER_ROW + max(len(problems), 1)
     problem = f"INDEX($B${first}:$B${last},MIN($C${first}:$C${last})-{first - 1})"
-    kind, where = f'LEFT({problem},FIND("|",{problem})-1)', f'MID({problem},FIND("|",{problem})+1,200)'
+    kind, where = problem_type(problem), f'MID({problem},FIND("|",{problem})+1,200)'
     advice_range = f"${column_letter(ADVICE_COL)}${first}:${column_letter(ADVICE_COL)}${first + len(ADVICE) - 1}"
     text_range = f"${column_letter(ADVICE_COL + 1)}${first}:${column_letter(ADVICE_COL + 1)}${first + len(ADVICE) - 1}"
     rows: list[list[CellValue]] = [

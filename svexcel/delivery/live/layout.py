@@ -17,6 +17,7 @@ from functools import cached_property
 from typing import Sequence
 
 from ...core.findings import FINDING_COLUMNS, Finding, finding_rows
+from ...excel.formulas import checked
 from ...excel.grid import CellValue, Formula, Grid, ref
 from ...framework.model import SHEET_COLUMNS, Framework
 from ...framework.sheets import SETTING_NOTES as FRAMEWORK_SETTINGS
@@ -34,7 +35,6 @@ CONTRACT_FIGURES = "ContractFigures"
 DASHBOARD = "Dashboard"
 FINDINGS = "Findings"
 CHECKS = checks.CHECKS
-CHECK_TEXT = "CHECK"
 
 CONTRACT_COLUMNS = ("No.", "File", "Supplier", "Contract reference", "Contract start", "Periods", "Reporting period")
 ACTUAL_LEAD = ("No.", "Contract reference", "Measure ID", "Measure", "Committed", "From period")
@@ -79,7 +79,7 @@ def rating_of(share: str) -> str:
 
 def figure(expr: str) -> Formula:
     """A figure cell: CHECK while a check fails, else ``expr``."""
-    return Formula(f'=IF(ChecksFailed>0,"{CHECK_TEXT}",{expr})')
+    return Formula(checked(expr))
 
 
 @dataclass(frozen=True)

@@ -17,6 +17,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from ...core.findings import FINDING_COLUMNS, Finding
 from ...core.paths import DEFAULT_FRAMEWORK
 from ...excel.formats import GBP, GBP_WHOLE, SHARE
+from ...excel.formulas import CHECK_TEXT
 from ...excel.protected import YES_NO, protect, put, validation, write
 from ...excel.styles import NOTE_FONT, TITLE_FONT, WRAP, format_column, mark_input, set_widths, style_header
 from ...excel.xlwings_project import quickstart_workbook, set_interpreter, use_vba_project, vba_project
@@ -182,7 +183,7 @@ def decorate(sheets: dict[str, Worksheet], layout: MonitorLayout) -> None:
 
 def _rag_rules(ws: Worksheet, cells: str, fills: dict[str, str]) -> None:
     """Fill cells by their text (RAG or rating); CHECK is grey."""
-    for text, colour in {**fills, "CHECK": "D9D9D9"}.items():
+    for text, colour in {**fills, CHECK_TEXT: "D9D9D9"}.items():
         ws.conditional_formatting.add(cells, CellIsRule(operator="equal", formula=[f'"{text}"'], fill=PatternFill("solid", fgColor=colour)))
 
 

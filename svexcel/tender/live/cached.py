@@ -10,11 +10,11 @@ from __future__ import annotations
 from collections import Counter
 from typing import Mapping
 
+from ...excel.formulas import ALL_PASS
 from ...excel.sheet_xml import Cached, Values
 from ..scoring import Score, ranks
 from .checks import CHECK_ADVICE, CHECK_HEADER_ROW, CHECKS
 from .layout import (
-    ALL_PASS,
     COMPONENTS,
     DASHBOARD,
     DASHBOARD_HEADER_ROW,

@@ -10,7 +10,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from ...excel.lookups import repeated
+from ...excel.formulas import Step, cascade, number_steps, quote
+from ...excel.lookups import exact_count, repeated
 from ...framework.model import SETTING_NOTES, SHEET_COLUMNS
 from ...xlsx.reader import column_letter
 
@@ -64,40 +65,6 @@ CHECK_ADVICE = {
 }
 
 
-def problem(condition: str, kind: str, where: str, otherwise: str = '""') -> str:
-    """``IF(condition,"kind|where",otherwise)``: one step of a problem cascade."""
-    return f'IF({condition},"{kind}|{where}",{otherwise})'
-
-
-def cascade(steps: list[tuple[str, str, str]], guard: str | None = None) -> str:
-    """The first failing step's ``"type|where"`` (``""`` when all pass); errors become ``cell-error``."""
-    text = '""'
-    for condition, kind, where in reversed(steps):
-        text = problem(condition, kind, where, text)
-    where = steps[0][2] if steps else ""
-    body = text if guard is None else f'IF({guard},"",{text})'
-    return f'=IFERROR({body},"cell-error|{where}")'
-
-
-def _number_steps(cell: str, where: str, blank_ok: bool, rule: tuple[str, str] | None) -> list[tuple[str, str, str]]:
-    """Steps testing a numeric input: blank (unless allowed), not a number, then the range ``rule`` (test, type)."""
-    steps = [] if blank_ok else [(f'{cell}=""', "not-a-number", where)]
-    steps.append((f'AND({cell}<>"",NOT(ISNUMBER({cell})))', "not-a-number", where))
-    if rule is not None:
-        steps.append((f"AND(ISNUMBER({cell}),{rule[0]})", rule[1], where))
-    return steps
-
-
-def exact_count(name: str, value: str) -> str:
-    """How many cells of a named range hold exactly ``value`` (case and wildcards matter)."""
-    return f"SUMPRODUCT(--EXACT({name},{value}))"
-
-
-def quote(text: str) -> str:
-    """A string literal for a formula."""
-    return '"' + text.replace('"', '""') + '"'
-
-
 def settings_problems() -> list[str]:
     """One formula per required setting, and one for the component weights' sum."""
     rows = {key: i + 2 for i, key in enumerate(SETTING_NOTES)}
@@ -110,18 +77,18 @@ def settings_problems() -> list[str]:
         r, b = rows[key], f"Settings!$B${rows[key]}"
         rule = (f"{b}<=0", "bad-setting") if key == "max_points" else (f"{b}<0", "bad-weight")
         out.append(cascade([(f"NOT(EXACT(Settings!$A${r},{quote(key)}))", "missing-setting", f"Settings!A{r}"),
-                            *_number_steps(b, f"Settings!B{r}", False, rule)]))
+                            *number_steps(b, f"Settings!B{r}", False, rule)]))
     for key, (test, kind) in OPTIONAL_SETTINGS.items():  # blank keeps the default
         if key in rows:
             r, b = rows[key], f"Settings!$B${rows[key]}"
-            out.append(cascade(_number_steps(b, f"Settings!B{r}", True, (test.format(b), kind))))
+            out.append(cascade(number_steps(b, f"Settings!B{r}", True, (test.format(b), kind))))
     weights = [f"Settings!$B${rows[f'weight_{c}']}" for c in ("monetised", "attainment", "quality")]
     out.append(cascade([(f"AND({','.join(f'ISNUMBER({w})' for w in weights)},{'+'.join(weights)}<=0)",
                          "weights-not-positive", f"Settings!B{rows['weight_monetised']}")]))
     return out
 
 
-def _id_steps(sheet: str, r: int, last_col: str) -> list[tuple[str, str, str]]:
+def _id_steps(sheet: str, r: int, last_col: str) -> list[Step]:
     """A built row's id: present (a cleared row means a deleted theme, outcome or measure) and unique."""
     a = f"{sheet}!$A${r}"
     name = {"Themes": "ThemeID", "Outcomes": "OutcomeID", "Measures": "MeasureID"}[sheet]
@@ -135,7 +102,7 @@ def theme_problems(count: int) -> list[str]:
     out = []
     for r in range(2, count + 2):
         d = f"Themes!$D${r}"
-        out.append(cascade([*_id_steps("Themes", r, column_letter(len(SHEET_COLUMNS["Themes"]))), *_number_steps(d, f"Themes!D{r}", True, (f"{d}<0", "bad-weight"))]))
+        out.append(cascade([*_id_steps("Themes", r, column_letter(len(SHEET_COLUMNS["Themes"]))), *number_steps(d, f"Themes!D{r}", True, (f"{d}<0", "bad-weight"))]))
     out.append(cascade([("AND(SUMPRODUCT(--ISTEXT(ThemeWeight))=0,SUM(ThemeWeight)+COUNTBLANK(ThemeWeight)<=0)",
                          "weights-not-positive", "Themes!D2")]))
     return out
@@ -165,8 +132,8 @@ def measure_problems(count: int) -> list[str]:
             (f'NOT(OR(EXACT({kind},"monetised"),EXACT({kind},"target"),EXACT({kind},"binary")))', "unknown-kind", w["kind"]),
             (f"NOT({allowed})", "unknown-direction", w["direction"]),
             (f'AND({kind}="monetised",{proxy}="")', "missing-proxy", w["proxy_gbp"]),
-            *_number_steps(proxy, w["proxy_gbp"], True, (f"{proxy}<0", "bad-proxy")),
-            *_number_steps(dw, w["deadweight"], True, (f"OR({dw}<0,{dw}>1)", "bad-deadweight")),
+            *number_steps(proxy, w["proxy_gbp"], True, (f"{proxy}<0", "bad-proxy")),
+            *number_steps(dw, w["deadweight"], True, (f"OR({dw}<0,{dw}>1)", "bad-deadweight")),
             (f'AND({target}<>"",NOT(ISNUMBER({target})))', "not-a-number", w["target"]),
             (f'AND({kind}="target",OR({target}="",NOT(ISNUMBER({target}))))', "missing-target", w["target"]),
             (f'AND({kind}="target",ISNUMBER({target}),{target}<=0)', "missing-target", w["target"]),
@@ -208,7 +175,7 @@ def returns_row_problems(layout: LiveLayout, r: int, ts_row: int, quality_row_co
     last = column_letter(len(layout.measure_ids) + 3)
     a = f"Returns!$A${r}"
     steps = [(f'COUNTA(Returns!$B${r}:${last}${r})>0', "missing-file", f"Returns!A{r}")]
-    body = [*_number_steps(f"Returns!$C${r}", f"Returns!C{r}", True, None)]
+    body = [*number_steps(f"Returns!$C${r}", f"Returns!C{r}", True, None)]
     for j, measure in enumerate(layout.framework.measures):
         col = column_letter(layout.returns_col(j))
         q, where = f"Returns!${col}${r}", f"Returns!{col}{r}"

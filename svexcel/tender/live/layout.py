@@ -18,6 +18,7 @@ from functools import cached_property
 from typing import Mapping, Sequence
 
 from ...core.findings import FINDING_COLUMNS, Finding, finding_rows
+from ...excel.formulas import ALL_PASS, CHECK_TEXT, checked, problem_type
 from ...excel.grid import CellValue, Formula, Grid, ref
 from ...excel.lookups import exact_match, first_exact
 from ...framework.model import SETTING_NOTES, SHEET_COLUMNS, Framework
@@ -41,8 +42,6 @@ COMPONENTS = ("£ value", "attainment", "monetised", "quality mark", "quality", 
 SCORE_TOTALS = ("Social value (£)", "Contract value (£)", "Social value per £", "Themes unscored", "Order")
 DASHBOARD_HEADER_ROW = 6
 SCORES_HEADER_ROW = 3
-CHECK_TEXT = "CHECK"
-ALL_PASS = "All checks pass: every figure is the engine's for these cells."
 SCORES_NOTE = ("While a check fails (see the Checks sheet), Points, Rank and theme scores show CHECK instead of numbers; "
                "the check names the cell to fix.")
 
@@ -316,7 +315,7 @@ class LiveLayout:
             cv = f"{RETURNS}!C{i + 2}"
 
             def figure(expr: str, r: int = r) -> Formula:
-                return Formula(f"=IF(ChecksFailed>0,\"{CHECK_TEXT}\",IF($A{r}=\"\",\"\",{expr}))")
+                return Formula(checked(f'IF($A{r}="","",{expr})'))
 
             order = f"{rank}{r}+COUNTIF({rank}${top}:{rank}{r},{rank}{r})-1"  # rank, then earlier rows of the same rank
             rows.append([
@@ -404,7 +403,7 @@ class LiveLayout:
             if k < len(problems):
                 g = f"{column_letter(PROBLEM_COL)}{r}"
                 row[PROBLEM_COL - 1] = Formula(problems[k])
-                row[PROBLEM_COL] = Formula(f"=IF({g}=\"\",\"\",LEFT({g},FIND(\"|\",{g})-1))")
+                row[PROBLEM_COL] = Formula(f'=IF({g}="","",{problem_type(g)})')
             for j, ids in enumerate(built):
                 if k < len(ids):
                     row[BUILT_COL - 1 + j] = ids[k]
