@@ -7,7 +7,6 @@ wrappers in ``udfs/svexcel_monitor.py`` only pass ranges in and tables out.
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Mapping, Sequence
@@ -15,6 +14,7 @@ from typing import Mapping, Sequence
 from ...core.cells import Value
 from ...core.findings import Finding, Findings, has_errors
 from ...core.numbers import is_number
+from ...excel.agreement import AGREES, agreement, rows_by
 from ...framework.model import Framework, framework_from_sheets
 from ...tender.live.actions import checks_refusal
 from ...xlsx.reader import Sheet, Workbook, column_letter
@@ -26,7 +26,6 @@ from .layout import ACTUALS, CONTRACT_COLUMNS, CONTRACTS, DELIVERY_KEYS, FIGURE_
 
 Rows = Sequence[Sequence[Value]]
 Table = list[list[Value]]
-TOLERANCE = 1e-9
 SHEETS = ("Settings", "Themes", "Outcomes", "Measures", "QualityScale", CONTRACTS, ACTUALS)
 
 
@@ -187,12 +186,12 @@ def _problem(value: Value, binary: bool) -> str | None:
 def figures_table(inputs: MonitorInputs, formula_figures: Rows | None = None) -> Table:
     """The engine's ContractFigures table; with the formulas' table, a last column saying whether they agree."""
     header: list[Value] = list(FIGURE_COLUMNS)
-    rows: Table = [header + (["Agrees with formulas"] if formula_figures is not None else [])]
-    theirs = _by_reference(formula_figures) if formula_figures is not None else {}
+    rows: Table = [header + ([AGREES] if formula_figures is not None else [])]
+    theirs = rows_by(formula_figures, "Contract reference", 2, lambda v: cell_text(v).casefold()) if formula_figures is not None else {}
     for number, (contract, d) in enumerate(zip(inputs.contracts, inputs.figures(), strict=True), start=1):
         row = figure_row(number, contract, d, inputs.settings)
         if formula_figures is not None:
-            row.append(_agreement(header, row, theirs.get(contract.contract_reference.casefold())))
+            row.append(agreement(header, row, theirs.get(contract.contract_reference.casefold()), "No: not on ContractFigures"))
         rows.append(row)
     return rows
 
@@ -208,31 +207,6 @@ def figure_row(number: int, contract: DeliveryReturn, d: ContractDelivery, setti
         kpi = d.kpis[j] if j < len(d.kpis) else None
         row += [kpi.measure, kpi.progress, kpi.rating] if kpi else [None, None, None]
     return row
-
-
-def _by_reference(table: Rows) -> dict[str, dict[str, Value]]:
-    if not table:
-        return {}
-    header = [cell_text(h) for h in table[0]]
-    at = header.index("Contract reference") if "Contract reference" in header else 2
-    return {cell_text(r[at]).casefold(): dict(zip(header, r, strict=False)) for r in table[1:] if len(r) > at and cell_text(r[at])}
-
-
-def same(a: Value, b: Value) -> bool:
-    """Equal to 1e-9 (relative for large figures); blank, None and '' are the same."""
-    if a in (None, "") or b in (None, ""):
-        return a in (None, "") and b in (None, "")
-    if is_number(a) and is_number(b):
-        return math.isclose(a, b, rel_tol=TOLERANCE, abs_tol=TOLERANCE)  # type: ignore[arg-type]
-    return a == b
-
-
-def _agreement(header: list[Value], engine: list[Value], formulas: dict[str, Value] | None) -> str:
-    if formulas is None:
-        return "No: not on ContractFigures"
-    differ = [f"{name} {formulas.get(str(name))!r} (engine {value!r})" for name, value in zip(header, engine, strict=True)
-              if not same(value, formulas.get(str(name)))]
-    return "Yes" if not differ else "No: " + "; ".join(differ)
 
 
 def explain_rating(inputs: MonitorInputs, reference: str) -> list[str]:

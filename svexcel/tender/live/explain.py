@@ -5,12 +5,12 @@ Pure functions over LiveInputs; ``udfs/svexcel_live.py`` only passes Excel range
 
 from __future__ import annotations
 
-import math
 from dataclasses import replace
 from typing import Sequence
 
 from ...core.cells import Value
 from ...core.findings import Finding, finding_rows
+from ...excel.agreement import AGREES, agreement, rows_by
 from ...framework.model import Framework
 from ...xlsx.tables import cell_text
 from ..scoring import assess, best_offers, compete, component_shares, points_available, theme_points, theme_weight_total
@@ -18,7 +18,6 @@ from .inputs import LiveInputs
 from .layout import SCORE_TOTALS
 
 TOLERANCE = 1e-9
-AGREES = "Agrees with formulas"
 PART_NAMES = {"monetised": "£ value", "attainment": "targets", "quality": "quality"}
 Table = list[list[Value]]
 
@@ -28,54 +27,20 @@ def score_table(inputs: LiveInputs, formula_scores: Sequence[Sequence[Value]] | 
     theme_ids = [t.id for t in inputs.framework.themes]
     header: list[Value] = ["File", "Organisation", "Points", "Rank", *theme_ids, *SCORE_TOTALS[:3]]
     rows: Table = [header + ([AGREES] if formula_scores is not None else [])]
-    formulas = _rows_by_file(formula_scores) if formula_scores is not None else {}
+    formulas = rows_by(formula_scores, "File", 0, _name) if formula_scores is not None else {}
     for ret, score in zip(inputs.returns, inputs.scores(), strict=False):
         row: list[Value] = [ret.file, ret.organisation, score.points, float(score.rank),
                             *(score.themes[t].score for t in theme_ids),
                             score.assessment.total_sv, ret.contract_value, score.assessment.sv_ratio]
         if formula_scores is not None:
-            row.append(_agreement(header, row, formulas.get(ret.file)))
+            row.append(agreement(header[2:], row[2:], formulas.get(ret.file), "No: not on Scores"))
         rows.append(row)
     return rows
-
-
-def _rows_by_file(table: Sequence[Sequence[Value]]) -> dict[str, dict[str, Value]]:
-    """Rows of a table with a header row, keyed by their File exactly (``Acme.xlsx`` and ``acme.xlsx`` are two returns)."""
-    if not table:
-        return {}
-    header = [cell_text(h) for h in table[0]]
-    return {_name(row[0]): dict(zip(header, row, strict=False)) for row in table[1:] if row and _name(row[0])}
 
 
 def _name(value: Value) -> str:
     """A file name from a cell, spaces kept (they are part of the name)."""
     return value if isinstance(value, str) else cell_text(value)
-
-
-def _agreement(header: list[Value], engine: list[Value], formulas: dict[str, Value] | None) -> str:
-    """'Yes', or which figures differ between the engine and the formulas."""
-    if formulas is None:
-        return "No: not on Scores"
-    differ = []
-    for name, value in zip(header[2:], engine[2:], strict=False):
-        theirs = formulas.get(str(name))
-        if not _same(value, theirs):
-            differ.append(f"{name} {_show(theirs)} (engine {_show(value)})")
-    return "Yes" if not differ else "No: " + "; ".join(differ)
-
-
-def _same(a: Value, b: Value) -> bool:
-    """Equal to 1e-9 (relative for large figures); blank, None and '' are the same."""
-    blank_a, blank_b = a is None or a == "", b is None or b == ""
-    if blank_a or blank_b:
-        return blank_a and blank_b
-    if isinstance(a, (int, float)) and isinstance(b, (int, float)):
-        return math.isclose(a, b, rel_tol=TOLERANCE, abs_tol=TOLERANCE)
-    return a == b
-
-
-def _show(value: Value) -> str:
-    return "blank" if value is None or value == "" else f"{value:.6g}" if isinstance(value, float) else str(value)
 
 
 def explain_return(inputs: LiveInputs, file: str) -> list[str]:

@@ -19,7 +19,7 @@ from svexcel.core.findings import Finding
 from svexcel.core.paths import DEFAULT_FRAMEWORK, DELIVERY_SAMPLES, SAMPLES
 from svexcel.delivery.batch import run_delivery_batch
 from svexcel.delivery.engine import delivered_amount, monitor
-from svexcel.delivery.live.inputs import MonitorInputs, delivery_reports_refused, figure_row, read_monitor_workbook, same
+from svexcel.delivery.live.inputs import MonitorInputs, delivery_reports_refused, figure_row, read_monitor_workbook
 from svexcel.delivery.live.layout import ACCRUES_COL, FIGURE_COLUMNS, setting_row
 from svexcel.delivery.live.workbook import (
     FUNCTIONS,
@@ -30,6 +30,7 @@ from svexcel.delivery.live.workbook import (
     read_delivery_folder,
 )
 from svexcel.delivery.settings import load_delivery_settings
+from svexcel.excel.agreement import same
 from svexcel.framework.model import SHEET_COLUMNS, Framework, FrameworkError
 from svexcel.tender.live.actions import FolderProblem
 
