@@ -16,7 +16,7 @@ from ..framework.model import Framework, Measure
 from .engine import RATINGS, ContractDelivery, DeliverySettings, lower_is_better
 from .layout import period_span
 from .portfolio import Brief, Totals, portfolio
-from .reader import DeliveryReturn
+from .reader import Action, DeliveryReturn
 
 METHOD_NAMES = {"value": "by value: £ of benefit delivered ÷ £ expected to date",
                 "count": "by count: the share of monitored measures that are Green"}
@@ -75,18 +75,6 @@ class KpiRow:
     name: str
     progress: str
     rating: str
-
-
-@dataclass(frozen=True)
-class ActionRow:
-    """A row of the supplier's Actions log."""
-
-    measure: str
-    issue: str
-    action: str
-    owner: str
-    due: str
-    status: str
 
 
 @dataclass(frozen=True)
@@ -212,7 +200,7 @@ def delivery_context(facts: DeliveryFacts, result: DeliveryResult, date: str) ->
                    money(figures.themes[t.id].delivered), tuple(_rows(framework, figures, m) for m in monitored if m.theme_id == t.id))
         for t in framework.themes if any(m.theme_id == t.id for m in monitored)
     ]
-    actions = [ActionRow(*(clean_text(v) or DASH for v in (a.measure, a.issue, a.action, a.owner, a.due, a.status))) for a in read.actions]
+    actions = [Action(*(clean_text(v) or DASH for v in (a.measure, a.issue, a.action, a.owner, a.due, a.status))) for a in read.actions]  # as shown: text cleaned, blank as a dash
     return facts.context | {
         "supplier": clean_text(read.supplier) or "(no supplier name)",
         "contract_reference": clean_text(read.contract_reference) or DASH,
