@@ -16,6 +16,7 @@ from typing import Annotated, Any
 import xlwings as xw
 from xlwings import func, script
 
+from svexcel.excel import book as open_book
 from svexcel.excel.grid import Grid
 from svexcel.tender.live import functions, macros
 from svexcel.tender.live.functions import FormulaScores, Measures, Outcomes, Quality, Returns, Settings, Themes
@@ -86,8 +87,8 @@ def host() -> macros.Host:
 
 
 def write_grid(sheet: Any, grid: Grid) -> None:
-    """Replace a sheet's content with a grid (see macros.write_grid); Lite has no clipboard, so rows copy from the first."""
-    macros.write_grid(sheet, grid, lambda template, target: target.copy_from(template, copy_type="all"))
+    """Replace a sheet's content with a grid (see svexcel.excel.book.write_grid); Lite has no clipboard, so rows copy from the first."""
+    open_book.write_grid(sheet, grid, lambda template, target: target.copy_from(template, copy_type="all"))
 
 
 def status(book: Any, message: str) -> None:

@@ -16,7 +16,7 @@ from typing import Annotated, Any
 
 import xlwings as xw
 
-from svexcel.excel.grid import Grid
+from svexcel.excel.classic import show_status, write_grid
 from svexcel.tender.live import functions, macros
 from svexcel.tender.live.functions import FormulaScores, Measures, Outcomes, Quality, Returns, Settings, Themes
 
@@ -68,7 +68,7 @@ def _caller_book(caller: Any) -> Path | None:
 
 def _host(book: Any) -> macros.Host:
     """The classic edition's side of the macros: folders beside the workbook, protected sheets, a message box."""
-    return macros.Host(Path(book.fullname), _write_grid, _status, exclude=Path(book.fullname))
+    return macros.Host(Path(book.fullname), write_grid, show_status, exclude=Path(book.fullname))
 
 
 @xw.sub
@@ -90,30 +90,3 @@ def make_reports():
     """Write the Word reports with this workbook's current weights, proxies and quality scores."""
     book = xw.Book.caller()
     macros.make_reports(book, _host(book))
-
-
-# --- Excel side of the macros (needs Excel; not reachable on Linux) -------------------------------------------
-
-
-def _write_grid(sheet: Any, grid: Grid) -> None:
-    """Replace a protected sheet's content with a grid (see macros.write_grid)."""
-    sheet.api.Unprotect()
-    macros.write_grid(sheet, grid, _paste_formats)
-    sheet.api.Protect(Contents=True, AllowFormattingColumns=True, AllowFormattingRows=True, AllowSorting=True, AllowFiltering=True)
-
-
-def _paste_formats(template: Any, target: Any) -> None:
-    """Give ``target`` the formats and validation of ``template`` through the clipboard."""
-    template.copy()
-    target.paste(paste="formats")
-    target.paste(paste="validation")
-    template.sheet.book.app.api.CutCopyMode = False
-
-
-def _status(book: Any, message: str) -> None:
-    """Show what a macro did on the Tools sheet and in a message box."""
-    tools = book.sheets["Tools"]
-    tools.api.Unprotect()
-    book.names["MacroStatus"].refers_to_range.value = "'" + message
-    tools.api.Protect(Contents=True, AllowFormattingColumns=True)
-    book.app.alert(message, title="svexcel")

@@ -3,13 +3,16 @@
 Thin wrappers: each reads ranges, calls a pure function in ``svexcel.delivery`` and returns a table. The
 workbook's ``xlwings.conf`` sheet names this module (``UDF Modules = svexcel_monitor``); Excel's xlwings tab >
 Import Functions makes the functions and macros available.
+
+Importing this module loads the delivery engine and the workbook readers only, as ``svexcel_live`` does: reading a
+folder of delivery workbooks and the Word reports load inside the macros that need them, so Excel's first
+recalculation does not wait for them (``benchmarks/bench_udf_import.py`` prints the import time).
 """
 
 from pathlib import Path
 from typing import Annotated, Any, Callable
 
 import xlwings as xw
-from svexcel_live import _status, _write_grid
 
 from svexcel.delivery.live.inputs import (
     MonitorInputs,
@@ -18,11 +21,11 @@ from svexcel.delivery.live.inputs import (
     figures_table,
     inputs_from_tables,
 )
-from svexcel.delivery.live.workbook import import_layout, import_message
-from svexcel.excel.book import cell, named_tables
+from svexcel.excel.book import answer, cell, named_tables
+from svexcel.excel.classic import show_status, write_grid
 from svexcel.framework.model import FrameworkError
 from svexcel.tender.live.actions import FolderProblem, resolve_folder
-from svexcel.tender.live.functions import Measures, Outcomes, Settings, Themes, problem_table
+from svexcel.tender.live.functions import Measures, Outcomes, Settings, Themes
 
 Contracts = Annotated[list, {"doc": "The Contracts table with its header: type ContractsTable", "ndim": 2}]
 Actuals = Annotated[list, {"doc": "The Actuals table with its header: type ActualsTable", "ndim": 2}]
@@ -30,13 +33,9 @@ INPUT_NAMES = ("SettingsTable", "ThemesTable", "OutcomesTable", "MeasuresTable",
 REPORTS_FOLDER = "delivery-reports"  # beside the workbook when Tools!B5 is blank
 
 
-def _monitored(tables: tuple[list, ...], answer: Callable[[MonitorInputs], list]) -> list:
+def _monitored(tables: tuple[list, ...], respond: Callable[[MonitorInputs], list]) -> list:
     """The answer computed from the workbook's tables, or why they cannot be read."""
-    try:
-        inputs = inputs_from_tables(*tables)
-    except FrameworkError as exc:
-        return problem_table(exc)
-    return answer(inputs)
+    return answer(inputs_from_tables, tables, respond, FrameworkError)
 
 
 @xw.func
@@ -69,25 +68,28 @@ def _book_inputs(book: Any) -> MonitorInputs:
 @xw.sub
 def import_deliveries():
     """Read every delivery workbook in the folder into Contracts and Actuals and lay out the figures."""
+    from svexcel.delivery.live.workbook import import_layout, import_message  # reading a folder loads the batch
+
     book = xw.Book.caller()
     try:
         folder = resolve_folder(cell(book, "ReturnsFolder"), Path(book.fullname))
         inputs = _book_inputs(book)
         layout = import_layout(inputs.framework, inputs.settings, folder, exclude=Path(book.fullname))
     except (FolderProblem, FrameworkError) as exc:
-        _status(book, str(exc))
+        show_status(book, str(exc))
         return
     for grid in layout.grids():
-        _write_grid(book.sheets[grid.sheet], grid)
+        write_grid(book.sheets[grid.sheet], grid)
     for name, target in layout.names().items():
         book.names.add(name, "=" + target)
-    _status(book, import_message(layout, folder))
+    show_status(book, import_message(layout, folder))
 
 
 @xw.sub
 def make_delivery_reports():
     """Write the delivery reports, portfolio and summaries with this workbook's settings and proxies."""
     from svexcel.delivery.batch import run_delivery_batch
+    from svexcel.delivery.live.workbook import import_layout
     from svexcel.run.outputs import OutputError
     from svexcel.word.errors import ReportTemplateError
 
@@ -98,16 +100,16 @@ def make_delivery_reports():
         inputs = _book_inputs(book)
         files = import_layout(inputs.framework, inputs.settings, folder, exclude=Path(book.fullname)).contracts
     except (FolderProblem, FrameworkError) as exc:
-        _status(book, str(exc))
+        show_status(book, str(exc))
         return
     refusal = delivery_reports_refused(inputs, files)
     if refusal is not None:
-        _status(book, refusal)
+        show_status(book, refusal)
         return
-    _status(book, f"Writing delivery reports to {out} …")
+    show_status(book, f"Writing delivery reports to {out} …")
     try:
         result = run_delivery_batch(folder, out, framework=inputs.framework, settings=inputs.settings)
     except (OutputError, ReportTemplateError) as exc:
-        _status(book, str(exc))
+        show_status(book, str(exc))
         return
-    _status(book, f"{result.tally()}. Outputs in {out}: reports, portfolio.docx, delivery-summary.xlsx, performance-notices.csv, delivery.json.")
+    show_status(book, f"{result.tally()}. Outputs in {out}: reports, portfolio.docx, delivery-summary.xlsx, performance-notices.csv, delivery.json.")

@@ -17,6 +17,7 @@ from typing import Any
 
 import pytest
 import svexcel_live
+import svexcel_monitor
 import xlwings
 from builders import quality_of
 from libreoffice import convert
@@ -215,15 +216,19 @@ def test_import_layout_writes_what_the_builder_writes(framework: Framework, samp
     assert "Imported 6 return(s)" in import_message(layout, samples_dir)
 
 
-def test_importing_the_udf_module_leaves_reports_and_batch_unloaded() -> None:
-    """Excel imports svexcel_live on first use: the Word, chart, progress-bar and workbook-writing libraries wait for the macros."""
-    probe = ("import sys, xlwings; before = set(sys.modules); import svexcel_live; "
+@pytest.mark.parametrize(("module", "engine"), [("svexcel_live", "svexcel.tender.live.explain"),
+                                                ("svexcel_monitor", "svexcel.delivery.live.inputs")])
+def test_importing_the_udf_module_leaves_reports_and_batch_unloaded(module: str, engine: str) -> None:
+    """Excel imports a UDF module on first use: the Word, chart, progress-bar and workbook-writing libraries wait for the macros."""
+    probe = (f"import sys, xlwings; before = set(sys.modules); import {module}; "
              "print(' '.join(sorted(set(sys.modules) - before)))")
     added = set(subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True).stdout.split())
-    assert "svexcel_live" in added and "svexcel.tender.live.explain" in added
-    heavy = {"docxtpl", "docx", "PIL", "tqdm", "matplotlib", "openpyxl", "xlsxwriter", "svexcel.tender.batch", "svexcel.tender.reports", "svexcel.word"}
-    assert {m for m in added if m.split(".")[0] in heavy or m in heavy} == set()
-    whole = "import sys, svexcel_live; print(' '.join(m for m in ('docxtpl', 'tqdm') if m in sys.modules))"
+    assert module in added and engine in added
+    heavy = {"docxtpl", "docx", "PIL", "lxml", "tqdm", "matplotlib", "openpyxl", "xlsxwriter", "svexcel.tender.batch",
+             "svexcel.tender.reports", "svexcel.word", "svexcel.delivery.batch", "svexcel.delivery.live.workbook",
+             "svexcel.framework.sheets", "svexcel_live"}
+    assert {m for m in added if m.split(".")[0] in heavy or m in heavy or m.rsplit(".", 1)[0] in heavy} - {module} == set()
+    whole = f"import sys, {module}; print(' '.join(m for m in ('docxtpl', 'tqdm') if m in sys.modules))"
     assert subprocess.run([sys.executable, "-c", whole], capture_output=True, text=True, check=True).stdout.split() == []
 
 
@@ -250,6 +255,11 @@ def test_tools_sheet_formulas_fit_the_functions() -> None:
 @pytest.fixture
 def registered(monkeypatch: pytest.MonkeyPatch) -> tuple[types.ModuleType, types.ModuleType]:
     """xlwings.udfs imported with its Windows COM modules stubbed, and svexcel_live decorated by it as on Windows."""
+    return register(monkeypatch, svexcel_live)
+
+
+def register(monkeypatch: pytest.MonkeyPatch, udf_module: types.ModuleType) -> tuple[types.ModuleType, types.ModuleType]:
+    """xlwings.udfs imported with its Windows COM modules stubbed, and ``udf_module`` decorated by it as on Windows."""
     for name in ("pythoncom", "pywintypes", "win32com", "win32com.client"):
         monkeypatch.setitem(sys.modules, name, types.ModuleType(name))
     sys.modules["pythoncom"].CoInitialize = lambda: None  # type: ignore[attr-defined]
@@ -258,7 +268,7 @@ def registered(monkeypatch: pytest.MonkeyPatch) -> tuple[types.ModuleType, types
     udfs = importlib.import_module("xlwings.udfs")
     for decorator, real in (("func", udfs.xlfunc), ("sub", udfs.xlsub), ("arg", udfs.xlarg), ("ret", udfs.xlret)):
         monkeypatch.setattr(xlwings, decorator, real)
-    spec = importlib.util.spec_from_file_location("svexcel_live_registered", svexcel_live.__file__)
+    spec = importlib.util.spec_from_file_location(f"{udf_module.__name__}_registered", udf_module.__file__)
     assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
@@ -283,6 +293,21 @@ def test_registration_metadata(registered: tuple[types.ModuleType, types.ModuleT
             assert not arg["doc"].startswith("Positional argument"), (name, arg["name"])
             assert arg["options"].get("ndim") == (2 if arg["name"] not in ("file", "percent", "path") else None), (name, arg["name"])
     assert functions["sv_scores"]["args"][-1]["optional"] is None
+
+
+def test_monitor_registration_metadata(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The monitoring module's functions and macros as xlwings registers them: every table argument a 2-D range with help."""
+    _, module = register(monkeypatch, svexcel_monitor)
+    functions = {name: getattr(module, name).__xlfunc__ for name in dir(module) if hasattr(getattr(module, name), "__xlfunc__")}
+    assert sorted(functions) == sorted(("dv_explain", "dv_figures", "import_deliveries", "make_delivery_reports"))
+    for name, info in functions.items():
+        assert info["sub"] == name.startswith(("import_", "make_"))
+        assert info["ret"]["doc"] == inspect.getdoc(getattr(svexcel_monitor, name))
+        for arg in info["args"]:
+            assert not arg["doc"].startswith("Positional argument"), (name, arg["name"])
+            assert arg["options"].get("ndim") == (None if arg["name"] == "reference" else 2), (name, arg["name"])
+    assert [a["doc"] for a in functions["dv_figures"]["args"][:6]] == [
+        f"The {sheet} table with its header: type {sheet}Table" for sheet in ("Settings", "Themes", "Outcomes", "Measures", "Contracts", "Actuals")]
 
 
 def test_generated_vba_wrappers(registered: tuple[types.ModuleType, types.ModuleType]) -> None:

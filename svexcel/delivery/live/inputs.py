@@ -15,6 +15,7 @@ from ...core.cells import Value
 from ...core.findings import Finding, Findings, has_errors
 from ...core.numbers import is_number
 from ...excel.agreement import AGREES, agreement, rows_by
+from ...excel.book import sheets_from_ranges
 from ...framework.model import Framework, framework_from_sheets
 from ...tender.live.actions import checks_refusal
 from ...xlsx.reader import Sheet, Workbook, column_letter
@@ -83,9 +84,8 @@ def read_monitor_workbook(path: str | Path) -> MonitorInputs:
 
 def inputs_from_tables(settings: Rows, themes: Rows, outcomes: Rows, measures: Rows, contracts: Rows, actuals: Rows) -> MonitorInputs:
     """The inputs from cell ranges as Excel passes them (rows of values, None for blanks), each from its header row."""
-    tables = {"Settings": settings, "Themes": themes, "Outcomes": outcomes, "Measures": measures, CONTRACTS: contracts, ACTUALS: actuals}
-    sheets: dict[str, Sheet | None] = {name: Sheet.from_rows(name, [list(r) for r in rows]) for name, rows in tables.items()}
-    return inputs_from_sheets(sheets)
+    return inputs_from_sheets(sheets_from_ranges({"Settings": settings, "Themes": themes, "Outcomes": outcomes, "Measures": measures,
+                                                  CONTRACTS: contracts, ACTUALS: actuals}))
 
 
 def inputs_from_sheets(sheets: Mapping[str, Sheet | None], file: str = "") -> MonitorInputs:

@@ -19,8 +19,8 @@ from typing import Sequence
 from ...core.findings import FINDING_COLUMNS, Finding, finding_rows
 from ...excel.formulas import checked
 from ...excel.grid import CellValue, Formula, Grid, ref
+from ...framework.model import SETTING_NOTES as FRAMEWORK_SETTINGS
 from ...framework.model import SHEET_COLUMNS, Framework
-from ...framework.sheets import SETTING_NOTES as FRAMEWORK_SETTINGS
 from ...tender.live.layout import COLUMN_NAMES, TABLE_NAMES
 from ...xlsx.reader import column_letter
 from ..engine import KPI_COUNT, DeliverySettings

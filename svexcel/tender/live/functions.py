@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Annotated, Any, Callable, Sequence
 
 from ...core.cells import Value
-from ...excel.book import named_tables
+from ...excel.book import Rows, answer, named_tables, problem_table
 from ...framework.model import FrameworkError
 from ..return_reader import read_return
 from .actions import beside_workbook
@@ -18,7 +18,6 @@ from .explain import Table, explain_return, findings_table, ranking_stability, s
 from .inputs import LiveInputs, framework_from_tables, inputs_from_tables
 
 INPUT_NAMES = ("SettingsTable", "ThemesTable", "OutcomesTable", "MeasuresTable", "ReturnsTable", "QualityTable")
-Rows = Sequence[Sequence[Any]]
 # The functions' table arguments as xlwings (classic and Lite) reads them: whole ranges, two-dimensional, with their help.
 Settings = Annotated[list, {"doc": "The Settings table with its header: type SettingsTable", "ndim": 2}]
 Themes = Annotated[list, {"doc": "The Themes table with its header: type ThemesTable", "ndim": 2}]
@@ -29,19 +28,9 @@ Quality = Annotated[list, {"doc": "The Quality table with its header: type Quali
 FormulaScores = Annotated[list, {"doc": "Optional: the Scores table (ScoresTable) to check the formulas against", "ndim": 2}]
 
 
-def problem_table(exc: Exception) -> Table:
-    """A one-column table saying why nothing could be scored."""
-    lines: list[Value] = [str(f) for f in getattr(exc, "findings", [])] or [str(exc)]
-    return [["Cannot score: correct these cells first."], *([line] for line in lines)]
-
-
-def _scored(tables: Sequence[Rows], answer: Callable[[LiveInputs], Table]) -> Table:
+def _scored(tables: Sequence[Rows], respond: Callable[[LiveInputs], Table]) -> Table:
     """The answer computed from the workbook's six input tables, or why they cannot be scored."""
-    try:
-        inputs = inputs_from_tables(*tables)
-    except FrameworkError as exc:
-        return problem_table(exc)
-    return answer(inputs)
+    return answer(inputs_from_tables, tables, respond, FrameworkError)
 
 
 def scores(tables: Sequence[Rows], formula_scores: Sequence[Sequence[Value]] | None = None) -> Table:

@@ -16,6 +16,7 @@ from typing import Iterator, Mapping, Sequence
 from ...core.cells import Value
 from ...core.findings import Finding, Findings, has_errors
 from ...core.numbers import is_number
+from ...excel.book import sheets_from_ranges
 from ...framework.model import SHEET_COLUMNS, Framework, FrameworkError, framework_from_sheets
 from ...xlsx.reader import Sheet, Workbook, cell_ref, column_letter
 from ...xlsx.tables import Table, cell_text, find_table
@@ -72,15 +73,13 @@ def live_findings(path: str | Path) -> list[Finding]:
 
 def inputs_from_tables(settings: Rows, themes: Rows, outcomes: Rows, measures: Rows, returns: Rows, quality: Rows) -> LiveInputs:
     """The inputs from cell ranges as Excel passes them (rows of values, None for blanks), each from its header row."""
-    tables = {"Settings": settings, "Themes": themes, "Outcomes": outcomes, "Measures": measures, RETURNS: returns, QUALITY: quality}
-    sheets: dict[str, Sheet | None] = {name: Sheet.from_rows(name, [list(r) for r in rows]) for name, rows in tables.items()}
-    return inputs_from_sheets(sheets)
+    return inputs_from_sheets(sheets_from_ranges({"Settings": settings, "Themes": themes, "Outcomes": outcomes, "Measures": measures,
+                                                  RETURNS: returns, QUALITY: quality}))
 
 
 def framework_from_tables(settings: Rows, themes: Rows, outcomes: Rows, measures: Rows) -> Framework:
     """A framework from its four scoring tables passed as ranges (the quality scale is not needed to score)."""
-    tables = {"Settings": settings, "Themes": themes, "Outcomes": outcomes, "Measures": measures}
-    sheets: dict[str, Sheet | None] = {name: Sheet.from_rows(name, [list(r) for r in rows]) for name, rows in tables.items()}
+    sheets = sheets_from_ranges({"Settings": settings, "Themes": themes, "Outcomes": outcomes, "Measures": measures})
     return framework_from_sheets(sheets | {"QualityScale": _empty_scale()}, text_numbers=False)
 
 

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable
 
-from ...excel.book import cell, excel_value
+from ...excel.book import cell
 from ...excel.grid import Grid
 from ...framework.model import FrameworkError
 from .actions import (
@@ -126,19 +126,3 @@ def update_charts(sheet: Any, layout: LiveLayout) -> None:
     sheet.charts[0].set_source_data(sheet.range((header, 2), (last, 3)))
     themes = f"{sheet.range((header, 2), (last, 2)).address},{sheet.range((header, 4), (last, last_theme)).address}"
     sheet.charts[1].set_source_data(sheet.range(themes))
-
-
-def write_grid(sheet: Any, grid: Grid, copy_formats: Callable[[Any, Any], None]) -> None:
-    """Replace a sheet's content with a grid; new data rows take the formats and validation of the first one
-    (``copy_formats(template, target)`` copies them, as the edition can)."""
-    used = sheet.used_range.last_cell
-    width = max(grid.width, used.column)
-    sheet.range((1, 1), (max(used.row, len(grid.rows)), width)).clear_contents()
-    last = len(grid.rows)
-    if used.row > max(last, grid.first_data_row):
-        sheet.range((max(last, grid.first_data_row) + 1, 1), (used.row, width)).clear()
-    if last > grid.first_data_row:
-        copy_formats(sheet.range((grid.first_data_row, 1), (grid.first_data_row, width)),
-                     sheet.range((grid.first_data_row + 1, 1), (last, width)))
-    values = [[excel_value(v) for v in row] + [""] * (width - len(row)) for row in grid.rows]
-    sheet.range((1, 1), (last, width)).formula = values
