@@ -21,7 +21,7 @@ from PIL import Image, ImageChops
 
 from svexcel.core.paths import DEFAULT_FRAMEWORK, SAMPLE_QUALITY, SAMPLES
 from svexcel.framework.model import load_framework
-from svexcel.panel.marks import read_quality
+from svexcel.panel.marks import read_marks
 from svexcel.tender.live.workbook import build_from_folder
 
 # PNG name -> (workbook: "built" or "failing", sheet)
@@ -91,7 +91,7 @@ def main() -> None:
     args.out.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
-        live = build_from_folder(None, work / "live.xlsm", SAMPLES, read_quality(SAMPLE_QUALITY, load_framework(DEFAULT_FRAMEWORK))).path
+        live = build_from_folder(None, work / "live.xlsm", SAMPLES, read_marks(SAMPLE_QUALITY, load_framework(DEFAULT_FRAMEWORK))).path
         books = {"built": live, "failing": clear_a_proxy(live, work / "failing.xlsm")}
         copies = [only_sheet(books[book], work / f"{Path(name).stem}.xlsm", sheet) for name, (book, sheet) in SHOTS.items()]
         to_pdf(copies, work)

@@ -177,8 +177,8 @@ def field(paragraph: object, instruction: str, placeholder: str) -> None:
     run_with(end)
 
 
-def header_footer(doc: DocumentObject, header: str, footer: str) -> None:
-    """Running header text and a footer with 'Page N of M'."""
+def header_footer(doc: DocumentObject, header: str, footer: str, second_footer: str = "") -> None:
+    """Running header text and a footer with 'Page N of M' (and a second footer line, when given)."""
     section = doc.sections[0]
     hp = section.header.paragraphs[0]
     hp.text = header
@@ -191,6 +191,8 @@ def header_footer(doc: DocumentObject, header: str, footer: str) -> None:
     tabs = fp.paragraph_format.tab_stops
     tabs.clear_all()
     tabs.add_tab_stop(Cm(TEXT_WIDTH_CM), alignment=2)  # right
+    if second_footer:
+        section.footer.add_paragraph(second_footer, style=fp.style)
 
 
 def chart(doc: DocumentObject, image: bytes, width_cm: float, height_cm: float, alt_variable: str, title: str) -> None:
@@ -586,7 +588,8 @@ def comparison() -> DocumentObject:
 def assessment_summary() -> DocumentObject:
     """The assessment summary template (Procurement Act 2023 s.50, Procurement Regulations 2024 reg. 31)."""
     doc = new_document("Assessment summary: {{ supplier.name }}")
-    header_footer(doc, "Assessment summary: {{ supplier.name }}", "Contract {{ contract_reference }}: assessment summary, {{ date }}")
+    header_footer(doc, "Assessment summary: {{ supplier.name }}", "Contract {{ contract_reference }}: assessment summary, {{ date }}",
+                  "{% if manifest_hash %}Evaluation record: manifest SHA-256 {{ manifest_hash }}{% endif %}")
     doc.add_heading("Assessment summary", level=1)
     doc.add_paragraph("{{ supplier.name }}", style="Subtitle")
     para(doc, "This summary explains how your tender for contract **{{ contract_reference }}** was assessed against "

@@ -11,12 +11,11 @@ from typing import Callable
 from openpyxl import load_workbook
 from openpyxl.workbook.workbook import Workbook
 
-from svexcel.core.findings import Finding
 from svexcel.core.paths import DEFAULT_FRAMEWORK
 from svexcel.excel.protected import put
 from svexcel.framework.model import Framework, load_framework
-from svexcel.panel.marks import read_quality
-from svexcel.tender.quality import Marks
+from svexcel.panel.marks import read_marks
+from svexcel.tender.quality import Quality
 from svexcel.tender.return_layout import COMMITMENTS, COVER, COVER_FIRST_ROW
 
 Edit = Callable[[Workbook], None]
@@ -104,6 +103,6 @@ def set_cached_value(path: Path, sheet: str, ref: str, value: object, cell_type:
         rf'<c r="{ref}" t="{cell_type}"\1><f>\2</f><v>{value}</v>', xml))
 
 
-def quality_of(path: Path) -> tuple[Marks, list[Finding]]:
-    """The marks in a quality file (any kind) and its findings, read with the shipped framework, as build takes them."""
-    return read_quality(path, load_framework(DEFAULT_FRAMEWORK))
+def quality_of(path: Path) -> Quality:
+    """The marks in a quality file (any kind), its findings and pins, read with the shipped framework, as build takes them."""
+    return read_marks(path, load_framework(DEFAULT_FRAMEWORK))

@@ -24,6 +24,7 @@ from docx.oxml.ns import qn
 from openpyxl import load_workbook
 from openpyxl.cell.cell import Cell
 from openpyxl.workbook.workbook import Workbook
+from panel_builders import declare
 
 from svexcel.delivery.layout import (
     ACTIONS,
@@ -118,6 +119,7 @@ def job(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
     svexcel("panel", returns, "-f", fw_path, "--evaluators", f"{EVALUATOR};B. Smith", "--out", root / "panel")
     for workbook, rationale in ((f"{EVALUATOR}.xlsx", RATIONALE), ("B. Smith.xlsx", RATIONALE[1:])):
         wb = load_workbook(root / "panel" / workbook)
+        declare(wb)
         for row in range(SCORES_HEADER_ROW + 1, wb[SCORES].max_row + 1):
             wb[SCORES].cell(row, 6).value = 50
             typed(wb, SCORES, row, 7, rationale)
@@ -130,6 +132,7 @@ def job(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
         ws.cell(row, header["Consensus"]).value = 50
         typed(wb, MODERATION, row, header["Consensus rationale"], CONSENSUS)
     wb.save(root / "moderation.xlsx")
+    svexcel("moderate", root / "panel", "-f", fw_path, "-o", root / "moderation.xlsx")  # records the consensus typed
     svexcel("batch", returns, "-f", fw_path, "-q", root / "moderation.xlsx", "--assessment-summaries", "--out", root / "awarded")
     svexcel("build", "-f", fw_path, "--returns", returns, "-q", root / "moderation.xlsx", "-j", "1", "-o", root / "live.xlsm")
 

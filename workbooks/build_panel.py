@@ -1,9 +1,12 @@
 """Rebuild the shipped evaluation-panel samples: three evaluators' completed workbooks and a moderated consensus.
 
 Run from the repository root after workbooks/build.py:  python workbooks/build_panel.py
-The evaluators score the six sample returns alone; A. Jones and C. Patel disagree widely on one response and
-C. Patel's rationale for one score is thin, so moderation has something to show. The consensus the panel then
-types equals the officers' marks in sample-quality.xlsx, so the demo's ranking is the same either way.
+Each evaluator first declares their interests: A. Jones and C. Patel have none; B. Smith declares a conflict with
+Hillside Community Trust (a trustee), and the panel chair excludes B. Smith's marks for that return (Declarations
+sheet), so moderation applies and logs it. The evaluators score the six sample returns alone; A. Jones and C. Patel
+disagree widely on one response and C. Patel's rationale for one score is thin, so moderation has something to show.
+The consensus the panel then types equals the officers' marks in sample-quality.xlsx, so the demo's ranking is the
+same either way; the rerun that records it carries the moderator's note.
 """
 
 from __future__ import annotations
@@ -16,6 +19,7 @@ from pathlib import Path
 from openpyxl import load_workbook
 
 from svexcel.framework.model import load_framework
+from svexcel.panel.declaration import CONFLICT, DECLARATION, DECLARATIONS, DECLARATIONS_HEADER_ROW, FIRST_ROW, NO_CONFLICT
 from svexcel.panel.layout import MODERATION, MODERATION_HEADER_ROW, SCORES, SCORES_HEADER_ROW
 from svexcel.panel.make_panel import make_panel
 from svexcel.panel.marks import read_quality
@@ -30,6 +34,12 @@ NO_RESPONSE = ("nothing: no response was given for this theme", "there is nothin
 WIDE = ("greenway-facilities", "EQ")  # A. Jones 25, B. Smith 50, C. Patel 75: flagged for moderation
 THIN = ("swift-logistics", "PA", "Not applicable, as they say.")  # C. Patel's thin rationale
 AGREED: dict[str, dict[str, float | None]] = {}  # the consensus: the officers' marks in sample-quality.xlsx, by file and theme
+CONFLICTED = ("B. Smith", "hillside-community-trust.xlsx",
+              "I am an unpaid trustee of Hillside Community Trust (since 2023), one of the bidders.")
+DECLARED_ON = dt.datetime(2026, 2, 27)
+CHAIR_NOTE = ("B. Smith is a trustee of Hillside Community Trust: their marks for its tender are not used; they took no part "
+              "in agreeing its consensus.")
+MEETING_NOTE = "Consensus agreed at the moderation meeting of 9 March 2026 (panel chair: D. Evans)."
 
 # What each response offers and what it lacks, in the evaluators' own words (never the descriptor's).
 NOTES: dict[tuple[str, str], tuple[str, str]] = {
@@ -110,6 +120,9 @@ def evaluator_score(evaluator: str, index: int, stem: str, theme: str, agreed: f
 def fill(path: Path, evaluator: str) -> None:
     """Type the evaluator's scores and rationales into their workbook, as they would in Excel."""
     wb = load_workbook(path)
+    declared = (CONFLICT, CONFLICTED[2]) if evaluator == CONFLICTED[0] else (NO_CONFLICT, None)
+    for offset, value in enumerate((*declared, evaluator, DECLARED_ON)):
+        wb[DECLARATION].cell(FIRST_ROW + offset, 2).value = value
     ws = wb[SCORES]
     for index, row in enumerate(ws.iter_rows(min_row=SCORES_HEADER_ROW + 1)):
         stem, theme = row[0].value.removesuffix(".xlsx"), row[2].value
@@ -120,8 +133,14 @@ def fill(path: Path, evaluator: str) -> None:
 
 
 def type_consensus(path: Path, labels: dict[float, str]) -> None:
-    """The moderation meeting types the agreed marks and why, by reference to each response."""
+    """The panel chair decides on the declared conflict; the moderation meeting types the agreed marks and why, by
+    reference to each response."""
     wb = load_workbook(path)
+    chair = wb[DECLARATIONS]
+    header = {chair.cell(DECLARATIONS_HEADER_ROW, c).value: c for c in range(1, chair.max_column + 1)}
+    row = next(r for r in range(DECLARATIONS_HEADER_ROW + 1, chair.max_row + 1) if chair.cell(r, 1).value == CONFLICTED[0])
+    chair.cell(row, header["Marks excluded for"]).value = CONFLICTED[1]
+    chair.cell(row, header["Panel chair's note"]).value = CHAIR_NOTE
     ws = wb[MODERATION]
     header = {ws.cell(MODERATION_HEADER_ROW, c).value: c for c in range(1, ws.max_column + 1)}
     for row in range(MODERATION_HEADER_ROW + 1, ws.max_row + 1):
@@ -151,7 +170,7 @@ def main() -> None:
         moderation = Path(tmp) / "sample-moderation.xlsx"
         moderate(Path(tmp) / "panel", framework, moderation, now=FIRST_RUN)
         type_consensus(moderation, {q.score: q.label for q in framework.quality_scale})
-        moderate(Path(tmp) / "panel", framework, moderation, now=MEETING)  # the log records what the meeting typed
+        moderate(Path(tmp) / "panel", framework, moderation, now=MEETING, note=MEETING_NOTE)  # the log records what the meeting typed
         shutil.rmtree(panel, ignore_errors=True)
         shutil.copytree(Path(tmp) / "panel", panel)
         shutil.copy(moderation, HERE / "sample-moderation.xlsx")

@@ -6,7 +6,7 @@ from __future__ import annotations
 import os
 import signal
 from pathlib import Path
-from typing import Any, Callable, Sequence
+from typing import TYPE_CHECKING, Any, Callable, NoReturn, Sequence
 
 import click
 
@@ -14,6 +14,9 @@ from ..core.findings import Finding, has_errors, sort_findings
 from ..core.paths import DEFAULT_FRAMEWORK
 from ..framework.model import Framework, FrameworkError, load_framework
 from ..run.inputs import input_file
+
+if TYPE_CHECKING:
+    from ..tender.pins import NarrativeChanged
 
 EXIT_USAGE = 2
 SEVERITY_COLOURS = {"error": "red", "warning": "yellow", "info": "blue"}
@@ -85,6 +88,15 @@ def refuse_bad_quality(path: Path, findings: list[Finding]) -> None:
     print_findings(findings)
     if has_errors(findings):
         raise UsageError(f"The quality workbook {path.name} has errors; fix the cells listed above.")
+
+
+def refuse_changed_narratives(exc: NarrativeChanged) -> NoReturn:
+    """Show which returns' responses differ from the ones their marks were given for (each, as each names a return and
+    theme), and stop (exit 2): nothing is written."""
+    for finding in exc.findings:
+        click.echo(finding_line(finding), err=True)
+    raise UsageError(f"Marks in {exc.findings[0].file} were given for responses that have changed since (listed above), so "
+                     "nothing was written.") from exc
 
 
 def print_notes(notes: Sequence[str]) -> None:

@@ -79,20 +79,30 @@ def demo(out: Path, jobs: int) -> None:
     from ..core.formatting import money
     from ..delivery.live.workbook import build_monitor_from_folder
     from ..framework.model import load_framework
-    from ..panel.marks import read_quality
+    from ..panel.marks import read_marks
     from ..run.outputs import OutputError, replacing
+    from ..run.record import verify_record
+    from ..tender.batch import OUTPUTS
     from ..tender.live.workbook import build_from_folder
     from .common import UsageError
     from .delivery import demo_delivery
     from .panel import demo_panel
+    from .record import keep_record, plan_batch_record
 
+    record = "record"
     try:
         with replacing(out) as stage:  # the whole demo appears at once, replacing the last one
             quality = demo_panel(stage, out)
-            click.echo(f"\nScoring the {len(list(SAMPLES.glob('*.xlsx')))} sample returns in {SAMPLES} with the panel's consensus from {quality.name} ...")
+            click.echo(f"\nScoring the {len(list(SAMPLES.glob('*.xlsx')))} sample returns in {SAMPLES} with the panel's consensus from "
+                       f"{quality.name}, keeping the record in {out / record} ...")
+            plan, notes = plan_batch_record(None, SAMPLES, quality, [SAMPLE_OTHER_CRITERIA])
             result = run_batch_and_report(SAMPLES, stage, None, quality, jobs, summaries=Summaries(SAMPLE_OTHER_CRITERIA),
-                                          keep=(quality.name, "panel"), shown=out)  # the panel's workbooks stay
-            build_from_folder(DEFAULT_FRAMEWORK, stage / "live.xlsm", SAMPLES, read_quality(quality, load_framework(DEFAULT_FRAMEWORK)))
+                                          keep=(quality.name, "panel"), shown=out, record_sha256=plan.sha256)  # the panel's workbooks stay
+            outputs = [stage / name for name in OUTPUTS if (stage / name).exists()]
+            keep_record(stage / record, plan, notes, outputs, stage, shown=out / record)
+            count, problems = verify_record(stage / record)
+            click.echo(f"Verified the record: {count} files, {len(problems)} problem(s) (svexcel verify-record {out / record}).")
+            build_from_folder(DEFAULT_FRAMEWORK, stage / "live.xlsm", SAMPLES, read_marks(quality, load_framework(DEFAULT_FRAMEWORK)))
             click.echo("\nRanking (points out of 20):")
             for r in sorted((r for r in result.results if r.score is not None), key=lambda r: (r.score.rank, r.file)):  # type: ignore[union-attr]
                 click.echo(f"  {r.score.rank:>2}. {r.ret.organisation:<36} {r.score.points:6.2f}  {money(r.score.assessment.total_sv):>14}")  # type: ignore[union-attr]
@@ -110,9 +120,10 @@ def demo(out: Path, jobs: int) -> None:
         (out / "results.json", "every figure in full precision, for scripts"),
         (out / "assessment-summaries", f"a Procurement Act assessment summary per bidder, with price and quality from "
                                        f"{SAMPLE_OTHER_CRITERIA.name} ({result.scored - len(result.summaries_missing)})"),
+        (out / record, "the evaluation record: every input and output with its SHA-256, the declarations, manifest.json"),
         (out / "live.xlsm", "the live scoring workbook: change weights in cells, scores follow"),
         (out / "delivery", "after award: a delivery report per contract, portfolio.docx, performance notices"),
         (out / "monitor.xlsm", "the live monitoring workbook: change bands or proxies in cells, ratings follow"),
     ):
         click.echo(f"  {str(path):<40} {what}")
-    sys.exit(max(result.exit_code, delivered.exit_code))
+    sys.exit(max(result.exit_code, delivered.exit_code, 1 if problems else 0))

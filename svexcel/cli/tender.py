@@ -28,8 +28,9 @@ from .common import (
     print_rejected,
     print_rejected_findings,
     refuse_bad_quality,
+    refuse_changed_narratives,
 )
-from .record import check_record_target, keep_record, record_option
+from .record import check_record_target, keep_record, plan_batch_record, record_option
 
 if TYPE_CHECKING:
     from ..tender.award import OtherCriteria
@@ -132,12 +133,15 @@ def batch(returns_dir: Path, framework_path: Path | None, quality_path: Path | N
     summaries = Summaries(other_criteria_path, assessment_template) if assessment_summaries else None
     if summaries is None and (other_criteria_path or assessment_template):
         raise UsageError("--other-criteria and --assessment-template shape the assessment summaries: add --assessment-summaries.")
+    plan = None
     if record_dir is not None:
         check_record_target(record_dir, returns_dir, out)
-    result = run_batch_and_report(returns_dir, out, framework_path, quality_path, jobs, evaluation_template, comparison_template, summaries)
-    if record_dir is not None:
         inputs = (evaluation_template, comparison_template, other_criteria_path, assessment_template)
-        keep_record(record_dir, framework_path, returns_dir, out, quality_path, inputs)
+        plan, notes = plan_batch_record(framework_path, returns_dir, quality_path, inputs)
+    result = run_batch_and_report(returns_dir, out, framework_path, quality_path, jobs, evaluation_template, comparison_template, summaries,
+                                  record_sha256=plan.sha256 if plan else None)
+    if record_dir is not None and plan is not None:
+        keep_record(record_dir, plan, notes, [out])
     sys.exit(result.exit_code)
 
 
@@ -171,27 +175,33 @@ def _summary_inputs(summaries: Summaries, quality_path: Path | None, framework: 
 
 def run_batch_and_report(returns_dir: Path, out: Path, framework_path: Path | None, quality_path: Path | None, jobs: int = 1,
                evaluation_template: Path | None = None, comparison_template: Path | None = None,
-               summaries: Summaries | None = None, keep: Sequence[str] = (), shown: Path | None = None) -> BatchResult:
+               summaries: Summaries | None = None, keep: Sequence[str] = (), shown: Path | None = None,
+               record_sha256: str | None = None) -> BatchResult:
     """Run a batch for the CLI and report it (its outputs ``shown`` where they will be, if ``out`` is a staging folder);
-    usage problems stop with exit 2."""
-    from ..panel.marks import read_quality
+    usage problems stop with exit 2. ``record_sha256`` is the SHA-256 of the record's manifest, when one is kept."""
+    from ..panel.marks import read_marks
     from ..run.outputs import OutputError
     from ..tender.batch import run_batch
+    from ..tender.pins import NarrativeChanged
     from ..word.errors import ReportTemplateError
 
     framework = framework_from(framework_path)
     _check_folders(returns_dir, out)
-    marks = None
+    quality = None
     if quality_path is not None:
-        marks, findings = read_quality(quality_path, framework)
-        refuse_bad_quality(quality_path, findings)
+        quality = read_marks(quality_path, framework)
+        refuse_bad_quality(quality_path, quality.findings)
     extra = {} if summaries is None else _summary_inputs(summaries, quality_path, framework)
     try:
         result = run_batch(
-            returns_dir, out, framework=framework, quality=marks, quality_name=quality_path.name if quality_path else None,
+            returns_dir, out, framework=framework, quality=quality.marks if quality else None,
+            quality_name=quality_path.name if quality_path else None, pins=quality.pins if quality else None,
+            evaluator_files=quality.evaluator_files if quality else (), record_sha256=record_sha256,
             jobs=jobs, evaluation_template=evaluation_template, comparison_template=comparison_template,
             progress=sys.stderr.isatty(), keep=keep, **extra,
         )
+    except NarrativeChanged as exc:
+        refuse_changed_narratives(exc)
     except (ReportTemplateError, OutputError) as exc:
         raise UsageError(str(exc)) from exc
     result.notes += _criteria_notes(extra.get("other_criteria"), result)
@@ -278,8 +288,9 @@ def build(framework_path: Path | None, returns_dir: Path | None, quality_path: P
       svexcel build --framework my-framework.xlsx --returns returns/ --quality quality.xlsx -o live.xlsm --jobs 1
       svexcel build --edition lite --returns returns/ -o live.xlsx             # for Excel on the web, Mac, no Python
     """
-    from ..panel.marks import read_quality
+    from ..panel.marks import read_marks
     from ..tender.live.workbook import build_from_folder
+    from ..tender.pins import NarrativeChanged
 
     framework = framework_from(framework_path)  # report framework problems before building
     if package and edition != "lite":
@@ -289,11 +300,14 @@ def build(framework_path: Path | None, returns_dir: Path | None, quality_path: P
                       *((".xlsx", "of the Lite edition has no macros") if edition == "lite" else ()))
     quality = None
     if quality_path is not None:
-        quality = read_quality(quality_path, framework)
-        if has_errors(quality[1]):  # nothing is built: a mark left blank would silently score 0
-            refuse_bad_quality(quality_path, quality[1])
-    summary = build_from_folder(framework_path or DEFAULT_FRAMEWORK, output, returns_dir, quality, jobs, sys.stderr.isatty(),
-                                edition, package)
+        quality = read_marks(quality_path, framework)
+        if has_errors(quality.findings):  # nothing is built: a mark left blank would silently score 0
+            refuse_bad_quality(quality_path, quality.findings)
+    try:
+        summary = build_from_folder(framework_path or DEFAULT_FRAMEWORK, output, returns_dir, quality, jobs, sys.stderr.isatty(),
+                                    edition, package)
+    except NarrativeChanged as exc:
+        refuse_changed_narratives(exc)
     print_notes(summary.notes)
     print_rejected_findings(summary.rejected, summary.findings)
     click.echo(str(summary))

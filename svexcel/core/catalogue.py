@@ -131,6 +131,16 @@ CATALOGUE: dict[str, FindingKind] = {
     "missing-score": _warning("An evaluator has not scored a response. Ask for the score, or moderate without it."),
     "missing-rationale": _warning("A score has no rationale. Ask why, and record it: a rationale is required."),
     "thin-rationale": _warning("A rationale is too thin to explain its score (too short, or the scale's descriptor repeated). Say what in the response earned it."),
+    "narrative-changed": _error("A return's response differs from the one the panel scored (replaced or edited since), so its mark is not used. "
+                                "Have the panel score it as it is now, or restore the return."),
+    "consensus-not-moderated": _error("A consensus (or the panel chair's decision) changed after the last moderate run, so the Audit log lacks it. "
+                                      "Run svexcel moderate, with --note saying why."),
+    "consensus-outside-range": _error("A consensus is below the lowest or above the highest evaluator's mark and has no Consensus rationale. "
+                                      "Record why, or agree a mark within theirs."),
+    "no-declaration": _error("An evaluator's declaration of interests is blank or incomplete, so none of their marks are used. Ask them to "
+                             "complete the Declaration sheet."),
+    "conflict-declared": _warning("An evaluator declared a conflict of interest. Panel chair: on the Declarations sheet, exclude their marks "
+                                  "for the returns concerned, or say why they stand."),
     "moderation-file-edited": _error("The moderation workbook's locked cells, audit log or hidden sheets were changed. Rerun svexcel moderate to rebuild it."),
     "unknown-theme": _error("A moderation row names a theme that is not in the framework. Use the moderation workbook svexcel moderate wrote."),
     # Delivery monitoring (SPEC §6)

@@ -18,12 +18,14 @@ from ..excel.protected import append, protect, put, save, validation, write_meta
 from ..excel.styles import BOLD_FONT, WRAP, header_row, heading, mark_input, set_widths, style_header
 from ..framework.model import Framework
 from ..framework.sheets import scale_range, write_scale_sheet
+from ..tender.pins import RESPONSES, Pins, read_pins, return_pins, write_pins_sheet
 from ..tender.quality import quality_mark, scale
 from ..tender.return_reader import Return
 from ..xlsx.meta import key_values
 from ..xlsx.reader import Sheet, UnreadableWorkbook, cell_ref
 from ..xlsx.reader import Workbook as XlsxWorkbook
 from ..xlsx.tables import Table, cell_text, find_table
+from .declaration import DECLARATION, Declaration, read_declaration, write_declaration_sheet
 from .layout import (
     EVALUATION,
     META,
@@ -35,6 +37,7 @@ from .layout import (
     Key,
     meta_locked,
     panel_fingerprint,
+    pins_locked,
     table_locked,
 )
 
@@ -66,15 +69,20 @@ def write_evaluator_workbook(
 ) -> Path:
     """Write one evaluator's protected workbook: every return × theme with the bidder's words, Score and Rationale to fill."""
     rows = evaluator_rows(framework, returns)
+    pins: Pins = {}
+    for r in returns:
+        pins |= return_pins(r, [t.id for t in framework.themes])
     meta = evaluator_meta(framework, evaluator, [r.file for r in returns])
-    meta["fingerprint"] = panel_fingerprint(table_locked(SCORES, rows, SCORES_LOCKED), meta_locked(meta))
+    meta["fingerprint"] = panel_fingerprint(table_locked(SCORES, rows, SCORES_LOCKED), pins_locked(pins), meta_locked(meta))
     wb = Workbook()
-    ws = wb.active
-    ws.title = SCORES
-    _scores_sheet(ws, framework, evaluator, rows)
+    declaration = wb.active
+    declaration.title = DECLARATION
+    write_declaration_sheet(declaration, evaluator, {r.file: clean_text(r.organisation) for r in returns})
+    _scores_sheet(wb.create_sheet(SCORES), framework, evaluator, rows)
     write_scale_sheet(wb.create_sheet(SCALE), framework)
     if left_out:
         _left_out_sheet(wb.create_sheet(NOT_EVALUATED), left_out)
+    write_pins_sheet(wb, pins)
     write_meta(wb, meta)
     return save(wb, path)
 
@@ -135,14 +143,22 @@ class EvaluatorFile:
     organisations: dict[str, str] = field(default_factory=dict)
     cells: dict[Key, tuple[str, str]] = field(default_factory=dict)  # where each row's Score and Rationale are
     bad_scores: set[Key] = field(default_factory=set)
+    pins: Pins = field(default_factory=dict)  # the SHA-256 of each response as this evaluator read it
+    declaration: Declaration | None = None
     findings: list[Finding] = field(default_factory=list)
+
+    @property
+    def declared(self) -> bool:
+        """True when the evaluator's declaration of interests is complete: only then are the marks used."""
+        return self.declaration is not None and not self.declaration.missing
 
     @property
     def rejected(self) -> bool:
         """True when the file cannot be trusted (unreadable, foreign or edited): none of its marks count. A refused mark or
         a row for another return costs only that mark."""
         refused = {self.cells[key][0] for key in self.bad_scores}
-        return has_errors(f for f in self.findings if f.type != "unknown-return" and not (f.sheet == SCORES and f.cell in refused))
+        return has_errors(f for f in self.findings if f.type not in ("unknown-return", "no-declaration")
+                          and not (f.sheet == SCORES and f.cell in refused))
 
 
 def read_evaluator_workbook(path: str | Path, framework: Framework) -> EvaluatorFile:
@@ -151,7 +167,10 @@ def read_evaluator_workbook(path: str | Path, framework: Framework) -> Evaluator
     reader = _EvaluatorReader(EvaluatorFile(path.name), framework)
     try:
         with XlsxWorkbook(path) as book:
-            reader.read(book.sheet(META), book.sheet(SCORES))
+            reader.read(book.sheet(META), book.sheet(SCORES), book.sheet(RESPONSES))
+            if reader.result.evaluator:
+                reader.result.declaration = read_declaration(book.sheet(DECLARATION), reader.result.evaluator, reader.result.file,
+                                                             book.date1904, reader.findings)
     except UnreadableWorkbook as exc:
         reader.findings.add(exc.type, exc.message)
     except OSError as exc:
@@ -175,7 +194,7 @@ class _EvaluatorReader:
     def edited(self, message: str, sheet: str = "", cell: str = "") -> None:
         self.findings.add("evaluator-file-edited", f"{message} Ask the evaluator to copy their scores into a fresh evaluator workbook.", cell, sheet=sheet)
 
-    def read(self, meta_sheet: Sheet | None, scores: Sheet | None) -> None:
+    def read(self, meta_sheet: Sheet | None, scores: Sheet | None, responses: Sheet | None) -> None:
         if meta_sheet is None:
             self.edited("This is not an svexcel evaluator workbook (it has no hidden _svexcel sheet).")
             return
@@ -192,10 +211,12 @@ class _EvaluatorReader:
         locked = self.read_rows(table)
         expected = {(f, t.id) for f in self.result.returns for t in self.framework.themes}
         rows = {key: locked.get(key, {}) for key in sorted(expected)}
+        pins = read_pins(responses) or {}
+        self.result.pins = {key: pins.get(key, "") for key in sorted(expected)}
         stored, ref = meta.get("fingerprint", ("", "B1"))
         plain = {key: value for key, (value, _) in meta.items()}
-        if panel_fingerprint(table_locked(SCORES, rows, SCORES_LOCKED), meta_locked(plain)) != stored:
-            self.edited("Locked cells (files, organisations, themes, the bidders' responses or the hidden sheet) were changed, "
+        if panel_fingerprint(table_locked(SCORES, rows, SCORES_LOCKED), pins_locked(self.result.pins), meta_locked(plain)) != stored:
+            self.edited("Locked cells (files, organisations, themes, the bidders' responses or the hidden sheets) were changed, "
                         "or rows were added or deleted, since the workbook was made.", META, ref)
 
     def check_meta(self, meta: dict[str, tuple[str, str]]) -> bool:

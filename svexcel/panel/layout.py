@@ -7,6 +7,7 @@ from collections.abc import Iterable, Mapping
 
 from ..core.cells import Value
 from ..core.numbers import is_number
+from ..tender.pins import RESPONSE_COLUMNS, RESPONSES
 from ..xlsx.meta import META, fingerprint
 from ..xlsx.tables import cell_text
 
@@ -28,11 +29,12 @@ MODERATION_HEADER_ROW = 4
 ROW_COLUMNS = ("File", "Organisation", "Theme ID", "Theme")
 FIGURE_COLUMNS = ("Mean", "Spread", "Flag")
 CONSENSUS_COLUMNS = ("Consensus", "Consensus rationale")
-AUDIT_COLUMNS = ("When", "What", "Old", "New")
+AUDIT_COLUMNS = ("When", "What", "Old", "New", "Note")
 MODERATION_KIND = "moderation"
 WIDE = "Wide spread"
 
 Key = tuple[str, str]  # (return file, theme id)
+AuditEntry = tuple[str, str, str, str, str]  # (when, what, old, new, note)
 
 
 def score_header(evaluator: str) -> str:
@@ -66,6 +68,11 @@ def table_locked(sheet: str, rows: Mapping[Key, Mapping[str, Value]], columns: I
 def meta_locked(meta: Mapping[str, str]) -> dict[tuple[str, str, str], str]:
     """The hidden sheet's keys (all but the fingerprint itself), for the fingerprint."""
     return {(META, key, "value"): value for key, value in meta.items() if key != "fingerprint"}
+
+
+def pins_locked(pins: Mapping[Key, str]) -> dict[tuple[str, str, str], str]:
+    """The hidden digests of the responses as scored, for the fingerprint."""
+    return table_locked(RESPONSES, {key: {RESPONSE_COLUMNS[2]: digest} for key, digest in pins.items()}, RESPONSE_COLUMNS[2:])
 
 
 def panel_fingerprint(*parts: Mapping[tuple[str, str, str], str]) -> str:

@@ -8,30 +8,39 @@ from pathlib import Path
 from ..core.findings import Finding
 from ..framework.model import LIVE_MARKER_SHEET, Framework, FrameworkError
 from ..tender.live.inputs import read_live_workbook
-from ..tender.quality import SHEET, Marks
+from ..tender.pins import RESPONSES, marked, read_pins
+from ..tender.quality import SHEET, Marks, Quality
 from ..tender.quality import read_quality as read_quality_sheet
 from ..xlsx.reader import UnreadableWorkbook, Workbook
 from .layout import MODERATION
-from .moderation import read_moderation
+from .moderation import moderation_marks, open_moderation
 
 
-def read_quality(path: str | Path, framework: Framework) -> tuple[Marks, list[Finding]]:
-    """Marks by return file name and theme id (None = unscored), with the findings of the file they came from."""
+def read_marks(path: str | Path, framework: Framework) -> Quality:
+    """Marks by return file name and theme id (None = unscored), the findings of the file they came from, and the
+    SHA-256 of the response each mark was given for, where the file keeps them (moderation and live workbooks)."""
     path = Path(path)
     try:
         with Workbook(path) as book:
             live = LIVE_MARKER_SHEET in book.sheetnames
             moderation = book.sheet(SHEET) is None and book.sheet(MODERATION) is not None
+            pins = read_pins(book.sheet(RESPONSES)) or {}
     except (UnreadableWorkbook, OSError):
-        return read_quality_sheet(path, framework)  # it says what is wrong with the file
-    if live:
-        marks = _live_quality(path)
-        if marks is not None:
-            return marks
-    if moderation:
-        consensus, _, findings = read_moderation(path, framework)
-        return consensus, findings
-    return read_quality_sheet(path, framework)
+        return Quality(*read_quality_sheet(path, framework), file=path.name)  # it says what is wrong with the file
+    found = _live_quality(path) if live else None
+    evaluator_files: list[str] = []
+    if found is None and moderation:
+        opened = open_moderation(path, framework)
+        consensus, _, findings = moderation_marks(opened, framework)
+        found, evaluator_files = (consensus, findings), list(opened.sources)
+    marks, findings = found or read_quality_sheet(path, framework)
+    return Quality(marks, findings, marked(pins, marks), path.name, evaluator_files)
+
+
+def read_quality(path: str | Path, framework: Framework) -> tuple[Marks, list[Finding]]:
+    """The marks and findings of ``read_marks``, for whoever needs no more."""
+    quality = read_marks(path, framework)
+    return quality.marks, quality.findings
 
 
 def is_moderation_workbook(path: Path) -> bool:

@@ -19,14 +19,24 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from ..core.cells import Cell, Value
 from ..core.findings import FINDING_COLUMNS, Finding, Findings
+from ..core.numbers import is_number
 from ..excel.protected import append, protect, put, save, validation, write_meta
 from ..excel.styles import WRAP, header_row, heading, mark_input, set_widths, style_header
 from ..framework.model import Framework
 from ..framework.sheets import scale_range, write_scale_sheet
+from ..tender.pins import RESPONSES, read_pins, write_pins_sheet
 from ..tender.quality import Marks, quality_mark, scale
 from ..xlsx.reader import Sheet, UnreadableWorkbook, cell_ref, column_letter
 from ..xlsx.reader import Workbook as XlsxWorkbook
 from ..xlsx.tables import Table, find_table
+from .declaration import (
+    DECISION_COLUMNS,
+    DECLARATIONS,
+    Decision,
+    declarations_locked,
+    read_declarations,
+    write_declarations_sheet,
+)
 from .evaluator import read_meta
 from .layout import (
     AUDIT,
@@ -42,10 +52,12 @@ from .layout import (
     ROW_COLUMNS,
     SCALE,
     WIDE,
+    AuditEntry,
     Key,
     locked_text,
     meta_locked,
     panel_fingerprint,
+    pins_locked,
     rationale_header,
     score_header,
     table_locked,
@@ -68,6 +80,8 @@ class ModerationRow:
     rationales: dict[str, str] = field(default_factory=dict)
     consensus: Value = None
     consensus_rationale: str = ""
+    consensus_percent: bool = False  # the consensus cell was formatted as a percentage (kept, so it is refused as such)
+    pin: str = ""  # the SHA-256 of the response the evaluators scored
 
     @property
     def key(self) -> Key:
@@ -110,10 +124,17 @@ class Moderation:
     evaluators: list[str]
     rows: list[ModerationRow]
     findings: list[Finding] = field(default_factory=list)
-    audit: list[tuple[str, str, str, str]] = field(default_factory=list)  # (when, what, old, new)
+    audit: list[AuditEntry] = field(default_factory=list)
     folder: str = ""  # the evaluators' folder, relative to the moderation workbook where possible
     sources: dict[str, str] = field(default_factory=dict)  # each evaluator file read → its SHA-256
     notes: list[str] = field(default_factory=list)  # for people: the lock and hidden files in the folder left out
+    declarations: list[dict[str, str]] = field(default_factory=list)  # every evaluator's declaration, as the chair's list shows it
+    decisions: dict[str, Decision] = field(default_factory=dict)  # the panel chair's decision on each, as applied
+
+    @property
+    def pins(self) -> dict[Key, str]:
+        """The SHA-256 of each response as the evaluators scored it."""
+        return {r.key: r.pin for r in self.rows}
 
     def locked_columns(self) -> list[str]:
         """Headers of the locked columns, in sheet order."""
@@ -123,7 +144,8 @@ class Moderation:
         """The hidden sheet's keys, fingerprint last."""
         meta = {"kind": MODERATION_KIND, "framework_name": self.framework_name, "framework_version": self.framework_version,
                 "evaluators": json.dumps(self.evaluators, ensure_ascii=False), "moderation_spread": f"{self.threshold:g}",
-                "evaluators_folder": self.folder, "evaluator_files": json.dumps(self.sources, ensure_ascii=False)}
+                "evaluators_folder": self.folder, "evaluator_files": json.dumps(self.sources, ensure_ascii=False),
+                "decisions": json.dumps({e: [d.excluded, d.note] for e, d in self.decisions.items()}, ensure_ascii=False)}
         return meta | {"fingerprint": self.fingerprint(meta)}
 
     def fingerprint(self, meta: dict[str, str]) -> str:
@@ -133,7 +155,7 @@ class Moderation:
         audit = {(str(i), ""): dict(zip(AUDIT_COLUMNS, entry, strict=True)) for i, entry in enumerate(self.audit)}
         return panel_fingerprint(
             table_locked(MODERATION, rows, self.locked_columns()), table_locked(CONSENSUS_SNAPSHOT, snapshot, CONSENSUS_COLUMNS),
-            table_locked(AUDIT, audit, AUDIT_COLUMNS), meta_locked(meta),
+            table_locked(AUDIT, audit, AUDIT_COLUMNS), pins_locked(self.pins), declarations_locked(self.declarations), meta_locked(meta),
         )
 
 
@@ -143,13 +165,15 @@ def write_moderation_workbook(moderation: Moderation, framework: Framework, path
     ws = wb.active
     ws.title = MODERATION
     _moderation_sheet(ws, moderation, framework)
+    write_declarations_sheet(wb.create_sheet(DECLARATIONS), moderation.declarations, moderation.decisions)
     _table_sheet(wb.create_sheet(FINDINGS), FINDING_COLUMNS, [f.row() for f in moderation.findings],
                  {"A": 26, "B": 9, "C": 22, "D": 10, "E": 8, "F": 110})
-    _table_sheet(wb.create_sheet(AUDIT), AUDIT_COLUMNS, moderation.audit, {"A": 21, "B": 60, "C": 40, "D": 40})
+    _table_sheet(wb.create_sheet(AUDIT), AUDIT_COLUMNS, moderation.audit, {"A": 21, "B": 60, "C": 30, "D": 30, "E": 40})
     write_scale_sheet(wb.create_sheet(SCALE), framework)
     snapshot = wb.create_sheet(CONSENSUS_SNAPSHOT)
     _table_sheet(snapshot, ("File", "Theme ID", *CONSENSUS_COLUMNS), [(r.file, r.theme_id, r.consensus, r.consensus_rationale) for r in moderation.rows], {})
     snapshot.sheet_state = "hidden"
+    write_pins_sheet(wb, moderation.pins)
     write_meta(wb, moderation.meta())
     return save(wb, path)
 
@@ -181,6 +205,8 @@ def _moderation_sheet(ws: Worksheet, moderation: Moderation, framework: Framewor
         for col, value in enumerate(values, start=1):
             put(ws.cell(row, col), value).alignment = WRAP
         ws.cell(row, consensus_col - 3).number_format = "0.0"
+        if r.consensus_percent:
+            ws.cell(row, consensus_col).number_format = "0%"
         mark_input(ws.cell(row, consensus_col))
         mark_input(ws.cell(row, consensus_col + 1))
         rule.add(ws.cell(row, consensus_col))
@@ -208,10 +234,14 @@ class ModerationFile:
     table: Table | None = None
     rows: dict[Key, int] = field(default_factory=dict)  # sheet row of each (file, theme)
     snapshot: dict[Key, tuple[str, str]] = field(default_factory=dict)
-    audit: list[tuple[str, str, str, str]] = field(default_factory=list)
+    audit: list[AuditEntry] = field(default_factory=list)
     findings: list[Finding] = field(default_factory=list)
     folder: str = ""
     sources: dict[str, str] = field(default_factory=dict)
+    pins: dict[Key, str] = field(default_factory=dict)
+    declarations: dict[str, dict[str, str]] = field(default_factory=dict)  # evaluator -> their row on Declarations
+    decisions: dict[str, Decision] = field(default_factory=dict)  # the chair's decisions as typed
+    decided: dict[str, tuple[str, str]] = field(default_factory=dict)  # ... and as the last moderate run applied them
 
     def cell(self, key: Key, column: str) -> Cell | None:
         """The cell of ``column`` in the row of ``key``."""
@@ -229,7 +259,7 @@ def open_moderation(path: str | Path, framework: Framework) -> ModerationFile:
     findings = Findings(result.file, items=result.findings)
     try:
         with XlsxWorkbook(path) as book:
-            sheets = {name: book.sheet(name) for name in (MODERATION, META, AUDIT, CONSENSUS_SNAPSHOT)}
+            sheets = {name: book.sheet(name) for name in (MODERATION, META, AUDIT, CONSENSUS_SNAPSHOT, RESPONSES, DECLARATIONS)}
     except UnreadableWorkbook as exc:
         findings.add(exc.type, exc.message)
         return result
@@ -278,6 +308,8 @@ class _ModerationReader:
             result.rows[key] = row
         result.snapshot = {key: (cells.get("Consensus", ""), cells.get("Consensus rationale", "")) for key, cells in _keyed_rows(sheets[CONSENSUS_SNAPSHOT]).items()}
         result.audit = [tuple(_texts(values, len(AUDIT_COLUMNS))) for values in _plain_rows(sheets[AUDIT])]  # type: ignore[misc]
+        result.pins = read_pins(sheets[RESPONSES]) or {}
+        result.declarations, result.decisions = read_declarations(sheets[DECLARATIONS])
         self.check_fingerprint(meta, columns)
 
     def check_meta(self, meta: dict[str, tuple[str, str]]) -> bool:
@@ -294,9 +326,12 @@ class _ModerationReader:
         try:
             evaluators = json.loads(meta.get("evaluators", ("", ""))[0])
             sources = json.loads(meta.get("evaluator_files", ("{}", ""))[0] or "{}")
+            decided = json.loads(meta.get("decisions", ("{}", ""))[0] or "{}")
             self.result.threshold = float(meta.get("moderation_spread", ("", ""))[0])
         except ValueError:
-            evaluators = sources = None
+            evaluators = sources = decided = None
+        if isinstance(decided, dict) and all(isinstance(v, list) and len(v) == 2 for v in decided.values()):
+            self.result.decided = {e: (str(v[0]), str(v[1])) for e, v in decided.items()}
         if isinstance(sources, dict) and all(isinstance(v, str) for v in sources.values()):
             self.result.sources, self.result.folder = sources, meta.get("evaluators_folder", ("", ""))[0]
         if not isinstance(evaluators, list) or not all(isinstance(e, str) for e in evaluators):
@@ -314,7 +349,8 @@ class _ModerationReader:
         audit = {(str(i), ""): dict(zip(AUDIT_COLUMNS, entry, strict=True)) for i, entry in enumerate(result.audit)}
         found = panel_fingerprint(
             table_locked(MODERATION, rows, columns), table_locked(CONSENSUS_SNAPSHOT, snapshot, CONSENSUS_COLUMNS),
-            table_locked(AUDIT, audit, AUDIT_COLUMNS), meta_locked({k: v for k, (v, _) in meta.items()}),
+            table_locked(AUDIT, audit, AUDIT_COLUMNS), pins_locked(result.pins), declarations_locked(list(result.declarations.values())),
+            meta_locked({k: v for k, (v, _) in meta.items()}),
         )
         stored, ref = meta.get("fingerprint", ("", ""))
         if found != stored:
@@ -340,8 +376,20 @@ def _keyed_rows(sheet: Sheet | None) -> dict[Key, dict[str, str]]:
     return {(f, t): dict(zip(CONSENSUS_COLUMNS, rest, strict=True)) for f, t, *rest in (_texts(v, 2 + len(CONSENSUS_COLUMNS)) for v in _plain_rows(sheet))}
 
 
-def evaluator_sources(path: Path, framework: Framework) -> tuple[list[Path], list[str]]:
-    """The evaluator workbooks a moderation workbook was made from, where they are now, and notes on any missing or changed since."""
+@dataclass(frozen=True)
+class PanelRecord:
+    """What an evaluation record keeps of the panel behind a moderation workbook: the evaluator workbooks it was made from
+    (where they are now, in their folder), notes on any missing or changed since, and every declaration of interests with
+    the panel chair's decision on it."""
+
+    folder: Path
+    files: list[Path]
+    notes: list[str]
+    declarations: list[dict[str, str]]
+
+
+def panel_record(path: Path, framework: Framework) -> PanelRecord:
+    """The panel behind a moderation workbook, for the record (nothing for another kind of quality file)."""
     from ..run.record import sha256
 
     moderation = open_moderation(path, framework)
@@ -355,39 +403,68 @@ def evaluator_sources(path: Path, framework: Framework) -> tuple[list[Path], lis
         found.append(source)
         if sha256(source) != digest:
             notes.append(f"evaluator workbook {name} has changed since moderation read it; the record keeps it as it is now")
-    return found, notes
+    declarations = [row | dict(zip(DECISION_COLUMNS, (d.excluded, d.note), strict=True))
+                    for evaluator, row in moderation.declarations.items() for d in (moderation.decisions.get(evaluator, Decision()),)]
+    return PanelRecord(folder, found, notes, declarations)
 
 
 def read_moderation(path: str | Path, framework: Framework) -> tuple[Marks, Rationales, list[Finding]]:
     """Consensus marks and consensus rationales by return file and theme id (None/'' = not agreed yet), with findings."""
-    moderation = open_moderation(path, framework)
+    return moderation_marks(open_moderation(path, framework), framework)
+
+
+def moderation_marks(moderation: ModerationFile, framework: Framework) -> tuple[Marks, Rationales, list[Finding]]:
+    """The consensus of an opened moderation workbook as scoring takes it: each mark on the scale, moderated (as the last
+    moderate run recorded it) and inside the evaluators' marks or explained; a refused mark is None, with a finding."""
     findings = Findings(moderation.file, MODERATION, moderation.findings)
     marks: Marks = {}
     rationales: Rationales = {}
     if moderation.table is None:
         return marks, rationales, findings.items
+    table = moderation.table
     theme_ids = [t.id for t in framework.themes]
-    levels = {q.score: q for q in framework.quality_scale}
     for key, row in moderation.rows.items():
         file, theme = key
         if theme not in framework.theme_by_id:
-            findings.add("unknown-theme", f"Theme '{theme}' for {file} is not in {framework.name} {framework.version}.", moderation.table.ref(row, "Theme ID"))
+            findings.add("unknown-theme", f"Theme '{theme}' for {file} is not in {framework.name} {framework.version}.", table.ref(row, "Theme ID"))
             continue
-        ref = moderation.table.ref(row, "Consensus")
-        mark = quality_mark(moderation.cell(key, "Consensus"), f"The consensus for {file}, theme {theme}, in {ref}", ref, findings, scale(framework))
+        given = [float(v) for e in moderation.evaluators if is_number(v := table.value(row, score_header(e)))]  # type: ignore[arg-type]
         rationale = moderation.text(key, "Consensus rationale")
-        marks.setdefault(file, dict.fromkeys(theme_ids))[theme] = mark
+        marks.setdefault(file, dict.fromkeys(theme_ids))[theme] = consensus_mark(
+            moderation.cell(key, "Consensus"), rationale, given, framework, f"{file}, theme {theme}",
+            (table.ref(row, "Consensus"), table.ref(row, "Consensus rationale")), findings, moderation.snapshot.get(key, ("", "")))
         rationales.setdefault(file, dict.fromkeys(theme_ids, ""))[theme] = rationale
-        if mark is not None:
-            _check_consensus_rationale(rationale, levels.get(mark), f"{file}, theme {theme}", moderation.table.ref(row, "Consensus rationale"), findings)
+    for evaluator, decision in moderation.decisions.items():
+        if (decision.excluded, decision.note) != moderation.decided.get(evaluator, ("", "")):
+            findings.add("consensus-not-moderated", f"The panel chair's decision on {evaluator}'s declaration ({decision.cell} and the note "
+                         "beside it) changed since the last moderate run, so it is not applied or in the Audit log. Run svexcel moderate "
+                         "to apply and record it.", decision.cell, sheet=DECLARATIONS)
     return marks, rationales, findings.items
 
 
-def _check_consensus_rationale(rationale: str, level: object, what: str, ref: str, findings: Findings) -> None:
-    """Warn when an agreed mark has no reason, or a thin one."""
+def consensus_mark(cell: Cell | None, rationale: str, given: Sequence[float], framework: Framework, what: str, refs: tuple[str, str],
+                   findings: Findings, recorded: tuple[str, str] | None = None) -> float | None:
+    """A row's consensus as scoring takes it, or None: blank, or refused with a finding. ``given`` are the evaluators' marks
+    used for the row; ``recorded`` the consensus and rationale the last moderate run recorded (None while moderate records them)."""
+    ref, rationale_ref = refs
+    typed = (locked_text(None if cell is None else cell.value), rationale)
+    if recorded is not None and typed != recorded:
+        changed = [f"Consensus {recorded[0] or 'blank'} → {typed[0] or 'blank'}" if typed[0] != recorded[0] else "",
+                   "the Consensus rationale" if typed[1] != recorded[1] else ""]
+        findings.add("consensus-not-moderated", f"The consensus for {what} changed since the last moderate run ({' and '.join(c for c in changed if c)}), "
+                     "so the change is not in the Audit log and is not used. Run svexcel moderate (with --note saying why) to record it.", ref)
+        return None
+    mark = quality_mark(cell, f"The consensus for {what} in {ref}", ref, findings, scale(framework))
+    if mark is None:
+        return None
+    if given and not min(given) <= mark <= max(given) and not rationale:
+        findings.add("consensus-outside-range", f"The consensus for {what} in {ref} is {mark:g}, outside every evaluator's mark "
+                     f"({min(given):g} to {max(given):g}), with no Consensus rationale. Record in {rationale_ref} why the panel agreed "
+                     "a mark no evaluator gave, or agree one within their marks.", ref)
+        return None
+    level = next((q for q in framework.quality_scale if q.score == mark), None)
     if not rationale:
-        findings.add("missing-rationale", f"The consensus for {what} has no Consensus rationale. Record why the panel agreed this score.", ref)
-        return
-    reason = thin_reason(rationale, getattr(level, "descriptor", ""))
-    if reason:
-        findings.add("thin-rationale", f"The Consensus rationale for {what} is thin: {reason}. Say what in the response earned the score.", ref)
+        findings.add("missing-rationale", f"The consensus for {what} has no Consensus rationale. Record why the panel agreed this score.", rationale_ref)
+    elif reason := thin_reason(rationale, level.descriptor if level else ""):
+        findings.add("thin-rationale", f"The Consensus rationale for {what} is thin: {reason}. Say what in the response earned the score.", rationale_ref)
+    return mark

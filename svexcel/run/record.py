@@ -1,4 +1,12 @@
-"""The record of an evaluation (Procurement Act 2023 s.98): every input and output kept with its SHA-256 in ``manifest.json``."""
+"""The record of an evaluation (Procurement Act 2023 s.98): every input and output kept with its SHA-256.
+
+A record proves itself (SPEC §7 v3). Its inputs (framework, returns, quality or moderation workbook, evaluator
+workbooks, other inputs) and what the panel declared are listed in ``manifest.json``, made *before* the run that uses
+them: the manifest's own SHA-256 goes into that run's ``results.json`` and into the footer of every assessment summary
+sent to bidders, so a manifest rewritten later no longer matches what they hold. The outputs, which carry that
+SHA-256, are listed with theirs in ``outputs-manifest.json``. ``verify_record`` checks both lists, that the manifest
+is still the one the outputs name, and that every input the recorded results name is in the manifest.
+"""
 
 from __future__ import annotations
 
@@ -8,18 +16,24 @@ import json
 import os
 import secrets
 import shutil
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from ..core.version import __version__
 
 MANIFEST = "manifest.json"
+OUTPUTS_MANIFEST = "outputs-manifest.json"
+OUTPUTS = "outputs"
+RESULTS = "results.json"
 CHUNK = 1 << 20
+# Inputs a batch lists that were never files to keep (a broken link, a folder link, a folder it could not open).
+NOT_FILES = frozenset({"broken-link", "folder-link", "unreadable-folder", "bad-file-name"})
 
 
 class RecordError(Exception):
-    """The record cannot be written where asked."""
+    """The record cannot be written where asked, or an input changed while the run used it."""
 
 
 def sha256(path: Path) -> str:
@@ -35,36 +49,73 @@ def _files(source: Path) -> list[Path]:
     """A file, or every file under a folder (hidden files and Excel lock files left out), in name order."""
     if source.is_file():
         return [source]
+    if not source.is_dir():
+        raise FileNotFoundError(f"{source} does not exist")
     return sorted(p for p in source.rglob("*") if p.is_file() and not any(part.startswith((".", "~$")) for part in p.relative_to(source).parts))
 
 
-def write_record(
-    record: Path, parts: Mapping[str, Iterable[Path]], *, framework: Mapping[str, str], notes: Iterable[str] = (),
-    now: dt.datetime | None = None,
-) -> Path:
-    """Copy each part's files and folders into ``record/<part>/`` and write ``manifest.json``; the folder appears complete or not at all."""
+def _entries(part: str, sources: Iterable[Path], base: Path | None) -> list[tuple[Path, str]]:
+    """Each file of a part's sources with its path in the record: under ``base`` as it lies there, else a folder's files
+    relative to the folder and a single file by its name."""
+    found = []
+    for source in sources:
+        for file in _files(source):
+            inner = file.relative_to(base) if base is not None else file.relative_to(source) if source.is_dir() else Path(file.name)
+            found.append((file, f"{part}/{inner.as_posix()}"))
+    return found
+
+
+def _entry(path: str, part: str, file: Path) -> dict[str, Any]:
+    return {"path": path, "part": part, "sha256": sha256(file), "bytes": file.stat().st_size}
+
+
+@dataclass(frozen=True)
+class RecordPlan:
+    """A record's inputs hashed before the run that uses them: each file with its path in the record, and the exact bytes
+    of ``manifest.json``, whose SHA-256 the run writes into its outputs."""
+
+    files: list[tuple[Path, dict[str, Any]]]  # (the input file, its manifest entry)
+    manifest: bytes
+
+    @property
+    def sha256(self) -> str:
+        """The SHA-256 of manifest.json: what results.json and the assessment summaries carry."""
+        return hashlib.sha256(self.manifest).hexdigest()
+
+
+def plan_record(parts: Mapping[str, Iterable[Path]], *, framework: Mapping[str, str], notes: Iterable[str] = (),
+                declarations: Sequence[Mapping[str, str]] = (), bases: Mapping[str, Path] | None = None,
+                now: dt.datetime | None = None) -> RecordPlan:
+    """Hash every input file (each part's files and folders; a part in ``bases`` keeps its paths relative to that folder)
+    and make manifest.json: the svexcel version, run date, framework, files, notes and the panel's declarations."""
+    files = [(file, _entry(path, part, file)) for part, sources in parts.items() for file, path in _entries(part, sources, (bases or {}).get(part))]
+    manifest = {
+        "svexcel_version": __version__,
+        "run_date": (now or dt.datetime.now(dt.timezone.utc)).isoformat(timespec="seconds"),
+        "framework": dict(framework),
+        "files": [entry for _, entry in files],
+        "notes": list(notes),
+        "declarations": [dict(d) for d in declarations],
+    }
+    return RecordPlan(files, (json.dumps(manifest, indent=2, ensure_ascii=False) + "\n").encode("utf-8"))
+
+
+def write_record(record: Path, plan: RecordPlan, outputs: Iterable[Path] = (), outputs_base: Path | None = None) -> Path:
+    """Copy the planned inputs (refusing any that changed since they were hashed) and ``outputs`` into ``record``, with
+    manifest.json and outputs-manifest.json; the folder appears complete or not at all."""
     if record.exists() and (not record.is_dir() or any(record.iterdir())):
         raise RecordError(f"{record} already exists and is not empty; a record is never mixed with another. Choose a new folder.")
     record.parent.mkdir(parents=True, exist_ok=True)
     staging = record.with_name(f".{record.name}.{secrets.token_hex(4)}.part")
     try:
-        entries = []
-        for part, sources in parts.items():
-            for source in sources:
-                base = source if source.is_dir() else source.parent
-                for file in _files(source):
-                    target = staging / part / (file.relative_to(base) if source.is_dir() else Path(file.name))
-                    target.parent.mkdir(parents=True, exist_ok=True)
-                    shutil.copy2(file, target)
-                    entries.append({"path": target.relative_to(staging).as_posix(), "part": part, "sha256": sha256(target), "bytes": target.stat().st_size})
-        manifest = {
-            "svexcel_version": __version__,
-            "run_date": (now or dt.datetime.now(dt.timezone.utc)).isoformat(timespec="seconds"),
-            "framework": dict(framework),
-            "files": entries,
-            "notes": list(notes),
-        }
-        (staging / MANIFEST).write_text(json.dumps(manifest, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+        for source, entry in plan.files:
+            target = _copy(source, staging / entry["path"])
+            if sha256(target) != entry["sha256"]:
+                raise RecordError(f"{source} changed while the run used it, so the record would not hold what was scored. Run again.")
+        (staging / MANIFEST).write_bytes(plan.manifest)
+        copied = [_entry(path, OUTPUTS, _copy(file, staging / path)) for file, path in _entries(OUTPUTS, outputs, outputs_base)]
+        listing = {"manifest_sha256": plan.sha256, "files": copied}
+        (staging / OUTPUTS_MANIFEST).write_text(json.dumps(listing, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
         if record.exists():
             record.rmdir()
         os.replace(staging, record)
@@ -74,24 +125,34 @@ def write_record(
     return record
 
 
+def _copy(source: Path, target: Path) -> Path:
+    target.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copy2(source, target)
+    return target
+
+
 @dataclass(frozen=True)
 class Problem:
-    """One file of a record that does not match its manifest."""
+    """One file of a record that does not match its manifests."""
 
     path: str
-    problem: str  # changed | missing | not-in-manifest | manifest-unreadable
+    problem: str  # changed | missing | not-in-manifest | manifest-unreadable | manifest-changed | input-not-recorded
+    detail: str = ""
 
     def __str__(self) -> str:
-        return f"{self.problem}: {self.path}"
+        return f"{self.problem}: {self.path}" + (f" ({self.detail})" if self.detail else "")
 
 
 def verify_record(record: Path) -> tuple[int, list[Problem]]:
-    """Check every file against ``manifest.json``: (files checked, problems); no problems means the record is intact."""
+    """Check a record against its manifests: (files checked, problems); no problems means the record is intact."""
     try:
-        manifest = json.loads((record / MANIFEST).read_text(encoding="utf-8"))
-        entries = {e["path"]: e["sha256"] for e in manifest["files"]}
+        manifest_bytes = (record / MANIFEST).read_bytes()
+        inputs = {e["path"]: e["sha256"] for e in json.loads(manifest_bytes)["files"]}
     except (OSError, ValueError, KeyError, TypeError) as exc:
-        return 0, [Problem(MANIFEST, f"manifest-unreadable ({exc})")]
+        return 0, [Problem(MANIFEST, "manifest-unreadable", str(exc))]
+    listing = _json(record / OUTPUTS_MANIFEST)
+    outputs = {e["path"]: e["sha256"] for e in listing.get("files", [])} if isinstance(listing, dict) else {}
+    entries = inputs | outputs
     problems = []
     for path, digest in entries.items():
         file = record / path
@@ -101,6 +162,44 @@ def verify_record(record: Path) -> tuple[int, list[Problem]]:
             problems.append(Problem(path, "changed"))
     for file in sorted(p for p in record.rglob("*") if p.is_file()):
         path = file.relative_to(record).as_posix()
-        if path != MANIFEST and path not in entries:
+        if path not in (MANIFEST, OUTPUTS_MANIFEST) and path not in entries:
             problems.append(Problem(path, "not-in-manifest"))
+    problems += _anchored(record, hashlib.sha256(manifest_bytes).hexdigest(), listing, inputs)
     return len(entries), problems
+
+
+def _json(path: Path) -> Any:
+    """A JSON file's content, or None when it is missing or not JSON."""
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+
+
+def _anchored(record: Path, digest: str, listing: Any, inputs: Mapping[str, str]) -> list[Problem]:
+    """The manifest is the one the outputs name, and every input the recorded results name is in it."""
+    problems = []
+    if isinstance(listing, dict) and listing.get("manifest_sha256") not in (None, digest):
+        problems.append(Problem(MANIFEST, "manifest-changed", f"its SHA-256 is {digest}, but {OUTPUTS_MANIFEST} was made with "
+                                                              f"{listing['manifest_sha256']}"))
+    results = _json(record / OUTPUTS / RESULTS)
+    if not isinstance(results, dict):
+        return problems
+    if results.get("manifest_sha256") not in (None, digest):
+        problems.append(Problem(MANIFEST, "manifest-changed", f"its SHA-256 is {digest}, but {OUTPUTS}/{RESULTS} and the assessment "
+                                                              f"summaries carry {results['manifest_sha256']}"))
+    for path in named_inputs(results):
+        if path not in inputs:
+            problems.append(Problem(path, "input-not-recorded", f"named in {OUTPUTS}/{RESULTS}, not in {MANIFEST}"))
+    return problems
+
+
+def named_inputs(results: Mapping[str, Any]) -> list[str]:
+    """The record paths of the inputs a results.json names: its returns, quality file and evaluator workbooks."""
+    named = [f"returns/{r['file']}" for r in results.get("returns", [])
+             if isinstance(r, dict) and "file" in r and not NOT_FILES & {f.get("type") for f in r.get("findings", []) if isinstance(f, dict)}]
+    quality = results.get("quality")
+    if isinstance(quality, dict) and quality.get("file"):
+        named.append(f"quality/{quality['file']}")
+        named += [f"panel/{name}" for name in quality.get("evaluator_files", [])]
+    return named

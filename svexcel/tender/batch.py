@@ -18,7 +18,7 @@ from collections import Counter
 from contextlib import ExitStack
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Mapping, NamedTuple, Sequence
+from typing import Any, Mapping, NamedTuple, Sequence
 
 from ..core.findings import Finding
 from ..core.formatting import join_words
@@ -30,6 +30,7 @@ from ..run.outputs import OutputError, replacing
 from ..run.pool import Pool
 from ..run.spool import Spool
 from .award import OtherCriteria, standings, winner
+from .pins import NarrativeChanged, Pins, narrative_changes, return_pins
 from .plausibility import Outlier, outlier_warning, outliers, quantity_row, return_warnings
 from .quality import Marks
 from .reports.assessment import AwardView
@@ -41,6 +42,7 @@ from .scoring import Assessment, Score, assess, compete, theme_points
 
 ASSESSMENT_FOLDER = "assessment-summaries"
 LOG = "svexcel.log"
+OUTPUTS = ("results.json", "summary.xlsx", "comparison.docx", "reports", ASSESSMENT_FOLDER, LOG)  # what a batch writes in OUT
 
 __all__ = ["BatchResult", "run_batch"]
 
@@ -120,35 +122,51 @@ def run_batch(
     other_criteria: OtherCriteria | None = None,
     assessment_template: Path | None = None,
     keep: Sequence[str] = (),
+    pins: Mapping[tuple[str, str], str] | None = None,
+    evaluator_files: Sequence[str] = (),
+    record_sha256: str | None = None,
 ) -> BatchResult:
     """Score every file in ``returns_dir`` and replace ``out`` with the complete outputs; with
     ``assessment_summaries`` also ``assessment-summaries/<stem>.docx`` per scored return, from the panel's
     consensus ``rationales`` (by file and theme) and the tender's ``other_criteria``. Entries of ``out`` named in
-    ``keep`` are carried into the new set (the demo keeps its panel workbooks this way).
+    ``keep`` are carried into the new set (the demo keeps its panel workbooks this way). ``pins`` are the SHA-256 of the
+    responses the marks were given for (svexcel.tender.pins): a valid return whose response differs raises NarrativeChanged.
+    results.json names the quality file and the ``evaluator_files`` its marks came from, and ``record_sha256`` (the SHA-256
+    of the record's manifest, svexcel.run.record), which the assessment summaries carry in their footer too.
 
-    Raises ReportTemplateError (a template fails with sample data) or OutputError (an output cannot be
-    written, or ``out`` cannot be replaced) before ``out`` is touched; Interrupted on SIGINT or SIGTERM."""
+    Raises ReportTemplateError (a template fails with sample data), OutputError (an output cannot be written, or ``out``
+    cannot be replaced) or NarrativeChanged before ``out`` is touched; Interrupted on SIGINT or SIGTERM."""
     inputs = returns_in(returns_dir)
     templates = (evaluation_template, comparison_template, assessment_template, assessment_summaries)
     reporter = Reporter(framework, *templates)  # renders every template with sample data first
-    award = (rationales or {}, other_criteria) if assessment_summaries else None
+    award = (rationales or {}, other_criteria, record_sha256 or "") if assessment_summaries else None
+    head: dict[str, Any] = {}
+    if quality_name:
+        head["quality"] = {"file": quality_name, "evaluator_files": list(evaluator_files)}
+    if record_sha256:
+        head["manifest_sha256"] = record_sha256
     with replacing(out, keep) as stage:
-        result = _run(inputs, stage, framework, reporter, quality or {}, quality_name, jobs,
-                      templates, progress, (date or dt.date.today()).isoformat(), award)
+        result = _run(inputs, stage, framework, reporter, (quality or {}, pins or {}), quality_name, jobs,
+                      templates, progress, (date or dt.date.today()).isoformat(), award, head)
     result.out = out
     return result
 
 
-def _run(inputs: InputFolder, stage: Path, framework: Framework, reporter: Reporter, quality: Marks,
+def _run(inputs: InputFolder, stage: Path, framework: Framework, reporter: Reporter, marks: tuple[Marks, Mapping[tuple[str, str], str]],
          quality_name: str | None, jobs: int, templates: tuple[Path | None, Path | None, Path | None, bool], progress: bool,
-         date: str, award: tuple[Mapping[str, Mapping[str, str]], OtherCriteria | None] | None) -> BatchResult:
+         date: str, award: tuple[Mapping[str, Mapping[str, str]], OtherCriteria | None, str] | None,
+         head: Mapping[str, Any]) -> BatchResult:
     """Write every output of the batch into ``stage``."""
+    quality, pins = marks
     with ExitStack() as stack:
         spool = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="svexcel-")))
         job = _Job(framework, reporter, stage, Spool(spool))
         stack.callback(job.spool.close)
         run = stack.enter_context(Pool(job, jobs, progress=progress, rebuild=_job, rebuild_args=(framework, stage, spool, templates)))
         read = list(run.map(_read, inputs.inputs, len(inputs.inputs), "Reading returns", "return"))
+        changed = narrative_changes(pins, {key: digest for r in read for key, digest in r.digests.items()}, quality_name or "")
+        if changed:
+            raise NarrativeChanged(changed)
         briefs = [r.brief for r in read]
         traces = {r.brief.file: r.trace for r in read if r.trace}
         _compete(framework, briefs, [r.standing for r in read], quality)
@@ -164,7 +182,7 @@ def _run(inputs: InputFolder, stage: Path, framework: Framework, reporter: Repor
         from .summary import summary_writer  # loaded only now, while the workers are busy: they never need it
 
         with summary_writer(stage / "summary.xlsx", framework, competition, spool) as summary, \
-                results_writer(stage / "results.json", framework) as results:
+                results_writer(stage / "results.json", framework, head) as results:
             for brief, finished in zip(briefs, finishing, strict=True):
                 brief.report, brief.report_error = finished.report, finished.error
                 brief.assessment, brief.assessment_error = finished.assessment, finished.assessment_error
@@ -190,6 +208,7 @@ class _Read(NamedTuple):
     place: tuple[str, int]
     row: tuple[float | None, ...]
     trace: str | None
+    digests: Pins  # the SHA-256 of each response of a valid return, to compare with the responses the marks were given for
 
 
 def _read(job: _Job, item: Input) -> _Read:
@@ -206,7 +225,8 @@ def _read(job: _Job, item: Input) -> _Read:
             trace = traceback.format_exc()
     place = job.spool.park((ret, assessment))
     light = None if assessment is None else replace(assessment, measures={})
-    return _Read(ReturnResult(ret).brief(), light, place, quantity_row(job.framework, ret.quantities), trace)
+    digests = {} if ret.rejected else return_pins(ret, [t.id for t in job.framework.themes])
+    return _Read(ReturnResult(ret).brief(), light, place, quantity_row(job.framework, ret.quantities), trace, digests)
 
 
 class _Finished(NamedTuple):
@@ -272,7 +292,7 @@ def _write_assessment(job: _Job, result: ReturnResult, view: AwardView, name: st
 
 
 def _award_views(framework: Framework, briefs: Sequence[ReturnResult], rationales: Mapping[str, Mapping[str, str]],
-                 criteria: OtherCriteria | None) -> dict[str, AwardView]:
+                 criteria: OtherCriteria | None, record_sha256: str = "") -> dict[str, AwardView]:
     """What each scored return's assessment summary needs: its standing and the winning tender's."""
     scored = {b.file: b for b in briefs if b.score is not None}
     standing = standings({f: b.score.points for f, b in scored.items()}, criteria)  # type: ignore[union-attr]
@@ -285,7 +305,7 @@ def _award_views(framework: Framework, briefs: Sequence[ReturnResult], rationale
     return {
         f: AwardView(standing[f], dict(rationales.get(f, {})), best, top.ret.organisation, standing[best], top_points,
                      dict(rationales.get(best, {})), dict(criteria.available) if criteria else {}, len(scored),
-                     shared[standing[f].rank] > 1)
+                     shared[standing[f].rank] > 1, record_sha256)
         for f in scored
     }
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..core.cells import Cell
@@ -13,9 +14,22 @@ from ..framework.model import Framework
 from ..xlsx.reader import UnreadableWorkbook
 from ..xlsx.reader import Workbook as XlsxWorkbook
 from ..xlsx.tables import Table, find_table
+from .pins import Pins
 
 SHEET = "Quality"
 Marks = dict[str, dict[str, float | None]]
+
+
+@dataclass(frozen=True)
+class Quality:
+    """Officers' marks from one file (by return file and theme id; None = unscored), the findings about that file, and the
+    SHA-256 of the response each mark was given for, where the file keeps them (svexcel.tender.pins)."""
+
+    marks: Marks
+    findings: list[Finding]
+    pins: Pins = field(default_factory=dict)
+    file: str = ""
+    evaluator_files: list[str] = field(default_factory=list)  # the evaluator workbooks a moderation workbook was made from
 
 
 def read_quality(path: str | Path, framework: Framework) -> tuple[Marks, list[Finding]]:

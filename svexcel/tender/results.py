@@ -5,7 +5,7 @@ from __future__ import annotations
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any, Literal, Sequence
+from typing import Any, Literal, Mapping, Sequence
 
 from ..framework.model import Framework
 from ..run.json_stream import JsonStream, json_line, json_stream
@@ -127,6 +127,7 @@ def json_record(framework: Framework, result: ReturnResult) -> str:
     return json_line(result.to_json(framework))
 
 
-def results_writer(path: Path, framework: Framework) -> AbstractContextManager[JsonStream]:
-    """``results.json`` (SPEC §4) written record by record: the framework, then each input file's record."""
-    return json_stream(path, {"framework": framework.identity}, "returns")
+def results_writer(path: Path, framework: Framework, head: Mapping[str, Any] | None = None) -> AbstractContextManager[JsonStream]:
+    """``results.json`` (SPEC §4) written record by record: the framework (and ``head``: the quality file and evaluator
+    workbooks the marks came from, the record's manifest SHA-256), then each input file's record."""
+    return json_stream(path, {"framework": framework.identity, **(head or {})}, "returns")

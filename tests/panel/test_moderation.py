@@ -96,7 +96,7 @@ def test_a_rerun_keeps_typed_consensus_and_logs_what_changed(panel: Path, framew
                          ("swift-logistics.xlsx", "WB"): (0, None)})
     (tmp_path / "late" / "C.xlsx").rename(panel / "C.xlsx")
     fill_scores(panel / "C.xlsx", {KEY: (100, GOOD)}, default=(50, GOOD))
-    result = moderate(panel, framework, out, now=LATER)
+    result = moderate(panel, framework, out, now=LATER, note="Agreed at the moderation meeting")
     assert result.evaluators == ["A", "B", "C"]
     cells = moderation_cells(out)
     assert cells[KEY]["Consensus"] == 50 and cells[KEY]["C score"] == 100 and cells[KEY]["Spread"] == 75
@@ -104,9 +104,10 @@ def test_a_rerun_keeps_typed_consensus_and_logs_what_changed(panel: Path, framew
     log = [tuple(r) for r in load_workbook(out)[AUDIT].iter_rows(min_row=2, values_only=True)]
     when = "2026-11-29 09:30 UTC"
     assert log[0][0] == "2026-11-28 10:00 UTC" and log[1][0] == when
-    assert (when, f"{KEY[0]}, theme EQ: Consensus typed since the last run", None, "50") in log
-    assert (when, f"{KEY[0]}, theme EQ: C score", None, "100") in log
-    assert (when, f"{KEY[0]}, theme EQ: C rationale", None, GOOD) in log
+    # the moderator's note goes with each consensus change; evaluators' late marks are logged as they are
+    assert (when, f"{KEY[0]}, theme EQ: Consensus typed since the last run", None, "50", "Agreed at the moderation meeting") in log
+    assert (when, f"{KEY[0]}, theme EQ: C score", None, "100", None) in log
+    assert (when, f"{KEY[0]}, theme EQ: C rationale", None, GOOD, None) in log
     assert sum("C score" in r[1] for r in log) == len(FILES) * len(framework.themes)
     assert read_moderation(out, framework)[0][KEY[0]]["EQ"] == 50  # the rewritten workbook is intact
     moderate(panel, framework, out, now=LATER)  # nothing new: only the rerun is logged
@@ -122,7 +123,9 @@ def test_an_edited_moderation_workbook_is_detected_and_its_consensus_kept(panel:
     wb[MODERATION].cell(MODERATION_HEADER_ROW + 1, 13).value = GOOD
     wb.save(out)
     marks, _, findings = read_moderation(out, framework)
-    assert [(f.sheet, f.type, f.severity) for f in findings] == [(META, "moderation-file-edited", "error")]
+    # the edit is detected, and the consensus typed without a moderate run is not used
+    assert [(f.sheet, f.type, f.severity) for f in findings] == [(META, "moderation-file-edited", "error"),
+                                                                 (MODERATION, "consensus-not-moderated", "error")]
     assert read_quality(out, framework)[1] == findings
     result = moderate(panel, framework, out, now=LATER)
     assert [f.type for f in result.findings] == ["moderation-file-edited"]
@@ -150,8 +153,11 @@ def test_consensus_findings(panel: Path, framework: Framework, tmp_path: Path) -
     moderate(panel, framework, out, now=RUN)
     type_consensus(out, {KEY: (50, None), ("swift-logistics.xlsx", "EQ"): (75, "Good."), ("swift-logistics.xlsx", "PA"): ("fifty", "x"),
                          ("swift-logistics.xlsx", "CC"): (120, GOOD), ("swift-logistics.xlsx", "SH"): (25, GOOD)})
+    recorded = moderate(panel, framework, out, now=LATER)  # the meeting's consensus is recorded, and checked as batch will
+    assert sorted(f.type for f in recorded.findings) == ["bad-quality-score", "missing-rationale", "not-a-number", "thin-rationale"]
     marks, rationales, findings = read_moderation(out, framework)
     assert sorted(f.type for f in findings) == ["bad-quality-score", "missing-rationale", "not-a-number", "thin-rationale"]
+    assert [(f.cell, f.type) for f in findings] == [(f.cell, f.type) for f in recorded.findings]
     assert all(f.sheet == MODERATION and f.cell for f in findings)
     assert marks["swift-logistics.xlsx"] == {"EQ": 75, "PA": None, "CC": None, "SH": 25, "WB": None}
     assert rationales["swift-logistics.xlsx"]["SH"] == GOOD and rationales[KEY[0]]["EQ"] == ""
@@ -213,6 +219,7 @@ def test_batch_and_build_take_a_moderation_workbook(panel: Path, framework: Fram
     moderate(panel, framework, out, now=RUN)
     marks, _ = read_quality(sample_quality, framework)
     type_consensus(out, {(f, t): (m, GOOD) for f, ms in marks.items() for t, m in ms.items() if m is not None})
+    moderate(panel, framework, out, now=LATER)  # recorded: batch uses no consensus typed since the last run
     cli = CliRunner()
     for name, quality in (("q", sample_quality), ("m", out)):
         result = cli.invoke(main, ["batch", str(SAMPLES), "--quality", str(quality), "--out", str(tmp_path / name)])

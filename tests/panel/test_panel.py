@@ -17,6 +17,7 @@ from panel_builders import GOOD, fill_scores, moderation_cells
 from svexcel.cli.main import main
 from svexcel.core.paths import SAMPLES
 from svexcel.framework.model import Framework
+from svexcel.panel.declaration import DECLARATION, FIRST_ROW
 from svexcel.panel.evaluator import read_evaluator_workbook
 from svexcel.panel.layout import META, SCALE, SCORES, SCORES_COLUMNS, SCORES_HEADER_ROW
 from svexcel.panel.make_panel import PanelError, evaluator_names, make_panel
@@ -63,10 +64,13 @@ def test_one_protected_workbook_per_evaluator(panel: Path, framework: Framework)
     assert len(meta["fingerprint"]) == 32
 
 
-def test_an_unfilled_panel_reads_back_clean_apart_from_missing_scores(panel: Path, framework: Framework) -> None:
+def test_an_unfilled_panel_reads_back_clean_apart_from_declarations_and_missing_scores(panel: Path, framework: Framework) -> None:
     read = read_evaluator_workbook(panel / "A.xlsx", framework)
-    assert read.evaluator == "A" and read.returns == FILES and not read.rejected
+    assert read.evaluator == "A" and read.returns == FILES and not read.rejected and not read.declared
     assert all(score is None for score in read.scores.values()) and len(read.scores) == 30
+    assert found(panel, framework) == [(f"{n}.xlsx", DECLARATION, f"B{FIRST_ROW}", "no-declaration") for n in "ABC"]
+    for name in "ABC":
+        fill_scores(panel / f"{name}.xlsx", {})  # declared, nothing scored yet
     assert {t for (_, _, _, t) in found(panel, framework)} == {"missing-score"}
 
 

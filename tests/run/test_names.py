@@ -13,6 +13,7 @@ import pytest
 from delivery_builders import blank_delivery, complete, fill_delivery
 from docx import Document
 from openpyxl import load_workbook
+from panel_builders import fill_scores
 
 from svexcel.core.paths import DELIVERY_SAMPLES, SAMPLES
 from svexcel.framework.model import Framework
@@ -107,6 +108,8 @@ def test_panel_names_evaluator_workbooks_safely_and_keeps_the_names_inside(tmp_p
     names = sorted(all_names(tmp_path / "panel"))
     assert len(names) == 3 and [n for n in names if refused_by_some_system(n)] == []
     assert "Con_.xlsx" in names
+    for name in names:
+        fill_scores(tmp_path / "panel" / name, {})  # each evaluator declares, as they must before their marks count
     moderated = svexcel("moderate", "panel", "-o", "moderation.xlsx", cwd=tmp_path)
     assert moderated.returncode == 0, moderated.stderr
     assert f"evaluators Con; {LONG}; lpt1.x;" in moderated.stdout  # the full names, read back from inside the workbooks

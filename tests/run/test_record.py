@@ -9,7 +9,8 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from panel_builders import GOOD, fill_scores
+from docx import Document
+from panel_builders import GOOD, agreed_panel, fill_scores
 
 from svexcel import __version__
 from svexcel.cli.main import main
@@ -18,7 +19,7 @@ from svexcel.framework.model import Framework
 from svexcel.panel.make_panel import make_panel
 from svexcel.panel.moderate import moderate
 from svexcel.run.outputs import MANIFEST
-from svexcel.run.record import verify_record, write_record
+from svexcel.run.record import plan_record, verify_record, write_record
 
 
 @pytest.fixture
@@ -39,14 +40,23 @@ def test_batch_keeps_every_input_and_output_with_its_hash(tmp_path: Path, modera
     assert result.exit_code == 0, result.output
     assert f"svexcel verify-record {record}" in result.output
     manifest = json.loads((record / "manifest.json").read_text())
+    listing = json.loads((record / "outputs-manifest.json").read_text())
     assert manifest["svexcel_version"] == __version__ and manifest["framework"]["version"] == "2026.1" and manifest["notes"] == []
     assert abs(dt.datetime.fromisoformat(manifest["run_date"]) - dt.datetime.now(dt.timezone.utc)) < dt.timedelta(minutes=10)
-    paths = {e["path"] for e in manifest["files"]}
+    inputs, outputs_listed = {e["path"] for e in manifest["files"]}, {e["path"] for e in listing["files"]}
+    paths = inputs | outputs_listed
     outputs = {p.relative_to(tmp_path / "out").as_posix() for p in (tmp_path / "out").rglob("*") if p.is_file() and p.name != MANIFEST}
-    assert paths == ({"framework/ccin-framework.xlsx", "quality/moderation.xlsx", "panel/A.xlsx", "panel/B.xlsx"}
-                     | {f"returns/{p.name}" for p in SAMPLES.glob("*.xlsx")} | {f"outputs/{p}" for p in outputs})
-    for entry in manifest["files"]:
+    assert inputs == ({"framework/ccin-framework.xlsx", "quality/moderation.xlsx", "panel/A.xlsx", "panel/B.xlsx"}
+                      | {f"returns/{p.name}" for p in SAMPLES.glob("*.xlsx")})
+    assert outputs_listed == {f"outputs/{p}" for p in outputs}
+    for entry in manifest["files"] + listing["files"]:
         assert hashlib.sha256((record / entry["path"]).read_bytes()).hexdigest() == entry["sha256"]
+    # the manifest anchors itself: its SHA-256 is printed, in results.json, in the outputs' listing
+    digest = hashlib.sha256((record / "manifest.json").read_bytes()).hexdigest()
+    assert f"Record manifest SHA-256: {digest}" in result.output and listing["manifest_sha256"] == digest
+    results = json.loads((tmp_path / "out" / "results.json").read_text())
+    assert results["manifest_sha256"] == digest and results["quality"] == {"file": "moderation.xlsx", "evaluator_files": ["A.xlsx", "B.xlsx"]}
+    assert [d["Evaluator"] for d in manifest["declarations"]] == ["A", "B"]  # the record keeps what each evaluator declared
     assert (record / "framework/ccin-framework.xlsx").read_bytes() == DEFAULT_FRAMEWORK.read_bytes()
     assert (record / "panel/A.xlsx").read_bytes() == (tmp_path / "panel" / "A.xlsx").read_bytes()
     ok = CliRunner().invoke(main, ["verify-record", str(record)])
@@ -57,7 +67,7 @@ def test_verify_record_lists_every_changed_missing_or_extra_file(tmp_path: Path)
     (tmp_path / "in").mkdir()
     for name in ("a.xlsx", "b.xlsx", "c.xlsx"):
         (tmp_path / "in" / name).write_text(name)
-    record = write_record(tmp_path / "record", {"returns": [tmp_path / "in"]}, framework={"name": "F", "version": "1"})
+    record = write_record(tmp_path / "record", plan_record({"returns": [tmp_path / "in"]}, framework={"name": "F", "version": "1"}))
     assert verify_record(record) == (3, [])
     (record / "returns" / "a.xlsx").write_text("edited")
     (record / "returns" / "b.xlsx").unlink()
@@ -80,7 +90,7 @@ def test_a_record_is_never_mixed_or_left_half_written(tmp_path: Path) -> None:
     inside = cli.invoke(main, ["batch", str(SAMPLES), "--out", str(tmp_path / "out"), "--record", str(tmp_path / "out" / "record")])
     assert inside.exit_code == 2 and not (tmp_path / "out").exists()
     with pytest.raises(FileNotFoundError):
-        write_record(tmp_path / "new", {"returns": [tmp_path / "in", tmp_path / "gone.xlsx"]}, framework={})
+        write_record(tmp_path / "new", plan_record({"returns": [tmp_path / "in", tmp_path / "gone.xlsx"]}, framework={}))
     assert sorted(p.name for p in tmp_path.iterdir()) == ["used"]  # neither the record nor its staging folder
 
 
@@ -92,3 +102,37 @@ def test_an_evaluator_file_changed_after_moderation_is_noted(tmp_path: Path, mod
     notes = json.loads((tmp_path / "rec" / "manifest.json").read_text())["notes"]
     assert len(notes) == 2 and "A.xlsx" in notes[0] and "B.xlsx has changed since moderation" in notes[1]
     assert "Note: evaluator workbook B.xlsx has changed" in result.output
+
+
+def test_the_record_proves_itself_when_a_return_goes_with_its_manifest_line(tmp_path: Path, framework: Framework, samples_dir: Path) -> None:
+    moderation = agreed_panel(tmp_path / "panel-work", framework, samples_dir)
+    record = tmp_path / "record"
+    result = CliRunner().invoke(main, ["batch", str(samples_dir), "--quality", str(moderation), "--out", str(tmp_path / "out"),
+                                       "--assessment-summaries", "--record", str(record)])
+    assert result.exit_code == 0, result.output
+    digest = hashlib.sha256((record / "manifest.json").read_bytes()).hexdigest()
+    assert result.output.rstrip().splitlines()[-1].startswith(f"Record manifest SHA-256: {digest}")  # the run ends with it
+    summaries = sorted((tmp_path / "out" / "assessment-summaries").glob("*.docx"))
+    assert len(summaries) == 6
+    for summary in summaries:  # what each bidder is sent carries it
+        footer = " ".join(p.text for p in Document(summary).sections[0].footer.paragraphs)
+        assert f"Evaluation record: manifest SHA-256 {digest}" in footer
+    # someone deletes a return from the record, and its line from the manifest
+    manifest = json.loads((record / "manifest.json").read_text())
+    manifest["files"] = [e for e in manifest["files"] if e["path"] != "returns/swift-logistics.xlsx"]
+    (record / "manifest.json").write_text(json.dumps(manifest, indent=2))
+    (record / "returns" / "swift-logistics.xlsx").unlink()
+    checked = CliRunner().invoke(main, ["verify-record", str(record)])
+    assert checked.exit_code == 1
+    problems = [line.split(" ", 1)[1] for line in checked.output.splitlines() if line.startswith("MISMATCH")]
+    assert [p.split(" (")[0] for p in problems] == ["manifest-changed: manifest.json", "manifest-changed: manifest.json",
+                                                   "input-not-recorded: returns/swift-logistics.xlsx"]
+    assert f"but outputs/results.json and the assessment summaries carry {digest}" in checked.output
+
+
+def test_an_evaluator_workbook_named_by_the_results_must_be_recorded(tmp_path: Path, moderation: Path) -> None:
+    record = tmp_path / "record"
+    assert CliRunner().invoke(main, ["batch", str(SAMPLES), "--quality", str(moderation), "--out", str(tmp_path / "out"),
+                                     "--record", str(record)]).exit_code == 0
+    (record / "panel" / "B.xlsx").unlink()
+    assert [str(p) for p in verify_record(record)[1]] == ["missing: panel/B.xlsx"]

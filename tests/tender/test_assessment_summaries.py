@@ -247,7 +247,8 @@ def test_every_assessment_variable_is_documented(framework: Framework) -> None:
 # ---------------------------------------------------------------- command line, from a moderation workbook
 
 def _moderation(framework: Framework, returns: Path, tmp_path: Path, consensus: dict[tuple[str, str], tuple[object, object]]) -> Path:
-    """A moderation workbook made the panel's way (svexcel panel, evaluators' scores, svexcel moderate), with consensus typed."""
+    """A moderation workbook made the panel's way (svexcel panel, evaluators' scores, svexcel moderate), with consensus typed
+    and recorded by svexcel moderate."""
     from panel_builders import GOOD, fill_scores, type_consensus
 
     runner = CliRunner()
@@ -258,7 +259,10 @@ def _moderation(framework: Framework, returns: Path, tmp_path: Path, consensus: 
     moderation = tmp_path / "moderation.xlsx"
     result = runner.invoke(main, ["moderate", str(panel), "-o", str(moderation)])
     assert result.exit_code == 0, result.output
-    return type_consensus(moderation, consensus)
+    type_consensus(moderation, consensus)
+    recorded = runner.invoke(main, ["moderate", str(panel), "-o", str(moderation), "--note", "Agreed at the moderation meeting"])
+    assert recorded.exit_code == 0, recorded.output  # the consensus is recorded in the Audit log before batch uses it
+    return moderation
 
 
 def test_cli_writes_summaries_from_the_moderation_workbook(framework: Framework, samples_dir: Path, tmp_path: Path) -> None:

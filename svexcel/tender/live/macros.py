@@ -11,9 +11,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable
 
-from ...excel.book import cell
+from ...excel.book import cell, named_tables
 from ...excel.grid import Grid
 from ...framework.model import FrameworkError
+from ..pins import RESPONSES_NAME, Pins, by_return, changed, marked, rows_pins, valid_pins
 from .actions import (
     FolderProblem,
     check_reports_folder,
@@ -90,7 +91,8 @@ def make_reports(book: Any, host: Host) -> Path | None:
         out = resolve_folder(cell(book, "ReportsFolder"), host.anchor, default="reports")
         check_reports_folder(folder, out)
         inputs = book_inputs(book)
-        stale = stale_returns(inputs.returns, read_returns_folder(inputs.framework, folder, exclude=host.exclude))
+        files = read_returns_folder(inputs.framework, folder, exclude=host.exclude)
+        stale = stale_returns(inputs.returns, files)
     except (FolderProblem, FrameworkError) as exc:
         host.status(book, str(exc))
         return None
@@ -101,6 +103,12 @@ def make_reports(book: Any, host: Host) -> Path | None:
     if stale:
         host.status(book, f"No reports written: Returns no longer matches the return files in {folder}, so the reports would "
                           f"disagree with this workbook. Run import_returns first. {' '.join(stale[:5])}")
+        return None
+    pins = marked(book_pins(book), inputs.quality)
+    responses = changed(pins, valid_pins(files, [t.id for t in inputs.framework.themes]))
+    if responses:
+        host.status(book, f"No reports written: {len(responses)} mark(s) on Quality were given for responses that have changed in "
+                          f"the returns folder since: {by_return(responses)}. Have the panel score them as they are now, or restore the returns the panel read.")
         return None
     try:
         from ..batch import run_batch  # the Word stack loads here, not when the functions do
@@ -115,6 +123,14 @@ def make_reports(book: Any, host: Host) -> Path | None:
         return None
     host.status(book, f"{result.tally()}. Outputs in {out}: reports, comparison.docx, summary.xlsx, results.json.")
     return out
+
+
+def book_pins(book: Any) -> Pins:
+    """The SHA-256 of the responses the workbook's marks were given for (none in a workbook built before they were kept)."""
+    try:
+        return rows_pins(named_tables(book, (RESPONSES_NAME,))[0])
+    except KeyError:
+        return {}
 
 
 def update_charts(sheet: Any, layout: LiveLayout) -> None:

@@ -23,8 +23,9 @@ from ...framework.model import Framework, load_framework
 from ...framework.sheets import write_framework_sheets
 from ...run.inputs import Input, InputFolder
 from ...run.pool import Pool
+from ..pins import RESPONSES, RESPONSES_NAME, check_returns, write_pins_sheet
 from ..plausibility import add_warnings
-from ..quality import Marks
+from ..quality import Quality
 from ..quality_workbook import write_quality_sheet
 from ..return_reader import Return
 from ..returns_folder import read_file, returns_in
@@ -116,8 +117,10 @@ def build_live_workbook(
     returns_dir: Path | None = None,
     edition: str = CLASSIC,
     package: str | None = None,
+    pins: Mapping[tuple[str, str], str] | None = None,
 ) -> Path:
-    """Write the live scoring workbook scoring ``returns`` (rejected ones take no part); ``findings`` are listed.
+    """Write the live scoring workbook scoring ``returns`` (rejected ones take no part); ``findings`` are listed; ``pins``
+    (the SHA-256 of the responses the marks were given for) are kept hidden, for make_reports to check the returns against.
 
     The classic edition (.xlsm) carries xlwings' VBA; the Lite edition (.xlsx) carries the xlwings Lite code instead,
     installing svexcel from PyPI or from ``package`` (a wheel's URL)."""
@@ -155,6 +158,8 @@ def build_live_workbook(
     for ws in [*sheets.values(), *framework_sheets.values(), tools, instructions]:
         if edition == CLASSIC or ws.title not in lite.SCRIPT_SHEETS:  # xlwings Lite cannot unprotect what its scripts rewrite
             protect(ws, sort_and_filter=True)
+    write_pins_sheet(wb, pins or {})
+    define_names(wb, {RESPONSES_NAME: f"{RESPONSES}!$A$1:$C${len(pins or {}) + 1}"})
     set_up_printing(wb, f"{framework.name} version {framework.version}", {DASHBOARD: f"{DASHBOARD_HEADER_ROW}:{DASHBOARD_HEADER_ROW}"})
 
     grids = [grid for grid in layout.grids() if grid.sheet != QUALITY]
@@ -217,19 +222,20 @@ def define_names(wb: Workbook, names: dict[str, str]) -> None:
 
 def build_from_folder(
     framework_path: Path | None, out: Path, returns_dir: Path | None = None,
-    quality: tuple[Marks, Sequence[Finding]] | None = None, jobs: int = 1, progress: bool = False,
-    edition: str = CLASSIC, package: str | None = None,
+    quality: Quality | None = None, jobs: int = 1, progress: bool = False, edition: str = CLASSIC, package: str | None = None,
 ) -> BuildSummary:
     """Read a framework and every return in a folder (``jobs`` processes), then build the live workbook with the officers'
-    marks and the findings of the file they came from (``quality``, as svexcel.panel.marks.read_quality gives them)."""
+    marks, the findings of the file they came from and the responses they were given for (``quality``, as
+    svexcel.panel.marks.read_marks gives them): NarrativeChanged, and nothing written, when a return's response differs."""
     framework = load_framework(framework_path or DEFAULT_FRAMEWORK)
-    marks, quality_findings = quality or ({}, [])
-    findings = [*framework.findings, *quality_findings]
+    quality = quality or Quality({}, [])
+    findings = [*framework.findings, *quality.findings]
     inputs = returns_in(returns_dir, Path(out)) if returns_dir is not None else None
     returns = read_inputs(framework, inputs, jobs, progress) if inputs is not None else []
+    check_returns(quality.pins, returns, [t.id for t in framework.themes], quality.file)
     for ret in returns:
         findings.extend(ret.findings)
-    path = build_live_workbook(framework, Path(out), returns, marks, findings, returns_dir, edition, package)
+    path = build_live_workbook(framework, Path(out), returns, quality.marks, findings, returns_dir, edition, package, quality.pins)
     return BuildSummary(
         path,
         scored=[r.file for r in returns if not r.rejected],

@@ -38,6 +38,7 @@ class AwardView:
     available: dict[str, float] = field(default_factory=dict)  # other criteria and their points available
     scored: int = 1
     shared_rank: bool = False
+    manifest_sha256: str = ""  # the SHA-256 of the evaluation record's manifest, when a record is kept (svexcel.run.record)
 
 
 @dataclass(frozen=True)
@@ -86,6 +87,7 @@ def assessment_context(facts: FrameworkFacts, result: ReturnResult, view: AwardV
         "winner_total": points(view.winner_standing.total),
         "rank_text": rank_text(view.standing.rank, view.scored, view.shared_rank),
         "has_other_criteria": bool(view.available),
+        "manifest_hash": view.manifest_sha256,
     }
     return context, missing
 

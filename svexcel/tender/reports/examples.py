@@ -48,5 +48,5 @@ def example_award(framework: Framework) -> tuple[ReturnResult, AwardView]:
     mine = Standing(10.0, {"Price": 30.0}, 40.0, 2)
     best = Standing(15.0, {"Price": 35.0}, 50.0, 1)
     view = AwardView(mine, reasons, "winner.xlsx", "Winner Example Ltd", best, {t.id: 5.0 for t in framework.themes},
-                     reasons, {"Price": 40.0}, scored=2)
+                     reasons, {"Price": 40.0}, scored=2, manifest_sha256="0" * 64)
     return result, view
