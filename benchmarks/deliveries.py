@@ -13,7 +13,7 @@ from pathlib import Path
 
 from openpyxl import load_workbook
 
-from svexcel.core.paths import SAMPLES
+from svexcel.core.paths import DEFAULT_FRAMEWORK, SAMPLES
 from svexcel.delivery.layout import (
     COVER,
     COVER_FIRST_ROW,
@@ -23,6 +23,7 @@ from svexcel.delivery.layout import (
     LEAD_COLUMNS,
     delivery_fingerprint,
 )
+from svexcel.delivery.settings import load_delivery_settings
 from svexcel.delivery.template import terms_from_return, write_delivery_template
 from svexcel.framework.model import Framework
 from svexcel.tender.return_reader import read_return
@@ -34,12 +35,13 @@ PATTERNS = (("hillside-community-trust", 1.02, {}), ("riverside-care-coop", 0.7,
 def make_deliveries(framework: Framework, folder: Path, count: int, period: int = 12) -> list[Path]:
     """``count`` delivery workbooks of 12 quarterly periods, reported up to ``period``, in ``folder``."""
     folder.mkdir(parents=True, exist_ok=True)
+    settings = load_delivery_settings(DEFAULT_FRAMEWORK)[0]
     patterns = []
     for i, (winner, factor, overrides) in enumerate(PATTERNS):
         ret = read_return(SAMPLES / f"{winner}.xlsx", framework)
         ret.contract_reference = PLACEHOLDER
         terms = terms_from_return(ret, framework, dt.date(2026, 4, 1), 4)
-        path = write_delivery_template(framework, terms, folder / f".pattern-{i}.xlsx")
+        path = write_delivery_template(framework, terms, folder / f".pattern-{i}.xlsx", settings=settings)
         _fill(framework, path, period, factor, overrides)
         patterns.append((path.read_bytes(), terms))
         path.unlink()

@@ -18,9 +18,10 @@ import pandas as pd  # noqa: E402
 from docxtpl import DocxTemplate  # noqa: E402
 
 from svexcel.core.paths import DEFAULT_FRAMEWORK, DELIVERY_TEMPLATE  # noqa: E402
-from svexcel.delivery.engine import Commitment, DeliverySettings, monitor  # noqa: E402
+from svexcel.delivery.engine import Commitment, monitor  # noqa: E402
 from svexcel.delivery.reader import Action, DeliveryReturn  # noqa: E402
 from svexcel.delivery.report import DeliveryFacts, DeliveryResult, delivery_context  # noqa: E402
+from svexcel.delivery.settings import load_delivery_settings  # noqa: E402
 from svexcel.framework.model import load_framework  # noqa: E402
 
 
@@ -54,7 +55,7 @@ def read(path: Path, known: set[str]) -> DeliveryReturn:
 def main(folder: Path, out: Path) -> None:
     """Monitor the folder, then render one report per contract the plain way."""
     framework = load_framework(DEFAULT_FRAMEWORK)
-    settings = DeliverySettings()
+    settings, _ = load_delivery_settings(DEFAULT_FRAMEWORK)
     facts = DeliveryFacts(framework, settings)
     out.mkdir(parents=True, exist_ok=True)
     known = set(framework.measure_by_id)

@@ -40,17 +40,38 @@ def delivery() -> DocumentObject:
     para(doc, "**Reporting period:** {{ period_text }}, covering {{ covered_text }}")
     para(doc, "**Delivery workbook:** {{ file }}      **Commitments from:** {{ winning_return }}      **Report date:** {{ date }}")
     para(doc, "**Attestation:** {{ attestation }}")
-    t = ReportTable(doc, "Rating and social value", ["Rating (s.71)", "Net £ delivered", "Net £ expected to date", "Net £ forecast"], [4.25] * 4)
-    t.row(["{{ rating }}", "{{ sv_delivered }}", "{{ sv_expected }}", "{{ sv_forecast }}"], style="Key Figure")
+    t = ReportTable(doc, "Rating and social value", ["Rating (s.71)", "Rating basis", "Net £ expected to date", "Net £ forecast"], [4.25] * 4)
+    t.row(["{{ rating }}", "{{ rating_basis }}", "{{ sv_expected }}", "{{ sv_forecast }}"], style="Key Figure")
+    space(doc)
+    tag(doc, "{%p if provisional %}")
+    para(doc, "**{{ provisional_text }}**")
+    tag(doc, "{%p endif %}")
+    t = ReportTable(doc, "Which figure is which", ["Figure", "Amount"], [11.0, 6.0], figures=(1,))
+    t.tag("{%tr for f in figures %}")
+    t.row(["{{ f.label }}", "{{ f.value }}"])
+    t.tag("{%tr endfor %}")
     space(doc)
 
     doc.add_heading("Rating", level=2)
-    para(doc, "The contract's performance rating is **{{ rating }}**, {{ method_name }}. Both shares are shown: "
-              "by value {{ share_value }}, by count {{ share_count }}.")
+    para(doc, "The contract's performance rating is **{{ rating }}**, {{ method_name }}, from the {{ rating_basis }} figures. "
+              "Both shares are shown: by value {{ share_value }}, by count {{ share_count }}.")
     tag(doc, "{%p for r in rating_reasons %}")
     doc.add_paragraph("{{ r }}", style="List Bullet")
     tag(doc, "{%p endfor %}")
     para(doc, "Rating bands: {{ rating_text }}", style="Note")
+
+    doc.add_heading("Verification", level=2)
+    tag(doc, "{%p for v in verification %}")
+    para(doc, "{{ v }}")
+    tag(doc, "{%p endfor %}")
+    tag(doc, "{%p if rejected_claims %}")
+    t = ReportTable(doc, "Claims rejected on verification", ["Claim", "Measure", "Period", "£ claimed", "Note"], [1.6, 5.4, 1.6, 2.4, 6.0],
+                    figures=(3,))
+    t.tag("{%tr for c in rejected_claims %}")
+    t.row(["{{ c.claim }}", "{{ c.measure }}", "{{ c.period }}", "{{ c.value }}", "{{ c.note }}"])
+    t.tag("{%tr endfor %}")
+    space(doc)
+    tag(doc, "{%p endif %}")
 
     doc.add_heading("Delivery against the profile", level=2)
     para(doc, "Cumulative social value (£, monetised benefits) delivered so far against what the commitments lead us to "
@@ -61,7 +82,8 @@ def delivery() -> DocumentObject:
 
     doc.add_heading("Key performance indicators", level=2)
     def kpi_table() -> None:
-        para(doc, "The monetised benefits with the largest committed value, each rated from its own progress.")
+        para(doc, "The monetised benefits with the largest committed value, each rated from its own progress; one not yet due "
+                  "has no rating yet.")
         t = ReportTable(doc, "Key performance indicators", ["Measure", "Progress", "Rating"], [10.0, 2.5, 4.5], figures=(1,))
         t.tag("{%tr for k in kpis %}")
         t.row(["{{ k.id }}  {{ k.name }}", "{{ k.progress }}", "{{ k.rating }}"])
@@ -71,7 +93,8 @@ def delivery() -> DocumentObject:
 
     doc.add_heading("Delivery by measure", level=2)
     para(doc, "Every monitored measure at the reporting period: what was committed, what is expected by now, what was "
-              "delivered, progress and RAG status. Flows add up period by period; for levels the latest figure counts.")
+              "delivered, progress and RAG status. Flows add up period by period; for levels the latest figure counts. A measure "
+              "not yet due (before its first period) has no RAG and is left out of the count share.")
     tag(doc, "{%p for t in themes %}")  # a table per theme under its own heading: no merged band rows in the data
     doc.add_heading("{{ t.name }}", level=3)
     t = ReportTable(doc, "Delivery: {{ t.name }}", ["Measure", "Unit", "Committed", "Expected to date", "Delivered", "Progress", "RAG"],
@@ -139,10 +162,14 @@ def delivery() -> DocumentObject:
         "**Expected to date.** A flow (money, hours, people) is expected to build up evenly: by period k of n, k ÷ n of the "
         "commitment (from a later first period when the workbook gives one). A level (a ratio, a yes/no, a headcount) is "
         "expected in full, and its latest reported figure counts.",
-        "**Progress.** Delivered ÷ expected, capped at 100% (100% when nothing is due yet). For a harm or a lower-is-better "
+        "**Progress.** Delivered ÷ expected, capped at 100% (none before a measure's first period: not yet due). For a harm or a lower-is-better "
         "measure, 100% while at or under the expected figure, else expected ÷ delivered.",
-        "**Shares and rating.** The value share is £ of benefit delivered ÷ £ expected to date (capped at 100%); the count share "
-        "is the share of monitored measures that are Green. The rating follows the Procurement Act 2023 (s.71) categories.",
+        "**Shares and rating.** The value share is £ of benefit delivered ÷ £ of benefit expected to date (capped at 100%); the "
+        "count share is the share of the measures due that are Green. The rating follows the Procurement Act 2023 (s.71) "
+        "categories, from the claimed figures or, under rating_basis = validated, from the claimed figures less the claims "
+        "rejected on verification.",
+        "**Net, benefit and harms.** Net social value delivered is benefits less harms. The value rating uses benefit alone: "
+        "a harm is shown in its own section and in the count share, never netted off the benefit the rating compares.",
     ):
         para(doc, line)
     return doc
@@ -156,21 +183,32 @@ def portfolio() -> DocumentObject:
     doc.add_paragraph("{{ framework_name }}, version {{ framework_version }}", style="Subtitle")
     para(doc, "**Report date:** {{ date }}")
     para(doc, "{{ counts_text }}")
-    t = ReportTable(doc, "Portfolio totals", ["Committed", "Expected to date", "Delivered", "Delivered ÷ expected"], [4.25] * 4)
+    t = ReportTable(doc, "Portfolio totals", ["Net committed", "Net expected to date", "Net delivered", "Delivered ÷ expected"], [4.25] * 4)
     t.row(["{{ total.committed }}", "{{ total.expected }}", "{{ total.delivered }}", "{{ total.share }}"], style="Key Figure")
+    space(doc)
+    t = ReportTable(doc, "Which figure is which", ["Figure", "All contracts"], [11.0, 6.0], figures=(1,))
+    t.tag("{%tr for f in figures %}")
+    t.row(["{{ f.label }}", "{{ f.value }}"])
+    t.tag("{%tr endfor %}")
     space(doc)
 
     doc.add_heading("Contracts by rating", level=2)
-    para(doc, "Procurement Act 2023 (s.71) performance ratings, {{ method_name }}.")
+    para(doc, "Procurement Act 2023 (s.71) performance ratings, {{ method_name }}. Validated: benefit claimed less the claims "
+              "rejected on verification.")
+    tag(doc, "{%p if provisional_text %}")
+    para(doc, "{{ provisional_text }}")
+    tag(doc, "{%p endif %}")
     t = ReportTable(doc, "Contracts per rating", ["Rating", "Contracts"], [6.0, 2.5], figures=(1,))
     t.tag("{%tr for r in ratings %}")
     t.row(["{{ r.rating }}", "{{ r.count }}"])
     t.tag("{%tr endfor %}")
     space(doc)
-    t = ReportTable(doc, "Contracts by rating", ["Rating", "Contract", "Supplier", "Period", "Value share", "Count share", "Delivered", "Expected"],
-                    [2.6, 2.3, 3.4, 1.6, 1.6, 1.6, 2.0, 2.0], figures=(4, 5, 6, 7))
+    t = ReportTable(doc, "Contracts by rating", ["Rating", "Contract", "Supplier", "Period", "Value share", "Count share", "Net delivered",
+                                                 "Net expected", "Benefit validated"],
+                    [2.4, 2.0, 2.8, 1.4, 1.4, 1.4, 1.9, 1.9, 1.9], figures=(4, 5, 6, 7, 8))
     t.tag("{%tr for c in contracts %}")
-    t.row(["{{ c.rating }}", "{{ c.reference }}", "{{ c.supplier }}", "{{ c.period }}", "{{ c.share_value }}", "{{ c.share_count }}", "{{ c.delivered }}", "{{ c.expected }}"])
+    t.row(["{{ c.rating }}", "{{ c.reference }}", "{{ c.supplier }}", "{{ c.period }}", "{{ c.share_value }}", "{{ c.share_count }}",
+           "{{ c.delivered }}", "{{ c.expected }}", "{{ c.validated }}"])
     t.tag("{%tr endfor %}")
     space(doc)
 

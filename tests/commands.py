@@ -49,6 +49,8 @@ COMMANDS = (
             "not-a-delivery-workbook", True),
     Command("delivery build", ("delivery", "build", "--returns", "IN", "-o", "OUT"), DELIVERY_SAMPLES, "monitor.xlsm", False, 1,
             "not-a-delivery-workbook", False),
+    Command("delivery verify", ("delivery", "verify", "IN", "--sample", "5", "-o", "OUT"), DELIVERY_SAMPLES, "verification.xlsx", False, 1,
+            "not-a-delivery-workbook", False),
 )
 BY_NAME = {c.name: c for c in COMMANDS}
 

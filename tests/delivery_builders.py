@@ -10,13 +10,16 @@ from typing import Callable, Mapping, Sequence
 from openpyxl import load_workbook
 from openpyxl.workbook.workbook import Workbook
 
+from svexcel.core.paths import DEFAULT_FRAMEWORK
 from svexcel.delivery.layout import COVER, COVER_FIRST_ROW, COVER_LABELS, DELIVERY, DELIVERY_HEADER_ROW, LEAD_COLUMNS
+from svexcel.delivery.settings import load_delivery_settings
 from svexcel.delivery.template import terms_from_return, write_delivery_template
 from svexcel.framework.model import Framework
 from svexcel.tender.return_reader import read_return
 
 Edit = Callable[[Workbook], None]
 FIRST_PERIOD_COLUMN = len(LEAD_COLUMNS) + 1
+SHIPPED_SETTINGS = load_delivery_settings(DEFAULT_FRAMEWORK)[0]  # how the shipped framework's measures accrue
 
 
 def blank_delivery(framework: Framework, winning_return: Path, target: Path, start: dt.date = dt.date(2026, 4, 1),
@@ -26,7 +29,7 @@ def blank_delivery(framework: Framework, winning_return: Path, target: Path, sta
     if reference:
         ret.contract_reference = reference
     terms = terms_from_return(ret, framework, start, periods_per_year, starts=starts)
-    return write_delivery_template(framework, terms, target)
+    return write_delivery_template(framework, terms, target, settings=SHIPPED_SETTINGS)
 
 
 def measure_row(wb: Workbook, ident: str) -> int:

@@ -26,6 +26,7 @@ COMMANDS = {
                           "-o", "{out}/delivery-template.xlsx"],
     "delivery batch": ["delivery", "batch", str(DELIVERY_SAMPLES), "--out", "{out}/monitoring"],
     "delivery build": ["delivery", "build", "--returns", str(DELIVERY_SAMPLES), "-o", "{out}/monitor.xlsm"],
+    "delivery verify": ["delivery", "verify", str(DELIVERY_SAMPLES), "--sample", "6", "--seed", "1", "-o", "{out}/verification.xlsx"],
     "build (Lite)": ["build", "--edition", "lite", "--returns", str(SAMPLES), "-o", "{out}/live-lite.xlsx", "--jobs", "1"],
 }
 # What each kind of file is, and where the commands above (or the checkout, for "shipped/") put it.
@@ -50,6 +51,8 @@ KINDS = {
     "live workbook (Lite)": "live-lite.xlsx",
     "return template": "return.xlsx",
     "delivery workbook": "delivery-template.xlsx",
+    "verification workbook (delivery verify)": "verification.xlsx",
+    "verification workbook (demo)": "demo/verification.xlsx",
     "shipped Word templates": "shipped/templates/*.docx",
     "shipped workbooks": "shipped/workbooks/**/*.xlsx",
 }

@@ -12,9 +12,11 @@ from pathlib import Path
 
 from openpyxl import Workbook, load_workbook
 
+from svexcel.delivery.framework_sheet import write_accrues_column
+from svexcel.excel.protected import save
 from svexcel.excel.styles import set_widths, style_header
 from svexcel.framework.model import Framework, Measure, Outcome, QualityLevel, Settings, Theme
-from svexcel.framework.sheets import DEFAULT_QUALITY_SCALE, write_framework_workbook
+from svexcel.framework.sheets import DEFAULT_QUALITY_SCALE, write_framework_sheets
 from svexcel.tender.quality_workbook import write_quality_workbook
 from svexcel.tender.return_layout import COMMITMENTS, COVER, COVER_FIRST_ROW, COVER_LABELS, NARRATIVE, SUPPLIER_LABELS
 from svexcel.tender.return_template import write_return_template
@@ -64,6 +66,20 @@ def framework_from_csv(path: Path) -> Framework:
         ))
     scale = tuple(QualityLevel(float(s), label, text) for s, label, text in DEFAULT_QUALITY_SCALE)
     return Framework(SETTINGS, tuple(themes.values()), tuple(outcomes.values()), tuple(measures), scale)
+
+
+def accrues_from_csv(path: Path) -> dict[str, str]:
+    """How each measure accrues (flow or level), from the CSV's accrues column; README.md explains each choice."""
+    with path.open(newline="", encoding="utf-8") as fh:
+        return {row["measure_id"]: row["accrues"] for row in csv.DictReader(fh)}
+
+
+def write_framework(framework: Framework, accrues: dict[str, str], path: Path) -> Path:
+    """The framework workbook (SPEC §1) with the Measures column accrues that delivery monitoring reads (SPEC §6)."""
+    wb = Workbook()
+    wb.remove(wb.active)
+    write_accrues_column(write_framework_sheets(wb, framework)["Measures"], framework, accrues)
+    return save(wb, path)
 
 
 # Six organisations of different kinds. Quantities are what each commits to; None leaves the cell blank,
@@ -209,7 +225,7 @@ def fill_return(template: Path, target: Path, sample: dict) -> None:
 def main() -> None:
     """Build every shipped workbook."""
     framework = framework_from_csv(HERE / "ccin-framework.csv")
-    write_framework_workbook(framework, HERE / "ccin-framework.xlsx")
+    write_framework(framework, accrues_from_csv(HERE / "ccin-framework.csv"), HERE / "ccin-framework.xlsx")
     samples = HERE / "samples"
     samples.mkdir(exist_ok=True)
     template = write_return_template(framework, HERE / "return-template.xlsx")

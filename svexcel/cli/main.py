@@ -18,6 +18,8 @@ from .panel import moderate_command, panel_command
 from .record import verify_record_command
 from .tender import Summaries, batch, build, run_batch_and_report, template, validate
 
+DEMO_SEED = 2027  # the demo draws its next verification round with a fixed seed, so it is the same every run
+
 
 class _Commands(click.Group):
     """The svexcel commands: Ctrl+C or SIGTERM at any moment stops the run, removes what it was writing and exits 130 or
@@ -85,7 +87,7 @@ def demo(out: Path, jobs: int) -> None:
     from ..tender.batch import OUTPUTS
     from ..tender.live.workbook import build_from_folder
     from .common import UsageError
-    from .delivery import demo_delivery
+    from .delivery import demo_delivery, draw_round
     from .panel import demo_panel
     from .record import keep_record, plan_batch_record
 
@@ -107,6 +109,8 @@ def demo(out: Path, jobs: int) -> None:
             for r in sorted((r for r in result.results if r.score is not None), key=lambda r: (r.score.rank, r.file)):  # type: ignore[union-attr]
                 click.echo(f"  {r.score.rank:>2}. {r.ret.organisation:<36} {r.score.points:6.2f}  {money(r.score.assessment.total_sv):>14}")  # type: ignore[union-attr]
             delivered = demo_delivery(stage / "delivery", jobs, out / "delivery")
+            click.echo("\nDrawing the next verification round from the sample contracts ...")
+            draw_round(DELIVERY_SAMPLES, stage / "verification.xlsx", None, 10, DEMO_SEED, out / "verification.xlsx")
             build_monitor_from_folder(None, stage / "monitor.xlsm", DELIVERY_SAMPLES)
     except OutputError as exc:
         raise UsageError(str(exc)) from exc
@@ -123,6 +127,7 @@ def demo(out: Path, jobs: int) -> None:
         (out / record, "the evaluation record: every input and output with its SHA-256, the declarations, manifest.json"),
         (out / "live.xlsm", "the live scoring workbook: change weights in cells, scores follow"),
         (out / "delivery", "after award: a delivery report per contract, portfolio.docx, performance notices"),
+        (out / "verification.xlsx", "the next verification round: claims drawn for officers to check against evidence"),
         (out / "monitor.xlsm", "the live monitoring workbook: change bands or proxies in cells, ratings follow"),
     ):
         click.echo(f"  {str(path):<40} {what}")

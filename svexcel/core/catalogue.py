@@ -154,6 +154,20 @@ CATALOGUE: dict[str, FindingKind] = {
     "restated": _warning("A later file reports an earlier period's figure differently. Check the correction is explained in Evidence; the later file is used."),
     "conflicting-files": _error("Several files report the same latest period of a contract with different figures. Keep the one the supplier confirms."),
     "bad-accrues": _error("A measure's accrues is not flow or level. Type flow (adds up period by period) or level (the latest figure stands)."),
+    "accrues-defaulted": _warning("The framework does not say how a monitored measure accrues, so the default is used (flow for monetised and "
+                                  "target-benefit measures, else level). Type flow or level in its Measures accrues cell."),
+    "shared-reference": _warning("Two contracts made from different winning returns carry one contract reference; they are monitored apart. "
+                                 "Give each its own with svexcel delivery template --reference."),
+    "claim-restated": _warning("A claim sampled for verification now has another figure in the delivery workbook; its status no longer "
+                               "applies. Check the new figure's evidence in the next verification round."),
+    # Verification rounds (SPEC §6 v3)
+    "not-a-verification-workbook": _error("The file given with --verification is not a verification workbook. Give the workbook "
+                                          "svexcel delivery verify wrote."),
+    "verification-edited": _error("A locked cell, a row or the hidden sheet of the verification workbook was changed. Undo the change, or "
+                                  "draw a fresh sample with svexcel delivery verify."),
+    "bad-status": _error("A claim's Status is not one on the list. Choose Verified, Not verified or Rejected, or leave it blank while not checked."),
+    "verification-other-files": _error("The verification workbook has claims for contracts not in the folder: it was drawn from other "
+                                       "files. Give the folder it was drawn from, or draw a fresh sample."),
     "measure-not-found": _error("A monitoring workbook row names a measure that is not on Measures. Restore its row there, or rebuild the workbook."),
     # Published documents (SPEC §10): an officer's own Word template, filled in with sample data, fails a rule
     "accessibility-title": _warning("Give the document a title (File > Info > Properties > Title; in a template, its Title property)."),

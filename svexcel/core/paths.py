@@ -22,6 +22,7 @@ SAMPLE_PANEL = WORKBOOKS / "panel"
 SAMPLE_MODERATION = WORKBOOKS / "sample-moderation.xlsx"
 SAMPLE_OTHER_CRITERIA = WORKBOOKS / "sample-other-criteria.xlsx"
 DELIVERY_SAMPLES = WORKBOOKS / "delivery-samples"
+DELIVERY_VERIFICATION = WORKBOOKS / "delivery-verification.xlsx"  # a verification round on the delivery samples
 DELIVERY_TEMPLATE = TEMPLATES / "delivery-report_tpl.docx"
 PORTFOLIO_TEMPLATE = TEMPLATES / "portfolio-report_tpl.docx"
 EVALUATION_TEMPLATE = TEMPLATES / "evaluation-report_tpl.docx"

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, NamedTuple
 
-from ..core.findings import Finding
+from ..core.findings import Finding, finding
 from ..framework.model import Framework
 from ..run.atomic import write_bytes_atomic
 from ..run.inputs import Input, InputFolder
@@ -26,13 +26,17 @@ from ..run.names import free_stem, safe_stem
 from ..run.outputs import replacing
 from ..run.pool import Pool
 from ..run.spool import Spool
+from .claims import Recorded
 from .deliveries_folder import deliveries_in, read_input
-from .engine import DeliverySettings, monitor
+from .engine import DeliverySettings
 from .outputs import json_record, json_writer, notice_row, notices_writer, summary_rows, summary_writer
 from .portfolio import Brief
-from .reader import DeliveryReturn, settle
-from .report import DeliveryResult
+from .reader import ContractKey, DeliveryReturn, settle
 from .reporter import DeliveryReporter
+from .result import monitor_contract
+from .verification import SHEET, VerificationFile, VerificationRefused
+
+SHOWN_OTHERS = 10  # claims for other contracts named in a refusal
 
 
 @dataclass
@@ -70,22 +74,25 @@ class DeliveryBatchResult:
 
 def run_delivery_batch(folder: Path, out: Path, *, framework: Framework, settings: DeliverySettings, jobs: int = 1,
                        delivery_template: Path | None = None, portfolio_template: Path | None = None,
-                       progress: bool = False, date: dt.date | None = None) -> DeliveryBatchResult:
-    """Monitor every delivery workbook in ``folder`` and replace ``out`` with the complete outputs.
+                       progress: bool = False, date: dt.date | None = None, verification: VerificationFile | None = None) -> DeliveryBatchResult:
+    """Monitor every delivery workbook in ``folder`` and replace ``out`` with the complete outputs; with a
+    ``verification`` workbook (read and not refused), validated figures beside the claimed ones.
 
-    Raises ReportTemplateError (a template fails with sample data) or OutputError (``out`` cannot be replaced)
-    before ``out`` is touched; Interrupted on SIGINT or SIGTERM."""
+    Raises ReportTemplateError (a template fails with sample data) before ``out`` is touched, OutputError (``out``
+    cannot be replaced) or VerificationRefused (a claim of ``verification`` is for none of these contracts) with
+    ``out`` untouched; Interrupted on SIGINT or SIGTERM."""
     inputs = deliveries_in(folder)
     reporter = DeliveryReporter(framework, settings, delivery_template, portfolio_template)  # checks the templates first
     day = (date or dt.date.today()).isoformat()
     with replacing(out) as stage:
         result = _run(inputs, stage, _Job(framework, settings, reporter, stage, day), jobs, progress,
-                      (delivery_template, portfolio_template))
+                      (delivery_template, portfolio_template), verification)
     result.out = out
     return result
 
 
-def _run(inputs: InputFolder, stage: Path, job: _Job, jobs: int, progress: bool, templates: tuple[Path | None, Path | None]) -> DeliveryBatchResult:
+def _run(inputs: InputFolder, stage: Path, job: _Job, jobs: int, progress: bool, templates: tuple[Path | None, Path | None],
+         verification: VerificationFile | None) -> DeliveryBatchResult:
     """Write every output of the batch into ``stage``."""
     framework = job.framework
     with ExitStack() as stack:
@@ -97,7 +104,9 @@ def _run(inputs: InputFolder, stage: Path, job: _Job, jobs: int, progress: bool,
         lights = list(run.map(_read, inputs.inputs, len(inputs.inputs), "Reading delivery workbooks"))
         places = _settle(job.spool, lights)
         names = report_names(lights)
-        finished = run.map(_finish, [(places[i], names.get(i)) for i in range(len(lights))], len(lights), "Writing reports")
+        claims = _claims_by_contract(verification, lights)
+        tasks = [(places[i], names.get(i), None if claims is None else claims.get(lights[i].contract, [])) for i in range(len(lights))]
+        finished = run.map(_finish, tasks, len(lights), "Writing reports")
         briefs, reports, errors = [], {}, {}
         with json_writer(stage / "delivery.json", framework) as records, \
                 summary_writer(stage / "delivery-summary.xlsx", framework, job.settings, job.date) as summary, \
@@ -141,6 +150,8 @@ class _Light(NamedTuple):
 
     file: str
     reference: str
+    supplier: str
+    contract: ContractKey
     period: int
     rejected: bool
     place: tuple[str, int]
@@ -160,11 +171,12 @@ class _Finished(NamedTuple):
 def _read(job: _Job, item: Input) -> _Light:
     """Read one input and park it; send back its light facts."""
     read = read_input(item, job.framework)
-    return _Light(read.file, read.contract_reference, read.period, read.rejected, job.spool.park(read))
+    return _Light(read.file, read.contract_reference, read.supplier, read.contract, read.period, read.rejected, job.spool.park(read))
 
 
 def _settle(spool: Spool, lights: list[_Light]) -> list[tuple[str, int]]:
-    """Where each workbook is parked once resent files are settled (latest period used, restatements flagged)."""
+    """Where each workbook is parked once resent files are settled (latest period used, restatements flagged) and
+    contracts sharing a reference warned: files sharing a reference are settled together."""
     places = [light.place for light in lights]
     groups: dict[str, list[int]] = {}
     for i, light in enumerate(lights):
@@ -179,30 +191,55 @@ def _settle(spool: Spool, lights: list[_Light]) -> list[tuple[str, int]]:
 
 
 def report_names(lights: list[_Light]) -> dict[int, str]:
-    """``reports/<contract reference>.docx`` for each workbook that may be monitored, unique ignoring case."""
+    """``reports/<contract reference>.docx`` for each workbook that may be monitored, unique ignoring case; contracts that
+    share a reference (made from different winning returns) are ``<reference>-<supplier>``."""
+    contracts: dict[str, set[ContractKey]] = {}
+    for light in lights:
+        if not light.rejected:
+            contracts.setdefault(light.contract[0], set()).add(light.contract)
     used: set[str] = set()
     names: dict[int, str] = {}
-    for i, light in sorted(enumerate(lights), key=lambda pair: (pair[1].reference.casefold(), -pair[1].period, pair[1].file)):
+    for i, light in sorted(enumerate(lights), key=lambda pair: (pair[1].contract, -pair[1].period, pair[1].file)):
         if light.rejected:
             continue
-        base = safe_stem(light.reference) or safe_stem(Path(light.file).stem) or "contract"
+        text = light.reference if len(contracts[light.contract[0]]) == 1 else f"{light.reference}-{light.supplier}"
+        base = safe_stem(text) or safe_stem(Path(light.file).stem) or "contract"
         names[i] = f"reports/{free_stem(base, used)}.docx"
     return names
 
 
-def _finish(job: _Job, task: tuple[tuple[str, int], str | None]) -> _Finished:
+def _claims_by_contract(verification: VerificationFile | None, lights: list[_Light]) -> dict[ContractKey, list[Recorded]] | None:
+    """The verification workbook's claims by contract (None: no workbook given); refused when a claim is for no contract
+    in the folder."""
+    if verification is None:
+        return None
+    contracts = {light.contract for light in lights if light.reference}
+    others = [r for r in verification.claims if r.claim.contract not in contracts]
+    if others:
+        raise VerificationRefused([finding(
+            "verification-other-files",
+            f"Claim {r.claim.file} {r.claim.measure} P{r.claim.period} in {r.ref} is for contract {r.claim.reference} "
+            f"({r.claim.supplier}), and no delivery workbook of that contract is in the folder: this verification workbook was "
+            "drawn from other files. Give the folder it was drawn from, or draw a fresh sample with svexcel delivery verify.",
+            verification.file, SHEET, r.ref) for r in others[:SHOWN_OTHERS]])
+    by: dict[ContractKey, list[Recorded]] = {}
+    for r in verification.claims:
+        by.setdefault(r.claim.contract, []).append(r)
+    return by
+
+
+def _finish(job: _Job, task: tuple[tuple[str, int], str | None, list[Recorded] | None]) -> _Finished:
     """Take one workbook from the spool, compute its figures, write its report atomically (never raises) and make its rows."""
-    place, name = task
+    place, name, recorded = task
     framework = job.framework
     read: DeliveryReturn = job.spool.fetch(place)
-    result = DeliveryResult(read)
-    if read.status == "scored":
-        result.figures = monitor(framework, job.settings, read.commitments, read.actuals, read.period, read.periods)
+    result = monitor_contract(framework, job.settings, read, recorded)
+    if result.figures is not None:
         if name is not None:
             result.report_error = _write(job.stage / name, lambda: job.reporter.delivery(result, job.date))
             result.report = None if result.report_error else name
     return _Finished(json_record(framework, result), summary_rows(framework, result), notice_row(framework, result),
-                     Brief.of(read, result.figures), result.report, result.report_error)
+                     Brief.of(result), result.report, result.report_error)
 
 
 def _write(target: Path, render: Callable[[], bytes]) -> str | None:

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from ..framework.model import Framework
 from ..run.inputs import Input, InputFolder, Kind, input_folder, renamed
-from .reader import DeliveryReturn, read_delivery
+from .reader import DeliveryReturn, read_delivery, settle
 
 DELIVERIES = Kind("delivery workbook", "delivery workbooks", "not-a-delivery-workbook",
                   "delivery workbooks are Excel workbooks (.xlsx or .xlsm) made by svexcel delivery template")
@@ -22,3 +22,8 @@ def read_input(item: Input, framework: Framework) -> DeliveryReturn:
     if item.problem is not None:
         return DeliveryReturn(item.name, findings=[item.problem])
     return renamed(read_delivery(item.path, framework), item.name)
+
+
+def read_inputs(framework: Framework, inputs: InputFolder) -> list[DeliveryReturn]:
+    """Read every input of a delivery workbooks folder and settle resent files (the latest per contract is used)."""
+    return settle([read_input(item, framework) for item in inputs.inputs])

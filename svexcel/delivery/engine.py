@@ -7,16 +7,19 @@ Pure Python with no Excel dependency, like ``svexcel.scoring``: the delivery rep
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Literal, Mapping, NamedTuple, Sequence
+from typing import Iterable, Literal, Mapping, NamedTuple, Sequence
 
 from ..framework.model import Framework, Measure
 from ..tender.scoring import measure_result
 
 Accrual = Literal["flow", "level"]
 ACCRUALS: tuple[Accrual, ...] = ("flow", "level")
+ACCRUAL_WORDS: dict[str, str] = {"flow": "delivered in the period", "level": "position at the end of the period"}  # what to type
 RATINGS = ("Good", "Approaching target", "Requires improvement", "Inadequate")
 RAGS = ("Green", "Amber", "Red")
+NOT_DUE = "Not yet due"  # shown where a measure or KPI not yet due has no RAG or rating
 METHODS = ("value", "count")
+BASES = ("claimed", "validated")
 KPI_COUNT = 3
 
 
@@ -30,16 +33,13 @@ class DeliverySettings:
     rating_approaching: float = 0.90
     rating_requires_improvement: float = 0.85
     rating_method: str = "value"
+    rating_basis: str = "claimed"
+    verify_all_above: float = 10_000.0
     accrues: Mapping[str, Accrual] = field(default_factory=dict)
 
     def accrual(self, measure: Measure) -> Accrual:
-        """How ``measure`` accrues: its ``accrues`` column, else flow for monetised and target-benefit measures."""
-        given = self.accrues.get(measure.id)
-        if given is not None:
-            return given
-        if measure.kind == "monetised" or (measure.kind == "target" and measure.direction == "benefit"):
-            return "flow"
-        return "level"
+        """How ``measure`` accrues: its ``accrues`` column, else the default for its kind and direction."""
+        return self.accrues.get(measure.id) or default_accrual(measure.kind, measure.direction)
 
     def rag(self, progress: float) -> str:
         """Green, Amber or Red for a progress in 0–1."""
@@ -56,6 +56,11 @@ class DeliverySettings:
         return "Inadequate"
 
 
+def default_accrual(kind: str, direction: str) -> Accrual:
+    """The default when a framework does not declare it: flow for monetised and target-benefit measures, else level."""
+    return "flow" if kind == "monetised" or (kind == "target" and direction == "benefit") else "level"
+
+
 class Commitment(NamedTuple):
     """What the contract commits to for one measure (None: not monitored) and the first period it is due."""
 
@@ -64,13 +69,14 @@ class Commitment(NamedTuple):
 
 
 class MeasureDelivery(NamedTuple):
-    """One monitored measure at the reporting period: amounts in its unit, progress 0–1, RAG, and £ (monetised)."""
+    """One monitored measure at the reporting period: amounts in its unit, progress 0–1, RAG, and £ (monetised).
+    A measure not yet due (before its first period) has no progress and no RAG (None)."""
 
     committed: float
     delivered: float
     expected: float
-    progress: float
-    rag: str
+    progress: float | None
+    rag: str | None
     accrues: Accrual
     due: bool
     sv_committed: float | None = None
@@ -92,11 +98,12 @@ class Money(NamedTuple):
 
 
 class Kpi(NamedTuple):
-    """A key performance indicator: a measure rated from its own progress."""
+    """A key performance indicator: a measure rated from its own progress; one not yet due has neither (None)."""
 
     measure: str
-    progress: float
-    rating: str
+    progress: float | None
+    rating: str | None
+    due: bool = True
 
 
 @dataclass(frozen=True)
@@ -117,6 +124,8 @@ class ContractDelivery:
     sv_forecast: float | None
     benefit_expected: float
     benefit_delivered: float
+    harm_expected: float
+    harm_delivered: float
     share_count: float
     share_value: float
     method: str
@@ -131,8 +140,13 @@ class ContractDelivery:
         return self.share_value if self.method == "value" else self.share_count
 
     def rag_counts(self) -> dict[str, int]:
-        """How many monitored measures are Green, Amber and Red."""
+        """How many monitored measures are Green, Amber and Red (those not yet due are none of them)."""
         return {rag: sum(m.rag == rag for m in self.measures.values()) for rag in RAGS}
+
+    @property
+    def due(self) -> int:
+        """How many monitored measures are due by the reporting period (share_count's denominator)."""
+        return sum(m.due for m in self.measures.values())
 
 
 def expected_amount(accrues: Accrual, committed: float, starts: int, period: int, periods: int) -> float:
@@ -149,7 +163,7 @@ def delivered_amount(accrues: Accrual, actuals: Sequence[float | None], period: 
     """A flow's sum of the actuals up to ``period`` (blank = 0); a level's latest non-blank actual (none: 0)."""
     reported = actuals[:period]
     if accrues == "flow":
-        return sum(a for a in reported if a is not None)
+        return sum((a for a in reported if a is not None), 0.0)
     return next((a for a in reversed(reported) if a is not None), 0.0)
 
 
@@ -158,10 +172,11 @@ def lower_is_better(measure: Measure) -> bool:
     return measure.direction in ("harm", "lower_is_better")
 
 
-def progress_of(measure: Measure, accrues: Accrual, delivered: float, expected: float, due: bool) -> float:
-    """Progress 0–1: delivered against expected, capped at 1; for harms and lower-is-better, 1 while at or under."""
+def progress_of(measure: Measure, accrues: Accrual, delivered: float, expected: float, due: bool) -> float | None:
+    """Progress 0–1: delivered against expected, capped at 1; for harms and lower-is-better, 1 while at or under;
+    None while not yet due."""
     if not due:
-        return 1.0
+        return None
     if lower_is_better(measure):
         return 1.0 if delivered <= expected else expected / delivered
     if expected <= 0:
@@ -181,52 +196,75 @@ def measure_delivery(measure: Measure, settings: DeliverySettings, commitment: C
     money: tuple[float | None, ...] = (None, None, None)
     if measure.kind == "monetised":
         money = tuple(measure_result(measure, amount).value for amount in (committed, expected, delivered))
-    return MeasureDelivery(committed, delivered, expected, progress, settings.rag(progress), accrues, due, *money)
+    rag = None if progress is None else settings.rag(progress)
+    return MeasureDelivery(committed, delivered, expected, progress, rag, accrues, due, *money)
 
 
 def monitor(framework: Framework, settings: DeliverySettings, commitments: Mapping[str, Commitment],
             actuals: Mapping[str, Sequence[float | None]], period: int, periods: int) -> ContractDelivery:
-    """Every figure of SPEC §6 for one contract at reporting period ``period`` (0 = nothing reported yet)."""
+    """Every figure of SPEC §6 for one contract at reporting period ``period`` (0 = nothing reported yet). A measure not
+    yet due moves no share and no rating: it is outside share_count and, with anything delivered early, outside the
+    benefit £ that share_value compares (the net figures include that early delivery)."""
     monitored = [m for m in framework.measures if commitments.get(m.id, Commitment(None)).committed is not None]
-
-    def at(p: int) -> dict[str, MeasureDelivery]:
-        return {m.id: measure_delivery(m, settings, commitments[m.id], actuals.get(m.id, ()), p, periods) for m in monitored}
-
-    measures = at(period)
-    benefits = [m.id for m in monitored if m.kind == "monetised" and m.direction == "benefit"]
-    profile = [at(p) for p in range(1, periods + 1)] if benefits else []
-    benefit_expected = sum(measures[i].sv_expected for i in benefits)  # type: ignore[misc]
-    benefit_delivered = sum(measures[i].sv_delivered for i in benefits)  # type: ignore[misc]
+    measures = {m.id: measure_delivery(m, settings, commitments[m.id], actuals.get(m.id, ()), period, periods) for m in monitored}
+    benefits = [m for m in monitored if m.kind == "monetised" and m.direction == "benefit"]
+    harms = [m.id for m in monitored if m.kind == "monetised" and m.direction == "harm"]
+    benefit_expected = _pounds(measures[m.id].sv_expected for m in benefits if measures[m.id].due)
+    benefit_delivered = _pounds(measures[m.id].sv_delivered for m in benefits if measures[m.id].due)
     share_value = min(benefit_delivered / benefit_expected, 1.0) if benefit_expected > 0 else 1.0
-    share_count = sum(d.rag == "Green" for d in measures.values()) / len(measures) if measures else 1.0
+    due = [d for d in measures.values() if d.due]
+    share_count = sum(d.rag == "Green" for d in due) / len(due) if due else 1.0
     themes = {t.id: _money([measures[m.id] for m in monitored if m.theme_id == t.id]) for t in framework.themes}
     total = _money(list(measures.values()))
     method = settings.rating_method
     behind = tuple(i for _, i in sorted((measures[m.id].progress, m.id) for m in monitored
-                                        if measures[m.id].rag != "Green" and not lower_is_better(m)))
-    over = tuple(m.id for m in monitored if lower_is_better(m) and measures[m.id].progress < 1)
+                                        if measures[m.id].due and measures[m.id].rag != "Green" and not lower_is_better(m)))
+    over = tuple(m.id for m in monitored if lower_is_better(m) and measures[m.id].due and (measures[m.id].progress or 0) < 1)
+    expected_by_period, delivered_by_period = _benefit_profile(benefits, settings, commitments, actuals, period, periods)
     return ContractDelivery(
-        period, periods, measures, themes,
-        tuple(sum(f[i].sv_expected for i in benefits) for f in profile),  # type: ignore[misc]
-        tuple(sum(f[i].sv_delivered for i in benefits) for f in profile[:period]),  # type: ignore[misc]
+        period, periods, measures, themes, expected_by_period, delivered_by_period,
         total.committed, total.expected, total.delivered, total.delivered * periods / period if period > 0 else None,
-        benefit_expected, benefit_delivered, share_count, share_value, method,
+        benefit_expected, benefit_delivered, _pounds(measures[i].sv_expected for i in harms), _pounds(measures[i].sv_delivered for i in harms),
+        share_count, share_value, method,
         settings.rating(share_value if method == "value" else share_count), kpis(framework, settings, measures),
         behind, over,
     )
 
 
+def _benefit_profile(benefits: Sequence[Measure], settings: DeliverySettings, commitments: Mapping[str, Commitment],
+                     actuals: Mapping[str, Sequence[float | None]], period: int, periods: int) -> tuple[tuple[float, ...], tuple[float, ...]]:
+    """The chart's cumulative benefit £ of the measures due at each period: expected over every period, delivered to
+    ``period`` (the last of which is ``benefit_delivered``); empty without monetised benefit commitments."""
+    if not benefits:
+        return (), ()
+    expected, delivered = [0.0] * periods, [0.0] * min(period, periods)
+    for m in benefits:
+        commitment, accrues, series = commitments[m.id], settings.accrual(m), actuals.get(m.id, ())
+        committed = commitment.committed or 0.0
+        for p in range(commitment.starts, periods + 1):
+            expected[p - 1] += measure_result(m, expected_amount(accrues, committed, commitment.starts, p, periods)).value or 0.0
+            if p <= period:
+                delivered[p - 1] += measure_result(m, delivered_amount(accrues, series, p)).value or 0.0
+    return tuple(expected), tuple(delivered)
+
+
 def _money(measures: Sequence[MeasureDelivery]) -> Money:
     """The £ committed, expected and delivered of the monetised measures among ``measures``."""
     priced = [d for d in measures if d.sv_committed is not None]
-    return Money(sum(d.sv_committed for d in priced), sum(d.sv_expected for d in priced), sum(d.sv_delivered for d in priced))  # type: ignore[misc]
+    return Money(_pounds(d.sv_committed for d in priced), _pounds(d.sv_expected for d in priced), _pounds(d.sv_delivered for d in priced))
+
+
+def _pounds(values: Iterable[float | None]) -> float:
+    """The sum of monetised measures' £ (always a float, 0.0 for none)."""
+    return sum((v or 0.0 for v in values), 0.0)
 
 
 def kpis(framework: Framework, settings: DeliverySettings, measures: Mapping[str, MeasureDelivery]) -> tuple[Kpi, ...]:
-    """The three monitored monetised benefit measures with the largest committed £ (ties in framework order), each rated."""
+    """The three monitored monetised benefit measures with the largest committed £ (ties in framework order), each rated
+    from its own progress; one not yet due stays a KPI, unrated."""
     candidates = [
         (m.id, measures[m.id]) for m in framework.measures
         if m.id in measures and m.kind == "monetised" and m.direction == "benefit" and (measures[m.id].sv_committed or 0) > 0
     ]
     ranked = sorted(candidates, key=lambda pair: -(pair[1].sv_committed or 0.0))[:KPI_COUNT]
-    return tuple(Kpi(ident, d.progress, settings.rating(d.progress)) for ident, d in ranked)
+    return tuple(Kpi(ident, d.progress, None if d.progress is None else settings.rating(d.progress), d.due) for ident, d in ranked)

@@ -24,7 +24,8 @@ COVER_FIRST_ROW = 4
 
 DELIVERY_HEADER_ROW = 4
 FROM_PERIOD = "From period"
-LEAD_COLUMNS = ("Measure ID", "Theme", "Measure", "Unit", "Committed", FROM_PERIOD)
+WHAT_TO_TYPE = "What to type"  # "delivered in the period" (a flow) or "position at the end of the period" (a level)
+LEAD_COLUMNS = ("Measure ID", "Theme", "Measure", "Unit", "Committed", FROM_PERIOD, WHAT_TO_TYPE)
 TAIL_COLUMNS = ("Evidence", "Counting rule", "Evidence asked for")
 DELIVERY_REQUIRED = ("Measure ID", "Theme", "Measure", "Unit", "Committed", "Evidence")
 LOCKED_MEASURE_COLUMNS = ("Theme", "Measure", "Unit", "Committed", FROM_PERIOD)
@@ -33,7 +34,7 @@ LOCKED_MEASURE_COLUMNS = ("Theme", "Measure", "Unit", "Committed", FROM_PERIOD)
 TERMS_KEYS = ("supplier", "contract_reference", "contract_value", "contract_start", "contract_years", "periods_per_year")
 ACTION_COLUMNS = ("Measure ID", "Issue", "Recovery action", "Owner", "Due", "Status")
 ACTIONS_HEADER_ROW = 4
-ACTION_ROWS = 60
+ACTION_ROWS = 500  # rows of the Actions log the lists and date check cover (the columns are inputs all the way down)
 ACTION_STATUSES = ("Open", "In progress", "Done")
 
 META_KEYS = ("kind", "framework_name", "framework_version", "winning_return", *TERMS_KEYS, "fingerprint")

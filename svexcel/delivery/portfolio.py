@@ -1,5 +1,5 @@
 """The portfolio (SPEC §6): £ committed, expected to date and delivered across every monitored contract, by theme
-and by supplier, and the contracts by rating.
+and by supplier, benefit claimed and validated and harms, and the contracts by rating.
 
 Pure Python like the engine: a batch keeps one light ``Brief`` per delivery workbook, ``portfolio`` totals them,
 and the portfolio report only formats the totals.
@@ -11,10 +11,10 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, NamedTuple, Sequence
 
 from ..framework.model import Framework
-from .engine import RATINGS, ContractDelivery
+from .engine import RATINGS
 
 if TYPE_CHECKING:
-    from .reader import DeliveryReturn
+    from .result import DeliveryResult
 
 
 @dataclass(frozen=True)
@@ -35,16 +35,22 @@ class Brief:
     themes: dict[str, tuple[float, float, float]] = field(default_factory=dict)
     errors: tuple[str, ...] = ()
     superseded_by: str = ""
+    provisional: bool = False  # the supplier has not attested the figures
+    benefit: tuple[float, float, float] = (0.0, 0.0, 0.0)  # £ of benefit expected to date, claimed delivered, validated
+    harms: float = 0.0  # £ of harms delivered (a positive amount: the net subtracts it)
 
     @classmethod
-    def of(cls, read: DeliveryReturn, figures: ContractDelivery | None) -> Brief:
-        """The brief of a workbook as read, with its figures unless it was rejected or superseded."""
+    def of(cls, result: DeliveryResult) -> Brief:
+        """The brief of a workbook's result: its claimed £ and, unless it was rejected or superseded, the rating and shares
+        of the figures rating_basis names, its benefit claimed and validated."""
+        read, f, rated, v = result.read, result.figures, result.rated, result.validated
         errors = tuple(e.message for e in read.findings if e.severity == "error")
-        if figures is None:
+        if f is None or rated is None or v is None:
             return cls(read.file, read.status, read.supplier, read.contract_reference, errors=errors, superseded_by=read.superseded_by or "")
-        f = figures
-        return cls(read.file, read.status, read.supplier, read.contract_reference, f.period, f.periods, f.rating, f.share, f.share_value,
-                   f.share_count, (f.sv_committed, f.sv_expected, f.sv_delivered), {t: tuple(m) for t, m in f.themes.items()})  # type: ignore[misc]
+        return cls(read.file, read.status, read.supplier, read.contract_reference, f.period, f.periods, rated.rating, rated.share,
+                   rated.share_value, rated.share_count, (f.sv_committed, f.sv_expected, f.sv_delivered),
+                   {t: tuple(m) for t, m in f.themes.items()}, provisional=result.provisional,  # type: ignore[misc]
+                   benefit=(f.benefit_expected, f.benefit_delivered, v.benefit_delivered), harms=-f.harm_delivered)
 
 
 class Totals(NamedTuple):
@@ -72,6 +78,10 @@ class Portfolio:
     contracts: tuple[Brief, ...]  # monitored, best rating first, then lowest share, then contract reference
     rejected: tuple[Brief, ...]
     superseded: tuple[Brief, ...]
+    benefit: Totals  # benefit £ (the value share's): committed is 0, expected to date, claimed delivered
+    harms: float  # £ of harms delivered
+    validated: float  # benefit £ validated: claimed less claims rejected on verification
+    provisional: int  # ratings from figures the supplier has not attested
 
 
 def portfolio(framework: Framework, briefs: Sequence[Brief]) -> Portfolio:
@@ -92,4 +102,6 @@ def portfolio(framework: Framework, briefs: Sequence[Brief]) -> Portfolio:
         total, themes, suppliers, {r: sum(b.rating == r for b in scored) for r in RATINGS},
         tuple(sorted(scored, key=lambda b: (RATINGS.index(b.rating), b.share, b.contract_reference))),
         tuple(b for b in briefs if b.status == "rejected"), tuple(b for b in briefs if b.status == "superseded"),
+        Totals(len(scored), 0.0, sum(b.benefit[0] for b in scored), sum(b.benefit[1] for b in scored)),
+        sum(b.harms for b in scored), sum(b.benefit[2] for b in scored), sum(b.provisional for b in scored),
     )

@@ -92,6 +92,19 @@ class DeliveryReturn:
         """``scored``, ``rejected`` or ``superseded`` (a later file for the same contract was used)."""
         return "superseded" if self.superseded_by else "rejected" if self.rejected else "scored"
 
+    @property
+    def contract(self) -> ContractKey:
+        """What makes the contract this file reports on: its reference (any case) with the winning return and supplier."""
+        return contract_key(self.contract_reference, self.winning_return, self.supplier)
+
+
+ContractKey = tuple[str, str, str]
+
+
+def contract_key(reference: str, winning_return: str, supplier: str) -> ContractKey:
+    """A contract: its reference (any case) together with the winning return it was made from (and that return's supplier)."""
+    return reference.casefold(), winning_return, supplier
+
 
 def read_delivery(path: str | Path, framework: Framework) -> DeliveryReturn:
     """Read and validate one delivery workbook; never raises for bad content, reports it as findings."""
@@ -114,11 +127,12 @@ def read_deliveries(paths: Iterable[Path], framework: Framework) -> list[Deliver
 
 
 def settle(reads: Sequence[DeliveryReturn]) -> list[DeliveryReturn]:
-    """Mark superseded files and flag restated figures in the file used, in place; returns ``reads``."""
-    contracts: dict[str, list[DeliveryReturn]] = {}
+    """Mark superseded files and flag restated figures in the file used, per contract (its reference and winning
+    return), in place; contracts sharing a reference are each warned ``shared-reference``. Returns ``reads``."""
+    contracts: dict[ContractKey, list[DeliveryReturn]] = {}
     for r in reads:
         if not r.rejected and r.contract_reference:
-            contracts.setdefault(r.contract_reference.casefold(), []).append(r)
+            contracts.setdefault(r.contract, []).append(r)
     for files in contracts.values():
         ordered = sorted(files, key=lambda r: (r.period, r.file))
         latest = ordered[-1]
@@ -131,11 +145,31 @@ def settle(reads: Sequence[DeliveryReturn]) -> list[DeliveryReturn]:
         for older in reversed(ordered[:-1]):
             older.superseded_by = latest.file
             _restated(latest, older)
+    _shared_references(contracts)
     return list(reads)
 
 
+def _shared_references(contracts: dict[ContractKey, list[DeliveryReturn]]) -> None:
+    """Warn every file used for a contract whose reference another contract (another winning return) also carries."""
+    by_reference: dict[str, list[list[DeliveryReturn]]] = {}
+    for key, files in contracts.items():
+        by_reference.setdefault(key[0], []).append(files)
+    for groups in (g for g in by_reference.values() if len(g) > 1):
+        for files in groups:
+            others = [f"{g[0].supplier or '(no supplier name)'} (winning return {g[0].winning_return or 'not named'})"
+                      for g in groups if g is not files]
+            for f in (f for f in files if not f.superseded_by):
+                Findings(f.file, COVER, f.findings).add(
+                    "shared-reference",
+                    f"Contract reference {f.contract_reference} is also the reference of another contract: {'; '.join(others)}. "
+                    f"They are monitored as separate contracts (reports named by reference and supplier). Give each contract its "
+                    "own reference with 'svexcel delivery template --reference' when its delivery workbook is next issued.",
+                    f"B{COVER_FIRST_ROW + COVER_LABELS.index('Contract reference')}",
+                )
+
+
 def _conflict(files: Sequence[DeliveryReturn]) -> None:
-    """Refuse every file of one contract that claims the same latest period with different figures: none is later."""
+    """Refuse every file of one contract that reports the same latest period with different figures: none is later."""
     names = ", ".join(f.file for f in files)
     for f in files:
         Findings(f.file, COVER, f.findings).add(

@@ -13,10 +13,12 @@ from typing import Any, Sequence
 from ..core.findings import sort_findings
 from ..core.formatting import DASH, clean_text, money, percent, plural
 from ..framework.model import Framework, Measure
-from .engine import RATINGS, ContractDelivery, DeliverySettings, lower_is_better
+from . import labels
+from .engine import NOT_DUE, RATINGS, ContractDelivery, DeliverySettings, lower_is_better
 from .layout import period_span
 from .portfolio import Brief, Totals, portfolio
 from .reader import Action, DeliveryReturn
+from .result import DeliveryResult
 
 METHOD_NAMES = {"value": "by value: £ of benefit delivered ÷ £ expected to date",
                 "count": "by count: the share of monitored measures that are Green"}
@@ -86,21 +88,6 @@ class FindingRow:
     message: str
 
 
-@dataclass
-class DeliveryResult:
-    """A delivery workbook as read and, unless rejected or superseded, its figures."""
-
-    read: DeliveryReturn
-    figures: ContractDelivery | None = None
-    report: str | None = None
-    report_error: str | None = None
-
-    @property
-    def status(self) -> str:
-        """``scored``, ``rejected`` or ``superseded``."""
-        return self.read.status
-
-
 def long_date(day: dt.date) -> str:
     """``1 April 2026``."""
     return f"{day.day} {day:%B %Y}"
@@ -118,7 +105,7 @@ def _rows(framework: Framework, figures: ContractDelivery, measure: Measure) -> 
     d = figures.measures[measure.id]
     shown = _yes_no if measure.kind == "binary" else amount
     return MeasureRow(measure.id, measure.name, measure.unit, d.accrues, shown(d.committed),
-                      shown(d.expected) if d.due else "not yet due", shown(d.delivered), percent(d.progress), d.rag,
+                      shown(d.expected) if d.due else "not yet due", shown(d.delivered), percent(d.progress), d.rag or NOT_DUE,
                       money(d.sv_delivered) if d.sv_delivered is not None else DASH)
 
 
@@ -132,18 +119,22 @@ def _yes_no(value: float) -> str:
     return "Yes" if value >= 1 else "No" if value == 0 else amount(value)
 
 
-def rating_reasons(framework: Framework, settings: DeliverySettings, figures: ContractDelivery) -> list[str]:
-    """Why the contract has its rating, in plain words, from the engine's figures."""
+def rating_reasons(framework: Framework, settings: DeliverySettings, figures: ContractDelivery, basis: str = "claimed") -> list[str]:
+    """Why the contract has its rating, in plain words, from the engine's figures (``basis``: claimed or validated)."""
     k = figures.period
     reasons = []
+    which = "validated " if basis == "validated" else ""
     if figures.benefit_expected > 0:
-        reasons.append(f"By value, {money(figures.benefit_delivered)} of benefit was delivered against {money(figures.benefit_expected)} "
-                       f"expected by P{k}: {percent(figures.share_value, 1)}.")
+        reasons.append(f"By value: {which}benefit delivered against benefit expected (what the value rating uses), "
+                       f"{money(figures.benefit_delivered)} against {money(figures.benefit_expected)} expected by P{k}: "
+                       f"{percent(figures.share_value, 1)}.")
     else:
         reasons.append(f"By value, no monetised benefit is due by P{k} yet, so the value share is 100%.")
-    counts = figures.rag_counts()
-    reasons.append(f"By count, {counts['Green']} of {plural(len(figures.measures), 'monitored measure')} are Green "
-                   f"({counts['Amber']} Amber, {counts['Red']} Red): {percent(figures.share_count, 1)}.")
+    counts, due = figures.rag_counts(), figures.due
+    waiting = len(figures.measures) - due
+    later = f"; {waiting} not yet due, left out" if waiting else ""
+    reasons.append(f"By count, {counts['Green']} of {plural(due, 'measure')} due are Green "
+                   f"({counts['Amber']} Amber, {counts['Red']} Red{later}): {percent(figures.share_count, 1)}.")
     reasons.append(f"The rating is {METHOD_NAMES[figures.method].split(':')[0]} (Settings: rating_method = {figures.method}): "
                    f"{percent(figures.share, 1)} {band_phrase(settings, figures.share)}, so {figures.rating}.")
     behind = figures.behind
@@ -189,11 +180,60 @@ class DeliveryFacts:
         }
 
 
+@dataclass(frozen=True)
+class FigureRow:
+    """A headline figure with its label: the same words in the report, the portfolio, the summary and the Dashboard."""
+
+    label: str
+    value: str
+
+
+@dataclass(frozen=True)
+class ClaimRow:
+    """A sampled claim rejected on verification."""
+
+    claim: str
+    measure: str
+    period: str
+    value: str
+    note: str
+
+
+def headline(figures: ContractDelivery, validated: ContractDelivery | None, verified_share: float | None) -> list[FigureRow]:
+    """The labelled headline figures: net, benefit against expected, harms and, after verification, validated benefit."""
+    rows = [FigureRow(labels.NET, money(figures.sv_delivered)),
+            FigureRow(labels.BENEFIT, f"{money(figures.benefit_delivered)} of {money(figures.benefit_expected)} expected "
+                                      f"({percent(figures.share_value, 1)})"),
+            FigureRow(labels.HARMS, money(-figures.harm_delivered))]
+    if validated is not None and verified_share is not None:
+        rows += [FigureRow(labels.VALIDATED, f"{money(validated.benefit_delivered)} ({percent(validated.share_value, 1)} of expected)"),
+                 FigureRow(labels.VERIFIED_SHARE, percent(verified_share, 1))]
+    return rows
+
+
+def verification_lines(result: DeliveryResult) -> list[str]:
+    """What the verification round found for one contract, in plain words."""
+    v, f, basis = result.verification, result.figures, result.basis
+    if v is None or f is None:
+        return ["No verification round was given (delivery batch --verification), so no claim has been checked: the validated "
+                "figures are the claimed ones."]
+    if not v.recorded:
+        return ["None of this contract's claims was in the verification sample: validated figures equal the claimed ones."]
+    lines = [f"{plural(len(v.recorded), 'claim')} of this contract, worth {money(v.sampled)}, were sampled for verification: "
+             f"{money(v.verified)} Verified, {money(v.value('Not verified'))} Not verified, {money(v.value('Rejected'))} Rejected, "
+             f"{money(v.value(''))} not checked yet."]
+    lines.append(f"{labels.VALIDATED}: {money(result.validated.benefit_delivered if result.validated else None)} of "
+                 f"{money(f.benefit_delivered)} claimed; {labels.VERIFIED_SHARE.lower()}: {percent(result.verified_share, 1)}.")
+    lines.append(f"The rating uses the {basis} figures (Settings: rating_basis = {basis}).")
+    return lines
+
+
 def delivery_context(facts: DeliveryFacts, result: DeliveryResult, date: str) -> dict[str, Any]:
     """Everything the delivery report template can use, for one monitored contract."""
-    framework, read, figures = facts.framework, result.read, result.figures
-    assert figures is not None
+    framework, read, figures, rated = facts.framework, result.read, result.figures, result.rated
+    assert figures is not None and rated is not None
     span = covered(read)
+    rejected = result.verification.rejected if result.verification else ()
     monitored = [m for m in framework.measures if m.id in figures.measures]
     themes = [
         ThemeBlock(t.id, t.name, money(figures.themes[t.id].committed), money(figures.themes[t.id].expected),
@@ -213,10 +253,27 @@ def delivery_context(facts: DeliveryFacts, result: DeliveryResult, date: str) ->
         "period_text": f"P{figures.period} of {figures.periods}",
         "covered_text": f"{long_date(span[0])} to {long_date(span[1])}" if span else DASH,
         "attestation": "Yes" if read.attestation else "No: the supplier has not confirmed the figures relate only to this contract",
-        "rating": figures.rating,
-        "share_value": percent(figures.share_value, 1),
-        "share_count": percent(figures.share_count, 1),
-        "rating_reasons": [clean_text(r) for r in rating_reasons(framework, facts.settings, figures)],
+        "rating": rated.rating,
+        "provisional": result.provisional,
+        "provisional_text": ("Provisional: the supplier has not attested that the figures relate only to this contract and these "
+                             "periods (Attestation on the delivery workbook's Cover is not Yes)." if result.provisional else ""),
+        "rating_basis": result.basis,
+        "share_value": percent(rated.share_value, 1),
+        "share_count": percent(rated.share_count, 1),
+        "rating_reasons": [clean_text(r) for r in rating_reasons(framework, facts.settings, rated, result.basis)],
+        "figures": headline(figures, result.validated if result.verification is not None else None,
+                            result.verified_share if result.verification is not None else None),
+        "net_label": labels.NET,
+        "benefit_label": labels.BENEFIT,
+        "harms_label": labels.HARMS,
+        "benefit_delivered": money(figures.benefit_delivered),
+        "benefit_expected": money(figures.benefit_expected),
+        "harms_delivered": money(-figures.harm_delivered),
+        "sv_validated": money(result.validated.sv_delivered if result.validated else None),
+        "verified_share": percent(result.verified_share, 1),
+        "verification": [clean_text(line) for line in verification_lines(result)],
+        "rejected_claims": [ClaimRow(clean_text(r.ref), f"{r.claim.measure}  {framework.measure_by_id[r.claim.measure].name}",
+                                     f"P{r.claim.period}", money(r.claim.value), clean_text(r.note) or DASH) for r in rejected],
         "sv_committed": money(figures.sv_committed),
         "sv_expected": money(figures.sv_expected),
         "sv_delivered": money(figures.sv_delivered),
@@ -226,7 +283,7 @@ def delivery_context(facts: DeliveryFacts, result: DeliveryResult, date: str) ->
         "themes": themes,
         "shortfalls": _shortfalls(framework, figures, read),
         "harms": [_rows(framework, figures, m) for m in monitored if lower_is_better(m)],
-        "kpis": [KpiRow(k.measure, framework.measure_by_id[k.measure].name, percent(k.progress), k.rating) for k in figures.kpis],
+        "kpis": [KpiRow(k.measure, framework.measure_by_id[k.measure].name, percent(k.progress), k.rating or NOT_DUE) for k in rated.kpis],
         "actions": actions,
         "findings": [FindingRow(f.severity, clean_text("!".join(p for p in (f.sheet, f.cell) if p)) or DASH, clean_text(f.message))
                      for f in sort_findings(read.findings)],
@@ -251,7 +308,7 @@ def _shortfalls(framework: Framework, figures: ContractDelivery, read: DeliveryR
                             for a in logged) or "No recovery action recorded on the Actions log."
         shown = _yes_no if m.kind == "binary" else amount
         rows.append(ShortfallRow(ident, m.name, m.unit, shown(d.expected), shown(d.delivered), shown(d.shortfall),
-                                 percent(d.progress), d.rag, actions))
+                                 percent(d.progress), d.rag or NOT_DUE, actions))
     return rows
 
 
@@ -291,6 +348,7 @@ class ContractRow:
     share_count: str
     delivered: str
     expected: str
+    validated: str = DASH
 
 
 def _money_row(name: str, totals: Totals) -> MoneyRow:
@@ -302,6 +360,11 @@ def portfolio_context(facts: DeliveryFacts, briefs: Sequence[Brief], date: str) 
     """Everything the portfolio template can use: £ by theme and supplier, contracts by rating, files not used."""
     framework = facts.framework
     p = portfolio(framework, briefs)
+    benefit = p.benefit
+    figures = [FigureRow(labels.NET, money(p.total.delivered)),
+               FigureRow(labels.BENEFIT, f"{money(benefit.delivered)} of {money(benefit.expected)} expected ({percent(benefit.share)})"),
+               FigureRow(labels.HARMS, money(p.harms)),
+               FigureRow(labels.VALIDATED, f"{money(p.validated)} of {money(benefit.delivered)} claimed")]
     return facts.context | {
         "date": date,
         "counts_text": f"{plural(len(briefs), 'delivery workbook')}: {p.total.contracts} monitored, {len(p.rejected)} rejected, "
@@ -311,8 +374,12 @@ def portfolio_context(facts: DeliveryFacts, briefs: Sequence[Brief], date: str) 
         "themes": [_money_row(clean_text(t.name) or DASH, p.themes[t.id]) for t in framework.themes],
         "suppliers": [_money_row(NO_SUPPLIER if not name else clean_text(name) or DASH, totals) for name, totals in p.suppliers.items()],
         "ratings": [{"rating": r, "count": str(count)} for r, count in p.ratings.items()],
-        "contracts": [ContractRow(b.rating, clean_text(b.contract_reference) or DASH, clean_text(b.supplier) or DASH, f"P{b.period} of {b.periods}",
-                                  percent(b.share_value), percent(b.share_count), money(b.money[2]), money(b.money[1])) for b in p.contracts],
+        "contracts": [ContractRow(f"{b.rating} (provisional)" if b.provisional else b.rating, clean_text(b.contract_reference) or DASH,
+                                  clean_text(b.supplier) or DASH, f"P{b.period} of {b.periods}", percent(b.share_value), percent(b.share_count),
+                                  money(b.money[2]), money(b.money[1]), money(b.benefit[2])) for b in p.contracts],
+        "figures": figures,
+        "provisional_text": (f"{plural(p.provisional, 'rating')} marked provisional: the supplier has not attested that the figures "
+                             "relate only to the contract and its periods." if p.provisional else ""),
         "rejected": [{"file": clean_text(b.file), "errors": [clean_text(e) for e in b.errors]} for b in p.rejected],
         "superseded": [{"file": clean_text(b.file), "by": clean_text(b.superseded_by)} for b in p.superseded],
     }

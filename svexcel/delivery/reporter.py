@@ -11,10 +11,12 @@ from ..framework.model import Framework
 from ..word.accessibility import template_findings
 from ..word.docx_template import PreparedTemplate, template_environment
 from .chart import delivery_chart
-from .engine import Commitment, DeliverySettings, monitor
+from .claims import Recorded, claims_of
+from .engine import Commitment, DeliverySettings
 from .portfolio import Brief
 from .reader import Action, DeliveryReturn
-from .report import DeliveryFacts, DeliveryResult, delivery_context, portfolio_context
+from .report import DeliveryFacts, delivery_context, portfolio_context
+from .result import DeliveryResult, monitor_contract
 
 CHART = "chart_alt"
 EXAMPLE_DATE = "2026-01-01"
@@ -53,9 +55,11 @@ class DeliveryReporter:
 
 
 def example_result(framework: Framework, settings: DeliverySettings) -> DeliveryResult:
-    """A made-up contract with every kind of content (shortfalls, an action, a harm over, findings), to try templates on."""
+    """A made-up contract with every kind of content (shortfalls, an action, a harm over, a measure not yet due, findings,
+    a verification round with a rejected claim), to try templates on."""
     periods, period = 8, 3
-    commitments = {m.id: Commitment(1.0 if m.kind == "binary" else 100.0) for m in framework.measures}
+    last = framework.measures[-1].id
+    commitments = {m.id: Commitment(1.0 if m.kind == "binary" else 100.0, period + 1 if m.id == last else 1) for m in framework.measures}
     actuals = {m.id: [1.0 if m.kind == "binary" else (60.0 if i % 3 else 10.0)] * period + [None] * (periods - period)
                for i, m in enumerate(framework.measures)}
     first = framework.measures[0].id
@@ -65,11 +69,13 @@ def example_result(framework: Framework, settings: DeliverySettings) -> Delivery
         actions=[Action(first, "Example issue", "Example recovery action", "Example owner", "2026-12-31", "Open")],
         findings=[Finding("period-not-reported", "warning", "Example warning.", "example-delivery.xlsx", "Delivery", "G6")],
     )
-    return DeliveryResult(read, monitor(framework, settings, commitments, actuals, period, periods))
+    recorded = [Recorded(c, "Rejected" if n == 0 else "Verified", "Example note.", f"A{6 + n}")
+                for n, c in enumerate(claims_of(framework, settings, read)[:2])]
+    return monitor_contract(framework, settings, read, recorded)
 
 
 def example_briefs(example: DeliveryResult) -> list[Brief]:
     """The example contract, a rejected file and a superseded one, for the portfolio template."""
-    rejected = DeliveryReturn("rejected.xlsx", findings=[Finding("not-a-number", "error", "Example error.", "rejected.xlsx", "Delivery", "G7")])
+    rejected = DeliveryResult(DeliveryReturn("rejected.xlsx", findings=[Finding("not-a-number", "error", "Example error.", "rejected.xlsx", "Delivery", "H7")]))
     superseded = DeliveryReturn("older.xlsx", superseded_by="example-delivery.xlsx")
-    return [Brief.of(example.read, example.figures), Brief.of(rejected, None), Brief.of(superseded, None)]
+    return [Brief.of(example), Brief.of(rejected), Brief.of(DeliveryResult(superseded))]

@@ -8,7 +8,7 @@ from typing import Mapping
 
 from openpyxl import Workbook
 from openpyxl.formatting.rule import FormulaRule
-from openpyxl.styles import Alignment, PatternFill
+from openpyxl.styles import Alignment, Border, PatternFill, Protection
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
@@ -18,6 +18,7 @@ from ..excel.styles import BOLD_FONT, NOTE_FONT, THEME_FILLS, WRAP, header_row, 
 from ..framework.model import Framework
 from ..tender.return_reader import Return
 from ..xlsx.reader import column_letter
+from .engine import ACCRUAL_WORDS, DeliverySettings
 from .layout import (
     ACTION_COLUMNS,
     ACTION_ROWS,
@@ -44,15 +45,18 @@ from .layout import (
 )
 
 NOT_MONITORED_FILL = PatternFill("solid", fgColor="D9D9D9")
+NO_FILL = PatternFill(fill_type=None)
+LOCKED = Protection(locked=True)
 PERIODS_ON_ONE_PAGE = 12
 FUTURE_FILL = PatternFill("solid", bgColor="EDEDED")  # a period after the reporting period: leave blank
 DUE_FILL = PatternFill("solid", bgColor="F8CBAD")  # a period due but left blank
 INSTRUCTIONS = (
     "How to fill in this delivery return",
-    "1. Each period, type what the contract delivered in that period in the yellow cell of its column on 'Delivery' "
+    "1. Each period, type the contract's figure for that period in the yellow cell of its column on 'Delivery' "
     "(P1 is the first period; the date is the month it starts). Type plain numbers in the unit shown; choose Yes or No for yes/no measures.",
-    "2. Flows (money, hours, weeks, people) are what was delivered in that period alone: the figures are added up. "
-    "Levels (ratios, yes/no, headcounts at a date) are the position at the end of the period: the latest one counts.",
+    "2. Column 'What to type' says which figure each row takes. 'Delivered in the period' (money, hours, weeks): what was "
+    "delivered in that period alone; the periods are added up. 'Position at the end of the period' (headcounts, seats, "
+    "members, ratios, yes/no): where things stand on the period's last day; the latest figure counts, so type it every period.",
     "3. Keep earlier periods as they are: this workbook is cumulative. If an earlier figure was wrong, correct it and say why "
     "in 'Evidence' — corrections are flagged to officers as restated.",
     "4. Leave a period blank only if nothing can be reported yet; type 0 if nothing was delivered. Leave later periods blank.",
@@ -86,12 +90,12 @@ def terms_from_return(ret: Return, framework: Framework, start: dt.date, periods
                          committed, {i: starts.get(i, 1) for i, c in committed.items() if c is not None}, ret.file)
 
 
-def write_delivery_template(framework: Framework, terms: ContractTerms, path: str | Path) -> Path:
-    """Write a protected delivery workbook for one contract to ``path``."""
+def write_delivery_template(framework: Framework, terms: ContractTerms, path: str | Path, *, settings: DeliverySettings) -> Path:
+    """Write a protected delivery workbook for one contract to ``path``; ``settings`` say how each measure accrues."""
     wb = Workbook()
     wb.remove(wb.active)
     _cover(wb.create_sheet(COVER), framework, terms)
-    _delivery(wb.create_sheet(DELIVERY), framework, terms)
+    _delivery(wb.create_sheet(DELIVERY), framework, terms, settings)
     _actions(wb.create_sheet(ACTIONS), framework, terms)
     _meta(wb, framework, terms)
     return save(wb, path)
@@ -130,30 +134,39 @@ def _cover(ws: Worksheet, framework: Framework, terms: ContractTerms) -> None:
     print_setup(ws, landscape=False)
 
 
-def _delivery(ws: Worksheet, framework: Framework, terms: ContractTerms) -> None:
-    heading(ws, "Delivery", "Type what was delivered in each period in the yellow cells. Grey rows have no commitment. "
-                            "Flows add up period by period; for levels the latest figure counts.")
+def _delivery(ws: Worksheet, framework: Framework, terms: ContractTerms, settings: DeliverySettings) -> None:
+    heading(ws, "Delivery", "Type each period's figure in the yellow cells, as 'What to type' says: delivered in the period (the periods "
+                            "are added up) or the position at the end of the period (the latest counts). Grey rows have no commitment.")
     labels = terms.period_labels()
     headers = (*LEAD_COLUMNS, *labels, *TAIL_COLUMNS)
     first_period = len(LEAD_COLUMNS) + 1
     evidence = first_period + len(labels)
     header_row(ws, DELIVERY_HEADER_ROW, headers)
-    decimal = validation(ws, "decimal", "0", operator="greaterThanOrEqual", error_title="Not an amount",
-                         error="Type a plain number, 0 or more, in the unit shown.", prompt_title="Delivered",
-                         prompt="What was delivered in this period, 0 or more, in the unit shown.")
-    yes_no = validation(ws, "list", YES_NO, error_title="Yes or No", error="Choose Yes or No from the list.")
+    rules = {
+        "flow": validation(ws, "decimal", "0", operator="greaterThanOrEqual", error_title="Not an amount",
+                           error="Type a plain number, 0 or more, in the unit shown.", prompt_title="Delivered in the period",
+                           prompt="Delivered in the period: what was delivered in this period alone, 0 or more, in the unit shown. "
+                                  "The periods are added up."),
+        "level": validation(ws, "decimal", "0", operator="greaterThanOrEqual", error_title="Not an amount",
+                            error="Type a plain number, 0 or more, in the unit shown.", prompt_title="Position at end of period",
+                            prompt="The position at the end of the period: where things stand on its last day (e.g. seats held then), not what was added "
+                                   "in it. The latest figure counts: type it every period."),
+        "binary": validation(ws, "list", YES_NO, error_title="Yes or No", error="Choose Yes or No from the list.",
+                             prompt_title="Position at end of period", prompt="The position at the end of the period: Yes or No, as "
+                                                                                             "things stand on its last day."),
+    }
     row = DELIVERY_HEADER_ROW + 1
     for index, theme in enumerate(framework.themes):
         fill = THEME_FILLS[index % len(THEME_FILLS)]
-        write(ws, row, 1, f"{theme.id} – {theme.name}").font = BOLD_FONT
-        for col in range(1, len(headers) + 1):
-            ws.cell(row, col).fill = fill
+        band = write(ws, row, 1, f"{theme.id} – {theme.name}")
+        band.font, band.fill = BOLD_FONT, fill
+        ws.row_dimensions[row].fill = fill  # the band across the row as a row style: no empty cells to write or read
         row += 1
         for m in framework.theme_measures(theme.id):
-            _measure_row(ws, row, framework, terms, m.id, fill, (decimal, yes_no))
+            _measure_row(ws, row, framework, terms, settings, m.id, fill, rules)
             row += 1
     _period_cues(ws, first_period, evidence - 1, row - 1)
-    set_widths(ws, {"A": 10, "B": 18, "C": 40, "D": 12, "E": 12, "F": 8})
+    set_widths(ws, {"A": 10, "B": 18, "C": 40, "D": 12, "E": 12, "F": 8, "G": 17})
     for col in range(first_period, evidence):
         ws.column_dimensions[column_letter(col)].width = 11
     set_widths(ws, {column_letter(evidence): 36, column_letter(evidence + 1): 36, column_letter(evidence + 2): 30})
@@ -180,9 +193,9 @@ def _period_cues(ws: Worksheet, first: int, last: int, last_row: int) -> None:
         fill=DUE_FILL))
 
 
-def _measure_row(ws: Worksheet, row: int, framework: Framework, terms: ContractTerms, ident: str, fill: PatternFill,
-                 validations: tuple[DataValidation, DataValidation]) -> None:
-    """One measure's row: locked commitment, a yellow cell per period (if monitored), evidence and guidance."""
+def _measure_row(ws: Worksheet, row: int, framework: Framework, terms: ContractTerms, settings: DeliverySettings, ident: str,
+                 fill: PatternFill, rules: dict[str, DataValidation]) -> None:
+    """One measure's row: locked commitment, what to type, a yellow cell per period (if monitored), evidence and guidance."""
     m = framework.measure_by_id[ident]
     committed = terms.committed.get(m.id)
     monitored = committed is not None
@@ -190,7 +203,7 @@ def _measure_row(ws: Worksheet, row: int, framework: Framework, terms: ContractT
     first_period = len(LEAD_COLUMNS) + 1
     evidence = first_period + periods
     lead = (m.id, framework.theme_by_id[m.theme_id].name, m.name, m.unit, committed_text(m.kind, committed),
-            terms.starts.get(m.id) if monitored else None)
+            terms.starts.get(m.id) if monitored else None, ACCRUAL_WORDS[settings.accrual(m)].capitalize() if monitored else None)
     ws.row_dimensions[row].height = 30  # two lines of a wrapped measure name
     for col, value in enumerate((*lead, *[None] * periods, None, m.counting_rule, m.evidence), start=1):
         cell = write(ws, row, col, value)
@@ -205,8 +218,8 @@ def _measure_row(ws: Worksheet, row: int, framework: Framework, terms: ContractT
     if m.unit == "GBP":
         for col in (5, *range(first_period, evidence)):
             ws.cell(row, col).number_format = GBP
-    decimal, yes_no = validations
-    (yes_no if m.kind == "binary" else decimal).add(f"{column_letter(first_period)}{row}:{column_letter(evidence - 1)}{row}")
+    rule = rules["binary" if m.kind == "binary" else settings.accrual(m)]
+    rule.add(f"{column_letter(first_period)}{row}:{column_letter(evidence - 1)}{row}")
 
 
 def _actions(ws: Worksheet, framework: Framework, terms: ContractTerms) -> None:
@@ -221,11 +234,14 @@ def _actions(ws: Worksheet, framework: Framework, terms: ContractTerms) -> None:
                prompt_title="Due", prompt="The date the action is due, e.g. 2026-09-30.").add(f"E{first}:E{last}")
     validation(ws, "list", f'"{",".join(ACTION_STATUSES)}"', error_title="Status",
                error=f"Choose one of: {', '.join(ACTION_STATUSES)}.").add(f"F{first}:F{last}")
-    for row in range(first, last + 1):
-        for col in range(1, len(ACTION_COLUMNS) + 1):
-            mark_input(ws.cell(row, col))
-            ws.cell(row, col).alignment = WRAP
-        ws.cell(row, 5).number_format = "yyyy-mm-dd"
+    for col in range(1, len(ACTION_COLUMNS) + 1):  # the log's columns are inputs by column style: no empty cells to write or read
+        column = ws.column_dimensions[column_letter(col)]
+        mark_input(column)
+        column.alignment = WRAP
+        for row in range(1, ACTIONS_HEADER_ROW):  # the title rows keep the sheet's plain, locked style
+            cell = ws.cell(row, col)
+            cell.fill, cell.border, cell.protection = NO_FILL, Border(), LOCKED
+    ws.column_dimensions["E"].number_format = "yyyy-mm-dd"
     set_widths(ws, {"A": 11, "B": 40, "C": 50, "D": 18, "E": 12, "F": 12})
     ws.freeze_panes = ws.cell(first, 1)
     protect(ws, format_cells=True)

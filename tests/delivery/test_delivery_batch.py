@@ -19,7 +19,7 @@ from openpyxl import load_workbook
 from terminal import run_on_a_terminal
 
 from svexcel.cli.main import main
-from svexcel.core.paths import DELIVERY_SAMPLES
+from svexcel.core.paths import DEFAULT_FRAMEWORK, DELIVERY_SAMPLES
 from svexcel.delivery.layout import COVER, DELIVERY, DELIVERY_HEADER_ROW
 from svexcel.framework.model import Framework
 
@@ -53,11 +53,19 @@ def workbook_facts(path: Path) -> dict:
             yes = {"Yes": 1.0, "No": 0.0}
             rows[row[0]] = (yes.get(row[4], row[4]), row[5], [yes.get(v, v) for v in row[first:first + periods]])
     return {"supplier": cover["Supplier"], "reference": cover["Contract reference"], "period": cover["Reporting period"],
-            "periods": periods, "rows": rows}
+            "periods": periods, "rows": rows, "attestation": cover["Attestation"]}
 
 
-def expected_record(framework: Framework, file: str, facts: dict) -> dict:
-    """SPEC §6, worked through again for one contract, in the spec's own terms."""
+def declared_accrues(path: Path) -> dict[str, str]:
+    """Each measure's Measures!accrues in a framework workbook, read with openpyxl (not svexcel's reader)."""
+    rows = list(load_workbook(path, read_only=True)["Measures"].iter_rows(values_only=True))
+    at = rows[0].index("accrues")
+    return {row[0]: row[at] for row in rows[1:] if row[0]}
+
+
+def expected_record(framework: Framework, file: str, facts: dict, accrues: dict[str, str]) -> dict:
+    """SPEC §6, worked through again for one contract, in the spec's own terms: each measure accrues as the framework
+    declares; a measure before its first period is not yet due (no progress, no RAG, out of the count share)."""
     k, n = facts["period"], facts["periods"]
     measures, money = {}, {"c": 0.0, "e": 0.0, "d": 0.0}
     benefit_e = benefit_d = 0.0
@@ -67,22 +75,21 @@ def expected_record(framework: Framework, file: str, facts: dict) -> dict:
             continue
         c, s, actuals = facts["rows"][m.id]
         s = s or 1
-        flow = m.kind == "monetised" or (m.kind == "target" and m.direction == "benefit")
         lower = m.direction in ("harm", "lower_is_better")
-        if flow:
+        if accrues[m.id] == "flow":
             d = sum(a for a in actuals[:k] if a is not None)
             e = c * (k - s + 1) / (n - s + 1) if k >= s else 0.0
         else:
             d = next((a for a in reversed(actuals[:k]) if a is not None), 0.0)
             e = c if k >= s else 0.0
         if k < s:
-            p = 1.0
+            p = None
         elif lower:
             p = 1.0 if d <= e else e / d
         else:
             p = min(d / e, 1.0) if e > 0 else 1.0
-        rag = "Green" if p >= 0.95 else "Amber" if p >= 0.85 else "Red"
-        measures[m.id] = {"committed": c, "delivered": d, "expected": e, "progress": p, "rag": rag}
+        rag = None if p is None else "Green" if p >= 0.95 else "Amber" if p >= 0.85 else "Red"
+        measures[m.id] = {"committed": c, "delivered": d, "expected": e, "progress": p, "rag": rag, "due": p is not None}
         if m.kind == "monetised":
             sign = -1 if m.direction == "harm" else 1
             values = {key: sign * (q * m.proxy_gbp * (1 - m.deadweight)) for key, q in (("c", c), ("e", e), ("d", d))}
@@ -94,17 +101,23 @@ def expected_record(framework: Framework, file: str, facts: dict) -> dict:
                 if values["c"] > 0:
                     kpi_candidates.append((values["c"], m.id, p))
     share_value = min(benefit_d / benefit_e, 1.0) if benefit_e > 0 else 1.0
-    share_count = sum(x["rag"] == "Green" for x in measures.values()) / len(measures)
+    due = [x for x in measures.values() if x["due"]]
+    share_count = sum(x["rag"] == "Green" for x in due) / len(due)
 
-    def rate(share: float) -> str:
-        return next((name for band, name in RATING_BANDS if share >= band), "Inadequate")
+    def rate(share: float | None) -> str | None:
+        return None if share is None else next((name for band, name in RATING_BANDS if share >= band), "Inadequate")
 
     kpis = sorted(kpi_candidates, key=lambda x: -x[0])[:3]
     stem = facts["reference"]
+    attested = facts["attestation"] == "Yes"
     return {"file": file, "status": "scored", "supplier": facts["supplier"], "contract_reference": facts["reference"],
-            "period": k, "periods": n, "measures": measures, "sv_committed": money["c"], "sv_expected": money["e"],
+            "period": k, "periods": n, "attestation": "Yes" if attested else "No", "provisional": not attested,
+            "measures": measures, "sv_committed": money["c"], "sv_expected": money["e"],
             "sv_delivered": money["d"], "sv_forecast": money["d"] * n / k, "share_count": share_count, "share_value": share_value,
-            "rating": rate(share_value), "kpis": [{"measure": i, "progress": p, "rating": rate(p)} for _, i, p in kpis],
+            "rating": rate(share_value), "rating_basis": "claimed",
+            # no verification round given: nothing rejected, so validated = claimed, and nothing verified
+            "sv_validated": money["d"], "share_count_validated": share_count, "share_value_validated": share_value, "verified_share": 0.0,
+            "kpis": [{"measure": i, "progress": p, "rating": rate(p), "due": p is not None} for _, i, p in kpis],
             "report": f"reports/{stem}.docx"}
 
 
@@ -116,7 +129,7 @@ def test_delivery_json_matches_an_independent_calculation(monitored: Path, frame
     for file in ("hillside-delivery.xlsx", "riverside-delivery.xlsx", "openfields-q3.xlsx"):
         record = dict(by_file[file])
         findings = record.pop("findings")
-        assert record == expected_record(framework, file, workbook_facts(DELIVERY_SAMPLES / file)), file
+        assert record == expected_record(framework, file, workbook_facts(DELIVERY_SAMPLES / file), declared_accrues(DEFAULT_FRAMEWORK)), file
         assert [f["type"] for f in findings] == (["restated"] if file == "openfields-q3.xlsx" else [])
     assert by_file["openfields-q2.xlsx"] == {"file": "openfields-q2.xlsx", "status": "superseded", "superseded_by": "openfields-q3.xlsx",
                                              "findings": [], "report": None}
@@ -139,7 +152,7 @@ def test_delivery_report_text(monitored: Path) -> None:
     themes = [("Heading 3", name) for name in ("Equity and Equality", "Participation and Accountability", "Conviviality/Community",
                                                "Self-help/empowerment", "Wellbeing")]  # a table of measures under each
     assert headings == [("Heading 1", "Social value delivery report"),
-                        *(("Heading 2", h) for h in ("Rating", "Delivery against the profile", "Key performance indicators",
+                        *(("Heading 2", h) for h in ("Rating", "Verification", "Delivery against the profile", "Key performance indicators",
                                                      "Delivery by measure")), *themes,
                         *(("Heading 2", h) for h in ("Shortfalls and recovery actions", "Harms", "Forecast", "Actions log", "Findings", "Method"))]
     text = docx_text(monitored / "reports" / "HC-2026-021.docx")
@@ -148,7 +161,11 @@ def test_delivery_report_text(monitored: Path) -> None:
     assert "Re-tender catering supplies with a local lot for small businesses. (Finance lead, due 2027-06-30, Open)" in text
     assert "No recovery action recorded on the Actions log." in text  # a shortfall nobody has acted on yet
     assert "WB2.1  Greenhouse gas emissions from delivering the contract" in text
-    assert "By count, 8 of 24 monitored measures are Green" in text
+    assert "By count, 6 of 23 measures due are Green (11 Amber, 6 Red; 1 not yet due, left out)" in text  # SH1.1 starts in P5
+    # the first page says which figure is which (issue 15): net, benefit against expected (the value rating's), harms
+    assert "Net social value delivered (benefits less harms)\n£48,028.79" in text
+    assert "Benefit delivered against benefit expected (what the value rating uses)\n£50,153.79 of £66,355.00 expected (75.6%)" in text
+    assert "Harms delivered\n£2,125.00" in text
     for table in doc.tables:  # accessible: every table has a repeating header row and a caption
         assert table.rows[0]._tr.trPr.find("{http://schemas.openxmlformats.org/wordprocessingml/2006/main}tblHeader") is not None
         assert table._tbl.tblPr.find("{http://schemas.openxmlformats.org/wordprocessingml/2006/main}tblCaption") is not None

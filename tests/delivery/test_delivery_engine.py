@@ -56,8 +56,8 @@ def test_hand_worked_contract_at_period_2_of_4() -> None:
     # M3 harm flow: d = 4 + 3 = 7 > e = 10 × 2/4 = 5, so progress = 5/7 = 0.714 → Red. £ negative: −500 / −250 / −350.
     assert m["M3"].progress == pytest.approx(5 / 7) and m["M3"].rag == "Red"
     assert (m["M3"].sv_committed, m["M3"].sv_expected, m["M3"].sv_delivered) == pytest.approx((-500, -250, -350))
-    # M5 starts in period 3: nothing due at period 2 (e = 0, progress 1, Green); £ committed 900, expected 0.
-    assert m["M5"][:5] == (900, 0, 0, 1.0, "Green") and not m["M5"].due
+    # M5 starts in period 3: not yet due at period 2 (e = 0): no progress, no RAG; £ committed 900, expected 0.
+    assert m["M5"][:5] == (900, 0, 0, None, None) and not m["M5"].due
     # T1 target-benefit flow: d = 3 + 1 = 4; e = 8 × 2/4 = 4; progress 1 → Green.
     assert m["T1"][:5] == (8, 4, 4, 1.0, "Green") and m["T1"].accrues == "flow"
     # L1 lower-is-better level: d = latest = 11 > c = 10, progress = 10/11 = 0.909 → Amber (0.85 ≤ p < 0.95).
@@ -70,13 +70,18 @@ def test_hand_worked_contract_at_period_2_of_4() -> None:
     assert (result.sv_committed, result.sv_expected, result.sv_delivered, result.sv_forecast) == pytest.approx((12400, 5750, 4150, 8300))
     # share_value over benefit £: delivered 4,000 + 500 + 0 = 4,500 of expected 4,000 + 2,000 + 0 = 6,000 → 0.75.
     assert result.share_value == pytest.approx(0.75)
-    # share_count: Green M1, M5, T1, B1 = 4 of 7 monitored.
-    assert result.share_count == pytest.approx(4 / 7)
+    # share_count: Green M1, T1, B1 = 3 of the 6 measures due (M5, not yet due, is outside numerator and denominator).
+    assert result.share_count == pytest.approx(3 / 6) and result.due == 6
     # Rating by value (the default): 0.75 < 0.85 → Inadequate.
     assert (result.method, result.rating) == ("value", "Inadequate")
-    # KPIs: the monetised benefits with the most committed £: M1 (8,000), M2 (4,000), M5 (900).
-    assert [(k.measure, k.progress, k.rating) for k in result.kpis] == [("M1", 1.0, "Good"), ("M2", 0.25, "Inadequate"), ("M5", 1.0, "Good")]
-    assert result.rag_counts() == {"Green": 4, "Amber": 1, "Red": 2}
+    # KPIs: the monetised benefits with the most committed £: M1 (8,000), M2 (4,000), M5 (900); M5, not yet due, stays a
+    # KPI (fixed at award) with no rating.
+    assert [(k.measure, k.progress, k.rating, k.due) for k in result.kpis] == [
+        ("M1", 1.0, "Good", True), ("M2", 0.25, "Inadequate", True), ("M5", None, None, False)]
+    assert result.rag_counts() == {"Green": 3, "Amber": 1, "Red": 2}
+    # Harms: M3's £ expected −250, delivered −350; benefit 4,500 + harms −350 = the net 4,150.
+    assert (result.harm_expected, result.harm_delivered) == pytest.approx((-250, -350))
+    assert result.benefit_delivered + result.harm_delivered == pytest.approx(result.sv_delivered)
     # By theme (A: M1, M2, T1, B1; B: M3, M5, L1): A 8,000 + 4,000 = 12,000 committed, 4,000 + 2,000 = 6,000
     # expected, 4,000 + 500 = 4,500 delivered; B −500 + 900 = 400, −250 + 0 = −250, −350 + 0 = −350.
     assert result.themes["A"] == pytest.approx((12000, 6000, 4500)) and result.themes["B"] == pytest.approx((400, -250, -350))
@@ -100,12 +105,12 @@ def test_behind_and_over_at_period_2_of_4() -> None:
 
 
 def test_settings_change_bands_and_method() -> None:
-    # With Amber from 0.7, M3 (0.714) turns Amber; by count: 4 Green of 7 = 0.571 → still Inadequate,
-    # but with every band at 0.5 the count share 0.571 rates Good.
+    # With Amber from 0.7, M3 (0.714) turns Amber; by count: 3 Green of 6 due = 0.5 → still Inadequate,
+    # but with every band at 0.5 the count share 0.5 rates Good.
     lenient = DeliverySettings(rag_amber=0.7, rating_method="count", rating_good=0.5, rating_approaching=0.5, rating_requires_improvement=0.5)
     result = monitor(FRAMEWORK, lenient, COMMITMENTS, ACTUALS, period=2, periods=N)
     assert result.measures["M3"].rag == "Amber"
-    assert (result.method, result.share, result.rating) == ("count", pytest.approx(4 / 7), "Good")
+    assert (result.method, result.share, result.rating) == ("count", pytest.approx(3 / 6), "Good")
 
 
 def test_accrues_overrides_the_default() -> None:
@@ -119,6 +124,16 @@ def test_flow_after_a_late_start() -> None:
     actuals = {**ACTUALS, "M5": [None, None, 300, None]}
     assert monitor(FRAMEWORK, DeliverySettings(), COMMITMENTS, actuals, 3, N).measures["M5"][:4] == (900, 300, 450, 300 / 450)
     assert monitor(FRAMEWORK, DeliverySettings(), COMMITMENTS, actuals, 4, N).measures["M5"][:4] == (900, 300, 900, 300 / 900)
+
+
+def test_early_delivery_counts_in_the_net_but_not_in_the_value_share() -> None:
+    # M5 (starts in P3) reports £100 in P1: at P2 it is not yet due, so its £100 is in the net social value delivered
+    # but not in the benefit £ the value share compares; the share and the rating are as without it.
+    early = monitor(FRAMEWORK, DeliverySettings(), COMMITMENTS, {**ACTUALS, "M5": [100, None, None, None]}, 2, N)
+    plain = monitor(FRAMEWORK, DeliverySettings(), COMMITMENTS, ACTUALS, 2, N)
+    assert early.sv_delivered == pytest.approx(plain.sv_delivered + 100)
+    assert (early.benefit_delivered, early.share_value, early.rating) == (plain.benefit_delivered, plain.share_value, plain.rating)
+    assert early.benefit_delivered_by_period == plain.benefit_delivered_by_period == pytest.approx((2900, 4500))
 
 
 # ------------------------------------------------------------------ properties
@@ -164,9 +179,11 @@ def test_behind_lists_every_benefit_not_green_worst_first(contract: dict) -> Non
 @given(contracts)
 def test_progress_and_shares_stay_between_0_and_1(contract: dict) -> None:
     result = run(contract)
-    assert all(0.0 <= d.progress <= 1.0 for d in result.measures.values())
+    assert all(0.0 <= d.progress <= 1.0 for d in result.measures.values() if d.due)
+    assert all(d.progress is None and d.rag is None for d in result.measures.values() if not d.due)
     assert 0.0 <= result.share_value <= 1.0 and 0.0 <= result.share_count <= 1.0
-    assert all(0.0 <= k.progress <= 1.0 for k in result.kpis)
+    assert all(0.0 <= k.progress <= 1.0 for k in result.kpis if k.due)
+    assert all(k.progress is None and k.rating is None for k in result.kpis if not k.due)
 
 
 @settings(max_examples=150, deadline=None)
@@ -177,7 +194,7 @@ def test_delivering_more_benefit_never_lowers_progress_or_rating(contract: dict,
         return
     at = min(at, contract["period"])
     before, after = run(contract), run(contract, more(contract, ident, delta, at))
-    if ident in before.measures:
+    if ident in before.measures and before.measures[ident].due:
         assert after.measures[ident].progress >= before.measures[ident].progress
     assert RATINGS.index(after.rating) <= RATINGS.index(before.rating)
     assert after.share_value >= before.share_value and after.share_count >= before.share_count
@@ -191,7 +208,7 @@ def test_delivering_more_harm_never_raises_progress_or_rating(contract: dict, id
         return
     at = min(at, contract["period"])
     before, after = run(contract), run(contract, more(contract, ident, delta, at))
-    if ident in before.measures:
+    if ident in before.measures and before.measures[ident].due:
         assert after.measures[ident].progress <= before.measures[ident].progress
     assert RATINGS.index(after.rating) >= RATINGS.index(before.rating)
 
@@ -205,8 +222,27 @@ def test_nothing_due_yet_is_not_rated_down(contract: dict) -> None:
         return
     late = {i: Commitment(c.committed, max(c.starts, k + 1)) for i, c in contract["commitments"].items()}
     result = run({**contract, "commitments": late})
-    assert all(d.progress == 1.0 and d.rag == "Green" for d in result.measures.values())
-    assert result.rating == "Good" and all(kpi.rating == "Good" for kpi in result.kpis)
+    assert all(not d.due and d.progress is None and d.rag is None for d in result.measures.values())
+    assert result.rag_counts() == {"Green": 0, "Amber": 0, "Red": 0} and result.due == 0
+    assert result.rating == "Good" and all(not kpi.due and kpi.rating is None for kpi in result.kpis)
+
+
+@settings(max_examples=200, deadline=None)
+@given(contracts, st.sampled_from([m.id for m in FRAMEWORK.measures]), st.lists(amount, min_size=PERIODS, max_size=PERIODS))
+def test_nothing_not_yet_due_changes_a_share_or_a_rating(contract: dict, ident: str, figures: list) -> None:
+    # SPEC §6 v3: a measure not yet due is outside share_count's numerator and denominator, and moves nothing else:
+    # whatever it reports, and whether it is monitored at all, the shares and the rating stay as they are.
+    k = contract["period"]
+    if k == PERIODS:
+        return
+    commitment = contract["commitments"][ident]
+    late = {**contract["commitments"], ident: Commitment(commitment.committed, max(commitment.starts, k + 1))}
+    base = run({**contract, "commitments": late})
+    other = run({**contract, "commitments": late}, {**contract["actuals"], ident: figures})
+    dropped = run({**contract, "commitments": {**late, ident: Commitment(None)}})
+    for result in (other, dropped):
+        assert (result.share_count, result.share_value, result.rating) == (base.share_count, base.share_value, base.rating)
+    assert [(kp.measure, kp.rating, kp.due) for kp in other.kpis] == [(kp.measure, kp.rating, kp.due) for kp in base.kpis]
 
 
 @settings(max_examples=100, deadline=None)
@@ -224,26 +260,53 @@ def test_settings_are_read_from_the_framework_workbook(tmp_path) -> None:
     from svexcel.core.paths import DEFAULT_FRAMEWORK
     from svexcel.delivery.settings import load_delivery_settings
 
-    assert load_delivery_settings(DEFAULT_FRAMEWORK) == (DeliverySettings(), [])  # none given: the defaults
     wb = load_workbook(DEFAULT_FRAMEWORK)
     settings_ws, measures_ws = wb["Settings"], wb["Measures"]
+    column = [c.value for c in measures_ws[1]].index("accrues") + 1
+    declared = {row[0].value: row[column - 1].value for row in measures_ws.iter_rows(min_row=2)}
+    # no delivery keys given: the defaults; every measure's accrual declared (SPEC §6 v3), so no warning
+    assert load_delivery_settings(DEFAULT_FRAMEWORK) == (DeliverySettings(accrues=declared), [])
+    assert declared["PA1.2"] == declared["PA1.1"] == declared["EQ1.2"] == declared["WB1.1"] == "level"  # seats, members, headcounts held
+    assert declared["EQ1.1"] == declared["SH1.1"] == declared["CC1.3"] == "flow"  # money, weeks, events in the period
     first = settings_ws.max_row + 1
     for offset, (key, value) in enumerate([("rag_green", 0.9), ("rating_method", "Count"), ("rating_good", "high"),
                                            ("rating_approaching", 0.8), ("rating_requires_improvement", 0.85)]):
         settings_ws.cell(first + offset, 1, key)
         settings_ws.cell(first + offset, 2, value)
-    column = measures_ws.max_column + 1
-    measures_ws.cell(1, column, "accrues")
-    measures_ws.cell(2, column, "level")
+    measures_ws.cell(2, column, "LEVEL")
     measures_ws.cell(3, column, "sometimes")
+    measures_ws.cell(4, column).value = None
     path = tmp_path / "framework.xlsx"
     wb.save(path)
     settings, findings = load_delivery_settings(path)
     assert (settings.rag_green, settings.rating_method, settings.rating_good) == (0.9, "count", 0.95)
-    assert settings.accrues == {measures_ws.cell(2, 1).value: "level"}
+    ids = [measures_ws.cell(r, 1).value for r in (2, 3, 4)]
+    assert settings.accrues[ids[0]] == "level" and ids[1] not in settings.accrues and ids[2] not in settings.accrues
     col = measures_ws.cell(1, column).column_letter
     assert [(f.sheet, f.cell, f.type) for f in findings] == [
         ("Settings", f"B{first + 2}", "bad-setting"),  # not a number
         ("Settings", f"B{first + 4}", "bad-setting"),  # requires-improvement band above approaching
         ("Measures", f"{col}3", "bad-accrues"),
+        ("Measures", f"{col}4", "accrues-defaulted"),  # blank: the default, with a warning naming the measure
     ]
+    assert ids[2] in findings[-1].message and findings[-1].severity == "warning"
+    assert DeliverySettings(accrues=settings.accrues).accrual(next(m for m in FRAMEWORK.measures if m.id == "L1")) == "level"
+
+
+def test_a_framework_without_accrues_warns_for_each_measure_monitored(tmp_path) -> None:
+    from openpyxl import load_workbook
+
+    from svexcel.core.paths import DEFAULT_FRAMEWORK
+    from svexcel.delivery.settings import load_delivery_settings
+
+    wb = load_workbook(DEFAULT_FRAMEWORK)
+    measures = wb["Measures"]
+    measures.delete_cols([c.value for c in measures[1]].index("accrues") + 1)
+    path = tmp_path / "framework.xlsx"
+    wb.save(path)
+    settings, findings = load_delivery_settings(path)
+    assert settings.accrues == {} and len(findings) == measures.max_row - 1
+    assert {f.type for f in findings} == {"accrues-defaulted"} and findings[0].cell == "A1"
+    assert "PA1.2" in next(f.message for f in findings if "PA1.2" in f.message) and "monitored as a flow" in findings[6].message
+    _, some = load_delivery_settings(path, monitored={"PA1.2", "EQ1.1"})
+    assert sorted(f.message.split()[1] for f in some) == ["EQ1.1", "PA1.2"]

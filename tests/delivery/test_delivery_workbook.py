@@ -43,25 +43,28 @@ def test_template_locks_commitments_and_unlocks_one_column_per_period(framework:
     assert (meta["kind"], meta["framework_version"], meta["winning_return"], meta["contract_reference"]) == ("delivery", framework.version, WINNER.name, "HC-2026-014")
     ws = wb[DELIVERY]
     header = [c.value for c in ws[4]]
-    assert header[:6] == ["Measure ID", "Theme", "Measure", "Unit", "Committed", "From period"]
-    assert header[6:18] == [f"P{p} {y}-{m:02d}" for p, (y, m) in enumerate(
+    assert header[:7] == ["Measure ID", "Theme", "Measure", "Unit", "Committed", "From period", "What to type"]
+    assert header[7:19] == [f"P{p} {y}-{m:02d}" for p, (y, m) in enumerate(
         [(2026, 4), (2026, 7), (2026, 10), (2027, 1), (2027, 4), (2027, 7), (2027, 10), (2028, 1), (2028, 4), (2028, 7), (2028, 10), (2029, 1)], start=1)]
-    assert header[18] == "Evidence"
+    assert header[19] == "Evidence"
     row = measure_row(wb, "EQ1.1")
     assert ws.cell(row, 5).value == 18000 and ws.cell(row, 5).protection.locked
-    assert all(not ws.cell(row, c).protection.locked for c in range(7, 20))  # periods and evidence
+    assert ws.cell(row, 7).protection.locked
+    assert all(not ws.cell(row, c).protection.locked for c in range(8, 21))  # periods and evidence
     assert ws.cell(measure_row(wb, "SH1.1"), 6).value == 5
     assert ws.cell(measure_row(wb, "PA2.1"), 5).value == "Yes"
     assert all(wb[name].protection.sheet for name in wb.sheetnames)
     validations = {str(dv.sqref): dv for dv in ws.data_validations.dataValidation for _ in [0]}
-    assert any(dv.type == "decimal" and f"G{row}:R{row}" in str(dv.sqref) for dv in validations.values())
-    assert any(dv.type == "list" and f"G{measure_row(wb, 'PA2.1')}:R{measure_row(wb, 'PA2.1')}" in str(dv.sqref) for dv in validations.values())
+    assert any(dv.type == "decimal" and f"{letter(1)}{row}:{letter(12)}{row}" in str(dv.sqref) for dv in validations.values())
+    assert any(dv.type == "list" and f"{letter(1)}{measure_row(wb, 'PA2.1')}:{letter(12)}{measure_row(wb, 'PA2.1')}" in str(dv.sqref)
+               for dv in validations.values())
     cover = wb[COVER]
     assert not cover.cell(cover_row("Reporting period"), 2).protection.locked
     assert cover.cell(cover_row("Supplier"), 2).protection.locked and cover.cell(cover_row("Supplier"), 2).value == "Riverside Care Co-operative"
     cues = [rule.formula[0] for rules in ws.conditional_formatting for rule in rules.rules]
-    assert cues == ['AND(ISNUMBER(Cover!$B$10),$E5<>"",(COLUMN(G5)-6)>Cover!$B$10)',
-                    'AND(ISNUMBER(Cover!$B$10),$E5<>"",(COLUMN(G5)-6)<=Cover!$B$10,(COLUMN(G5)-6)>=$F5,ISBLANK(G5))']
+    first, before = f"{letter(1)}5", FIRST_PERIOD_COLUMN - 1
+    assert cues == [f'AND(ISNUMBER(Cover!$B$10),$E5<>"",(COLUMN({first})-{before})>Cover!$B$10)',
+                    f'AND(ISNUMBER(Cover!$B$10),$E5<>"",(COLUMN({first})-{before})<=Cover!$B$10,(COLUMN({first})-{before})>=$F5,ISBLANK({first}))']
     assert ws.page_setup.orientation == "landscape" and ws.print_title_rows == "$4:$4"
     assert [c.value for c in wb[ACTIONS][4]] == ["Measure ID", "Issue", "Recovery action", "Owner", "Due", "Status"]
 
@@ -92,15 +95,15 @@ def test_figures_people_type(framework: Framework, blank: Path, tmp_path: Path) 
     found = bad(framework, blank, tmp_path, **{"EQ1.1": ["5k", -3], "EQ1.2": ["1,200", 4], "PA2.1": ["maybe", "YES"], "EQ2.1": [None, 2]})
     eq12, pa21, eq21 = (measure_row(load_workbook(blank), i) for i in ("EQ1.2", "PA2.1", "EQ2.1"))
     assert sorted(found) == sorted([
-        ("Delivery", f"G{row}", "not-a-number"), ("Delivery", f"H{row}", "negative-quantity"),
-        ("Delivery", f"G{eq12}", "number-as-text"), ("Delivery", f"G{pa21}", "not-yes-no"),
-        ("Delivery", f"G{eq21}", "period-not-reported"),
+        ("Delivery", f"{letter(1)}{row}", "not-a-number"), ("Delivery", f"{letter(2)}{row}", "negative-quantity"),
+        ("Delivery", f"{letter(1)}{eq12}", "number-as-text"), ("Delivery", f"{letter(1)}{pa21}", "not-yes-no"),
+        ("Delivery", f"{letter(1)}{eq21}", "period-not-reported"),
     ])
 
 
 def test_future_period_is_an_error(framework: Framework, blank: Path, tmp_path: Path) -> None:
     row = measure_row(load_workbook(blank), "CC1.1")
-    assert bad(framework, blank, tmp_path, **{"CC1.1": [1, 2, 3]}) == [("Delivery", f"I{row}", "future-period")]
+    assert bad(framework, blank, tmp_path, **{"CC1.1": [1, 2, 3]}) == [("Delivery", f"{letter(3)}{row}", "future-period")]
 
 
 def test_no_attestation_is_a_warning(framework: Framework, blank: Path, tmp_path: Path) -> None:
@@ -115,8 +118,9 @@ def test_reporting_period_must_be_a_period(framework: Framework, blank: Path, tm
 def test_formula_without_value_and_cell_error(framework: Framework, blank: Path, tmp_path: Path) -> None:
     row = measure_row(load_workbook(blank), "CC1.1")
     path = fill_delivery(blank, tmp_path / "d.xlsx", 2, complete(framework, blank, 2) | {"SH1.1": [], "CC1.1": ["=1/0", "=2+2"]})
-    set_cached_value(path, DELIVERY, f"G{row}", "#DIV/0!", "e")
-    assert where(read_delivery(path, framework).findings) == [("Delivery", f"G{row}", "cell-error"), ("Delivery", f"H{row}", "formula-without-value")]
+    set_cached_value(path, DELIVERY, f"{letter(1)}{row}", "#DIV/0!", "e")
+    assert where(read_delivery(path, framework).findings) == [("Delivery", f"{letter(1)}{row}", "cell-error"),
+                                                              ("Delivery", f"{letter(2)}{row}", "formula-without-value")]
 
 
 def test_locked_cells_edited(framework: Framework, blank: Path, tmp_path: Path) -> None:
@@ -127,7 +131,7 @@ def test_locked_cells_edited(framework: Framework, blank: Path, tmp_path: Path) 
         wb[DELIVERY].cell(4, FIRST_PERIOD_COLUMN, "P1 2025-01")
         wb[COVER].cell(cover_row("Supplier"), 2, "Someone Else Ltd")
     assert sorted(bad(framework, blank, tmp_path, edit=edit)) == sorted([
-        ("Delivery", f"E{row}", "locked-cell-edited"), ("Delivery", "G4", "locked-cell-edited"), ("Cover", "B4", "locked-cell-edited")])
+        ("Delivery", f"E{row}", "locked-cell-edited"), ("Delivery", f"{letter(1)}4", "locked-cell-edited"), ("Cover", "B4", "locked-cell-edited")])
 
 
 def test_hidden_sheet_edited(framework: Framework, blank: Path, tmp_path: Path) -> None:
@@ -241,7 +245,7 @@ def test_what_excel_did_to_typed_figures(framework: Framework, blank: Path, tmp_
         wb[DELIVERY].cell(row, FIRST_PERIOD_COLUMN + 1).number_format = "0%"
     found = read_delivery(fill_delivery(blank, tmp_path / "d.xlsx", 2, complete(framework, blank, 2) | {"SH1.1": [], "CC1.1": [None, 0.5]},
                                         edit=edit), framework).findings
-    assert where(found) == [("Delivery", f"G{row}", "stored-as-date"), ("Delivery", f"H{row}", "stored-as-percent")]
+    assert where(found) == [("Delivery", f"{letter(1)}{row}", "stored-as-date"), ("Delivery", f"{letter(2)}{row}", "stored-as-percent")]
     assert "2/3" in found[0].message
 
 

@@ -12,7 +12,7 @@ from ...core.cells import Value
 from ...excel.formulas import ALL_PASS
 from ...excel.sheet_xml import Cached, Values
 from ...tender.live.cached import excel_text
-from ..engine import ContractDelivery, delivered_amount, expected_amount
+from ..engine import NOT_DUE, ContractDelivery, delivered_amount, expected_amount
 from .checks import CHECK_HEADER_ROW
 from .inputs import figure_row
 from .layout import (
@@ -58,7 +58,7 @@ def _measure_figures(layout: MonitorLayout, figures: list[ContractDelivery]) -> 
         row: list[Cached] = [
             float(number), contract.contract_reference, ident, float(at[ident]), measure.kind, measure.direction or "benefit",
             measure.proxy_gbp or 0.0, measure.deadweight, m.accrues, m.committed,
-            float(starts), float(k), float(n), share, m.expected, m.delivered, m.progress, m.rag, *money,
+            float(starts), float(k), float(n), share, m.expected, m.delivered, "" if m.progress is None else m.progress, m.rag or NOT_DUE, *money,
             1.0 if benefit else 0.0, rank, key,
         ]
         actuals = contract.actuals.get(ident, [])

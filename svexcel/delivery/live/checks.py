@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 from ...excel.formulas import ALL_PASS, cascade, number_steps, problem_type, quote
 from ...excel.grid import CellValue, Formula, Grid
 from ...xlsx.reader import column_letter
+from ..framework_sheet import ACCRUES_HEADER
 from ..settings import ORDER, SHARE_KEYS
 
 if TYPE_CHECKING:
@@ -20,7 +21,6 @@ if TYPE_CHECKING:
 CHECKS = "Checks"
 CHECK_HEADER_ROW = 4
 ADVICE_COL = 6  # F:G, the advice for each type
-ACCRUES_HEADER = "accrues"
 
 ADVICE = {
     "missing-setting": "A key in column A of Settings was changed. Restore it (e.g. rag_green).",

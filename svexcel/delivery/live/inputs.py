@@ -20,7 +20,7 @@ from ...framework.model import Framework, framework_from_sheets
 from ...tender.live.actions import checks_refusal
 from ...xlsx.reader import Sheet, Workbook, column_letter
 from ...xlsx.tables import cell_text, find_table
-from ..engine import Commitment, ContractDelivery, DeliverySettings, monitor
+from ..engine import KPI_COUNT, NOT_DUE, Commitment, ContractDelivery, DeliverySettings, monitor
 from ..reader import DeliveryReturn
 from ..settings import delivery_settings_from_sheets
 from .layout import ACTUALS, CONTRACT_COLUMNS, CONTRACTS, DELIVERY_KEYS, FIGURE_COLUMNS, FIRST_PERIOD_COL, setting_row
@@ -187,11 +187,11 @@ def figures_table(inputs: MonitorInputs, formula_figures: Rows | None = None) ->
     """The engine's ContractFigures table; with the formulas' table, a last column saying whether they agree."""
     header: list[Value] = list(FIGURE_COLUMNS)
     rows: Table = [header + ([AGREES] if formula_figures is not None else [])]
-    theirs = rows_by(formula_figures, "Contract reference", 2, lambda v: cell_text(v).casefold()) if formula_figures is not None else {}
+    theirs = rows_by(formula_figures, "No.", 0, cell_text) if formula_figures is not None else {}  # two contracts may share a reference
     for number, (contract, d) in enumerate(zip(inputs.contracts, inputs.figures(), strict=True), start=1):
         row = figure_row(number, contract, d, inputs.settings)
         if formula_figures is not None:
-            row.append(agreement(header, row, theirs.get(contract.contract_reference.casefold()), "No: not on ContractFigures"))
+            row.append(agreement(header, row, theirs.get(cell_text(float(number))), "No: not on ContractFigures"))
         rows.append(row)
     return rows
 
@@ -203,10 +203,10 @@ def figure_row(number: int, contract: DeliveryReturn, d: ContractDelivery, setti
                         float(len(d.measures)), *(float(counts[r]) for r in ("Green", "Amber", "Red")),
                         d.sv_committed, d.sv_expected, d.sv_delivered, d.sv_forecast, d.benefit_expected, d.benefit_delivered,
                         d.share_count, d.share_value, d.method, d.share, d.rating]
-    for j in range(3):
+    for j in range(KPI_COUNT):
         kpi = d.kpis[j] if j < len(d.kpis) else None
-        row += [kpi.measure, kpi.progress, kpi.rating] if kpi else [None, None, None]
-    return row
+        row += [kpi.measure, kpi.progress, kpi.rating or NOT_DUE] if kpi else [None, None, None]
+    return [*row, float(len(d.measures) - d.due), -d.harm_delivered]
 
 
 def explain_rating(inputs: MonitorInputs, reference: str) -> list[str]:
@@ -218,7 +218,11 @@ def explain_rating(inputs: MonitorInputs, reference: str) -> list[str]:
     if inputs.blocked:
         return ["The workbook's checks fail, so no rating is shown. Fix these cells first:",
                 *(str(f) for f in inputs.findings if f.severity == "error")]
-    contract, d = found[0]
+    return [line for contract, d in found for line in _explained(inputs, contract, d)]
+
+
+def _explained(inputs: MonitorInputs, contract: DeliveryReturn, d: ContractDelivery) -> list[str]:
+    """The account of one contract's rating (several contracts may share a reference: each is explained)."""
     s, fw = inputs.settings, inputs.framework
     lines = [
         f"{contract.supplier or contract.file} ({contract.contract_reference}) at P{d.period} of {d.periods}: rated {d.rating} "
@@ -227,14 +231,16 @@ def explain_rating(inputs: MonitorInputs, reference: str) -> list[str]:
         f"Requires improvement from {s.rating_requires_improvement:.0%}, else Inadequate.",
         f"Value share: £{d.benefit_delivered:,.2f} of social value delivered against £{d.benefit_expected:,.2f} expected to date "
         f"on monetised benefit measures = {d.share_value:.1%} (capped at 100%; 100% when nothing is expected yet).",
-        f"Count share: {d.rag_counts()['Green']} of {len(d.measures)} monitored measures Green (progress from {s.rag_green:.0%}) = {d.share_count:.1%}.",
+        f"Count share: {d.rag_counts()['Green']} of {d.due} measures due Green (progress from {s.rag_green:.0%}) = {d.share_count:.1%}"
+        + (f"; {len(d.measures) - d.due} not yet due, left out." if d.due < len(d.measures) else "."),
     ]
-    behind = sorted(((m.progress, i, m) for i, m in d.measures.items() if m.rag != "Green"), key=lambda t: t[0])
+    behind = sorted(((m.progress, i, m) for i, m in d.measures.items() if m.progress is not None and m.rag != "Green"), key=lambda t: t[0])
     for progress, ident, m in behind:
         name = fw.measure_by_id[ident].name
         lines.append(f"{m.rag}: {ident} {name}: delivered {m.delivered:,.10g} against {m.expected:,.10g} expected ({progress:.0%}).")
     for kpi in d.kpis:
-        lines.append(f"KPI {kpi.measure}: progress {kpi.progress:.0%}, rated {kpi.rating}.")
+        lines.append(f"KPI {kpi.measure}: not yet due, so not rated." if kpi.progress is None else
+                     f"KPI {kpi.measure}: progress {kpi.progress:.0%}, rated {kpi.rating}.")
     if d.method == "value" and d.rating != "Good" and d.benefit_expected > 0:
         gap = s.rating_good * d.benefit_expected - d.benefit_delivered
         lines.append(f"To be rated Good, £{gap:,.2f} more social value must be delivered on benefit measures.")

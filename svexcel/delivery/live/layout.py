@@ -23,9 +23,12 @@ from ...framework.model import SETTING_NOTES as FRAMEWORK_SETTINGS
 from ...framework.model import SHEET_COLUMNS, Framework
 from ...tender.live.layout import COLUMN_NAMES, TABLE_NAMES
 from ...xlsx.reader import column_letter
-from ..engine import KPI_COUNT, DeliverySettings
+from .. import labels
+from ..engine import KPI_COUNT, NOT_DUE, DeliverySettings
+from ..framework_sheet import ACCRUES_COL
 from ..reader import DeliveryReturn
 from ..settings import SETTING_NOTES as DELIVERY_SETTINGS
+from ..settings import VERIFICATION_KEYS
 from . import checks
 
 CONTRACTS = "Contracts"
@@ -49,15 +52,20 @@ FIGURE_COLUMNS = (
     "£ committed", "£ expected", "£ delivered", "£ forecast", "Benefit £ expected", "Benefit £ delivered",
     "share_count", "share_value", "rating_method", "Share used", "rating",
     *(f"KPI {k} {part}" for k in range(1, KPI_COUNT + 1) for part in ("measure", "progress", "rating")),
+    "Not yet due", "Harms £ delivered",
 )
 DASHBOARD_COLUMNS = ("Supplier", "Contract reference", "Period", "£ committed", "£ expected", "£ delivered",
-                     "£ forecast", "share_value", "share_count", "rating", "Green", "Amber", "Red")
+                     "£ forecast", "share_value", "share_count", "rating", "Green", "Amber", "Red", "Not yet due",
+                     "Benefit £ expected", "Benefit £ delivered", "Harms £ delivered",
+                     *(f"KPI {k} rating" for k in range(1, KPI_COUNT + 1)))
+# The Dashboard's words for the figures the report, portfolio and summary workbook label the same way (svexcel.delivery.labels).
+DASHBOARD_HEADERS = {"£ delivered": labels.NET, "Benefit £ expected": labels.BENEFIT_EXPECTED,
+                     "Benefit £ delivered": labels.BENEFIT_DELIVERED, "Harms £ delivered": labels.HARMS}
 DASHBOARD_HEADER_ROW = 5
-DELIVERY_KEYS = tuple(DELIVERY_SETTINGS)
+DELIVERY_KEYS = tuple(k for k in DELIVERY_SETTINGS if k not in VERIFICATION_KEYS)  # the keys the formulas use
 SETTING_NAMES = {"rag_green": "RagGreen", "rag_amber": "RagAmber", "rating_good": "RatingGood",
                  "rating_approaching": "RatingApproaching", "rating_requires_improvement": "RatingRequiresImprovement",
                  "rating_method": "RatingMethod"}
-ACCRUES_COL = len(SHEET_COLUMNS["Measures"]) + 1
 
 
 def setting_row(key: str) -> int:
@@ -152,7 +160,7 @@ class MonitorLayout:
             "ChecksFailed": ref(CHECKS, 2, 3),
             "CheckStatus": ref(CHECKS, 1, 2),
         }
-        for name, header in (("MFNo", "No."), ("MFMeasure", "Measure ID"), ("MFProgress", "Progress"), ("MFRag", "RAG"),
+        for name, header in (("MFNo", "No."), ("MFMeasure", "Measure ID"), ("MFProgress", "Progress"), ("MFRag", "RAG"), ("MFDirection", "Direction"),
                              ("MFCommittedGBP", "£ committed"), ("MFExpectedGBP", "£ expected"),
                              ("MFDeliveredGBP", "£ delivered"), ("MFBenefit", "Benefit"), ("MFKpiKey", "KPI key")):
             col = MEASURE_COLUMNS.index(header) + 1
@@ -229,9 +237,9 @@ class MonitorLayout:
             figure(f'IF({k}<{s},0,IF({c["Accrues"]}="level",1,(MIN({k},{n})-{s}+1)/({n}-{s}+1)))'),
             figure(f'IF({k}<{s},0,IF({c["Accrues"]}="level",{c["Committed"]},{c["Committed"]}*(MIN({k},{n})-{s}+1)/({n}-{s}+1)))'),
             figure(f"IF({k}<1,0,INDEX(${first_cum}{r}:${last_cum}{r},{k}))"),
-            figure(f'IF({k}<{s},1,IF(OR({direction}="harm",{direction}="lower_is_better"),IF({delivered}<={expected},1,'
+            figure(f'IF({k}<{s},"",IF(OR({direction}="harm",{direction}="lower_is_better"),IF({delivered}<={expected},1,'
                    f"{expected}/{delivered}),IF({expected}<=0,1,MIN({delivered}/{expected},1))))"),
-            figure(f'IF({progress}>=RagGreen,"Green",IF({progress}>=RagAmber,"Amber","Red"))'),
+            figure(f'IF({progress}="","{NOT_DUE}",IF({progress}>=RagGreen,"Green",IF({progress}>=RagAmber,"Amber","Red")))'),
             figure(money.format(c["Committed"])),
             figure(money.format(expected)),
             figure(money.format(delivered)),
@@ -260,9 +268,9 @@ class MonitorLayout:
                 figure(f"SUMIFS(MFExpectedGBP,MFNo,{i})"),
                 figure(f"SUMIFS(MFDeliveredGBP,MFNo,{i})"),
                 figure(f'IF({k}>0,{f["£ delivered"]}*{n}/{k},"")'),
-                figure(f"SUMIFS(MFExpectedGBP,MFNo,{i},MFBenefit,1)"),
-                figure(f"SUMIFS(MFDeliveredGBP,MFNo,{i},MFBenefit,1)"),
-                figure(f'IF({f["Monitored"]}>0,{f["Green"]}/{f["Monitored"]},1)'),
+                figure(f'SUMIFS(MFExpectedGBP,MFNo,{i},MFBenefit,1,MFRag,"<>{NOT_DUE}")'),
+                figure(f'SUMIFS(MFDeliveredGBP,MFNo,{i},MFBenefit,1,MFRag,"<>{NOT_DUE}")'),
+                figure(f'IF({f["Monitored"]}-{f["Not yet due"]}>0,{f["Green"]}/({f["Monitored"]}-{f["Not yet due"]}),1)'),
                 figure(f'IF({f["Benefit £ expected"]}>0,MIN({f["Benefit £ delivered"]}/{f["Benefit £ expected"]},1),1)'),
                 Formula("=LOWER(TRIM(RatingMethod))"),
                 figure(f'IF({f["rating_method"]}="count",{f["share_count"]},{f["share_value"]})'),
@@ -270,9 +278,10 @@ class MonitorLayout:
             ]
             for j in range(1, KPI_COUNT + 1):
                 at = f'MATCH({i}&"|{j}",MFKpiKey,0)'
-                progress = f["KPI " + str(j) + " progress"]
+                measure, progress = f["KPI " + str(j) + " measure"], f["KPI " + str(j) + " progress"]
                 row += [figure(f'IFERROR(INDEX(MFMeasure,{at}),"")'), figure(f'IFERROR(INDEX(MFProgress,{at}),"")'),
-                        figure(f'IF({progress}="","",{rating_of(progress)})')]
+                        figure(f'IF({measure}="","",IF({progress}="","{NOT_DUE}",{rating_of(progress)}))')]
+            row += [figure(f'COUNTIFS(MFNo,{i},MFRag,"{NOT_DUE}")'), figure(f'-SUMIFS(MFDeliveredGBP,MFNo,{i},MFDirection,"harm")')]
             rows.append(row)
         return Grid(CONTRACT_FIGURES, rows, 2)
 
@@ -285,7 +294,7 @@ class MonitorLayout:
                      "figure recalculates when the yellow cells on Settings, Measures, Contracts or Actuals change.\"")],
             [Formula("=CheckStatus")],
             [],
-            list(DASHBOARD_COLUMNS),
+            [DASHBOARD_HEADERS.get(h, h) for h in DASHBOARD_COLUMNS],
         ]
         for i in range(1, self.n + 1):
             r = i + 1

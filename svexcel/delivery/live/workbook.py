@@ -18,26 +18,24 @@ from ...core.findings import FINDING_COLUMNS, Finding
 from ...core.paths import DEFAULT_FRAMEWORK
 from ...excel.formats import GBP, GBP_WHOLE, SHARE
 from ...excel.formulas import CHECK_TEXT
-from ...excel.protected import YES_NO, protect, put, validation, write
+from ...excel.protected import YES_NO, protect, validation, write
 from ...excel.styles import NOTE_FONT, TITLE_FONT, WRAP, format_column, mark_input, set_widths, style_header
 from ...excel.xlwings_project import quickstart_workbook, set_interpreter, use_vba_project, vba_project
 from ...framework.model import SHEET_COLUMNS, Framework, load_framework
 from ...framework.sheets import write_framework_sheets
-from ...run.inputs import InputFolder
 from ...tender.live.actions import FolderProblem
 from ...tender.live.instructions import INSTRUCTIONS, write_instructions
 from ...tender.live.sheets import ERROR_FILL, TOOLS, TOOLS_NAMES, set_up_conf_sheet, write_tools_sheet
 from ...tender.live.workbook import define_names, save_live_workbook
 from ...xlsx.reader import column_letter
-from ..deliveries_folder import deliveries_in, read_input
-from ..engine import ContractDelivery, DeliverySettings, monitor
-from ..reader import DeliveryReturn, settle
+from ..deliveries_folder import deliveries_in, read_inputs
+from ..engine import KPI_COUNT, NOT_DUE, ContractDelivery, DeliverySettings, monitor
+from ..framework_sheet import write_accrues_column
+from ..reader import DeliveryReturn
 from ..settings import SETTING_NOTES, load_delivery_settings
 from .cached import monitor_cached_values
-from .checks import ACCRUES_HEADER
 from .instructions import MONITOR_SECTIONS
 from .layout import (
-    ACCRUES_COL,
     ACTUALS,
     CHECKS,
     CONTRACT_FIGURES,
@@ -45,6 +43,7 @@ from .layout import (
     DASHBOARD,
     DASHBOARD_COLUMNS,
     DASHBOARD_HEADER_ROW,
+    DASHBOARD_HEADERS,
     DELIVERY_KEYS,
     FIGURE_COLUMNS,
     FINDINGS,
@@ -56,8 +55,8 @@ from .layout import (
 )
 
 UDF_MODULE = "svexcel_monitor"
-RAG_FILLS = {"Green": "C6EFCE", "Amber": "FFEB9C", "Red": "FFC7CE"}
-RATING_FILLS = {"Good": "C6EFCE", "Approaching target": "FFEB9C", "Requires improvement": "F8CBAD", "Inadequate": "FFC7CE"}
+RAG_FILLS = {"Green": "C6EFCE", "Amber": "FFEB9C", "Red": "FFC7CE", NOT_DUE: "EDEDED"}
+RATING_FILLS = {"Good": "C6EFCE", "Approaching target": "FFEB9C", "Requires improvement": "F8CBAD", "Inadequate": "FFC7CE", NOT_DUE: "EDEDED"}
 LOCKED = Protection(locked=True)
 NO_FILL = PatternFill(fill_type=None)
 # Framework cells delivery figures use, so the only ones left editable (the rest describe the tender scoring).
@@ -139,18 +138,7 @@ def add_delivery_inputs(sheets: dict[str, Worksheet], framework: Framework, sett
         write(ws, r, 3, SETTING_NOTES[key]).font = NOTE_FONT
         mark_input(ws.cell(r, 2))
     measures = sheets["Measures"]
-    measures.cell(1, ACCRUES_COL, ACCRUES_HEADER)
-    style_header(measures, 1, ACCRUES_COL, ACCRUES_COL)
-    measures.cell(1, ACCRUES_COL).comment = Comment(
-        "flow: adds up period by period; level: the latest figure stands. Blank: flow for monetised and target-benefit "
-        "measures, level for lower-is-better and yes/no measures.", "svexcel")
-    for r, measure in enumerate(framework.measures, start=2):
-        put(measures.cell(r, ACCRUES_COL), settings.accrues.get(measure.id))
-        mark_input(measures.cell(r, ACCRUES_COL))
-    letter = column_letter(ACCRUES_COL)
-    validation(measures, "list", '"flow,level"', error_title="accrues",
-               error="Choose flow or level, or leave blank for the default.").add(f"{letter}2:{letter}{max(len(framework.measures), 1) + 1}")
-    measures.column_dimensions[letter].width = 10
+    write_accrues_column(measures, framework, settings.accrues)
     measures.auto_filter.ref = None
 
 
@@ -239,7 +227,7 @@ def _contract_figures(ws: Worksheet, layout: MonitorLayout) -> None:
     ws.row_dimensions[1].height = 32
     last = max(layout.n, 1) + 1
     for header in FIGURE_COLUMNS:
-        fmt = GBP if header.startswith(("£", "Benefit £")) else SHARE if header in ("share_count", "share_value", "Share used") or header.endswith("progress") else None
+        fmt = GBP if header.startswith(("£", "Benefit £", "Harms £")) else SHARE if header in ("share_count", "share_value", "Share used") or header.endswith("progress") else None
         if fmt:
             col = FIGURE_COLUMNS.index(header) + 1
             for r in range(2, last + 1):
@@ -261,16 +249,18 @@ def _dashboard(ws: Worksheet, layout: MonitorLayout) -> None:
     first, last = header + 1, header + max(layout.n, 1)
     col = {h: column_letter(i) for i, h in enumerate(DASHBOARD_COLUMNS, start=1)}
     for r in range(first, last + 1):
-        for h in ("£ committed", "£ expected", "£ delivered", "£ forecast"):
+        for h in ("£ committed", "£ expected", "£ delivered", "£ forecast", "Benefit £ expected", "Benefit £ delivered", "Harms £ delivered"):
             ws[f"{col[h]}{r}"].number_format = GBP_WHOLE
         for h in ("share_value", "share_count"):
             ws[f"{col[h]}{r}"].number_format = SHARE
-    _rag_rules(ws, f"{col['rating']}{first}:{col['rating']}{last}", RATING_FILLS)
+    for h in ("rating", *(f"KPI {k} rating" for k in range(1, KPI_COUNT + 1))):
+        _rag_rules(ws, f"{col[h]}{first}:{col[h]}{last}", RATING_FILLS)
     for rag, colour in RAG_FILLS.items():
         ws.conditional_formatting.add(f"{col[rag]}{first}:{col[rag]}{last}",
                                       FormulaRule(formula=[f"AND(ISNUMBER({col[rag]}{first}),{col[rag]}{first}>0)"], fill=PatternFill("solid", fgColor=colour)))
     ws.conditional_formatting.add("A3", FormulaRule(formula=["ChecksFailed>0"], fill=ERROR_FILL))
-    set_widths(ws, {"A": 28.0, "B": 18.0, "C": 10.0} | {column_letter(c): 13.0 for c in range(4, width + 1)} | {col["rating"]: 20.0})
+    set_widths(ws, {"A": 28.0, "B": 18.0, "C": 10.0} | {column_letter(c): 13.0 for c in range(4, width + 1)} | {col["rating"]: 20.0}
+               | {col[h]: 18.0 for h in DASHBOARD_HEADERS})
     if layout.n:
         chart = BarChart()
         chart.type = "col"
@@ -316,11 +306,6 @@ def _findings(ws: Worksheet, layout: MonitorLayout) -> None:
 def read_delivery_folder(framework: Framework, folder: Path, exclude: Path | None = None) -> list[DeliveryReturn]:
     """Read every delivery workbook in ``folder`` and settle resent files; ``exclude`` (the workbook itself) is skipped."""
     return read_inputs(framework, deliveries_in(folder, exclude))
-
-
-def read_inputs(framework: Framework, inputs: InputFolder) -> list[DeliveryReturn]:
-    """Read every input of a delivery workbooks folder and settle resent files."""
-    return settle([read_input(item, framework) for item in inputs.inputs])
 
 
 def build_monitor_from_folder(framework_path: Path | None, out: Path, returns_dir: Path | None = None) -> MonitorSummary:

@@ -18,7 +18,7 @@ from openpyxl.workbook.workbook import Workbook as OpenpyxlWorkbook
 from svexcel.core.findings import Finding
 from svexcel.core.paths import DEFAULT_FRAMEWORK, DELIVERY_SAMPLES, SAMPLES
 from svexcel.delivery.batch import run_delivery_batch
-from svexcel.delivery.engine import delivered_amount, monitor
+from svexcel.delivery.engine import NOT_DUE, delivered_amount, monitor
 from svexcel.delivery.live.inputs import MonitorInputs, delivery_reports_refused, figure_row, read_monitor_workbook
 from svexcel.delivery.live.layout import ACCRUES_COL, FIGURE_COLUMNS, setting_row
 from svexcel.delivery.live.workbook import (
@@ -97,7 +97,7 @@ def assert_matches_engine(recalculated: Path, inputs: MonitorInputs) -> None:
     expected_rows = [(c, i, m) for c, d in zip(inputs.contracts, figures, strict=True) for i, m in d.measures.items()]
     assert [(r["Contract reference"], r["Measure ID"]) for r in measures] == [(c.contract_reference, i) for c, i, _ in expected_rows]
     for row, (contract, ident, m) in zip(measures, expected_rows, strict=True):
-        pairs = {"Expected": m.expected, "Delivered": m.delivered, "Progress": m.progress, "RAG": m.rag, "Accrues": m.accrues,
+        pairs = {"Expected": m.expected, "Delivered": m.delivered, "Progress": m.progress, "RAG": m.rag or NOT_DUE, "Accrues": m.accrues,
                  "£ committed": m.sv_committed, "£ expected": m.sv_expected, "£ delivered": m.sv_delivered}
         for header, expected in pairs.items():
             assert same(expected, row[header]), (contract.contract_reference, ident, header, row[header], expected)
@@ -144,7 +144,8 @@ def test_workbook_carries_the_engine_inputs(built: Path, framework: Framework) -
 
 
 def officer_edits(framework: Framework) -> Edit:
-    """New RAG and rating bands, the count method, proxies, a deadweight, an accrual, a reporting period and a figure."""
+    """New RAG and rating bands, the count method, proxies, a deadweight, accruals (one changed each way, one blanked to
+    the default), reporting periods (one before a measure's first period: not yet due) and a figure."""
     monetised = [m.id for m in framework.measures if m.kind == "monetised" and m.direction == "benefit"]
     binary = {m.id for m in framework.measures if m.kind == "binary"}
 
@@ -157,7 +158,10 @@ def officer_edits(framework: Framework) -> Edit:
             measures.cell(*measure_cell(framework, ident, "proxy_gbp"), proxy)
         measures.cell(*measure_cell(framework, monetised[3], "deadweight"), 0.5)
         measures.cell(*measure_cell(framework, monetised[0], "accrues"), "level")
+        measures.cell(*measure_cell(framework, "PA1.2", "accrues"), "flow")  # board seats summed: what v2 did
+        measures.cell(*measure_cell(framework, "EQ1.3", "accrues")).value = None  # blank: the default (level), with a warning
         wb["Contracts"]["G4"] = 7  # the twelve-period contract seen as it stood at P7
+        wb["Contracts"]["G3"] = 4  # the contract whose SH1.2 starts in P5, at P4: SH1.2 not yet due
         wb["Actuals"]["G2"] = "Yes" if wb["Actuals"]["C2"].value in binary else 999
     return edit
 
@@ -194,12 +198,14 @@ def test_libreoffice_equals_engine_by_default_and_after_edits(recalculated: dict
     for name in ("built", "samples", "edited"):
         source, result = recalculated[name]
         inputs = read_monitor_workbook(source)
-        assert not inputs.findings
+        assert [f.type for f in inputs.findings] == (["accrues-defaulted"] if name == "edited" else [])
         assert values(result, "Checks")[0]["Checks"].startswith("All checks pass")
         assert_matches_engine(result, inputs)
     default, after = (values(recalculated[name][1], "ContractFigures") for name in ("built", "edited"))
     assert {r["rating_method"] for r in after} == {"count"}
-    assert [r["Period"] for r in after] == [3, 6, 7]
+    assert [r["Period"] for r in after] == [3, 4, 7]
+    assert any(r["RAG"] == NOT_DUE and r["Progress"] in (None, "") for r in values(recalculated["edited"][1], "MeasureFigures"))
+    assert any(r["Not yet due"] for r in values(recalculated["samples"][1], "ContractFigures"))
     assert [r["£ committed"] for r in default] != [r["£ committed"] for r in after]
 
 
