@@ -183,7 +183,7 @@ def portfolio() -> DocumentObject:
     doc.add_paragraph("{{ framework_name }}, version {{ framework_version }}", style="Subtitle")
     para(doc, "**Report date:** {{ date }}")
     para(doc, "{{ counts_text }}")
-    t = ReportTable(doc, "Portfolio totals", ["Net committed", "Net expected to date", "Net delivered", "Delivered ÷ expected"], [4.25] * 4)
+    t = ReportTable(doc, "Portfolio totals", ["Committed", "Expected to date", "Delivered", "Delivered ÷ expected"], [4.25] * 4)
     t.row(["{{ total.committed }}", "{{ total.expected }}", "{{ total.delivered }}", "{{ total.share }}"], style="Key Figure")
     space(doc)
     t = ReportTable(doc, "Which figure is which", ["Figure", "All contracts"], [11.0, 6.0], figures=(1,))

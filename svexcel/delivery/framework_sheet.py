@@ -10,11 +10,10 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from ..excel.protected import put, validation
 from ..excel.styles import mark_input, style_header
-from ..framework.model import SHEET_COLUMNS, Framework
+from ..framework.model import Framework
 from ..xlsx.reader import column_letter
+from .settings import ACCRUES_COL, ACCRUES_HEADER
 
-ACCRUES_HEADER = "accrues"
-ACCRUES_COL = len(SHEET_COLUMNS["Measures"]) + 1  # after the framework's own columns
 ACCRUES_NOTE = ("flow: what was delivered in the period, added up period by period (money, hours, weeks). level: the "
                 "position at the end of the period, the latest figure counts (headcounts, seats, members, ratios, yes/no). "
                 "Blank: flow for monetised and target-benefit measures, level for the rest, with a warning.")

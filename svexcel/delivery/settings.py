@@ -8,6 +8,7 @@ from typing import Collection, Mapping
 
 from ..core.findings import Finding, Findings, finding
 from ..core.numbers import cell_number
+from ..framework.model import SHEET_COLUMNS
 from ..xlsx.reader import Sheet, UnreadableWorkbook, Workbook
 from ..xlsx.tables import find_table
 from .engine import ACCRUAL_WORDS, ACCRUALS, BASES, METHODS, Accrual, DeliverySettings, default_accrual
@@ -23,7 +24,9 @@ SETTING_NOTES = {
     "rating_basis": "Delivery rating from the 'claimed' figures or the 'validated' ones (claimed less claims rejected on verification)",
     "verify_all_above": "Verification: every claim worth more than this (£) is always in the sample",
 }
-VERIFICATION_KEYS = ("rating_basis", "verify_all_above")  # used by delivery batch and verify, not by the monitoring workbook's formulas
+VERIFICATION_KEYS = ("rating_basis", "verify_all_above")
+ACCRUES_HEADER = "accrues"
+ACCRUES_COL = len(SHEET_COLUMNS["Measures"]) + 1  # on Measures, after the framework's own columns  # used by delivery batch and verify, not by the monitoring workbook's formulas
 # Pairs that must not be out of order: (higher, lower).
 ORDER = (("rag_green", "rag_amber"), ("rating_good", "rating_approaching"), ("rating_approaching", "rating_requires_improvement"))
 
@@ -95,7 +98,7 @@ def _read_settings(sheet: Sheet, findings: Findings) -> dict[str, object]:
 
 def _read_accrues(sheet: Sheet, findings: Findings, monitored: Collection[str] | None) -> dict[str, Accrual]:
     """Each measure's declared accrual; a (monitored) measure without one gets an ``accrues-defaulted`` warning naming it."""
-    table, _, _ = find_table(sheet, ("measure_id", "kind", "direction"), ("accrues",), first_row_only=True)
+    table, _, _ = find_table(sheet, ("measure_id", "kind", "direction"), (ACCRUES_HEADER,), first_row_only=True)
     if table is None:
         return {}
     accrues: dict[str, Accrual] = {}

@@ -169,9 +169,9 @@ def more(contract: dict, ident: str, delta: float, at: int) -> dict:
 def test_behind_lists_every_benefit_not_green_worst_first(contract: dict) -> None:
     result = run(contract)
     lower = {m.id for m in FRAMEWORK.measures if m.direction in ("harm", "lower_is_better")}
-    assert set(result.behind) == {i for i, d in result.measures.items() if d.rag != "Green" and i not in lower}
+    assert set(result.behind) == {i for i, d in result.measures.items() if d.due and d.rag != "Green" and i not in lower}  # not yet due: not behind
     assert [result.measures[i].progress for i in result.behind] == sorted(result.measures[i].progress for i in result.behind)
-    assert list(result.over) == [i for i, d in result.measures.items() if i in lower and d.progress < 1]
+    assert list(result.over) == [i for i, d in result.measures.items() if i in lower and d.due and d.progress < 1]
     assert all(d.shortfall == max(d.expected - d.delivered, 0) for d in result.measures.values())
 
 

@@ -12,8 +12,7 @@ from typing import TYPE_CHECKING
 from ...excel.formulas import ALL_PASS, cascade, number_steps, problem_type, quote
 from ...excel.grid import CellValue, Formula, Grid
 from ...xlsx.reader import column_letter
-from ..framework_sheet import ACCRUES_HEADER
-from ..settings import ORDER, SHARE_KEYS
+from ..settings import ACCRUES_HEADER, ORDER, SHARE_KEYS
 
 if TYPE_CHECKING:
     from ..reader import DeliveryReturn

@@ -25,10 +25,9 @@ from ...tender.live.layout import COLUMN_NAMES, TABLE_NAMES
 from ...xlsx.reader import column_letter
 from .. import labels
 from ..engine import KPI_COUNT, NOT_DUE, DeliverySettings
-from ..framework_sheet import ACCRUES_COL
 from ..reader import DeliveryReturn
+from ..settings import ACCRUES_COL, VERIFICATION_KEYS
 from ..settings import SETTING_NOTES as DELIVERY_SETTINGS
-from ..settings import VERIFICATION_KEYS
 from . import checks
 
 CONTRACTS = "Contracts"
