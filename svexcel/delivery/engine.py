@@ -241,10 +241,16 @@ def _benefit_profile(benefits: Sequence[Measure], settings: DeliverySettings, co
     for m in benefits:
         commitment, accrues, series = commitments[m.id], settings.accrual(m), actuals.get(m.id, ())
         committed = commitment.committed or 0.0
-        for p in range(commitment.starts, periods + 1):
+        so_far = 0.0  # delivered_amount at each period, in one pass
+        for p in range(1, periods + 1):
+            figure = series[p - 1] if p <= len(series) else None
+            if figure is not None:
+                so_far = so_far + figure if accrues == "flow" else figure
+            if p < commitment.starts:
+                continue
             expected[p - 1] += measure_result(m, expected_amount(accrues, committed, commitment.starts, p, periods)).value or 0.0
             if p <= period:
-                delivered[p - 1] += measure_result(m, delivered_amount(accrues, series, p)).value or 0.0
+                delivered[p - 1] += measure_result(m, so_far).value or 0.0
     return tuple(expected), tuple(delivered)
 
 

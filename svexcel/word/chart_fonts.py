@@ -9,12 +9,13 @@ the large fallback font is only opened when a label needs it.
 from __future__ import annotations
 
 import json
+import math
 from bisect import bisect_right
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from PIL import ImageDraw, ImageFont
+from PIL import Image, ImageDraw, ImageFont
 
 FONTS = Path(__file__).resolve().parent / "fonts"
 STACK = ("DejaVuSans.ttf", "DroidSansFallbackFull.ttf")
@@ -74,16 +75,29 @@ class ChartFont:
         return sum(draw.textlength(part, font=self.font(index)) for index, part in runs(text))
 
     def text(self, draw: ImageDraw.ImageDraw, xy: tuple[float, float], text: str, fill: Any, anchor: str = "la") -> None:
-        """Draw ``text`` at ``xy`` with Pillow's two-letter ``anchor`` (horizontal l/m/r, then vertical)."""
+        """Draw ``text`` at ``xy`` (to the nearest pixel) with Pillow's two-letter ``anchor`` (horizontal l/m/r, then
+        vertical); each run's glyphs are rendered once per process and stamped (a batch draws the same labels on every chart)."""
         parts = runs(text)
         if len(parts) == 1:
-            draw.text(xy, text, font=self.font(parts[0][0]), fill=fill, anchor=anchor)
+            self._stamp(draw, xy, parts[0][0], text, fill, anchor)
             return
         x = xy[0] - ALIGN[anchor[0]] * self.length(draw, text)
         for index, part in parts:
-            font = self.font(index)
-            draw.text((x, xy[1]), part, font=font, fill=fill, anchor="l" + anchor[1])
-            x += draw.textlength(part, font=font)
+            self._stamp(draw, (x, xy[1]), index, part, fill, "l" + anchor[1])
+            x += draw.textlength(part, font=self.font(index))
+
+    def _stamp(self, draw: ImageDraw.ImageDraw, xy: tuple[float, float], index: int, text: str, fill: Any, anchor: str) -> None:
+        mask, (left, top) = self._mask(index, text, anchor)
+        draw.bitmap((round(xy[0]) + left, round(xy[1]) + top), mask, fill=fill)
+
+    @lru_cache(maxsize=1024)  # noqa: B019 (one ChartFont per size per process: the cache lives as long as the fonts)
+    def _mask(self, index: int, text: str, anchor: str) -> tuple[Image.Image, tuple[int, int]]:
+        """``text`` in font ``index`` as an antialiased mask, and where its top left lies from the anchor point."""
+        font = self.font(index)
+        left, top, right, bottom = (math.floor(v) if i < 2 else math.ceil(v) for i, v in enumerate(font.getbbox(text, anchor=anchor)))
+        mask = Image.new("L", (max(right - left, 1), max(bottom - top, 1)), 0)
+        ImageDraw.Draw(mask).text((-left, -top), text, font=font, fill=255, anchor=anchor)
+        return mask, (left, top)
 
 
 class StackDraw(ImageDraw.ImageDraw):
