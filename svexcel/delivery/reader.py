@@ -15,7 +15,7 @@ from ..framework.model import Framework
 from ..tender.return_layout import META
 from ..tender.return_reader import MEASURE_ID, NO, YES, ReturnReader
 from ..xlsx.meta import key_values
-from ..xlsx.reader import Sheet, UnreadableWorkbook, Workbook, cell_ref
+from ..xlsx.reader import Sheet, UnreadableWorkbook, Workbook, cell_ref, column_letter
 from ..xlsx.tables import Table, cell_text, find_table, normalise
 from .engine import Commitment
 from .layout import (
@@ -213,6 +213,7 @@ class _DeliveryReader(ReturnReader):
         self.terms: ContractTerms | None = None
         self.expected: dict[tuple[str, str, str], str] = {}
         self.date1904 = False
+        self.letters: list[str] = []
 
     def read(self, book: Workbook) -> None:
         self.date1904 = book.date1904
@@ -349,6 +350,7 @@ class _DeliveryReader(ReturnReader):
         columns = self.period_columns(sheet, table)
         if columns is None:
             return
+        self.letters = [column_letter(col) for col in columns]  # each period's column, once for every row
         seen: dict[str, str] = {}
         for row in table.rows():
             ident = table.text(row, "Measure ID")
@@ -399,11 +401,10 @@ class _DeliveryReader(ReturnReader):
     def read_measure(self, sheet: Sheet, table: Table, row: int, ident: str, columns: list[int]) -> None:
         r = self.result
         commitment = r.commitments.get(ident)
-        r.cells[ident] = [cell_ref(row, col) for col in columns]
+        refs = r.cells[ident] = [f"{letter}{row}" for letter in self.letters]
         r.evidence[ident] = table.text(row, "Evidence")
         series: list[float | None] = []
-        for p, col in enumerate(columns, start=1):
-            ref = cell_ref(row, col)
+        for p, (col, ref) in enumerate(zip(columns, refs, strict=True), start=1):
             value = self.read_actual(sheet.get(row, col), ref, ident, p)
             series.append(value)
             if value is not None and r.period and p > r.period:
