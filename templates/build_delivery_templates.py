@@ -30,6 +30,15 @@ def either(doc: DocumentObject, condition: str, then: Callable[[], None], otherw
     tag(doc, "{%p endif %}")
 
 
+def figure_table(doc: DocumentObject, amount: str) -> None:
+    """The labelled headline figures (net, benefit against expected, harms, validated): which figure is which."""
+    t = ReportTable(doc, "Which figure is which", ["Figure", amount], [11.0, 6.0], figures=(1,))
+    t.tag("{%tr for f in figures %}")
+    t.row(["{{ f.label }}", "{{ f.value }}"])
+    t.tag("{%tr endfor %}")
+    space(doc)
+
+
 def delivery() -> DocumentObject:
     """The delivery report of one contract."""
     doc = new_document("Social value delivery: {{ supplier }}")
@@ -46,11 +55,7 @@ def delivery() -> DocumentObject:
     tag(doc, "{%p if provisional %}")
     para(doc, "**{{ provisional_text }}**")
     tag(doc, "{%p endif %}")
-    t = ReportTable(doc, "Which figure is which", ["Figure", "Amount"], [11.0, 6.0], figures=(1,))
-    t.tag("{%tr for f in figures %}")
-    t.row(["{{ f.label }}", "{{ f.value }}"])
-    t.tag("{%tr endfor %}")
-    space(doc)
+    figure_table(doc, "Amount")
 
     doc.add_heading("Rating", level=2)
     para(doc, "The contract's performance rating is **{{ rating }}**, {{ method_name }}, from the {{ rating_basis }} figures. "
@@ -186,11 +191,7 @@ def portfolio() -> DocumentObject:
     t = ReportTable(doc, "Portfolio totals", ["Committed", "Expected to date", "Delivered", "Delivered ÷ expected"], [4.25] * 4)
     t.row(["{{ total.committed }}", "{{ total.expected }}", "{{ total.delivered }}", "{{ total.share }}"], style="Key Figure")
     space(doc)
-    t = ReportTable(doc, "Which figure is which", ["Figure", "All contracts"], [11.0, 6.0], figures=(1,))
-    t.tag("{%tr for f in figures %}")
-    t.row(["{{ f.label }}", "{{ f.value }}"])
-    t.tag("{%tr endfor %}")
-    space(doc)
+    figure_table(doc, "All contracts")
 
     doc.add_heading("Contracts by rating", level=2)
     para(doc, "Procurement Act 2023 (s.71) performance ratings, {{ method_name }}. Validated: benefit claimed less the claims "

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
 import shutil
 from pathlib import Path
 from typing import Callable, Mapping, Sequence
 
+from docx import Document
 from openpyxl import load_workbook
 from openpyxl.workbook.workbook import Workbook
 
@@ -74,3 +76,17 @@ def complete(framework: Framework, blank: Path, upto: int, value: object = 10) -
             answers[ident] = ["Yes" if framework.measure_by_id[ident].kind == "binary" else value] * upto
     wb.close()
     return answers
+
+
+def docx_text(path: Path) -> str:
+    """A Word document's text: its paragraphs, then every table cell, one a line."""
+    doc = Document(str(path))
+    parts = [p.text for p in doc.paragraphs]
+    parts += [cell.text for table in doc.tables for row in table.rows for cell in row.cells]
+    return "\n".join(parts)
+
+
+def notices(out: Path) -> list[dict[str, str]]:
+    """The rows of a delivery batch's performance-notices.csv."""
+    with (out / "performance-notices.csv").open(encoding="utf-8-sig", newline="") as fh:
+        return list(csv.DictReader(fh))

@@ -3,15 +3,13 @@ two lots sharing a reference kept apart, and an unattested contract rated provis
 
 from __future__ import annotations
 
-import csv
 import json
 import shutil
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner, Result
-from delivery_builders import complete, fill_delivery, measure_row
-from docx import Document
+from delivery_builders import complete, docx_text, fill_delivery, measure_row, notices
 from openpyxl import load_workbook
 
 from svexcel.cli.main import main
@@ -36,16 +34,6 @@ def template(winner: Path, target: Path, *extra: object) -> Path:
 
 def contracts(out: Path) -> list[dict]:
     return json.loads((out / "delivery.json").read_text(encoding="utf-8"))["contracts"]
-
-
-def notices(out: Path) -> list[dict[str, str]]:
-    with (out / "performance-notices.csv").open(encoding="utf-8-sig", newline="") as fh:
-        return list(csv.DictReader(fh))
-
-
-def docx_text(path: Path) -> str:
-    doc = Document(str(path))
-    return "\n".join([p.text for p in doc.paragraphs] + [c.text for t in doc.tables for row in t.rows for c in row.cells])
 
 
 def test_board_seats_are_a_position_at_the_end_of_the_period(framework: Framework, tmp_path: Path) -> None:

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from builders import make_return
 from click.testing import CliRunner
-from delivery_builders import blank_delivery, complete, fill_delivery
+from delivery_builders import blank_delivery, complete, docx_text, fill_delivery
 from docx import Document
 from libreoffice import convert, pdf_text
 from openpyxl import load_workbook
@@ -138,13 +138,6 @@ def test_delivery_json_matches_an_independent_calculation(monitored: Path, frame
 
 
 # ------------------------------------------------------------------ the Word reports
-
-def docx_text(path: Path) -> str:
-    doc = Document(str(path))
-    parts = [p.text for p in doc.paragraphs]
-    parts += [cell.text for table in doc.tables for row in table.rows for cell in row.cells]
-    return "\n".join(parts)
-
 
 def test_delivery_report_text(monitored: Path) -> None:
     doc = Document(str(monitored / "reports" / "HC-2026-021.docx"))

@@ -5,7 +5,6 @@ verification workbook is refused, naming the cell, and nothing is written."""
 
 from __future__ import annotations
 
-import csv
 import json
 import random
 import shutil
@@ -14,8 +13,7 @@ from typing import Callable
 
 import pytest
 from click.testing import CliRunner, Result
-from delivery_builders import fill_delivery, measure_row
-from docx import Document
+from delivery_builders import docx_text, fill_delivery, measure_row, notices
 from openpyxl import load_workbook
 from openpyxl.workbook.workbook import Workbook
 
@@ -128,7 +126,7 @@ def test_a_verification_round_trip_validates_and_under_validated_basis_rates(set
     records = {c["contract_reference"]: c for c in json.loads((out / "delivery.json").read_text())["contracts"] if c["status"] == "scored"}
     before = {c["contract_reference"]: c for c in json.loads((setup["root"] / "plain" / "delivery.json").read_text())["contracts"]
               if c["status"] == "scored"}
-    claimed = {n["contract_reference"]: float(n["benefit_delivered"]) for n in _notices(setup["root"] / "plain")}
+    claimed = {n["contract_reference"]: float(n["benefit_delivered"]) for n in notices(setup["root"] / "plain")}
     rejected = drawn[openfields]["£ claimed"]
     of, was = records["HC-2026-033"], before["HC-2026-033"]
     # the claimed figures are as without the round; validated = claimed less the rejected claim
@@ -145,28 +143,18 @@ def test_a_verification_round_trip_validates_and_under_validated_basis_rates(set
     assert records[reference]["verified_share"] == pytest.approx(drawn[verified]["£ claimed"] / claimed[reference])
     untouched = [r for r in records if r not in {drawn[i]["Contract reference"] for i in statuses}]
     assert all(records[r]["sv_validated"] == records[r]["sv_delivered"] and records[r]["verified_share"] == 0.0 for r in untouched)
-    notice = next(n for n in _notices(out) if n["contract_reference"] == "HC-2026-033")
+    notice = next(n for n in notices(out) if n["contract_reference"] == "HC-2026-033")
     assert notice["rating"] == of["rating"] and notice["rating_basis"] == "validated"
     assert float(notice["benefit_validated"]) == pytest.approx(float(notice["benefit_delivered"]) - rejected)
-    report = _text(out / "reports" / "HC-2026-033.docx")
+    report = docx_text(out / "reports" / "HC-2026-033.docx")
     assert "Checked: rejected." in report and "Rejected" in report
     assert "The rating uses the validated figures (Settings: rating_basis = validated)." in report
     assert "Benefit validated (claimed less claims rejected on verification)" in report
     summary = load_workbook(out / "delivery-summary.xlsx", read_only=True)["Contracts"]
     header = [c.value for c in next(summary.iter_rows(max_row=1))]
     assert "Benefit validated (claimed less claims rejected on verification) (£)" in header and "Share of claimed benefit verified" in header
-    portfolio = _text(out / "portfolio.docx")
+    portfolio = docx_text(out / "portfolio.docx")
     assert "validated" in portfolio.lower()
-
-
-def _notices(out: Path) -> list[dict[str, str]]:
-    with (out / "performance-notices.csv").open(encoding="utf-8-sig", newline="") as fh:
-        return list(csv.DictReader(fh))
-
-
-def _text(path: Path) -> str:
-    doc = Document(str(path))
-    return "\n".join([p.text for p in doc.paragraphs] + [c.text for t in doc.tables for row in t.rows for c in row.cells])
 
 
 def test_a_claim_changed_since_it_was_sampled_is_restated_and_its_status_dropped(setup: dict[str, Path], tmp_path: Path) -> None:
