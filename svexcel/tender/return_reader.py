@@ -343,14 +343,26 @@ class ReturnReader:
         if table is None:
             self.findings.add("missing-header", f"The Narrative header row lacks {', '.join(repr(m) for m in missing)}. Restore the header names exactly as in the template.", cell_ref(row, 1), sheet=NARRATIVE)
             return
+        seen: dict[str, str] = {}
         for row in table.rows():
-            if table.text(row, "Theme ID"):
-                self.found[(NARRATIVE, table.text(row, "Theme ID"), "Theme")] = table.text(row, "Theme")
-            theme = self.framework.theme_by_id.get(table.text(row, "Theme ID"))
-            if theme is None:
+            ident = table.text(row, "Theme ID")
+            if not ident:
                 continue
+            self.found[(NARRATIVE, ident, "Theme")] = table.text(row, "Theme")
+            theme = self.framework.theme_by_id.get(ident)
+            id_ref = table.ref(row, "Theme ID")
+            if theme is None or ident in seen:
+                why = f"repeats theme {ident} (first in {seen[ident]})" if theme else f"holds '{ident}', which is not a theme id"
+                self.findings.add("locked-cell-edited", f"The locked Theme ID in {id_ref} {why}. Keep one row per theme as in "
+                                  "the template; use a fresh template if rows were added or changed.", id_ref, sheet=NARRATIVE)
+                continue
+            seen[ident] = id_ref
             actual = table.text(row, "Theme")
             if actual != theme.name:
                 self.findings.add("locked-cell-edited", f"The locked theme name of {theme.id} was changed to '{actual}'. Restore '{theme.name}' or use a fresh template.", table.ref(row, "Theme"), sheet=NARRATIVE)
             self.result.narrative[theme.id] = table.text(row, "Response")
+        for theme in self.framework.themes:
+            if theme.id not in seen:
+                self.findings.add("locked-cell-edited", f"Theme {theme.id} ({theme.name}) has no Narrative row (deleted, or its id "
+                                  "changed), so its response cannot be scored. Use a fresh template; do not delete rows.", table.header_ref, sheet=NARRATIVE)
 

@@ -181,6 +181,25 @@ def test_edited_locked_cell(build, framework: Framework) -> None:
     assert located(ret.findings) == [("Commitments", f"D{quantity_row_of(path, 'EQ2.2')}", "locked-cell-edited")]
 
 
+def narrative_row(wb, theme_id: str) -> int:
+    return next(row for row in range(1, wb["Narrative"].max_row + 1) if wb["Narrative"].cell(row, 1).value == theme_id)
+
+
+@pytest.mark.parametrize("edit, expected", [
+    (lambda wb: wb["Narrative"].delete_rows(narrative_row(wb, "PA")), [("Narrative", "A3", "locked-cell-edited")]),
+    (lambda wb: wb["Narrative"].cell(narrative_row(wb, "PA"), 1, "ZZ"),
+     [("Narrative", "A5", "locked-cell-edited"), ("Narrative", "A3", "locked-cell-edited")]),
+    (lambda wb: [wb["Narrative"].cell(9, c, v) for c, v in enumerate(("EQ", "Equity and Equality", "Ours"), start=1)],
+     [("Narrative", "A9", "locked-cell-edited")]),
+], ids=["row-deleted", "id-changed", "theme-twice"])
+def test_narrative_rows_are_locked_like_measure_rows(build, framework: Framework, edit, expected) -> None:
+    """A theme's Narrative row deleted, its locked id changed, or a second row for it is an edited locked cell: the
+    panel would otherwise score a response that is not there, or not the one the bidder meant (SPEC §2)."""
+    ret = read_return(build(edit=edit), framework)
+    assert located(ret.findings) == expected
+    assert ret.rejected
+
+
 def test_edited_hidden_fingerprint(build, framework: Framework) -> None:
     ret = read_return(build(edit=lambda wb: wb["_svexcel"].cell(3, 2, "0" * 32)), framework)
     assert located(ret.findings) == [("_svexcel", "B3", "fingerprint-mismatch")]
