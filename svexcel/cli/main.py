@@ -52,11 +52,6 @@ def main() -> None:
     """
 
 
-main.add_command(panel_command)
-main.add_command(moderate_command)
-main.add_command(verify_record_command)
-
-
 main.add_command(template)
 main.add_command(validate)
 main.add_command(batch)

@@ -147,13 +147,18 @@ def verify_record(record: Path) -> tuple[int, list[Problem]]:
     """Check a record against its manifests: (files checked, problems); no problems means the record is intact."""
     try:
         manifest_bytes = (record / MANIFEST).read_bytes()
-        inputs = {e["path"]: e["sha256"] for e in json.loads(manifest_bytes)["files"]}
+        inputs = _hashes(json.loads(manifest_bytes))
     except (OSError, ValueError, KeyError, TypeError) as exc:
         return 0, [Problem(MANIFEST, "manifest-unreadable", str(exc))]
-    listing = _json(record / OUTPUTS_MANIFEST)
-    outputs = {e["path"]: e["sha256"] for e in listing.get("files", [])} if isinstance(listing, dict) else {}
-    entries = inputs | outputs
     problems = []
+    listing = _json(record / OUTPUTS_MANIFEST)
+    try:
+        outputs = _hashes(listing)
+    except (KeyError, TypeError) as exc:  # every record has one (batch --record writes it): gone, it anchors nothing
+        problems.append(Problem(OUTPUTS_MANIFEST, "missing") if not (record / OUTPUTS_MANIFEST).is_file()
+                        else Problem(OUTPUTS_MANIFEST, "manifest-unreadable", str(exc)))
+        outputs, listing = {}, None
+    entries = inputs | outputs
     for path, digest in entries.items():
         file = record / path
         if not file.is_file():
@@ -166,6 +171,14 @@ def verify_record(record: Path) -> tuple[int, list[Problem]]:
             problems.append(Problem(path, "not-in-manifest"))
     problems += _anchored(record, hashlib.sha256(manifest_bytes).hexdigest(), listing, inputs)
     return len(entries), problems
+
+
+def _hashes(manifest: Any) -> dict[str, str]:
+    """A manifest's files as {path: SHA-256}; KeyError or TypeError when it is not a manifest."""
+    hashes = {e["path"]: e["sha256"] for e in manifest["files"]}
+    if not all(isinstance(v, str) for item in hashes.items() for v in item):
+        raise TypeError("a file's path or SHA-256 is not text")
+    return hashes
 
 
 def _json(path: Path) -> Any:
@@ -196,10 +209,15 @@ def _anchored(record: Path, digest: str, listing: Any, inputs: Mapping[str, str]
 
 def named_inputs(results: Mapping[str, Any]) -> list[str]:
     """The record paths of the inputs a results.json names: its returns, quality file and evaluator workbooks."""
-    named = [f"returns/{r['file']}" for r in results.get("returns", [])
-             if isinstance(r, dict) and "file" in r and not NOT_FILES & {f.get("type") for f in r.get("findings", []) if isinstance(f, dict)}]
+    named = [f"returns/{r['file']}" for r in _list(results.get("returns"))
+             if isinstance(r, dict) and "file" in r and not NOT_FILES & {f.get("type") for f in _list(r.get("findings")) if isinstance(f, dict)}]
     quality = results.get("quality")
     if isinstance(quality, dict) and quality.get("file"):
         named.append(f"quality/{quality['file']}")
-        named += [f"panel/{name}" for name in quality.get("evaluator_files", [])]
+        named += [f"panel/{name}" for name in _list(quality.get("evaluator_files"))]
     return named
+
+
+def _list(value: Any) -> list[Any]:
+    """A list from a results.json field, or nothing when it is not one (an edited results.json is reported as changed)."""
+    return value if isinstance(value, list) else []

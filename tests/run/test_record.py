@@ -136,3 +136,47 @@ def test_an_evaluator_workbook_named_by_the_results_must_be_recorded(tmp_path: P
                                      "--record", str(record)]).exit_code == 0
     (record / "panel" / "B.xlsx").unlink()
     assert [str(p) for p in verify_record(record)[1]] == ["missing: panel/B.xlsx"]
+
+
+def test_a_record_without_its_outputs_manifest_does_not_verify(tmp_path: Path) -> None:
+    """Deleting outputs-manifest.json and outputs/ together (the anchors of the manifest's SHA-256) must not leave a record
+    that verifies after a return and its manifest line were swapped."""
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "a.xlsx").write_text("as scored")
+    (tmp_path / "out").mkdir()
+    (tmp_path / "out" / "results.json").write_text('{"returns": [{"file": "a.xlsx"}]}')
+    record = write_record(tmp_path / "record", plan_record({"returns": [tmp_path / "in"]}, framework={"name": "F", "version": "1"}),
+                          [tmp_path / "out"])
+    assert verify_record(record) == (2, [])
+    (record / "returns" / "a.xlsx").write_text("swapped")
+    manifest = json.loads((record / "manifest.json").read_text())
+    manifest["files"][0]["sha256"] = hashlib.sha256(b"swapped").hexdigest()
+    (record / "manifest.json").write_text(json.dumps(manifest))
+    (record / "outputs-manifest.json").unlink()
+    (record / "outputs" / "results.json").unlink()
+    result = CliRunner().invoke(main, ["verify-record", str(record)])
+    assert result.exit_code == 1
+    assert [line.split(" ", 1)[1] for line in result.output.splitlines() if line.startswith("MISMATCH")] == ["missing: outputs-manifest.json"]
+
+
+@pytest.mark.parametrize("name, content", [
+    ("outputs-manifest.json", '{"files": [{"path": "outputs/results.json"}]}'),
+    ("outputs-manifest.json", '{"files": 5}'),
+    ("outputs-manifest.json", '[]'),
+    ("manifest.json", '{"files": [{"path": 5, "sha256": "x"}]}'),
+    ("outputs/results.json", '{"returns": [5, {"file": 3, "findings": 7}], "quality": {"file": "q.xlsx", "evaluator_files": 7}}'),
+])
+def test_a_tampered_manifest_or_results_is_reported_never_a_crash(tmp_path: Path, name: str, content: str) -> None:
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "a.xlsx").write_text("a")
+    (tmp_path / "out").mkdir()
+    (tmp_path / "out" / "results.json").write_text('{"returns": [{"file": "a.xlsx"}]}')
+    record = write_record(tmp_path / "record", plan_record({"returns": [tmp_path / "in"]}, framework={"name": "F", "version": "1"}),
+                          [tmp_path / "out"])
+    (record / name).write_text(content)
+    result = CliRunner().invoke(main, ["verify-record", str(record)])
+    assert isinstance(result.exception, SystemExit) and result.exit_code == 1, result.output
+    problems = [line.split(" ", 1)[1] for line in result.output.splitlines() if line.startswith("MISMATCH")]
+    assert problems and all(p.split(":")[0] in {"changed", "missing", "not-in-manifest", "manifest-unreadable", "manifest-changed",
+                                                         "input-not-recorded"}
+                            for p in problems), problems
