@@ -52,6 +52,9 @@ def evaluator_file_name(evaluator: str) -> str:
 def make_panel(returns_dir: Path, framework: Framework, evaluators: Sequence[str], out: Path) -> Panel:
     """Read and validate every return, then add ``out/<evaluator>.xlsx`` for each evaluator, made from the valid ones:
     all of them or, if the run fails or is interrupted, none (svexcel.run.outputs)."""
+    if out.resolve().is_relative_to(returns_dir.resolve()):
+        raise PanelError(f"Choose an --out folder outside the returns folder {returns_dir}: evaluator workbooks in it would be "
+                         "read as returns by the next batch, panel or record.")
     names = [evaluator_file_name(name) for name in evaluators]
     existing = [name for name in names if (out / name).exists()]
     if existing:

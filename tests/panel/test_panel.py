@@ -105,6 +105,17 @@ def test_rejected_returns_are_left_out_and_named(tmp_path: Path, framework: Fram
     assert "broken.xlsx" not in {c.value for c in wb[SCORES]["A"]}
 
 
+@pytest.mark.parametrize("inside", ["", "panel"])
+def test_panel_refuses_an_out_folder_in_the_returns_folder(tmp_path: Path, inside: str) -> None:
+    """Evaluator workbooks written among the returns would be read as returns by the next batch, panel or record."""
+    returns = tmp_path / "returns"
+    shutil.copytree(SAMPLES, returns)
+    before = sorted(p.relative_to(returns) for p in returns.rglob("*"))
+    result = CliRunner().invoke(main, ["panel", str(returns), "--evaluators", "A;B", "--out", str(returns / inside)])
+    assert result.exit_code == 2 and "outside the returns folder" in result.output, result.output
+    assert sorted(p.relative_to(returns) for p in returns.rglob("*")) == before
+
+
 def test_panel_refuses_clashing_names_and_never_overwrites(panel: Path, framework: Framework) -> None:
     assert evaluator_names(" A. Jones ; ;B/Smith") == ["A. Jones", "B/Smith"]
     with pytest.raises(PanelError, match="share the file"):
