@@ -138,15 +138,20 @@ def test_an_evaluator_workbook_named_by_the_results_must_be_recorded(tmp_path: P
     assert [str(p) for p in verify_record(record)[1]] == ["missing: panel/B.xlsx"]
 
 
-def test_a_record_without_its_outputs_manifest_does_not_verify(tmp_path: Path) -> None:
-    """Deleting outputs-manifest.json and outputs/ together (the anchors of the manifest's SHA-256) must not leave a record
-    that verifies after a return and its manifest line were swapped."""
+def one_return_record(tmp_path: Path) -> Path:
+    """A record of one return, a.xlsx ("as scored"), and one output, the results.json naming it."""
     (tmp_path / "in").mkdir()
     (tmp_path / "in" / "a.xlsx").write_text("as scored")
     (tmp_path / "out").mkdir()
     (tmp_path / "out" / "results.json").write_text('{"returns": [{"file": "a.xlsx"}]}')
-    record = write_record(tmp_path / "record", plan_record({"returns": [tmp_path / "in"]}, framework={"name": "F", "version": "1"}),
-                          [tmp_path / "out"])
+    return write_record(tmp_path / "record", plan_record({"returns": [tmp_path / "in"]}, framework={"name": "F", "version": "1"}),
+                        [tmp_path / "out"])
+
+
+def test_a_record_without_its_outputs_manifest_does_not_verify(tmp_path: Path) -> None:
+    """Deleting outputs-manifest.json and outputs/ together (the anchors of the manifest's SHA-256) must not leave a record
+    that verifies after a return and its manifest line were swapped."""
+    record = one_return_record(tmp_path)
     assert verify_record(record) == (2, [])
     (record / "returns" / "a.xlsx").write_text("swapped")
     manifest = json.loads((record / "manifest.json").read_text())
@@ -167,12 +172,7 @@ def test_a_record_without_its_outputs_manifest_does_not_verify(tmp_path: Path) -
     ("outputs/results.json", '{"returns": [5, {"file": 3, "findings": 7}], "quality": {"file": "q.xlsx", "evaluator_files": 7}}'),
 ])
 def test_a_tampered_manifest_or_results_is_reported_never_a_crash(tmp_path: Path, name: str, content: str) -> None:
-    (tmp_path / "in").mkdir()
-    (tmp_path / "in" / "a.xlsx").write_text("a")
-    (tmp_path / "out").mkdir()
-    (tmp_path / "out" / "results.json").write_text('{"returns": [{"file": "a.xlsx"}]}')
-    record = write_record(tmp_path / "record", plan_record({"returns": [tmp_path / "in"]}, framework={"name": "F", "version": "1"}),
-                          [tmp_path / "out"])
+    record = one_return_record(tmp_path)
     (record / name).write_text(content)
     result = CliRunner().invoke(main, ["verify-record", str(record)])
     assert isinstance(result.exception, SystemExit) and result.exit_code == 1, result.output
