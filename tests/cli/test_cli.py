@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from builders import make_return
 from click.testing import CliRunner
-from project import README
+from project import guides_text
 
 from svexcel import __version__
 from svexcel.cli.main import main
@@ -33,7 +33,7 @@ def test_every_command_has_help_with_an_example_and_is_documented(cli: CliRunner
     result = cli.invoke(main, [command, "--help"])
     assert result.exit_code == 0
     assert "Example:" in result.output and f"svexcel {command}" in result.output
-    assert re.search(rf"svexcel {command}\b", README.read_text()), f"README does not document '{command}'"
+    assert re.search(rf"svexcel {command}\b", guides_text()), f"no guide in docs/ shows '{command}'"
 
 
 def test_template_writes_a_return_that_validates(cli: CliRunner, tmp_path: Path) -> None:

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from project import README
+from project import guides_text
 
 from svexcel.cli.delivery import delivery
 from svexcel.cli.main import main
@@ -20,7 +20,7 @@ from svexcel.framework.model import Framework
 def test_every_delivery_command_has_an_example_and_is_documented(command: str) -> None:
     result = CliRunner().invoke(main, ["delivery", command, "--help"])
     assert result.exit_code == 0 and "Example:" in result.output and f"svexcel delivery {command}" in result.output
-    assert re.search(rf"svexcel delivery {command}\b", README.read_text()), f"README does not document 'delivery {command}'"
+    assert re.search(rf"svexcel delivery {command}\b", guides_text()), f"no guide in docs/ shows 'delivery {command}'"
 
 
 def test_template_from_the_winning_return(tmp_path: Path, framework: Framework) -> None:

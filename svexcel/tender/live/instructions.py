@@ -21,7 +21,7 @@ PROTECTION_NOTE = ("The sheets are protected without a password (Review > Unprot
 def python_section(purpose: str) -> Section:
     """How to set up the Python functions and macros (the same for every live workbook); ``purpose`` says what they add."""
     return ("Using the Python functions and macros", (
-        f"{purpose} Your IT team sets it up once (README, 'Setting up Python on Windows').",
+        f"{purpose} Your IT team sets it up once (svexcel's documentation: Classic and Lite Excel, 'Setting up Python on Windows').",
         "1. On the xlwings.conf sheet, Interpreter_Win must be the full path of python.exe in the environment where "
         f"svexcel is installed, for example C:\\svexcel\\.venv\\Scripts\\python.exe. {INTERPRETER_NOTE}",
         "2. Enable macros for this file (right-click the file > Properties > Unblock if it came by e-mail; then "
