@@ -11,6 +11,7 @@ from typing import Callable
 from openpyxl import load_workbook
 from openpyxl.workbook.workbook import Workbook
 
+from svexcel.core.findings import Finding
 from svexcel.core.paths import DEFAULT_FRAMEWORK
 from svexcel.excel.protected import put
 from svexcel.framework.model import Framework, load_framework
@@ -106,3 +107,8 @@ def set_cached_value(path: Path, sheet: str, ref: str, value: object, cell_type:
 def quality_of(path: Path) -> Quality:
     """The marks in a quality file (any kind), its findings and pins, read with the shipped framework, as build takes them."""
     return read_marks(path, load_framework(DEFAULT_FRAMEWORK))
+
+
+def located(findings: list[Finding], *severities: str) -> list[tuple[str, str, str]]:
+    """Findings as (sheet, cell, type), optionally only some severities."""
+    return [(f.sheet, f.cell, f.type) for f in findings if not severities or f.severity in severities]

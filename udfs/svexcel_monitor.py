@@ -68,7 +68,8 @@ def _book_inputs(book: Any) -> MonitorInputs:
 @xw.sub
 def import_deliveries():
     """Read every delivery workbook in the folder into Contracts and Actuals and lay out the figures."""
-    from svexcel.delivery.live.workbook import import_layout, import_message  # reading a folder loads the batch
+    from svexcel.delivery.live.workbook import import_layout  # reading a folder loads the batch
+    from svexcel.tender.live.actions import import_message
 
     book = xw.Book.caller()
     try:
@@ -82,7 +83,7 @@ def import_deliveries():
         write_grid(book.sheets[grid.sheet], grid)
     for name, target in layout.names().items():
         book.names.add(name, "=" + target)
-    show_status(book, import_message(layout, folder))
+    show_status(book, import_message(layout, folder, "contract"))
 
 
 @xw.sub

@@ -8,11 +8,10 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from builders import make_return, quantity_row, rewrite_part, sheet_part
+from builders import located, make_return, quantity_row, rewrite_part, sheet_part
 from libreoffice import convert
 from openpyxl import Workbook, load_workbook
 
-from svexcel.core.findings import Finding
 from svexcel.core.number_formats import shown_as
 from svexcel.framework.model import Framework
 from svexcel.panel.marks import read_quality
@@ -25,17 +24,6 @@ from svexcel.xlsx.reader import column_letter, parse_ref
 FEB_3_2026 = 46056  # the serial number Excel stores when 2/3 is typed in 2026 (US order) or 3/2 (UK order)
 
 
-def located(findings: list[Finding], *severities: str) -> list[tuple[str, str, str]]:
-    """Findings as (sheet, cell, type), optionally only some severities."""
-    return [(f.sheet, f.cell, f.type) for f in findings if not severities or f.severity in severities]
-
-
-@pytest.fixture
-def build(blank_return: Path, framework: Framework, tmp_path: Path):
-    """Make a filled return in tmp_path: build(name, quantities=..., edit=...)."""
-    def _build(name: str = "acme.xlsx", **kwargs) -> Path:
-        return make_return(blank_return, tmp_path / name, framework, **kwargs)
-    return _build
 
 
 def typed(measure: str, value: object, number_format: str):

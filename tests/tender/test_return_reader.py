@@ -6,25 +6,12 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from builders import make_return, quantity_row, rewrite_part, set_cached_value, sheet_part
+from builders import located, quantity_row, rewrite_part, set_cached_value, sheet_part
 from openpyxl import load_workbook
 
 from svexcel.framework.model import Framework
 from svexcel.tender.return_reader import read_return
 from svexcel.xlsx.reader import MAX_ROWS
-
-
-def located(findings, *severities: str) -> list[tuple[str, str, str]]:
-    """Findings as (sheet, cell, type), optionally only some severities."""
-    return [(f.sheet, f.cell, f.type) for f in findings if not severities or f.severity in severities]
-
-
-@pytest.fixture
-def build(blank_return: Path, framework: Framework, tmp_path: Path):
-    """Make a filled return in tmp_path: build(name, quantities=..., edit=...)."""
-    def _build(name: str = "acme.xlsx", **kwargs) -> Path:
-        return make_return(blank_return, tmp_path / name, framework, **kwargs)
-    return _build
 
 
 def test_complete_return_reads_clean(build, framework: Framework) -> None:

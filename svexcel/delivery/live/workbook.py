@@ -25,7 +25,7 @@ from ...framework.model import SHEET_COLUMNS, Framework, load_framework
 from ...framework.sheets import write_framework_sheets
 from ...tender.live.actions import FolderProblem
 from ...tender.live.instructions import INSTRUCTIONS, write_instructions
-from ...tender.live.sheets import ERROR_FILL, TOOLS, TOOLS_NAMES, set_up_conf_sheet, write_tools_sheet
+from ...tender.live.sheets import ERROR_FILL, TOOLS, TOOLS_NAMES, set_up_conf_sheet, tools_folder, write_tools_sheet
 from ...tender.live.workbook import define_names, save_live_workbook
 from ...xlsx.reader import column_letter
 from ..deliveries_folder import deliveries_in, read_inputs
@@ -148,14 +148,8 @@ def write_tools(ws: Worksheet, returns_dir: Path | None, out: Path) -> Worksheet
               "ReportsFolder": ("Reports folder", "Where make_delivery_reports writes (replaced as a whole); blank = a 'delivery-reports' folder beside this workbook.")}
     intro = ("Every figure on ContractFigures, MeasureFigures and Dashboard is a formula and works without Python. "
              "The macros and functions below need Python with svexcel installed and xlwings.")
-    folder = None if returns_dir is None else _relative(returns_dir, out)
+    folder = None if returns_dir is None else tools_folder(returns_dir, out)
     return write_tools_sheet(ws, folder, intro, MACROS, FUNCTIONS, labels, (24.0, 70.0, 100.0))
-
-
-def _relative(folder: Path, out: Path) -> str:
-    """The folder as the macros should find it: relative to the workbook when it lies beside it."""
-    folder, base = folder.resolve(), out.resolve().parent
-    return str(folder.relative_to(base)) if folder.is_relative_to(base) else str(folder)
 
 
 def decorate(sheets: dict[str, Worksheet], layout: MonitorLayout) -> None:
@@ -331,9 +325,3 @@ def import_layout(framework: Framework, settings: DeliverySettings, folder: Path
     findings = [*framework.findings, *(f for r in reads for f in r.findings)]
     return MonitorLayout(framework, settings, [r for r in reads if r.status == "scored"], findings)
 
-
-def import_message(layout: MonitorLayout, folder: Path) -> str:
-    """One line for the Tools sheet after an import."""
-    rejected = len({f.file for f in layout.findings if f.severity == "error" and f.file})
-    return (f"Imported {layout.n} contract(s) from {folder}; {rejected} file(s) rejected (see Findings). "
-            f"{len(layout.findings)} finding(s) listed.")

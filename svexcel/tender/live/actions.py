@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 from pathlib import Path
-from typing import Sequence
+from typing import Protocol, Sequence
 
 from ...core.findings import Finding
 from ...framework.model import Framework
@@ -100,9 +100,19 @@ def _shown(value: object) -> str:
     return "blank" if value is None or value == "" else f"{value:g}" if isinstance(value, float) else f"'{value}'"
 
 
-def import_message(layout: LiveLayout, folder: Path) -> str:
-    """One line for the Tools sheet after an import."""
+class Imported(Protocol):
+    """What an import made: how many inputs it scored, and every finding."""
+
+    @property
+    def n(self) -> int: ...
+
+    @property
+    def findings(self) -> Sequence[Finding]: ...
+
+
+def import_message(layout: Imported, folder: Path, noun: str = "return") -> str:
+    """One line for the Tools sheet after an import of returns (or contracts: ``noun``)."""
     rejected = len({f.file for f in layout.findings if f.severity == "error" and f.file})
-    return (f"Imported {layout.n} return(s) from {folder}; {rejected} rejected (see Findings). "
+    return (f"Imported {layout.n} {noun}(s) from {folder}; {rejected} file(s) rejected (see Findings). "
             f"{len(layout.findings)} finding(s) listed.")
 

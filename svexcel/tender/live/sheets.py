@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from pathlib import Path
 
 from openpyxl.chart import BarChart, Reference
 from openpyxl.comments import Comment
@@ -112,6 +113,12 @@ def set_up_conf_sheet(wb: Workbook, module: str = UDF_MODULE) -> Worksheet:
 
 TOOLS_INTRO = ("Every score on Scores and Dashboard is a formula and works without Python. The macros and functions "
                "below need Python with svexcel installed and xlwings (add-in or the VBA in this workbook).")
+
+
+def tools_folder(folder: Path, workbook: Path) -> str:
+    """A folder as the Tools sheet shows it and the macros find it: relative to the workbook when it lies beside it."""
+    folder, base = folder.resolve(), workbook.resolve().parent
+    return str(folder.relative_to(base)) if folder.is_relative_to(base) else str(folder)
 
 
 def write_tools_sheet(ws: Worksheet, returns_folder: str | None, intro: str = TOOLS_INTRO,

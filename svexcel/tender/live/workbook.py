@@ -60,6 +60,7 @@ from .sheets import (
     decorate_scores,
     decorate_theme_scores,
     set_up_conf_sheet,
+    tools_folder,
     write_tools_sheet,
 )
 
@@ -140,7 +141,7 @@ def build_live_workbook(
     sheets = {name: wb.create_sheet(name) for name in (DASHBOARD, CHECKS, SCORES, QUALITY, RETURNS, FINDINGS)}
     framework_sheets = write_framework_sheets(wb, framework)
     sheets |= {name: wb.create_sheet(name) for name in (THEME_SCORES, MEASURE_SCORES)}
-    folder = _folder_text(returns_dir, out) if edition == CLASSIC else lite.RETURNS_FOLDER
+    folder = (None if returns_dir is None else tools_folder(returns_dir, out)) if edition == CLASSIC else lite.RETURNS_FOLDER
     if edition == LITE:
         tools = write_tools_sheet(wb.create_sheet(TOOLS), folder, lite.TOOLS_INTRO, lite.SCRIPTS, lite.FUNCTIONS,
                                   lite.FOLDER_LABELS, headers=lite.HEADERS)
@@ -202,14 +203,6 @@ def _decorate(sheets: dict[str, Worksheet], layout: LiveLayout) -> None:
     decorate_dashboard(sheets[DASHBOARD], layout)
     decorate_checks(sheets[CHECKS], layout)
     decorate_findings(sheets[FINDINGS], layout)
-
-
-def _folder_text(folder: Path | None, out: Path) -> str | None:
-    """The returns folder as the macros should find it: relative to the workbook when it lies beside it."""
-    if folder is None:
-        return None
-    folder, base = folder.resolve(), out.resolve().parent
-    return str(folder.relative_to(base)) if folder.is_relative_to(base) else str(folder)
 
 
 def define_names(wb: Workbook, names: dict[str, str]) -> None:

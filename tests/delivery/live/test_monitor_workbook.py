@@ -26,13 +26,12 @@ from svexcel.delivery.live.workbook import (
     MACROS,
     build_monitor_from_folder,
     import_layout,
-    import_message,
     read_delivery_folder,
 )
 from svexcel.delivery.settings import load_delivery_settings
 from svexcel.excel.agreement import same
 from svexcel.framework.model import SHEET_COLUMNS, Framework, FrameworkError
-from svexcel.tender.live.actions import FolderProblem
+from svexcel.tender.live.actions import FolderProblem, import_message
 
 FORBIDDEN = re.compile(r"\b(XLOOKUP|XMATCH|LET|LAMBDA|FILTER|UNIQUE|SORT|SORTBY|SEQUENCE|RANDARRAY)\s*\(", re.IGNORECASE)
 Edit = Callable[[OpenpyxlWorkbook], None]
@@ -284,7 +283,7 @@ def test_import_lays_out_what_the_builder_wrote(built: Path, framework: Framewor
         ws = wb[grid.sheet]
         written = [[ws.cell(r, c).value for c in range(1, grid.width + 1)] for r in range(1, len(grid.rows) + 1)]
         assert written == [[None if v == "" else v for v in row] + [None] * (grid.width - len(row)) for row in grid.rows], grid.sheet
-    assert import_message(layout, Path("deliveries")).startswith("Imported 3 contract(s) from deliveries; 0 file(s) rejected")
+    assert import_message(layout, Path("deliveries"), "contract").startswith("Imported 3 contract(s) from deliveries; 0 file(s) rejected")
     with pytest.raises(FolderProblem, match="does not exist"):
         import_layout(framework, inputs.settings, built.parent / "missing")
 
