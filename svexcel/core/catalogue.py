@@ -120,8 +120,10 @@ CATALOGUE: dict[str, FindingKind] = {
     # The live scoring workbook (SPEC §5)
     "measure-not-in-returns": _error("A measure on Measures has no column on Returns, so the formulas leave it out. Rebuild the workbook."),
     "missing-file": _error("A Returns row has figures but no file name. Type the file name or clear the row."),
-    "returns-changed": _error("A row of Returns was deleted. Undo it; import_returns (Tools) or svexcel build lays the returns out again."),
-    "return-not-scored": _error("A return was typed below the rows the formulas score. Use import_returns (Tools) or svexcel build to add returns."),
+    "row-inserted": _error("A row was inserted in an input table of a live workbook (under its header or between rows), where the "
+                           "formulas would leave it out. Delete the inserted row; add returns or contracts with the import macro, or rebuild."),
+    "returns-changed": _error("A row of Returns or Quality was deleted. Undo it; import_returns (Tools) or svexcel build lays the returns out again."),
+    "return-not-scored": _error("Something was typed below the rows of Returns the formulas score. Clear it; use import_returns (Tools) or svexcel build to add returns."),
     "quality-row-not-read": _error("Quality marks were typed below the rows the formulas read. Put them on the return's own row."),
     # The evaluation panel (SPEC §7)
     "not-an-evaluator-workbook": _error("A file in the evaluators' folder is not a workbook at all. Move it out of the folder, or save it as .xlsx if it is an evaluator's workbook."),

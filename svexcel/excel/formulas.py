@@ -2,13 +2,15 @@
 
 Each check is one formula giving ``""`` or ``"type|where"``: a cascade of steps, the first failing one naming
 its finding type and the cell to fix. While any check fails, every figure shows ``CHECK`` instead of a number.
+Where a step names its cell is itself a formula (SPEC §5 v3): the cell as it is now, after rows moved (see
+``excel/rows.py``), never text fixed when the workbook was built.
 """
 
 from __future__ import annotations
 
 CHECK_TEXT = "CHECK"
 ALL_PASS = "All checks pass: every figure is the engine's for these cells."
-Step = tuple[str, str, str]  # (failing condition, finding type, where to fix)
+Step = tuple[str, str, str]  # (failing condition, finding type, a formula naming the cell to fix)
 
 
 def quote(text: str) -> str:
@@ -21,20 +23,13 @@ def checked(expr: str) -> str:
     return f'=IF(ChecksFailed>0,"{CHECK_TEXT}",{expr})'
 
 
-def problem(condition: str, kind: str, where: str, otherwise: str = '""') -> str:
-    """``IF(condition,"kind|where",otherwise)``: one step of a problem cascade."""
-    return f'IF({condition},"{kind}|{where}",{otherwise})'
-
-
-def cascade(steps: list[Step], guard: str | None = None) -> str:
-    """The first failing step's ``"type|where"`` (``""`` when all pass, or while ``guard`` holds); a formula error
-    becomes ``cell-error`` at the first step's cell."""
+def cascade(steps: list[Step]) -> str:
+    """The first failing step's ``"type|where"`` (``""`` when all pass); a formula error becomes ``cell-error`` at the
+    first step's cell, or nothing when that cell's row was deleted (the table's own check names the deletion)."""
     text = '""'
     for condition, kind, where in reversed(steps):
-        text = problem(condition, kind, where, text)
-    where = steps[0][2] if steps else ""
-    body = text if guard is None else f'IF({guard},"",{text})'
-    return f'=IFERROR({body},"cell-error|{where}")'
+        text = f'IF({condition},"{kind}|"&{where},{text})'
+    return f'=IFERROR({text},IFERROR("cell-error|"&{steps[0][2]},""))'
 
 
 def number_steps(cell: str, where: str, blank_ok: bool, rule: tuple[str, str] | None) -> list[Step]:

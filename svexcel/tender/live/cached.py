@@ -149,4 +149,7 @@ def _checks(layout: LiveLayout) -> dict[tuple[int, int], Cached]:
     for k in range(len(layout.problem_formulas)):
         out[(first + k, 7)] = ""
         out[(first + k, 8)] = ""
+    a = layout.anchors
+    for t in a.tables:
+        out |= {(a.top + k, a.column(t.sheet)): float(k + 1) for k in range(t.rows + 1)}
     return out

@@ -1,9 +1,11 @@
-"""The live workbook's ``Checks`` sheet: native formulas that test every editable input (SPEC §5 v2).
+"""The live workbook's ``Checks`` sheet: native formulas that test every editable input (SPEC §5 v2, v3).
 
 Each input cell (or row) has one formula in the problem list that gives ``""`` or ``"type|where"``; the check
 table counts each type and names the first cell to fix. While any problem is listed, Points, Rank and theme
 scores show ``CHECK``. The types are the engine's finding types (``svexcel.live.inputs``), so the workbook and
-the engine reach the same verdict. Text comparisons use ``EXACT`` and ``=``, never wildcard lookups.
+the engine reach the same verdict. Text comparisons use ``EXACT`` and ``=``, never wildcard lookups. Every input
+table keeps the rows it was built with, and each check names its cell through its row's anchor
+(``svexcel.excel.rows``): as it is now, after rows moved.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ from typing import TYPE_CHECKING
 
 from ...excel.formulas import Step, cascade, number_steps, quote
 from ...excel.lookups import exact_count, repeated
+from ...excel.rows import Anchors, InputTable
 from ...framework.model import SETTING_NOTES, SHEET_COLUMNS
 from ...xlsx.reader import column_letter
 
@@ -22,8 +25,9 @@ CHECKS = "Checks"
 CHECK_HEADER_ROW = 4
 CHECK_COLUMNS = ("Check", "Result", "Problems", "First cell to fix", "What to do")
 PROBLEM_COL = 7  # G: the problem list
-BUILT_COLUMNS = ("Built themes", "Built outcomes", "Built measures", "Built returns")
+BUILT_COLUMNS = ("Built themes", "Built outcomes", "Built measures", "Built returns", "Built scale scores")
 BUILT_COL = 9  # I: what the workbook was built for, read back by the engine
+ANCHOR_COL = BUILT_COL + len(BUILT_COLUMNS) + 1  # N: where every input row is now (svexcel.excel.rows)
 # Optional numeric settings the engine checks: key -> (failing test on the cell, finding type).
 OPTIONAL_SETTINGS = {"plausible_sv_ratio": ("{}<=0", "bad-setting"), "moderation_spread": ("{}<0", "bad-setting")}
 REBUILD = ("The framework changed after these returns were collected: rebuild with `svexcel build` and issue new "
@@ -32,6 +36,8 @@ REBUILD = ("The framework changed after these returns were collected: rebuild wi
 # Finding type -> what an officer should do (the engine uses the same types).
 CHECK_ADVICE = {
     "framework-changed": REBUILD,
+    "row-inserted": ("A row was inserted here, among the rows the formulas read as the workbook was built, so they would leave "
+                     "it out. Delete the inserted row; add returns with import_returns (Tools), or rebuild with svexcel build."),
     "missing-setting": "A key in column A of Settings was changed or cleared. Restore it (e.g. max_points).",
     "not-a-number": "Type a plain number in this cell (text, even \"2\", counts as nothing in formulas).",
     "bad-setting": "max_points (the points available, e.g. 20) and plausible_sv_ratio must be above 0; moderation_spread 0 or more.",
@@ -53,10 +59,14 @@ CHECK_ADVICE = {
     "not-yes-no": "A yes/no measure takes Yes, No, 1, 0 or a blank.",
     "cell-error": "A cell in this row shows an error (#REF!, #VALUE! …). Type a plain value.",
     "bad-quality-score": "A quality mark is a number from 0 to 100 (not text), or blank when not yet scored.",
+    "bad-quality-scale": "A score on QualityScale is a number from 0 to 100. Type one.",
+    "stored-as-percent": ("This mark's cell is formatted as a percentage, so 75% is stored as 0.75. Format the cell as Number "
+                          "and type the mark itself (e.g. 75)."),
+    "off-scale": "A quality mark is one of the scores on QualityScale (e.g. 0, 25, 50, 75 or 100). Choose one of them.",
     "missing-quality-row": "This return has no row on Quality. Add a row with its file name exactly as on Returns.",
-    "returns-changed": ("A row of Returns was deleted. Undo it: Returns holds the return files' figures, laid out again by "
-                        "import_returns (Tools) or svexcel build."),
-    "return-not-scored": "A return was typed below the scored rows of Returns. Use import_returns (Tools) or svexcel build.",
+    "returns-changed": ("A row of Returns or Quality was deleted. Undo it: Returns holds the return files' figures, laid out "
+                        "again (with Quality) by import_returns (Tools) or svexcel build."),
+    "return-not-scored": "Something was typed below the scored rows of Returns. Clear it; add returns with import_returns (Tools) or svexcel build.",
     "duplicate-file": ("This file name is also on another row of Quality; the formulas read only the first. Keep one row "
                        "per return: correct the file name or clear the wrong row."),
     "quality-row-not-read": ("A row was typed below the rows of Quality that the formulas read, so its marks count for nothing. "
@@ -65,69 +75,91 @@ CHECK_ADVICE = {
 }
 
 
-def settings_problems() -> list[str]:
+def input_tables(themes: int, outcomes: int, measures: int, scale: int, returns: int) -> tuple[InputTable, ...]:
+    """The workbook's input tables as built, for so many themes, outcomes, measures, scale scores and returns."""
+    fixed = "framework-changed"
+    return (InputTable("Settings", len(SETTING_NOTES), len(SHEET_COLUMNS["Settings"]) + 1, fixed, fixed),
+            *(InputTable(sheet, count, len(SHEET_COLUMNS[sheet]), fixed, fixed)
+              for sheet, count in (("Themes", themes), ("Outcomes", outcomes), ("Measures", measures), ("QualityScale", scale))),
+            InputTable("Returns", returns, 3 + measures, "returns-changed", "return-not-scored"),
+            InputTable("Quality", returns, 2 + themes, "returns-changed", "quality-row-not-read"))
+
+
+def anchors(tables: tuple[InputTable, ...]) -> Anchors:
+    """Where the Checks sheet keeps every input row's anchor: a column per table from ``ANCHOR_COL``, under the header row."""
+    return Anchors(tables, ANCHOR_COL, CHECK_HEADER_ROW + 1)
+
+
+def settings_problems(a: Anchors) -> list[str]:
     """One formula per required setting, and one for the component weights' sum."""
     rows = {key: i + 2 for i, key in enumerate(SETTING_NOTES)}
+
+    def at(col: str, key: str) -> str:
+        return a.cell("Settings", col, rows[key] - 1)
+
     out = []
     for key in ("framework_name", "framework_version"):
         r = rows[key]
-        out.append(cascade([(f"NOT(EXACT(Settings!$A${r},{quote(key)}))", "missing-setting", f"Settings!A{r}"),
-                            (f'Settings!$B${r}=""', "missing-setting", f"Settings!B{r}")]))
+        out.append(cascade([(f"NOT(EXACT(Settings!$A${r},{quote(key)}))", "missing-setting", at("A", key)),
+                            (f'Settings!$B${r}=""', "missing-setting", at("B", key))]))
     for key in ("max_points", "weight_monetised", "weight_attainment", "weight_quality"):
         r, b = rows[key], f"Settings!$B${rows[key]}"
         rule = (f"{b}<=0", "bad-setting") if key == "max_points" else (f"{b}<0", "bad-weight")
-        out.append(cascade([(f"NOT(EXACT(Settings!$A${r},{quote(key)}))", "missing-setting", f"Settings!A{r}"),
-                            *number_steps(b, f"Settings!B{r}", False, rule)]))
+        out.append(cascade([(f"NOT(EXACT(Settings!$A${r},{quote(key)}))", "missing-setting", at("A", key)),
+                            *number_steps(b, at("B", key), False, rule)]))
     for key, (test, kind) in OPTIONAL_SETTINGS.items():  # blank keeps the default
         if key in rows:
-            r, b = rows[key], f"Settings!$B${rows[key]}"
-            out.append(cascade(number_steps(b, f"Settings!B{r}", True, (test.format(b), kind))))
+            b = f"Settings!$B${rows[key]}"
+            out.append(cascade(number_steps(b, at("B", key), True, (test.format(b), kind))))
     weights = [f"Settings!$B${rows[f'weight_{c}']}" for c in ("monetised", "attainment", "quality")]
     out.append(cascade([(f"AND({','.join(f'ISNUMBER({w})' for w in weights)},{'+'.join(weights)}<=0)",
-                         "weights-not-positive", f"Settings!B{rows['weight_monetised']}")]))
+                         "weights-not-positive", at("B", "weight_monetised"))]))
     return out
 
 
-def _id_steps(sheet: str, r: int, last_col: str) -> list[Step]:
+def _id_steps(a: Anchors, sheet: str, k: int) -> list[Step]:
     """A built row's id: present (a cleared row means a deleted theme, outcome or measure) and unique."""
-    a = f"{sheet}!$A${r}"
+    r = k + 1
+    last_col = column_letter(len(SHEET_COLUMNS[sheet]))
+    cell = f"{sheet}!$A${r}"
     name = {"Themes": "ThemeID", "Outcomes": "OutcomeID", "Measures": "MeasureID"}[sheet]
-    return [(f'AND({a}="",COUNTA({sheet}!$B${r}:${last_col}${r})>0)', "missing-id", f"{sheet}!A{r}"),
-            (f'{a}=""', "framework-changed", f"{sheet}!A{r}"),
-            (f"{exact_count(name, a)}>1", "duplicate-id", f"{sheet}!A{r}")]
+    where = a.cell(sheet, "A", k)
+    return [(f'AND({cell}="",COUNTA({sheet}!$B${r}:${last_col}${r})>0)', "missing-id", where),
+            (f'{cell}=""', "framework-changed", where),
+            (f"{exact_count(name, cell)}>1", "duplicate-id", where)]
 
 
-def theme_problems(count: int) -> list[str]:
+def theme_problems(a: Anchors, count: int) -> list[str]:
     """Each built Themes row: id and weight (blank weight counts as 1), and the weights' sum."""
     out = []
-    for r in range(2, count + 2):
-        d = f"Themes!$D${r}"
-        out.append(cascade([*_id_steps("Themes", r, column_letter(len(SHEET_COLUMNS["Themes"]))), *number_steps(d, f"Themes!D{r}", True, (f"{d}<0", "bad-weight"))]))
+    for k in range(1, count + 1):
+        d = f"Themes!$D${k + 1}"
+        out.append(cascade([*_id_steps(a, "Themes", k), *number_steps(d, a.cell("Themes", "D", k), True, (f"{d}<0", "bad-weight"))]))
     out.append(cascade([("AND(SUMPRODUCT(--ISTEXT(ThemeWeight))=0,SUM(ThemeWeight)+COUNTBLANK(ThemeWeight)<=0)",
-                         "weights-not-positive", "Themes!D2")]))
+                         "weights-not-positive", a.cell("Themes", "D", 1))]))
     return out
 
 
-def outcome_problems(count: int) -> list[str]:
+def outcome_problems(a: Anchors, count: int) -> list[str]:
     """Each built Outcomes row: id, and a theme_id found on Themes."""
-    return [cascade([*_id_steps("Outcomes", r, column_letter(len(SHEET_COLUMNS["Outcomes"]))),
-                     (f"{exact_count('ThemeID', f'Outcomes!$B${r}')}=0", "orphan-outcome", f"Outcomes!B{r}")])
-            for r in range(2, count + 2)]
+    return [cascade([*_id_steps(a, "Outcomes", k),
+                     (f"{exact_count('ThemeID', f'Outcomes!$B${k + 1}')}=0", "orphan-outcome", a.cell("Outcomes", "B", k))])
+            for k in range(1, count + 1)]
 
 
-def measure_problems(count: int) -> list[str]:
+def measure_problems(a: Anchors, count: int) -> list[str]:
     """Each built Measures row, in the engine's order of checks: outcome, kind, direction, proxy, deadweight, target."""
     out = []
-    for r in range(2, count + 2):
-        c = {col: f"Measures!${column_letter(i + 1)}${r}" for i, col in enumerate(SHEET_COLUMNS["Measures"])}
-        w = {col: f"Measures!{column_letter(i + 1)}{r}" for i, col in enumerate(SHEET_COLUMNS["Measures"])}
+    for k in range(1, count + 1):
+        c = {col: f"Measures!${column_letter(i + 1)}${k + 1}" for i, col in enumerate(SHEET_COLUMNS["Measures"])}
+        w = {col: a.cell("Measures", i + 1, k) for i, col in enumerate(SHEET_COLUMNS["Measures"])}
         kind = f"LOWER({c['kind']})"
         direction = f"IF({c['direction']}=\"\",\"benefit\",LOWER({c['direction']}))"
         allowed = (f'IF({kind}="monetised",OR({direction}="benefit",{direction}="harm"),'
                    f'IF({kind}="target",OR({direction}="benefit",{direction}="lower_is_better"),{direction}="benefit"))')
         proxy, dw, target = c["proxy_gbp"], c["deadweight"], c["target"]
         out.append(cascade([
-            *_id_steps("Measures", r, column_letter(len(SHEET_COLUMNS["Measures"]))),
+            *_id_steps(a, "Measures", k),
             (f"{exact_count('OutcomeID', c['outcome_id'])}=0", "orphan-measure", w["outcome_id"]),
             (f'NOT(OR(EXACT({kind},"monetised"),EXACT({kind},"target"),EXACT({kind},"binary")))', "unknown-kind", w["kind"]),
             (f"NOT({allowed})", "unknown-direction", w["direction"]),
@@ -141,60 +173,68 @@ def measure_problems(count: int) -> list[str]:
     return out
 
 
-def structure_problems(layout: LiveLayout, built_row: int) -> list[str]:
-    """Themes, outcomes and measures as built (each built id once, nothing added); headers of Returns and Quality; nothing below their rows."""
+def scale_problems(a: Anchors, count: int) -> list[str]:
+    """Each built QualityScale row: its score blank or a number from 0 to 100, as the engine reads the scale."""
+    return [cascade(number_steps(f"QualityScale!$A${k + 1}", a.cell("QualityScale", "A", k), True,
+                                 (f"OR(QualityScale!$A${k + 1}<0,QualityScale!$A${k + 1}>100)", "bad-quality-scale")))
+            for k in range(1, count + 1)]
+
+
+def structure_problems(layout: LiveLayout, a: Anchors, built_row: int) -> list[str]:
+    """Each built theme, outcome and measure id once on its sheet; the headers of Returns and Quality as built."""
     fw = layout.framework
     out = []
-    tables = (("Themes", "ThemeID", len(fw.themes), 0), ("Outcomes", "OutcomeID", len(fw.outcomes), 1),
-              ("Measures", "MeasureID", len(fw.measures), 2))
-    for sheet, name, count, k in tables:
-        last = column_letter(len(SHEET_COLUMNS[sheet]))
-        unchanged = f"AND(ROWS({name})={max(count, 1)},COUNTA({sheet}!$A:${last})=COUNTA({sheet}!$A$1:${last}${count + 1}))"
-        out.append(cascade([(f"NOT({unchanged})", "framework-changed", sheet)]))
+    for sheet, name, count, k in (("Themes", "ThemeID", len(fw.themes), 0), ("Outcomes", "OutcomeID", len(fw.outcomes), 1),
+                                  ("Measures", "MeasureID", len(fw.measures), 2)):
         for i in range(count):
             cell = f"${column_letter(BUILT_COL + k)}${built_row + i}"
-            out.append(cascade([(f"{exact_count(name, cell)}<>1", "framework-changed", sheet)]))
+            out.append(cascade([(f"{exact_count(name, cell)}<>1", "framework-changed", quote(sheet))]))
     headers = [("Returns", ["File", "Organisation", "Contract value (GBP)", *layout.measure_ids]),
                ("Quality", ["File", "Organisation", *layout.theme_ids])]
     for sheet, cells in headers:
         steps = [(f"NOT(EXACT({sheet}!${column_letter(j)}$1,{quote(text)}))",
-                  "missing-header" if j == 1 else "framework-changed", f"{sheet}!{column_letter(j)}1")
+                  "missing-header" if j == 1 else "framework-changed", a.cell(sheet, j, 0))
                  for j, text in enumerate(cells, start=1)]
-        steps.append((f"COUNTA({sheet}!$1:$1)<>{len(cells)}", "framework-changed", f"{sheet}!1:1"))
+        steps.append((f"COUNTA({sheet}!$1:$1)<>{len(cells)}", "framework-changed", a.cell(sheet, len(cells) + 1, 0)))
         out.append(cascade(steps))
-    end = layout.rows + 1
-    out.append(cascade([(f"COUNTA(Returns!$A:$A)-1>COUNTA(Returns!$A$2:$A${end})", "return-not-scored", f"Returns!A{end + 1}")]))
-    q_last = column_letter(len(layout.theme_ids) + 2)
-    out.append(cascade([(f"COUNTA(Quality!$A:${q_last})>COUNTA(Quality!$A$1:${q_last}${end})", "quality-row-not-read",
-                         f"Quality!A{end + 1}")]))
     return out
 
 
-def returns_row_problems(layout: LiveLayout, r: int, ts_row: int, quality_row_col: str) -> str:
+def returns_row_problems(layout: LiveLayout, a: Anchors, k: int, ts_row: int, quality_row_col: str) -> str:
     """One Returns row: a file name, a number for contract value, quantities as the formulas count them, a Quality row."""
+    r = k + 1
     last = column_letter(len(layout.measure_ids) + 3)
-    a = f"Returns!$A${r}"
-    steps = [(f'COUNTA(Returns!$B${r}:${last}${r})>0', "missing-file", f"Returns!A{r}")]
-    body = [*number_steps(f"Returns!$C${r}", f"Returns!C{r}", True, None)]
+    a_cell, figures = f"Returns!$A${r}", f"Returns!$C${r}:${last}${r}"
+    blank_row = cascade([(f'COUNTA(Returns!$B${r}:${last}${r})>0', "missing-file", a.cell("Returns", "A", k))])[1:]
+    first_error = f'ADDRESS({a.row("Returns", k)},2+MATCH(TRUE,INDEX(ISERROR({figures}),0),0),4)'
+    body = [(f"SUMPRODUCT(--ISERROR({figures}))>0", "cell-error", f'"Returns!"&{first_error}'),
+            *number_steps(f"Returns!$C${r}", a.cell("Returns", "C", k), True, None)]
     for j, measure in enumerate(layout.framework.measures):
         col = column_letter(layout.returns_col(j))
-        q, where = f"Returns!${col}${r}", f"Returns!{col}{r}"
+        q, where = f"Returns!${col}${r}", a.cell("Returns", col, k)
         if measure.kind == "binary":
             body.append((f'NOT(OR({q}="",{q}="Yes",{q}="No",{q}=0,{q}=1))', "not-yes-no", where))
         else:
             body.append((f"ISTEXT({q})", "not-a-number", where))
             body.append((f"AND(ISNUMBER({q}),{q}<0)", "negative-quantity", where))
-    body.append((f"ThemeScores!${quality_row_col}${ts_row}=0", "missing-quality-row", f"Quality (no row for Returns!A{r})"))
-    blank_row = cascade(steps)[1:]
-    return f'=IFERROR(IF({a}="",{blank_row},{cascade(body)[1:]}),"returns-changed|Returns!A{r}")'  # a row deleted: #REF!
+    body.append((f"ThemeScores!${quality_row_col}${ts_row}=0", "missing-quality-row",
+                 f'"Quality (no row for Returns!A"&{a.row("Returns", k)}&")"'))
+    row = f'IF({a_cell}="",{blank_row},{cascade(body)[1:]})'
+    return f'=IFERROR({row},IFERROR("cell-error|"&{a.cell("Returns", "A", k)},""))'  # "" for a deleted row
 
 
-def quality_row_problems(layout: LiveLayout, r: int) -> str:
-    """One Quality row: its file name on no other row (the formulas read only the first), every mark blank or 0–100."""
-    a = f"Quality!$A${r}"
-    steps = [(f'IF({a}="",FALSE,{repeated(a, "QualityFile")})', "duplicate-file", f"Quality!A{r}")]
+def quality_row_problems(layout: LiveLayout, a: Anchors, k: int) -> str:
+    """One Quality row: its file name on no other row (the formulas read only the first), every mark blank or one of the
+    scale's scores typed as a number (not text, not in a cell formatted as a percentage, 0 to 100, on the scale)."""
+    r = k + 1
+    a_cell = f"Quality!$A${r}"
+    steps = [(f'IF({a_cell}="",FALSE,{repeated(a_cell, "QualityFile")})', "duplicate-file", a.cell("Quality", "A", k))]
     for j in range(len(layout.theme_ids)):
-        cell = f"Quality!${column_letter(3 + j)}${r}"
-        steps.append((f"OR(ISTEXT({cell}),AND(ISNUMBER({cell}),OR({cell}<0,{cell}>100)))", "bad-quality-score",
-                      f"Quality!{column_letter(3 + j)}{r}"))
+        col = column_letter(3 + j)
+        mark, where = f"Quality!${col}${r}", a.cell("Quality", col, k)
+        steps += [(f"ISERROR({mark})", "cell-error", where),
+                  (f"ISTEXT({mark})", "bad-quality-score", where),
+                  (f'AND(ISNUMBER({mark}),LEFT(CELL("format",{mark}))="P")', "stored-as-percent", where),
+                  (f"AND(ISNUMBER({mark}),OR({mark}<0,{mark}>100))", "bad-quality-score", where),
+                  (f"AND(ISNUMBER({mark}),COUNT(QualityScaleScore)>0,COUNTIF(QualityScaleScore,{mark})=0)", "off-scale", where)]
     return cascade(steps)

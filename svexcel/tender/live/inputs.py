@@ -8,7 +8,6 @@ the same type, so the engine and the workbook reach the same verdict (SPEC §5 v
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterator, Mapping, Sequence
@@ -17,20 +16,19 @@ from ...core.cells import Value
 from ...core.findings import Finding, Findings, has_errors
 from ...core.numbers import is_number
 from ...excel.book import sheets_from_ranges
+from ...excel.rows import INSERTED, anchored, table_problem
 from ...framework.model import SHEET_COLUMNS, Framework, FrameworkError, framework_from_sheets
 from ...xlsx.reader import Sheet, Workbook, cell_ref, column_letter
 from ...xlsx.tables import Table, cell_text, find_table
 from ..quality import Marks, mark_problem, scale
 from ..return_reader import Return
 from ..scoring import Score, assess, compete
-from .checks import BUILT_COL, BUILT_COLUMNS, CHECK_ADVICE, CHECK_HEADER_ROW, CHECKS, REBUILD
+from .checks import BUILT_COL, BUILT_COLUMNS, CHECK_ADVICE, CHECK_HEADER_ROW, CHECKS, REBUILD, anchors, input_tables
 from .layout import QUALITY, RETURN_COLUMNS, RETURNS
 
 Rows = Sequence[Sequence[Value]]
 # Sheets whose rows are fixed when the workbook is built: sheet -> (Checks column of its built ids, width).
 BUILT_TABLES = {"Themes": 0, "Outcomes": 1, "Measures": 2}
-# Sheets whose formulas read a fixed block of rows -> the defined name spanning that block.
-SCORED_RANGES = {RETURNS: "ReturnsTable", QUALITY: "QualityTable"}
 
 
 @dataclass(frozen=True)
@@ -59,8 +57,7 @@ def read_live_workbook(path: str | Path) -> LiveInputs:
     path = Path(path)
     with Workbook(path) as book:
         sheets = {name: book.sheet(name) for name in (*SHEET_COLUMNS, RETURNS, QUALITY, CHECKS)}
-        names = book.defined_names()
-    return inputs_from_sheets(sheets, path.name, _last_rows(names))
+    return inputs_from_sheets(sheets, path.name)
 
 
 def live_findings(path: str | Path) -> list[Finding]:
@@ -83,18 +80,17 @@ def framework_from_tables(settings: Rows, themes: Rows, outcomes: Rows, measures
     return framework_from_sheets(sheets | {"QualityScale": _empty_scale()}, text_numbers=False)
 
 
-def inputs_from_sheets(sheets: Mapping[str, Sheet | None], file: str = "", last_rows: Mapping[str, int] | None = None) -> LiveInputs:
+def inputs_from_sheets(sheets: Mapping[str, Sheet | None], file: str = "") -> LiveInputs:
     """The inputs from the workbook's sheets; raises FrameworkError (with any structure change) when the framework is invalid.
 
-    ``last_rows`` gives the last row the formulas read on Returns and Quality (from the defined names, which follow
-    inserted rows); without it they are the rows built. Rows below are refused and left out, as the formulas leave them.
+    With a Checks sheet, every input table must keep the rows it was built with, as its anchors there say
+    (``svexcel.excel.rows``): a row inserted, deleted or typed below is refused as the Checks refuse it, and Returns
+    and Quality are read down to their last row as built, as the formulas read them.
     """
     findings = Findings(file)
     built = _built(sheets.get(CHECKS))
     _structure(sheets, built, findings)
-    last = _scored_last_rows(built, last_rows or {})
-    _below_scored(sheets, last, len(built[0]) if built else 0, findings)
-    _returns_deleted(built, last, findings)
+    last = _rows_as_built(sheets, built, findings)
     try:
         framework = framework_from_sheets({**sheets, "QualityScale": sheets.get("QualityScale") or _empty_scale()}, file,
                                           text_numbers=False)
@@ -149,43 +145,35 @@ def _structure(sheets: Mapping[str, Sheet | None], built: list[list[str]] | None
                 break
 
 
-def _returns_deleted(built: list[list[str]] | None, last: Mapping[str, int], findings: Findings) -> None:
-    """returns-changed: Returns' range (its defined name) ends above the rows built, so a row was deleted."""
-    if built and built[3] and RETURNS in last and last[RETURNS] < _built_last_row(built):
-        findings.add("returns-changed", CHECK_ADVICE["returns-changed"], f"A{last[RETURNS] + 1}", sheet=RETURNS)
+def _rows_as_built(sheets: Mapping[str, Sheet | None], built: list[list[str]] | None, findings: Findings) -> dict[str, int]:
+    """Findings where an input table's rows differ from those built (inserted, deleted, typed below: the anchors on
+    Checks say), and the last row of Returns and Quality the formulas read (none without a Checks sheet)."""
+    if not built:
+        return {}
+    returns = int(float(built[3][0])) if built[3] else 0
+    tables = input_tables(len(built[0]), len(built[1]), len(built[2]), len(built[4]), returns)
+    rows = anchored(sheets.get(CHECKS), anchors(tables))
+    if rows is None:  # built before anchors: the rows as built
+        return {RETURNS: returns + 1, QUALITY: returns + 1}
+    for t in tables:
+        problem = table_problem(t, rows[t.sheet], sheets.get(t.sheet))
+        if problem is not None:
+            kind, cell = problem
+            findings.add(kind, _ROW_ADVICE.get(kind, CHECK_ADVICE.get(kind, "")).format(sheet=t.sheet, row=cell[1:]), cell, sheet=t.sheet)
+    return {sheet: max((r for r in rows[sheet] if r is not None), default=1) for sheet in (RETURNS, QUALITY)}
 
 
-def _last_rows(names: Mapping[str, str]) -> dict[str, int]:
-    """The last row of the Returns and Quality ranges the formulas read, from the workbook's defined names."""
-    rows = {}
-    for sheet, name in SCORED_RANGES.items():
-        match = re.search(r"\$?[A-Z]{1,3}\$?(\d+)$", names.get(name, ""))
-        if match:
-            rows[sheet] = int(match.group(1))
-    return rows
-
-
-def _scored_last_rows(built: list[list[str]] | None, last_rows: Mapping[str, int]) -> dict[str, int]:
-    """The last scored row of Returns and Quality: as the defined names say, else as built (none without a Checks sheet)."""
-    if not built or not built[3]:
-        return dict(last_rows)
-    return {sheet: _built_last_row(built) for sheet in SCORED_RANGES} | dict(last_rows)
-
-
-def _built_last_row(built: list[list[str]]) -> int:
-    """The last row of Returns and Quality as built: one per return, at least one, under the header."""
-    return max(int(float(built[3][0])), 1) + 1
-
-
-def _below_scored(sheets: Mapping[str, Sheet | None], last: Mapping[str, int], themes: int, findings: Findings) -> None:
-    """return-not-scored / quality-row-not-read: a file name (Returns) or any cell (Quality) below the rows the formulas read."""
-    for name, (kind, width) in {RETURNS: ("return-not-scored", 1), QUALITY: ("quality-row-not-read", themes + 2)}.items():
-        sheet = sheets.get(name)
-        if sheet is None or name not in last:
-            continue
-        below = sorted((r, c) for (r, c), cell in sheet.cells.items() if r > last[name] and c <= width and cell_text(cell.value))
-        if below:
-            findings.add(kind, CHECK_ADVICE[kind], cell_ref(*below[0]), sheet=name)
+_ROW_ADVICE = {
+    INSERTED: ("Row {row} of {sheet} was inserted among the rows the formulas read as the workbook was built (under the header "
+               "or between rows), so they would leave it out. Delete the row; add returns with import_returns (Tools), or "
+               "rebuild with svexcel build."),
+    "returns-changed": ("A row of {sheet} was deleted (now row {row} holds the row below it). Undo it: import_returns (Tools) "
+                        "or svexcel build lays out Returns and Quality again."),
+    "return-not-scored": ("Row {row} of Returns is below the rows the formulas score, so it counts for nothing. Clear it; add "
+                          "returns with import_returns (Tools) or svexcel build."),
+    "quality-row-not-read": ("Row {row} of Quality is below the rows the formulas read, so its marks count for nothing. Type "
+                             "marks on the return's own row (its file name as on Returns) and clear row {row}."),
+}
 
 
 def _empty_scale() -> Sheet:
@@ -260,6 +248,10 @@ def _quantity(table: Table, row: int, mid: str, binary: bool, findings: Findings
     """A quantity as the MeasureScores formulas count it: numbers of 0 or more; Yes, No, 1 or 0 for binary measures."""
     value = table.value(row, mid)
     ref = table.ref(row, mid)
+    cell = table.cell(row, mid)
+    if cell is not None and cell.error is not None:
+        findings.add("cell-error", f"Measure {mid} in {ref} shows {cell.error}. Type a plain value.", ref)
+        return None
     if binary:
         word = value.casefold() if isinstance(value, str) else None
         if word in ("yes", "no"):
@@ -293,7 +285,9 @@ def _quality(sheet: Sheet | None, framework: Framework, findings: Findings, last
             ref = table.ref(row, tid) if tid in table.columns else ""
             problem = mark_problem(value, cell.shown_as == "percent", allowed) if cell is not None and is_number(value) else None  # type: ignore[arg-type]
             mark = float(value) if is_number(value) and problem is None else None  # type: ignore[arg-type]
-            if problem is not None:
+            if cell is not None and cell.error is not None:
+                findings.add("cell-error", f"The {tid} quality score for {name or 'a row'} in {ref} shows {cell.error}. Type a mark from the scale.", ref)
+            elif problem is not None:
                 findings.add(problem[0], f"The {tid} quality score for {name or 'a row'} in {ref} {problem[1]}", ref)
             elif mark is None and cell_text(value):
                 findings.add("bad-quality-score", f"The {tid} quality score for {name or 'a row'} in {ref} is '{value}'. Type a number from 0 to 100, or leave it blank.", ref)

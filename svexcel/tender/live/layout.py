@@ -21,6 +21,7 @@ from ...core.findings import FINDING_COLUMNS, Finding, finding_rows
 from ...excel.formulas import ALL_PASS, CHECK_TEXT, checked, problem_type
 from ...excel.grid import CellValue, Formula, Grid, ref
 from ...excel.lookups import exact_match, first_exact
+from ...excel.rows import Anchors
 from ...framework.model import SETTING_NOTES, SHEET_COLUMNS, Framework
 from ...xlsx.reader import column_letter
 from ..return_reader import Return
@@ -366,15 +367,23 @@ class LiveLayout:
         return Grid(FINDINGS, finding_rows(self.findings), 2)
 
     @cached_property
-    def problem_formulas(self) -> list[str]:
-        """The Checks sheet's problem list: every input cell or row, each giving "" or "type|where"."""
+    def anchors(self) -> Anchors:
+        """Where every input row is now: the anchor columns on Checks (svexcel.excel.rows)."""
         fw = self.framework
+        return checks.anchors(checks.input_tables(len(fw.themes), len(fw.outcomes), len(fw.measures), len(fw.quality_scale), self.n))
+
+    @cached_property
+    def problem_formulas(self) -> list[str]:
+        """The Checks sheet's problem list: every input table's rows as built, every input cell or row, each giving ""
+        or "type|where"."""
+        fw, a = self.framework, self.anchors
         built_row = CHECK_HEADER_ROW + 1
-        out = [*checks.settings_problems(), *checks.theme_problems(len(fw.themes)), *checks.outcome_problems(len(fw.outcomes)),
-               *checks.measure_problems(len(fw.measures)), *checks.structure_problems(self, built_row)]
+        out = [*a.problems(), *checks.settings_problems(a), *checks.theme_problems(a, len(fw.themes)),
+               *checks.outcome_problems(a, len(fw.outcomes)), *checks.measure_problems(a, len(fw.measures)),
+               *checks.scale_problems(a, len(fw.quality_scale)), *checks.structure_problems(self, a, built_row)]
         qrow = column_letter(self.quality_row_col)
-        out += [checks.returns_row_problems(self, i + 2, self.ts_data_row + i, qrow) for i in range(self.n)]
-        out += [checks.quality_row_problems(self, i + 2) for i in range(self.n)]
+        out += [checks.returns_row_problems(self, a, i + 1, self.ts_data_row + i, qrow) for i in range(self.n)]
+        out += [checks.quality_row_problems(self, a, i + 1) for i in range(self.n)]
         return out
 
     def checks_grid(self) -> Grid:
@@ -388,13 +397,16 @@ class LiveLayout:
                      f"&\": \"&INDEX($E${first}:$E${first + len(CHECK_ADVICE) - 1},MATCH(\"FIX\",$B${first}:$B${first + len(CHECK_ADVICE) - 1},0)))")],
             ["Problems found", Formula("=ROWS(CheckTypes)-COUNTBLANK(CheckTypes)")],
         ]
-        header: list[CellValue] = [*CHECK_COLUMNS, None, "Problem list (type|cell)", "Type", *BUILT_COLUMNS]
+        a = self.anchors
+        header: list[CellValue] = [*CHECK_COLUMNS, None, "Problem list (type|cell)", "Type", *BUILT_COLUMNS, None, *a.titles()]
         rows.append(header)
-        built: list[list[CellValue]] = [list(self.theme_ids), [o.id for o in self.framework.outcomes], list(self.measure_ids), [float(self.n)]]
-        height = max(len(problems), len(CHECK_ADVICE), *(len(b) for b in built))
+        built: list[list[CellValue]] = [list(self.theme_ids), [o.id for o in self.framework.outcomes], list(self.measure_ids), [float(self.n)],
+                                        [q.score for q in self.framework.quality_scale]]
+        anchored = a.columns()
+        height = max(len(problems), len(CHECK_ADVICE), *(len(b) for b in built), a.height())
         for k in range(height):
             r = first + k
-            row: list[CellValue] = [None] * (BUILT_COL + len(built) - 1)
+            row: list[CellValue] = [None] * (a.col + len(anchored) - 1)
             if k < len(CHECK_ADVICE):
                 kind, advice = list(CHECK_ADVICE.items())[k]
                 row[0:5] = [kind, Formula(f"=IF(C{r}=0,\"OK\",\"FIX\")"), Formula(f"=COUNTIF(CheckTypes,\"{kind}\")"),
@@ -407,6 +419,9 @@ class LiveLayout:
             for j, ids in enumerate(built):
                 if k < len(ids):
                     row[BUILT_COL - 1 + j] = ids[k]
+            for j, column in enumerate(anchored):
+                if k < len(column):
+                    row[a.col - 1 + j] = column[k]
             rows.append(row)
         return Grid(CHECKS, rows, first)
 

@@ -293,6 +293,8 @@ def decorate_checks(ws: Worksheet, layout: LiveLayout) -> None:
     style_header(ws, CHECK_HEADER_ROW, 1, len(CHECK_COLUMNS))
     style_header(ws, CHECK_HEADER_ROW, PROBLEM_COL, PROBLEM_COL + 1)
     style_header(ws, CHECK_HEADER_ROW, BUILT_COL, BUILT_COL + len(BUILT_COLUMNS) - 1)
+    anchors = layout.anchors
+    style_header(ws, CHECK_HEADER_ROW, anchors.col, anchors.col + len(anchors.tables) - 1)
     first, last = CHECK_HEADER_ROW + 1, CHECK_HEADER_ROW + len(CHECK_ADVICE)
     ws.conditional_formatting.add(f"A{first}:E{last}", FormulaRule(formula=[f'$B{first}="FIX"'], fill=ERROR_FILL))
     format_column(ws, 5, alignment=WRAP)
@@ -300,9 +302,13 @@ def decorate_checks(ws: Worksheet, layout: LiveLayout) -> None:
         "One formula per input cell or row: blank when it passes, else the check and the cell to fix.", "svexcel")
     ws.cell(CHECK_HEADER_ROW, BUILT_COL).comment = Comment(
         "What this workbook was built for: the ids and the number of returns. svexcel reads them to reach the same verdict.", "svexcel")
+    ws.cell(CHECK_HEADER_ROW, anchors.col).comment = Comment(
+        "Where each input table's header and rows as built are now: Excel moves these with the rows, so a row inserted "
+        "under a header or between rows, or deleted, is found and named. svexcel reads them to reach the same verdict.", "svexcel")
     ws.freeze_panes = ws.cell(first, 1)
     set_widths(ws, {"A": 22.0, "B": 8.0, "C": 9.0, "D": 34.0, "E": 70.0, "F": 2.0, "G": 30.0, "H": 18.0}
-               | {column_letter(BUILT_COL + j): 14.0 for j in range(len(BUILT_COLUMNS))})
+               | {column_letter(BUILT_COL + j): 14.0 for j in range(len(BUILT_COLUMNS))}
+               | {column_letter(anchors.col + j): 12.0 for j in range(len(anchors.tables))})
     _landscape(ws)
 
 
