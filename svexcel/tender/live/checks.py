@@ -77,9 +77,8 @@ CHECK_ADVICE = {
 
 def input_tables(themes: int, outcomes: int, measures: int, scale: int, returns: int) -> tuple[InputTable, ...]:
     """The workbook's input tables as built, for so many themes, outcomes, measures, scale scores and returns."""
-    fixed = "framework-changed"
-    return (InputTable("Settings", len(SETTING_NOTES), len(SHEET_COLUMNS["Settings"]) + 1, fixed, fixed),
-            *(InputTable(sheet, count, len(SHEET_COLUMNS[sheet]), fixed, fixed)
+    return (InputTable("Settings", len(SETTING_NOTES), len(SHEET_COLUMNS["Settings"]) + 1, "framework-changed", "framework-changed"),
+            *(InputTable(sheet, count, len(SHEET_COLUMNS[sheet]), "framework-changed", "framework-changed")
               for sheet, count in (("Themes", themes), ("Outcomes", outcomes), ("Measures", measures), ("QualityScale", scale))),
             InputTable("Returns", returns, 3 + measures, "returns-changed", "return-not-scored"),
             InputTable("Quality", returns, 2 + themes, "returns-changed", "quality-row-not-read"))

@@ -158,8 +158,9 @@ def _rows_as_built(sheets: Mapping[str, Sheet | None], built: list[list[str]] | 
     for t in tables:
         problem = table_problem(t, rows[t.sheet], sheets.get(t.sheet))
         if problem is not None:
-            kind, cell = problem
-            findings.add(kind, _ROW_ADVICE.get(kind, CHECK_ADVICE.get(kind, "")).format(sheet=t.sheet, row=cell[1:]), cell, sheet=t.sheet)
+            row_problem, cell = problem
+            advice = _ROW_ADVICE.get(row_problem, CHECK_ADVICE.get(row_problem, ""))
+            findings.add(row_problem, advice.format(sheet=t.sheet, row=cell[1:]), cell, sheet=t.sheet)
     return {sheet: max((r for r in rows[sheet] if r is not None), default=1) for sheet in (RETURNS, QUALITY)}
 
 
