@@ -46,18 +46,18 @@ def settings_checks(rows: dict[str, int]) -> list[tuple[str, str]]:
     for key in SHARE_KEYS:
         r, b = rows[key], f"Settings!$B${rows[key]}"
         out.append((f"Settings {key}", cascade([
-            (f"NOT(EXACT(Settings!$A${r},{quote(key)}))", "missing-setting", f"Settings!A{r}"),
-            *number_steps(b, f"Settings!B{r}", False, (f"OR({b}<0,{b}>1)", "bad-setting")),
+            (f"NOT(EXACT(Settings!$A${r},{quote(key)}))", "missing-setting", quote(f"Settings!A{r}")),
+            *number_steps(b, quote(f"Settings!B{r}"), False, (f"OR({b}<0,{b}>1)", "bad-setting")),
         ])))
     for high, low in ORDER:
         h, lo = f"Settings!$B${rows[high]}", f"Settings!$B${rows[low]}"
         out.append((f"Settings {low} not above {high}", cascade([
-            (f"AND(ISNUMBER({h}),ISNUMBER({lo}),{lo}>{h})", "bad-setting", f"Settings!B{rows[low]}")])))
+            (f"AND(ISNUMBER({h}),ISNUMBER({lo}),{lo}>{h})", "bad-setting", quote(f"Settings!B{rows[low]}"))])))
     r = rows["rating_method"]
     method = f"LOWER(TRIM(Settings!$B${r}))"
     out.append(("Settings rating_method", cascade([
-        (f'NOT(EXACT(Settings!$A${r},"rating_method"))', "missing-setting", f"Settings!A{r}"),
-        (f'NOT(OR({method}="value",{method}="count"))', "bad-setting", f"Settings!B{r}"),
+        (f'NOT(EXACT(Settings!$A${r},"rating_method"))', "missing-setting", quote(f"Settings!A{r}")),
+        (f'NOT(OR({method}="value",{method}="count"))', "bad-setting", quote(f"Settings!B{r}")),
     ])))
     return out
 
@@ -65,17 +65,17 @@ def settings_checks(rows: dict[str, int]) -> list[tuple[str, str]]:
 def measure_checks(ids: list[str], accrues_col: int) -> list[tuple[str, str]]:
     """Each built Measures row: id as built, kind, proxy, deadweight and accrues; the accrues header; no rows added."""
     acc = column_letter(accrues_col)
-    out = [("Measures accrues header", cascade([(f'NOT(EXACT(Measures!${acc}$1,"{ACCRUES_HEADER}"))', "missing-header", f"Measures!{acc}1")])),
-           ("Measures rows as built", cascade([(f"COUNTA(Measures!$A:$A)<>{len(ids) + 1}", "framework-changed", f"Measures!A{len(ids) + 2}")]))]
+    out = [("Measures accrues header", cascade([(f'NOT(EXACT(Measures!${acc}$1,"{ACCRUES_HEADER}"))', "missing-header", quote(f"Measures!{acc}1"))])),
+           ("Measures rows as built", cascade([(f"COUNTA(Measures!$A:$A)<>{len(ids) + 1}", "framework-changed", quote(f"Measures!A{len(ids) + 2}"))]))]
     for r, ident in enumerate(ids, start=2):
         kind, proxy, dw, accrues = f"LOWER(Measures!$E${r})", f"Measures!$G${r}", f"Measures!$I${r}", f"LOWER(TRIM(Measures!${acc}${r}))"
         out.append((f"Measures {ident}", cascade([
-            (f"NOT(EXACT(Measures!$A${r},{quote(ident)}))", "framework-changed", f"Measures!A{r}"),
-            (f'NOT(OR({kind}="monetised",{kind}="target",{kind}="binary"))', "unknown-kind", f"Measures!E{r}"),
-            (f'AND({kind}="monetised",{proxy}="")', "missing-proxy", f"Measures!G{r}"),
-            *number_steps(proxy, f"Measures!G{r}", True, (f"{proxy}<0", "bad-proxy")),
-            *number_steps(dw, f"Measures!I{r}", True, (f"OR({dw}<0,{dw}>1)", "bad-deadweight")),
-            (f'NOT(OR({accrues}="",{accrues}="flow",{accrues}="level"))', "bad-accrues", f"Measures!{acc}{r}"),
+            (f"NOT(EXACT(Measures!$A${r},{quote(ident)}))", "framework-changed", quote(f"Measures!A{r}")),
+            (f'NOT(OR({kind}="monetised",{kind}="target",{kind}="binary"))', "unknown-kind", quote(f"Measures!E{r}")),
+            (f'AND({kind}="monetised",{proxy}="")', "missing-proxy", quote(f"Measures!G{r}")),
+            *number_steps(proxy, quote(f"Measures!G{r}"), True, (f"{proxy}<0", "bad-proxy")),
+            *number_steps(dw, quote(f"Measures!I{r}"), True, (f"OR({dw}<0,{dw}>1)", "bad-deadweight")),
+            (f'NOT(OR({accrues}="",{accrues}="flow",{accrues}="level"))', "bad-accrues", quote(f"Measures!{acc}{r}")),
         ])))
     return out
 
@@ -84,8 +84,8 @@ def contract_check(r: int, contract: DeliveryReturn) -> tuple[str, str]:
     """A contract's reporting period: a whole number from 0 to its periods."""
     k, n = f"Contracts!$G${r}", f"Contracts!$F${r}"
     return (f"Contracts {contract.contract_reference or contract.file} reporting period", cascade([
-        (f"NOT(ISNUMBER({k}))", "bad-reporting-period", f"Contracts!G{r}"),
-        (f"OR({k}<0,{k}>{n},{k}<>INT({k}))", "bad-reporting-period", f"Contracts!G{r}"),
+        (f"NOT(ISNUMBER({k}))", "bad-reporting-period", quote(f"Contracts!G{r}")),
+        (f"OR({k}<0,{k}>{n},{k}<>INT({k}))", "bad-reporting-period", quote(f"Contracts!G{r}")),
     ]))
 
 
