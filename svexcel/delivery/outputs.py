@@ -77,10 +77,10 @@ def summary_rows(framework: Framework, result: DeliveryResult) -> tuple[list[obj
         report = f"superseded by {r.superseded_by}"
     figures: list[object] = [None] * (len(CONTRACT_COLUMNS) - 7)
     if f is not None and rated is not None and v is not None:
-        rags = f.rag_counts()
+        rags = f.rag_counts()  # harms as the amount the net subtracts (the engine's are negative), as every other output shows them
         figures = [f.period, f.periods, f.sv_committed, f.sv_expected, f.sv_delivered, f.sv_forecast, f.share_value, f.share_count,
                    rated.rating, rags["Green"], rags["Amber"], rags["Red"], len(f.measures) - f.due, f.benefit_expected,
-                   f.benefit_delivered, f.harm_delivered, v.benefit_delivered, result.verified_share, result.basis, yes_no(r.attestation),
+                   f.benefit_delivered, abs(f.harm_delivered), v.benefit_delivered, result.verified_share, result.basis, yes_no(r.attestation),
                    yes_no(result.provisional)]
     row: list[object] = [r.file, result.status, r.supplier, r.contract_reference, *figures, *counts, report]
     measures: list[list[object]] = [] if f is None else [

@@ -250,8 +250,8 @@ def _line_breaks(docx: DocxTemplate, xml: bytearray) -> bytes | bytearray:
 
 def _number_pictures(xml: bytes | bytearray) -> bytes | bytearray:
     """Give every picture a unique id, as docxtpl does (pictures repeated by a loop would share one)."""
-    if len(DOC_PR_ID.findall(xml)) < 2:
-        return xml  # one picture keeps the template's unique id; no copy of a large body
+    if xml.count(b"docPr") < 2 or len(DOC_PR_ID.findall(xml)) < 2:
+        return xml  # one picture keeps the template's unique id; no copy of a large body (a byte count first: no regex scan)
     numbers = iter(range(1001, 1_000_000))
     return DOC_PR_ID.sub(lambda m: m[1] + str(next(numbers)).encode() + m[2], xml)
 

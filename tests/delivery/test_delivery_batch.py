@@ -180,6 +180,26 @@ def test_portfolio_text(monitored: Path) -> None:
     assert "openfields-q2.xlsx" in text and "Equity and Equality" in text
 
 
+def test_each_headline_figure_has_one_label_in_report_portfolio_and_summary(monitored: Path) -> None:
+    # issue 15: net (benefits less harms), benefit against expected (the value rating's) and harms are told apart, in the
+    # same words everywhere; the portfolio's figures are the contracts' own, added up from the summary workbook
+    net, benefit, harms = ("Net social value delivered (benefits less harms)",
+                           "Benefit delivered against benefit expected (what the value rating uses)", "Harms delivered")
+    rows = list(load_workbook(monitored / "delivery-summary.xlsx", read_only=True)["Contracts"].iter_rows(values_only=True))
+    header, scored = rows[0], [dict(zip(rows[0], r)) for r in rows[1:] if r[1] == "scored"]
+    assert {f"{net} (£)", "Benefit delivered (£)", "Benefit expected to date (£)", f"{harms} (£)"} <= set(header)
+    portfolio = Document(str(monitored / "portfolio.docx"))
+    table = next(t for t in portfolio.tables if t.rows[0].cells[0].text == "Figure")
+    shown = {r.cells[0].text: r.cells[1].text for r in table.rows[1:]}
+    pounds = lambda v: f"{'-' if round(v, 2) < 0 else ''}£{abs(round(v, 2)):,.2f}"  # noqa: E731
+    assert shown[net] == pounds(sum(r[f"{net} (£)"] for r in scored))
+    assert shown[harms] == pounds(sum(r[f"{harms} (£)"] for r in scored))
+    assert shown[benefit].startswith(f"{pounds(sum(r['Benefit delivered (£)'] for r in scored))} of "
+                                     f"{pounds(sum(r['Benefit expected to date (£)'] for r in scored))} expected")
+    report = docx_text(monitored / "reports" / "HC-2026-021.docx")
+    assert all(f"{label}\n" in report for label in (net, benefit, harms))
+
+
 @pytest.mark.libreoffice
 def test_report_page_one_as_pdf(monitored: Path, tmp_path: Path) -> None:
     pdf = convert([monitored / "reports" / "HC-2026-021.docx"], "pdf", tmp_path)[0]
