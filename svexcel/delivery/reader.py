@@ -14,7 +14,7 @@ from ..core.numbers import cell_number
 from ..framework.model import Framework
 from ..tender.return_layout import META
 from ..tender.return_reader import MEASURE_ID, NO, YES, ReturnReader
-from ..xlsx.meta import key_values
+from ..xlsx.meta import fingerprint, key_values
 from ..xlsx.reader import Sheet, UnreadableWorkbook, Workbook, cell_ref, column_letter
 from ..xlsx.tables import Table, cell_text, find_table, normalise
 from .engine import Commitment
@@ -41,7 +41,6 @@ from .layout import (
     ContractTerms,
     expected_locked,
 )
-from .layout import delivery_fingerprint as fingerprint_of
 
 PERIOD_HEADER = re.compile(r"^P(\d+)(?:\s.*)?$", re.IGNORECASE)
 EXCEL_EPOCH = dt.date(1899, 12, 30)
@@ -255,12 +254,13 @@ class _DeliveryReader(ReturnReader):
                 return False
         terms = self.terms_from_meta(sheet, meta)
         stored, row = meta.get("fingerprint", (None, 1))
-        if terms is None or fingerprint_of(self.framework, terms) != cell_text(stored):
+        expected = {} if terms is None else expected_locked(self.framework, terms)  # made once: the fingerprint is of these
+        if terms is None or fingerprint(expected) != cell_text(stored):
             self.findings.add("fingerprint-mismatch", "The workbook's hidden sheet was edited or it was made from a different copy of the framework, "
                               "so its commitments cannot be trusted. Ask the officer for a fresh delivery workbook.", cell_ref(row, 2), sheet=META)
             return False
         self.terms = terms
-        self.expected = expected_locked(self.framework, terms)
+        self.expected = expected
         r = self.result
         r.supplier, r.contract_reference, r.contract_value = terms.supplier, terms.contract_reference, terms.contract_value
         r.start, r.years, r.periods_per_year, r.periods = terms.start.isoformat(), terms.years, terms.periods_per_year, terms.periods

@@ -172,6 +172,9 @@ class ReturnReader:
 
         ``negative`` is the finding type and advice for a number below 0; ``severity`` overrides the catalogue's for problems.
         """
+        if cell is not None and isinstance(cell.value, float) and cell.formula is None and cell.shown_as is None \
+                and 0 <= cell.value <= LARGEST_NUMBER:
+            return cell.value, True  # a plain number in range, as most are: nothing to report
         read = cell_number(cell)
         if cell is not None and read.problem:
             self.findings.add(read.problem, self.problem_message(read.problem, cell, what), ref, sheet=sheet, severity=severity)
