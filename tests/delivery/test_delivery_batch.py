@@ -186,7 +186,7 @@ def test_each_headline_figure_has_one_label_in_report_portfolio_and_summary(moni
     net, benefit, harms = ("Net social value delivered (benefits less harms)",
                            "Benefit delivered against benefit expected (what the value rating uses)", "Harms delivered")
     rows = list(load_workbook(monitored / "delivery-summary.xlsx", read_only=True)["Contracts"].iter_rows(values_only=True))
-    header, scored = rows[0], [dict(zip(rows[0], r)) for r in rows[1:] if r[1] == "scored"]
+    header, scored = rows[0], [dict(zip(rows[0], r, strict=True)) for r in rows[1:] if r[1] == "scored"]
     assert {f"{net} (£)", "Benefit delivered (£)", "Benefit expected to date (£)", f"{harms} (£)"} <= set(header)
     portfolio = Document(str(monitored / "portfolio.docx"))
     table = next(t for t in portfolio.tables if t.rows[0].cells[0].text == "Figure")
