@@ -254,13 +254,13 @@ class _DeliveryReader(ReturnReader):
                 return False
         terms = self.terms_from_meta(sheet, meta)
         stored, row = meta.get("fingerprint", (None, 1))
-        expected = {} if terms is None else expected_locked(self.framework, terms)  # made once: the fingerprint is of these
-        if terms is None or fingerprint(expected) != cell_text(stored):
+        locked = {} if terms is None else expected_locked(self.framework, terms)  # made once: the fingerprint is of these
+        if terms is None or fingerprint(locked) != cell_text(stored):
             self.findings.add("fingerprint-mismatch", "The workbook's hidden sheet was edited or it was made from a different copy of the framework, "
                               "so its commitments cannot be trusted. Ask the officer for a fresh delivery workbook.", cell_ref(row, 2), sheet=META)
             return False
         self.terms = terms
-        self.expected = expected
+        self.expected = locked
         r = self.result
         r.supplier, r.contract_reference, r.contract_value = terms.supplier, terms.contract_reference, terms.contract_value
         r.start, r.years, r.periods_per_year, r.periods = terms.start.isoformat(), terms.years, terms.periods_per_year, terms.periods
