@@ -17,6 +17,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import NamedTuple
 
 from returns import make_returns
 
@@ -27,21 +28,29 @@ HERE = Path(__file__).resolve().parent
 SVEXCEL = [sys.executable, "-m", "svexcel"]
 
 
-def run(command: list[str]) -> tuple[float, float]:
-    """Run a command to completion; (wall seconds, peak RSS in MiB of the largest process it ran)."""
+class Run(NamedTuple):
+    """One program run to completion: wall seconds, peak RSS in MiB, and CPU seconds (user + system) it used."""
+
+    seconds: float
+    peak: float
+    cpu: float
+
+
+def run(command: list[str]) -> Run:
+    """Run a command to completion and measure it (the peak RSS is of the largest process it ran)."""
     start = time.perf_counter()
     process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     _, status, usage = os.wait4(process.pid, 0)
     elapsed = time.perf_counter() - start
     if os.waitstatus_to_exitcode(status) not in (0, 1):
         raise SystemExit(f"{' '.join(command)} failed: {process.stderr.read().decode() if process.stderr else ''}")
-    return elapsed, usage.ru_maxrss / 1024
+    return Run(elapsed, usage.ru_maxrss / 1024, usage.ru_utime + usage.ru_stime)
 
 
 def batch(returns: Path, out: Path, jobs: int, repeat: int = 1) -> tuple[float, float]:
     """``svexcel batch`` on a folder: best wall time of ``repeat`` runs, and the peak RSS."""
     runs = [run([*SVEXCEL, "batch", str(returns), "--out", str(out), "--jobs", str(jobs)]) for _ in range(repeat)]
-    return min(t for t, _ in runs), max(m for _, m in runs)
+    return min(r.seconds for r in runs), max(r.peak for r in runs)
 
 
 def verdict(met: bool) -> str:
@@ -63,7 +72,7 @@ def main() -> None:
         make_returns(framework, folder, n)
         print(f"{n} returns, {os.cpu_count()} CPUs, Python {sys.version.split()[0]}; svexcel timings are the best of {args.repeat} runs")
 
-        base_time, base_rss = run([sys.executable, str(HERE / "baseline.py"), str(folder), str(root / "baseline")])
+        base_time, base_rss, _ = run([sys.executable, str(HERE / "baseline.py"), str(folder), str(root / "baseline")])
         one_time, one_rss = batch(folder, root / "jobs1", 1, args.repeat)
         two_time, _ = batch(folder, root / "jobs2", 2, args.repeat)
         ratio, speedup = base_time / one_time, one_time / two_time

@@ -16,7 +16,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from bench_batch import SVEXCEL, run, verdict
+from bench_batch import SVEXCEL, Run, run, verdict
 from deliveries import make_deliveries
 
 from svexcel.core.paths import DEFAULT_FRAMEWORK
@@ -27,8 +27,13 @@ HERE = Path(__file__).resolve().parent
 
 def delivery_batch(folder: Path, out: Path, jobs: int, repeat: int = 1) -> tuple[float, float]:
     """``svexcel delivery batch`` on a folder: best wall time of ``repeat`` runs, and the peak RSS."""
-    runs = [run([*SVEXCEL, "delivery", "batch", str(folder), "--out", str(out), "--jobs", str(jobs)]) for _ in range(repeat)]
-    return min(t for t, _ in runs), max(m for _, m in runs)
+    runs = [delivery_run(folder, out, jobs) for _ in range(repeat)]
+    return min(r.seconds for r in runs), max(r.peak for r in runs)
+
+
+def delivery_run(folder: Path, out: Path, jobs: int) -> Run:
+    """One ``svexcel delivery batch`` run, measured."""
+    return run([*SVEXCEL, "delivery", "batch", str(folder), "--out", str(out), "--jobs", str(jobs)])
 
 
 def main() -> None:
@@ -53,13 +58,15 @@ def main() -> None:
             made = len(list((root / "baseline").glob("*.docx")))
             if made != n:
                 sys.exit(f"the baseline wrote {made} of {n} reports: is the bench extra installed (pip install -e .[bench])?")
-            ones.append(delivery_batch(folder, root / "jobs1", 1))
-        base_time, base_rss = min(t for t, _ in bases), max(m for _, m in bases)
-        one_time, one_rss = min(t for t, _ in ones), max(m for _, m in ones)
+            ones.append(delivery_run(folder, root / "jobs1", 1))
+        base_time, base_rss, base_cpu = min(r.seconds for r in bases), max(r.peak for r in bases), min(r.cpu for r in bases)
+        one_time, one_rss, one_cpu = min(r.seconds for r in ones), max(r.peak for r in ones), min(r.cpu for r in ones)
         ratio = base_time / one_time
         print(f"baseline (pandas + DocxTemplate + matplotlib): {base_time:7.2f} s  {n / base_time:7.1f} contracts/s  {1000 * base_time / n:6.1f} ms/contract  peak {base_rss:.0f} MiB")
         print(f"svexcel delivery batch --jobs 1:               {one_time:7.2f} s  {n / one_time:7.1f} contracts/s  {1000 * one_time / n:6.1f} ms/contract  peak {one_rss:.0f} MiB")
         print(f"throughput vs baseline at --jobs 1: {ratio:.1f}x   (target >= 12x: {verdict(ratio >= 12)})")
+        print(f"CPU time (user + system, which other programs on a busy machine move least): baseline {1000 * base_cpu / n:.1f} ms/contract, "
+              f"svexcel {1000 * one_cpu / n:.1f} ms/contract: {base_cpu / one_cpu:.1f}x")
         small, large = args.memory
         runs = {}
         for count in (small, large):
