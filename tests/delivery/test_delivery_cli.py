@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from openpyxl import load_workbook
 from project import guides_text
 
 from svexcel.cli.delivery import delivery
@@ -57,3 +59,14 @@ def test_demo_monitors_delivery_and_prints_each_rating(tmp_path: Path) -> None:
     lines = [line.split() for line in result.output.splitlines() if line.strip().startswith("HC-2026-0")]
     assert [(words[0], words[-5]) for words in lines] == [("HC-2026-014", "Good"), ("HC-2026-021", "Inadequate"), ("HC-2026-033", "Good")]
     assert sorted(p.name for p in (tmp_path / "demo" / "delivery" / "reports").iterdir()) == ["HC-2026-014.docx", "HC-2026-021.docx", "HC-2026-033.docx"]
+    # issue 15: the demo shows a level measure, a KPI not yet due and a verification round (one claim rejected), then draws the next
+    contracts = {c["contract_reference"]: c for c in json.loads((tmp_path / "demo" / "delivery" / "delivery.json").read_text())["contracts"]
+                 if c["status"] == "scored"}
+    summary = load_workbook(tmp_path / "demo" / "delivery" / "delivery-summary.xlsx", read_only=True)["Measures"]
+    assert any(row[4] == "level" for row in summary.iter_rows(min_row=2, values_only=True))
+    assert any(k["due"] is False and k["rating"] is None for k in contracts["HC-2026-021"]["kpis"])
+    assert contracts["HC-2026-033"]["sv_validated"] < contracts["HC-2026-033"]["sv_delivered"]
+    assert re.search(r"Drew 10 of \d+ claims from 3 contract\(s\) with seed 2027", result.output)
+    drawn = load_workbook(tmp_path / "demo" / "verification.xlsx", read_only=True)
+    claims = [r for r in drawn["Verification"].iter_rows(values_only=True) if r[0] and str(r[0]).startswith("C") and str(r[0])[1:].isdigit()]
+    assert len(claims) == 10 and all(r[13] is None for r in claims)  # drawn, not yet checked: Status blank
