@@ -8,7 +8,7 @@ from pathlib import Path
 
 from ..core.cells import Cell
 from ..core.findings import Finding, Findings, finding
-from ..core.number_formats import describe
+from ..core.number_formats import Shown, describe
 from ..core.numbers import cell_number
 from ..framework.model import Framework
 from ..xlsx.reader import UnreadableWorkbook
@@ -88,7 +88,7 @@ def quality_mark(cell: Cell | None, what: str, ref: str, findings: Findings, mar
     read = cell_number(cell)
     number = read.value
     if read.problem is not None:
-        findings.add(read.problem, f"{what} is not a number ({read.problem}). Type a score from 0 to 100, or leave it blank if not yet scored.", ref)
+        findings.add(read.problem, f"{what} {_held(read.problem, cell)} Type a score from 0 to 100, or leave it blank if not yet scored.", ref)
         return None
     if read.note == "number-as-text":
         # the live workbook's formulas would not count a score typed as text: stop rather than disagree
@@ -101,6 +101,20 @@ def quality_mark(cell: Cell | None, what: str, ref: str, findings: Findings, mar
         findings.add(problem[0], f"{what} {problem[1]}", ref)
         return None
     return float(number)
+
+
+def _held(problem: str, cell: Cell | None) -> str:
+    """What a mark's cell holds instead of a number, as people see it (never a serial number)."""
+    value = None if cell is None else cell.value
+    if problem in ("stored-as-date", "stored-as-time") and isinstance(value, (int, float)) and cell is not None:
+        kind: Shown = "time" if problem == "stored-as-time" else "date"
+        return (f"holds the {kind} {describe(value, cell.shown_as or kind)}, not a mark (Excel and LibreOffice make a {kind} "
+                f"of some entries); format the cell as Number.")
+    if problem == "cell-error" and cell is not None:
+        return f"shows the error {cell.error}."
+    if problem == "formula-without-value":
+        return "holds a formula with no calculated value."
+    return f"is {value!r}, which is not a number."
 
 
 def mark_problem(number: float, percent: bool, marks: Sequence[float] = ()) -> tuple[str, str] | None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 from openpyxl import load_workbook
@@ -50,3 +51,19 @@ def test_missing_quality_sheet(framework: Framework, tmp_path: Path) -> None:
     wb["Quality"].title = "Scores"
     wb.save(path)
     assert [(f.type, f.severity) for f in read_quality(path, framework)[1]] == [("missing-sheet", "error")]
+
+
+def test_a_mark_that_is_not_a_number_says_what_the_cell_holds(framework: Framework, sample_quality: Path, tmp_path: Path) -> None:
+    """What Excel made of a typed mark is shown as people see it (a date, a time, the text), never the finding's type name
+    nor a serial number: as the return reader does for quantities (SPEC §2), on every surface that takes marks."""
+    path = tmp_path / "quality.xlsx"
+    wb = load_workbook(sample_quality)
+    ws = wb["Quality"]
+    ws["C2"], ws["D3"], ws["E4"] = dt.datetime(2026, 3, 1), dt.time(12, 30), "seventy"
+    ws["C2"].number_format, ws["D3"].number_format = "dd/mm/yyyy", "h:mm"
+    wb.save(path)
+    _, findings = read_quality(path, framework)
+    assert [(f.cell, f.type) for f in findings] == [("C2", "stored-as-date"), ("D3", "stored-as-time"), ("E4", "not-a-number")]
+    messages = [f.message for f in findings]
+    assert "holds the date 1 Mar 2026" in messages[0] and "holds the time 12:30" in messages[1] and "'seventy'" in messages[2]
+    assert not any(f"({f.type})" in f.message or "46082" in f.message for f in findings), messages
