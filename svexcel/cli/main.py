@@ -94,7 +94,7 @@ def demo(out: Path, jobs: int) -> None:
                        f"{quality.name}, keeping the record in {out / record} ...")
             plan, notes = plan_batch_record(None, SAMPLES, quality, [SAMPLE_OTHER_CRITERIA])
             result = run_batch_and_report(SAMPLES, stage, None, quality, jobs, summaries=Summaries(SAMPLE_OTHER_CRITERIA),
-                                          keep=(quality.name, "panel"), shown=out, record_sha256=plan.sha256)  # the panel's workbooks stay
+                                          keep=(quality.name, "panel"), shown=out, record=plan)  # the panel's workbooks stay
             outputs = [stage / name for name in OUTPUTS if (stage / name).exists()]
             keep_record(stage / record, plan, notes, outputs, stage, shown=out / record)
             count, problems = verify_record(stage / record)

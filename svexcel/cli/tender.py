@@ -33,6 +33,7 @@ from .common import (
 from .record import check_record_target, keep_record, plan_batch_record, record_option
 
 if TYPE_CHECKING:
+    from ..run.record import RecordPlan
     from ..tender.award import OtherCriteria
     from ..tender.batch import BatchResult
 
@@ -139,7 +140,7 @@ def batch(returns_dir: Path, framework_path: Path | None, quality_path: Path | N
         inputs = (evaluation_template, comparison_template, other_criteria_path, assessment_template)
         plan, notes = plan_batch_record(framework_path, returns_dir, quality_path, inputs)
     result = run_batch_and_report(returns_dir, out, framework_path, quality_path, jobs, evaluation_template, comparison_template, summaries,
-                                  record_sha256=plan.sha256 if plan else None)
+                                  record=plan)
     if record_dir is not None and plan is not None:
         keep_record(record_dir, plan, notes, [out])
     sys.exit(result.exit_code)
@@ -176,11 +177,12 @@ def _summary_inputs(summaries: Summaries, quality_path: Path | None, framework: 
 def run_batch_and_report(returns_dir: Path, out: Path, framework_path: Path | None, quality_path: Path | None, jobs: int = 1,
                evaluation_template: Path | None = None, comparison_template: Path | None = None,
                summaries: Summaries | None = None, keep: Sequence[str] = (), shown: Path | None = None,
-               record_sha256: str | None = None) -> BatchResult:
+               record: RecordPlan | None = None) -> BatchResult:
     """Run a batch for the CLI and report it (its outputs ``shown`` where they will be, if ``out`` is a staging folder);
-    usage problems stop with exit 2. ``record_sha256`` is the SHA-256 of the record's manifest, when one is kept."""
+    usage problems stop with exit 2. ``record`` is the record's plan (its inputs hashed), when one is kept."""
     from ..panel.marks import read_marks
     from ..run.outputs import OutputError
+    from ..run.record import RecordError
     from ..tender.batch import run_batch
     from ..tender.pins import NarrativeChanged
     from ..word.errors import ReportTemplateError
@@ -196,13 +198,13 @@ def run_batch_and_report(returns_dir: Path, out: Path, framework_path: Path | No
         result = run_batch(
             returns_dir, out, framework=framework, quality=quality.marks if quality else None,
             quality_name=quality_path.name if quality_path else None, pins=quality.pins if quality else None,
-            evaluator_files=quality.evaluator_files if quality else (), record_sha256=record_sha256,
+            evaluator_files=quality.evaluator_files if quality else (), record=record,
             jobs=jobs, evaluation_template=evaluation_template, comparison_template=comparison_template,
             progress=sys.stderr.isatty(), keep=keep, **extra,
         )
     except NarrativeChanged as exc:
         refuse_changed_narratives(exc)
-    except (ReportTemplateError, OutputError) as exc:
+    except (ReportTemplateError, OutputError, RecordError) as exc:
         raise UsageError(str(exc)) from exc
     result.notes += _criteria_notes(extra.get("other_criteria"), result)
     result.out = shown or out

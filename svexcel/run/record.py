@@ -82,6 +82,18 @@ class RecordPlan:
         """The SHA-256 of manifest.json: what results.json and the assessment summaries carry."""
         return hashlib.sha256(self.manifest).hexdigest()
 
+    def check_unchanged(self) -> None:
+        """Raise RecordError when an input no longer holds the bytes it was hashed with: the run may have used others, so
+        its outputs, which carry this manifest's SHA-256, must not take the previous outputs' place."""
+        for source, entry in self.files:
+            if not source.is_file() or sha256(source) != entry["sha256"]:
+                raise RecordError(_changed(source))
+
+
+def _changed(source: Path) -> str:
+    return (f"{source} changed while the run used it, so the record would not hold what was scored. Nothing was written or "
+            "replaced; run again.")
+
 
 def plan_record(parts: Mapping[str, Iterable[Path]], *, framework: Mapping[str, str], notes: Iterable[str] = (),
                 declarations: Sequence[Mapping[str, str]] = (), bases: Mapping[str, Path] | None = None,
@@ -111,7 +123,7 @@ def write_record(record: Path, plan: RecordPlan, outputs: Iterable[Path] = (), o
         for source, entry in plan.files:
             target = _copy(source, staging / entry["path"])
             if sha256(target) != entry["sha256"]:
-                raise RecordError(f"{source} changed while the run used it, so the record would not hold what was scored. Run again.")
+                raise RecordError(_changed(source))
         (staging / MANIFEST).write_bytes(plan.manifest)
         copied = [_entry(path, OUTPUTS, _copy(file, staging / path)) for file, path in _entries(OUTPUTS, outputs, outputs_base)]
         listing = {"manifest_sha256": plan.sha256, "files": copied}

@@ -28,6 +28,7 @@ from ..run.inputs import Input, InputFolder
 from ..run.names import report_names
 from ..run.outputs import OutputError, replacing
 from ..run.pool import Pool
+from ..run.record import RecordPlan
 from ..run.spool import Spool
 from .award import OtherCriteria, standings, winner
 from .pins import NarrativeChanged, Pins, narrative_changes, return_pins
@@ -124,30 +125,33 @@ def run_batch(
     keep: Sequence[str] = (),
     pins: Mapping[tuple[str, str], str] | None = None,
     evaluator_files: Sequence[str] = (),
-    record_sha256: str | None = None,
+    record: RecordPlan | None = None,
 ) -> BatchResult:
     """Score every file in ``returns_dir`` and replace ``out`` with the complete outputs; with
     ``assessment_summaries`` also ``assessment-summaries/<stem>.docx`` per scored return, from the panel's
     consensus ``rationales`` (by file and theme) and the tender's ``other_criteria``. Entries of ``out`` named in
     ``keep`` are carried into the new set (the demo keeps its panel workbooks this way). ``pins`` are the SHA-256 of the
     responses the marks were given for (svexcel.tender.pins): a valid return whose response differs raises NarrativeChanged.
-    results.json names the quality file and the ``evaluator_files`` its marks came from, and ``record_sha256`` (the SHA-256
-    of the record's manifest, svexcel.run.record), which the assessment summaries carry in their footer too.
+    results.json names the quality file and the ``evaluator_files`` its marks came from, and the SHA-256 of the ``record``'s
+    manifest (svexcel.run.record), which the assessment summaries carry in their footer too.
 
     Raises ReportTemplateError (a template fails with sample data), OutputError (an output cannot be written, or ``out``
-    cannot be replaced) or NarrativeChanged before ``out`` is touched; Interrupted on SIGINT or SIGTERM."""
+    cannot be replaced), NarrativeChanged or RecordError (an input of the ``record`` changed since it was hashed) before
+    ``out`` is touched; Interrupted on SIGINT or SIGTERM."""
     inputs = returns_in(returns_dir)
     templates = (evaluation_template, comparison_template, assessment_template, assessment_summaries)
     reporter = Reporter(framework, *templates)  # renders every template with sample data first
-    award = (rationales or {}, other_criteria, record_sha256 or "") if assessment_summaries else None
+    award = (rationales or {}, other_criteria, record.sha256 if record else "") if assessment_summaries else None
     head: dict[str, Any] = {}
     if quality_name:
         head["quality"] = {"file": quality_name, "evaluator_files": list(evaluator_files)}
-    if record_sha256:
-        head["manifest_sha256"] = record_sha256
+    if record is not None:
+        head["manifest_sha256"] = record.sha256
     with replacing(out, keep) as stage:
         result = _run(inputs, stage, framework, reporter, (quality or {}, pins or {}), quality_name, jobs,
                       templates, progress, (date or dt.date.today()).isoformat(), award, head)
+        if record is not None:
+            record.check_unchanged()
     result.out = out
     return result
 

@@ -180,3 +180,27 @@ def test_a_tampered_manifest_or_results_is_reported_never_a_crash(tmp_path: Path
     assert problems and all(p.split(":")[0] in {"changed", "missing", "not-in-manifest", "manifest-unreadable", "manifest-changed",
                                                          "input-not-recorded"}
                             for p in problems), problems
+
+
+def test_a_return_changed_during_the_run_replaces_no_outputs(tmp_path: Path, samples_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A return replaced after it was hashed for the record and before the record is kept: the outputs (whose results.json
+    and assessment summaries carry the manifest's SHA-256) must not replace the previous ones, as no record will match them."""
+    import svexcel.cli.record as record_cli
+
+    out = tmp_path / "out"
+    assert CliRunner().invoke(main, ["batch", str(samples_dir), "--out", str(out)]).exit_code == 0
+    before = {p.relative_to(out): p.read_bytes() for p in out.rglob("*") if p.is_file()}
+    planned = record_cli.plan_batch_record
+
+    def plan_then_swap(*args, **kwargs):  # the swap lands while the batch runs
+        plan = planned(*args, **kwargs)
+        (samples_dir / "riverside-care-coop.xlsx").write_bytes((samples_dir / "swift-logistics.xlsx").read_bytes())
+        return plan
+
+    monkeypatch.setattr(record_cli, "plan_batch_record", plan_then_swap)
+    monkeypatch.setattr("svexcel.cli.tender.plan_batch_record", plan_then_swap)
+    result = CliRunner().invoke(main, ["batch", str(samples_dir), "--out", str(out), "--record", str(tmp_path / "record")])
+    assert result.exit_code == 2 and "riverside-care-coop.xlsx changed while the run used it" in result.output, result.output
+    assert "Nothing was written or replaced" in result.output
+    assert {p.relative_to(out): p.read_bytes() for p in out.rglob("*") if p.is_file()} == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out", "returns"]  # no record, no staging folder
