@@ -34,6 +34,7 @@ _COL = re.compile(r"<col\s([^>]*?)/?>")
 _ATTR = re.compile(r'(\w+)="([^"]*)"')
 _DIMENSION = re.compile(r'<dimension ref="[^"]*"\s*/>')
 _EXCEL_ESCAPE = re.compile(r"_(x[0-9A-Fa-f]{4}_)")
+MAX_CELL_TEXT = 32_767  # characters in one cell, as Excel allows
 _DRAWING = re.compile(r"xl/drawings/drawing\d+\.xml")
 
 
@@ -131,8 +132,12 @@ def _cell_xml(ref: str, style: str, value: Formula | str | float, cached: Cached
 
 
 def _text(text: str) -> str:
-    """Text as element content: XML-escaped, forbidden characters removed, ``_xHHHH_`` kept literal for Excel."""
-    text = escape(xml_safe(text))
+    """Text as element content: XML-escaped, forbidden characters removed, ``_xHHHH_`` kept literal for Excel, at most the
+    characters a cell holds (Excel repairs away a longer one)."""
+    text = xml_safe(text)
+    if len(text) > MAX_CELL_TEXT:
+        text = text[:MAX_CELL_TEXT - 1] + "…"
+    text = escape(text)
     return _EXCEL_ESCAPE.sub(r"_x005F_\1", text) if "_x" in text else text
 
 

@@ -58,9 +58,14 @@ def fit(draw: StackDraw, text: str, font: ChartFont, width: int) -> str:
     """``text`` shortened with an ellipsis so it fits ``width`` pixels."""
     if draw.textlength(text, font=font) <= width:
         return text
-    while text and draw.textlength(text + "…", font=font) > width:
-        text = text[:-1]
-    return text.rstrip() + "…"
+    fits, too_long = 0, len(text)  # the longest start that fits with the ellipsis, by halving (a name may be a page long)
+    while too_long - fits > 1:
+        middle = (fits + too_long) // 2
+        if draw.textlength(text[:middle] + "…", font=font) <= width:
+            fits = middle
+        else:
+            too_long = middle
+    return text[:fits].rstrip() + "…"
 
 
 def wrap(draw: StackDraw, text: str, font: ChartFont, width: int, lines: int) -> list[str]:

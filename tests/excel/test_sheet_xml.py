@@ -76,3 +76,20 @@ def test_a_cell_written_by_both_openpyxl_and_the_grid_is_refused(tmp_path: Path)
     assert (ws["A1"].value, ws["B1"].value, ws["B1"].number_format, ws["A2"].value) == ("typed", "=1+1", "0.0", "xy")
     with pytest.raises(ValueError, match="Sheet!A1"):
         write_grids(path, [Grid("Sheet", [["again"]], 1)], {})
+
+
+def test_text_longer_than_a_cell_holds_is_shortened(tmp_path: Path) -> None:
+    """Excel holds at most 32,767 characters in a cell and repairs (empties) a workbook with more. A finding that quotes a
+    return's longest evidence twice, or a pasted page of text, is shortened to fit, ending in an ellipsis."""
+    wb = OpenpyxlWorkbook()
+    wb.active.title = "Sheet"
+    path = tmp_path / "long.xlsx"
+    wb.save(path)
+    long = "A&B " * 20_000
+    write_grids(path, [Grid("Sheet", [[long, Formula('=""')], ["short"]], 1)], {"Sheet": {(1, 2): long}})
+    with Workbook(path) as book:
+        sheet = book.sheet("Sheet")
+        assert sheet is not None
+        text, cached = sheet.value(1, 1), sheet.value(1, 2)
+    assert len(text) == len(cached) == 32_767 and text == cached == long[:32_766] + "…"
+    assert load_workbook(path)["Sheet"]["A2"].value == "short"
