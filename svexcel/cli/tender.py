@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -295,8 +296,11 @@ def build(framework_path: Path | None, returns_dir: Path | None, quality_path: P
     from ..tender.pins import NarrativeChanged
 
     framework = framework_from(framework_path)  # report framework problems before building
-    if package and edition != "lite":
+    if package is not None and edition != "lite":
         raise UsageError("--lite-package is for --edition lite only.")
+    if package is not None and not re.fullmatch(r"https?://[^\s#]+", package):  # one line of the workbook's requirements.txt
+        raise UsageError(f"--lite-package takes the web address of svexcel's wheel on your own server, e.g. "
+                         f"https://packages.example.gov.uk/svexcel-0.1.0-py3-none-any.whl (got {package!r}).")
     new_live_workbook(output, force, "live workbook", f"the marks typed on its Quality sheet: to rebuild it keeping them, "
                       f"add -q {output} --force (--force alone replaces it with blank marks)",
                       *((".xlsx", "of the Lite edition has no macros") if edition == "lite" else ()))

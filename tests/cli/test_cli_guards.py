@@ -151,3 +151,14 @@ def test_build_into_a_read_only_folder_stops_at_once_with_exit_2(tmp_path: Path,
         assert list((work / "locked").iterdir()) == []
     finally:
         shutil.rmtree(work)
+
+
+@pytest.mark.parametrize("url", ["https://packages.example/svexcel.whl\nevilpkg==1.0", "not a url", "https://example.org/svexcel 0.1.whl",
+                                 "", "file:///C:/svexcel.whl"])
+def test_lite_package_is_one_web_address(tmp_path: Path, url: str) -> None:
+    """The address goes into the workbook's requirements.txt as one line: a pasted newline added a package of its own, a
+    blank (an unset variable) quietly meant PyPI, and anything else made a workbook whose add-in cannot install."""
+    out = tmp_path / "live.xlsx"
+    result = CliRunner().invoke(main, ["build", "--edition", "lite", "--lite-package", url, "-o", str(out)])
+    assert result.exit_code == 2 and "--lite-package takes the web address" in result.output, result.output
+    assert not out.exists()
