@@ -16,6 +16,11 @@ def clean_text(text: str | None) -> str:
     return _NOT_XML.sub("", text.replace("\r\n", "\n").replace("\r", "\n")).strip()
 
 
+def clipped(text: str, limit: int) -> str:
+    """``text``, or its first ``limit - 1`` characters and an ellipsis when it is longer than ``limit``."""
+    return text if len(text) <= limit else text[:limit - 1] + "…"
+
+
 def money(value: float | None) -> str:
     """Pounds to the penny with thousands separators: ``£1,234.56``, ``-£12.00``; a dash when absent."""
     if value is None:

@@ -17,6 +17,7 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from xml.sax.saxutils import escape, unescape
 
+from ..core.formatting import clipped
 from ..core.text import xml_safe
 from ..xlsx.reader import column_letter, parse_ref
 from .charts import chart_title, describe_charts, drawing_charts
@@ -134,10 +135,7 @@ def _cell_xml(ref: str, style: str, value: Formula | str | float, cached: Cached
 def _text(text: str) -> str:
     """Text as element content: XML-escaped, forbidden characters removed, ``_xHHHH_`` kept literal for Excel, at most the
     characters a cell holds (Excel repairs away a longer one)."""
-    text = xml_safe(text)
-    if len(text) > MAX_CELL_TEXT:
-        text = text[:MAX_CELL_TEXT - 1] + "…"
-    text = escape(text)
+    text = escape(clipped(xml_safe(text), MAX_CELL_TEXT))
     return _EXCEL_ESCAPE.sub(r"_x005F_\1", text) if "_x" in text else text
 
 

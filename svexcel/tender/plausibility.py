@@ -10,7 +10,7 @@ from collections import defaultdict
 from typing import Mapping, NamedTuple, Sequence
 
 from ..core.findings import Finding, finding
-from ..core.formatting import money, number, percent
+from ..core.formatting import clipped, money, number, percent
 from ..framework.model import Framework, exclusive_pairs
 from .return_layout import COMMITMENTS, COVER
 from .return_reader import Return
@@ -20,6 +20,7 @@ PLAUSIBILITY_TYPES = ("sv-ratio-high", "outlier", "same-evidence", "double-count
 OUTLIER_FACTOR = 10
 OUTLIER_MIN_OTHERS = 3
 SAME_EVIDENCE_MIN = 3
+QUOTED = 120  # characters of a text quoted in a finding
 
 
 class Outlier(NamedTuple):
@@ -69,7 +70,7 @@ def _same_evidence(ret: Return) -> list[Finding]:
     findings = []
     for ids in by_text.values():
         if len(ids) >= SAME_EVIDENCE_MIN:
-            text = ret.evidence[ids[0]]
+            text = clipped(ret.evidence[ids[0]], QUOTED)  # its start: a pasted page is not quoted whole, twice
             findings.append(_warning(
                 ret, "same-evidence",
                 f"The same evidence '{text}' is offered for {len(ids)} commitments ({', '.join(ids)}).",

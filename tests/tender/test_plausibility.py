@@ -68,6 +68,19 @@ def test_same_evidence_on_three_commitments(framework: Framework, blank_return: 
     assert "for 4 commitments (EQ1.1, EQ1.2, EQ1.3, EQ2.1)" in found[0].message
 
 
+def test_same_evidence_quotes_a_long_text_shortened(framework: Framework, blank_return: Path, tmp_path: Path) -> None:
+    """A page pasted as the evidence of every commitment is quoted by its start, not whole twice over (a 65,000-character
+    message on the terminal, in the report's clarification question and in every workbook)."""
+    page = "We will publish an annual social value report with audited figures. " * 400
+    def same(wb) -> None:
+        for row in range(6, 9):
+            wb["Commitments"].cell(row, 7, page)
+    path = make_return(blank_return, tmp_path / "page.xlsx", framework, NO_PAIRS | {"EQ1.1": 5}, edit=same)
+    [found] = [f for f in warnings_of(path, framework) if f.type == "same-evidence"]
+    assert len(found.message) < 1_000 and "'We will publish an annual social value report" in found.message
+    assert "…'" in found.question and len(found.question) < 500
+
+
 def test_same_evidence_on_two_or_on_uncommitted_measures_is_fine(framework: Framework, blank_return: Path, tmp_path: Path) -> None:
     def same(wb) -> None:
         for row in range(6, 10):
