@@ -21,7 +21,7 @@ from svexcel.delivery.live.inputs import (
     figures_table,
     inputs_from_tables,
 )
-from svexcel.excel.book import answer, cell, named_tables
+from svexcel.excel.book import answer, cell, named_tables, table, text
 from svexcel.excel.classic import show_status, write_grid
 from svexcel.framework.model import FrameworkError
 from svexcel.tender.live.actions import FolderProblem, resolve_folder
@@ -33,9 +33,9 @@ INPUT_NAMES = ("SettingsTable", "ThemesTable", "OutcomesTable", "MeasuresTable",
 REPORTS_FOLDER = "delivery-reports"  # beside the workbook when Tools!B5 is blank
 
 
-def _monitored(tables: tuple[list, ...], respond: Callable[[MonitorInputs], list]) -> list:
-    """The answer computed from the workbook's tables, or why they cannot be read."""
-    return answer(inputs_from_tables, tables, respond, FrameworkError)
+def _monitored(tables: tuple[Any, ...], respond: Callable[[MonitorInputs], list]) -> list:
+    """The answer computed from the workbook's tables, or why they cannot be read (or what to type instead)."""
+    return answer(inputs_from_tables, dict(zip(INPUT_NAMES, tables, strict=True)), respond, FrameworkError)
 
 
 @xw.func
@@ -45,7 +45,7 @@ def dv_explain(
 ) -> list:
     """Explain in plain English how one contract earned its delivery rating."""
     return _monitored((settings, themes, outcomes, measures, contracts, actuals),
-                      lambda inputs: [[line] for line in explain_rating(inputs, str(reference or ""))])
+                      lambda inputs: [[line] for line in explain_rating(inputs, text(reference, "the contract reference"))])
 
 
 @xw.func
@@ -54,7 +54,11 @@ def dv_figures(
     formula_figures: Annotated[list, {"doc": "Optional: the ContractFigures table (FiguresTable) to check the formulas against", "ndim": 2}] = None,  # type: ignore[assignment]
 ) -> list:
     """The delivery engine's figures for every contract; give FiguresTable to check the formulas agree."""
-    return _monitored((settings, themes, outcomes, measures, contracts, actuals), lambda inputs: figures_table(inputs, formula_figures))
+    def respond(inputs: MonitorInputs) -> list:
+        theirs = None if formula_figures is None or formula_figures == "" else table(formula_figures, "FiguresTable")
+        return figures_table(inputs, theirs)
+
+    return _monitored((settings, themes, outcomes, measures, contracts, actuals), respond)
 
 
 # Macros carry no return annotation: xlwings would look up a converter for NoneType and fail after the work is done.

@@ -1,5 +1,9 @@
-"""A workbook as xlwings hands it over (classic or Lite): ranges into the engine's sheets, an answer or the cells to
-correct, the open workbook's named ranges, and a grid written into a sheet.
+"""A workbook as xlwings hands it over (classic or Lite): arguments checked, ranges into the engine's sheets, an answer
+or the cells to correct, the open workbook's named ranges, and a grid written into a sheet.
+
+A function's arguments are whatever the cells hold: text, blanks, errors, dates, or a range of the wrong shape. Each
+is checked here first (``table``, ``one_cell``, ``number``); one that cannot be used is answered with a sentence
+saying what to type (``Unusable``), never a traceback.
 
 The UDF modules of both live workbooks (``svexcel_live``, ``svexcel_monitor``, ``svexcel_lite``) stand on these;
 nothing here imports xlwings (the objects are the ones xlwings passes), so importing them stays quick.
@@ -7,8 +11,11 @@ nothing here imports xlwings (the objects are the ones xlwings passes), so impor
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any, Callable, Mapping, Sequence, TypeVar
 
+from ..core.cells import Value
+from ..core.number_formats import to_serial
 from ..xlsx.reader import Sheet
 from .grid import Formula, Grid
 
@@ -28,13 +35,73 @@ def problem_table(exc: Exception) -> list[list[Any]]:
     return [[CANNOT], *([line] for line in lines)]
 
 
-def answer(read: Callable[..., T], ranges: Sequence[Rows], respond: Callable[[T], list], refused: type[Exception]) -> list:
-    """``respond`` to what ``read`` makes of the ranges; the problem table when reading raises ``refused``."""
+class Unusable(ValueError):
+    """An argument a function cannot use; the message says what to type instead."""
+
+
+def cell_value(value: Any) -> Value:
+    """One cell as the engine reads it: numbers as floats, a date as the serial number Excel keeps, other objects as text."""
+    if value is None or isinstance(value, (str, bool)):
+        return value
+    if isinstance(value, (int, float)):
+        return float(value)
+    if isinstance(value, (dt.datetime, dt.date)):
+        return to_serial(value.isoformat())
+    return str(value)
+
+
+def shown(value: Value) -> str:
+    """A cell value as a sentence names it: 'blank', TRUE, '10 %'."""
+    if value is None or value == "":
+        return "blank"
+    if isinstance(value, bool):
+        return str(value).upper()
+    return f"{value:g}" if isinstance(value, float) else repr(value)
+
+
+def table(value: Any, name: str) -> list[list[Value]]:
+    """A range argument as rows of cell values; Unusable, saying to type ``name``, unless it is a table of rows."""
+    if not isinstance(value, (list, tuple)) or not value or not all(isinstance(row, (list, tuple)) for row in value):
+        raise Unusable(f"Give the whole table with its header row here: type {name}.")
+    return [[cell_value(v) for v in row] for row in value]
+
+
+def one_cell(value: Any, what: str) -> Value:
+    """A one-cell argument (a range of one cell counts); Unusable for a range of more or fewer cells."""
+    if isinstance(value, (list, tuple)):
+        cells = [v for row in value for v in (row if isinstance(row, (list, tuple)) else [row])]
+        if len(cells) != 1:
+            raise Unusable(f"Give one cell for {what}, not a range of {len(cells)} cells.")
+        value = cells[0]
+    return cell_value(value)
+
+
+def text(value: Any, what: str) -> str:
+    """A one-cell argument as text: '' when blank, a number as Excel shows it in General format."""
+    got = one_cell(value, what)
+    if isinstance(got, float):
+        return f"{got:.15g}"
+    return "" if got is None else str(got)
+
+
+def number(value: Any, what: str, low: float, high: float, example: str) -> float:
+    """A number argument from ``low`` to ``high``; Unusable, saying what to type, for anything else."""
+    got = one_cell(value, what)
+    if not isinstance(got, float) or not low <= got <= high:
+        raise Unusable(f"Type {what} as a plain number from {low:g} to {high:g}, e.g. {example}; {shown(got)} is not one.")
+    return got
+
+
+def answer(read: Callable[..., T], ranges: Mapping[str, Any], respond: Callable[[T], list], refused: type[Exception]) -> list:
+    """``respond`` to what ``read`` makes of the ranges (keyed by the name to type for each); the problem table when
+    reading raises ``refused``; one sentence saying what to type when an argument cannot be used."""
     try:
-        inputs = read(*ranges)
+        inputs = read(*(table(value, name) for name, value in ranges.items()))
+        return respond(inputs)
+    except Unusable as exc:
+        return [[str(exc)]]
     except refused as exc:
         return problem_table(exc)
-    return respond(inputs)
 
 
 def cell(book: Any, name: str) -> Any:

@@ -9,9 +9,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Annotated, Any, Callable, Sequence
 
-from ...core.cells import Value
-from ...excel.book import Rows, answer, named_tables, problem_table
-from ...framework.model import FrameworkError
+from ...excel.book import answer, named_tables, number, table, text
+from ...framework.model import Framework, FrameworkError
 from ..return_reader import read_return
 from .actions import beside_workbook
 from .explain import Table, explain_return, findings_table, ranking_stability, score_table
@@ -28,38 +27,41 @@ Quality = Annotated[list, {"doc": "The Quality table with its header: type Quali
 FormulaScores = Annotated[list, {"doc": "Optional: the Scores table (ScoresTable) to check the formulas against", "ndim": 2}]
 
 
-def _scored(tables: Sequence[Rows], respond: Callable[[LiveInputs], Table]) -> Table:
+def _scored(tables: Sequence[Any], respond: Callable[[LiveInputs], Table]) -> Table:
     """The answer computed from the workbook's six input tables, or why they cannot be scored."""
-    return answer(inputs_from_tables, tables, respond, FrameworkError)
+    return answer(inputs_from_tables, dict(zip(INPUT_NAMES, tables, strict=True)), respond, FrameworkError)
 
 
-def scores(tables: Sequence[Rows], formula_scores: Sequence[Sequence[Value]] | None = None) -> Table:
+def scores(tables: Sequence[Any], formula_scores: Any = None) -> Table:
     """The engine's score table (with the formulas' agreement when ScoresTable is given)."""
-    return _scored(tables, lambda inputs: score_table(inputs, formula_scores))
+    def respond(inputs: LiveInputs) -> Table:
+        theirs = None if formula_scores is None or formula_scores == "" else table(formula_scores, "ScoresTable")
+        return score_table(inputs, theirs)
+
+    return _scored(tables, respond)
 
 
-def explain(file: object, tables: Sequence[Rows]) -> Table:
+def explain(file: Any, tables: Sequence[Any]) -> Table:
     """How one return earned its points, one line a row."""
-    return _scored(tables, lambda inputs: [[line] for line in explain_return(inputs, str(file or ""))])
+    return _scored(tables, lambda inputs: [[line] for line in explain_return(inputs, text(file, "the return's file name"))])
 
 
-def stability(percent: Any, tables: Sequence[Rows]) -> Table:
+def stability(percent: Any, tables: Sequence[Any]) -> Table:
     """How the ranking changes when each theme weight moves up or down by ``percent``."""
-    return _scored(tables, lambda inputs: ranking_stability(inputs, float(percent or 0)))
+    return _scored(tables, lambda inputs: ranking_stability(inputs, number(percent, "the percentage", 0, 100, "10 for 10%")))
 
 
-def findings(path: object, framework_tables: Sequence[Rows], anchor: Path | None, where: str) -> Table:
+def findings(path: Any, framework_tables: Sequence[Any], anchor: Path | None, where: str) -> Table:
     """What checking one return file against the workbook's framework finds; a relative path starts beside ``anchor``
     (the workbook, or a file in Lite's file area); ``where`` says so when no path is typed."""
-    try:
-        framework = framework_from_tables(*framework_tables)
-    except FrameworkError as exc:
-        return problem_table(exc)
-    text = str(path or "").strip()
-    if not text:
-        return [[f"Type the return file's path (a relative path starts {where})."]]
-    ret = read_return(beside_workbook(text, anchor), framework)
-    return findings_table(ret.findings, ret.file)
+    def respond(framework: Framework) -> Table:
+        typed = text(path, "the return file's path").strip()
+        if not typed or "\x00" in typed:  # no file name holds a NUL character
+            return [[f"Type the return file's path (a relative path starts {where})."]]
+        ret = read_return(beside_workbook(typed, anchor), framework)
+        return findings_table(ret.findings, ret.file)
+
+    return answer(framework_from_tables, dict(zip(INPUT_NAMES[:4], framework_tables, strict=True)), respond, FrameworkError)
 
 
 def book_inputs(book: Any) -> LiveInputs:
