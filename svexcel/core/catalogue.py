@@ -124,6 +124,9 @@ CATALOGUE: dict[str, FindingKind] = {
                            "formulas would leave it out. Delete the inserted row; add returns or contracts with the import macro, or rebuild."),
     "returns-changed": _error("A row of Returns or Quality was deleted. Undo it; import_returns (Tools) or svexcel build lays the returns out again."),
     "return-not-scored": _error("Something was typed below the rows of Returns the formulas score. Clear it; use import_returns (Tools) or svexcel build to add returns."),
+    "deliveries-changed": _error("A row of the monitoring workbook's Contracts or Actuals was deleted. Undo it; import_deliveries (Tools) or svexcel delivery build lays them out again."),
+    "delivery-not-monitored": _error("Something was typed below the rows of Contracts or Actuals the formulas read, so it counts for nothing. Clear it; add contracts with import_deliveries (Tools)."),
+    "bad-periods": _error("A contract's number of periods on the monitoring workbook's Contracts is not a whole number from 1 to the period columns on Actuals. Restore the figure from its delivery workbook."),
     "quality-row-not-read": _error("Quality marks were typed below the rows the formulas read. Put them on the return's own row."),
     # The evaluation panel (SPEC §7)
     "not-an-evaluator-workbook": _error("A file in the evaluators' folder is not a workbook at all. Move it out of the folder, or save it as .xlsx if it is an evaluator's workbook."),

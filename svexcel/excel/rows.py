@@ -12,24 +12,27 @@ row (the first such row within ``WINDOW`` rows, else the row under the table).
 Every other check names its cell through the anchor of its row (``"Themes!D"&$O$7``), so it names the cell as it is
 now.
 
-The engine reads the same anchors from the saved workbook, as formula text the spreadsheet rewrote (``anchored``),
-and reaches the same verdict on the same cell (``table_problem``).
+The engine reads the same anchors from the saved workbook, as formula text the spreadsheet rewrote (``read_anchors``:
+the header's anchor also spans the table's width), and reaches the same verdict on the same cell (``table_problem``).
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Sequence
+from typing import Mapping, Sequence
 
 from ..core.cells import Cell
-from ..xlsx.reader import Sheet, column_letter
+from ..xlsx.reader import Sheet, column_letter, parse_ref
 from .formulas import cascade, quote
 from .grid import CellValue, Formula
 
 INSERTED = "row-inserted"
 WINDOW = 1000  # rows below a table searched for the first one typed there
-ROW_OF = re.compile(r"ROW\(\s*(?:'[^']*'|[^!()]*)!\$?[A-Z]{1,3}\$?(\d+)\s*\)$", re.IGNORECASE)
+TITLE = "Rows of "  # an anchor column's title: "Rows of Themes"
+# An anchor's formula as the spreadsheet rewrote it: ROW(Themes!$A$5), the header's ROW(Themes!$A$1:$D$1), or ROW(#REF!).
+ROW_OF = re.compile(r"ROW\(\s*(?:'[^']*'|[^!()]*)!\$?[A-Z]{1,3}\$?(\d+)(?::\$?([A-Z]{1,3})\$?\d+)?\s*\)$", re.IGNORECASE)
+Types = Mapping[str, tuple[str, str]]  # sheet -> finding types for (a row deleted, anything typed below the last row)
 
 
 @dataclass(frozen=True)
@@ -71,12 +74,14 @@ class Anchors:
         return f'"{sheet}!{letter}"&{self.row(sheet, k)}'
 
     def titles(self) -> list[str]:
-        """The anchor columns' titles."""
-        return [f"Rows of {t.sheet}" for t in self.tables]
+        """The anchor columns' titles, naming each table's sheet."""
+        return [TITLE + t.sheet for t in self.tables]
 
     def columns(self) -> list[list[CellValue]]:
-        """Each anchor column from row ``top``: ``=ROW(Sheet!$A$r)`` for the header and every row as built."""
-        return [[Formula(f"=ROW({t.sheet}!$A${r})") for r in range(1, t.rows + 2)] for t in self.tables]
+        """Each anchor column from row ``top``: the header's ``=ROW(Sheet!$A$1:$D$1)`` (its width as built), then
+        ``=ROW(Sheet!$A$r)`` for every row as built."""
+        return [[Formula(f"=ROW({t.sheet}!$A$1:${column_letter(t.width)}$1)"),
+                 *(Formula(f"=ROW({t.sheet}!$A${r})") for r in range(2, t.rows + 2))] for t in self.tables]
 
     def height(self) -> int:
         """Rows the anchor columns take from ``top``."""
@@ -107,25 +112,24 @@ class Anchors:
         return cascade(steps)
 
 
-def anchored(checks: Sheet | None, anchors: Anchors) -> dict[str, list[int | None]] | None:
-    """Each table's rows as its anchors on the Checks sheet now say (None where a row was deleted), read from the
-    formulas the spreadsheet rewrote; None for a workbook without anchors (built before them, or no Checks sheet)."""
+def read_anchors(checks: Sheet | None, col: int, top: int, types: Types) -> list[tuple[InputTable, list[int | None]]] | None:
+    """The input tables as the Checks sheet's anchor columns (from ``col``, titled above ``top``) hold them: each table
+    as built (its rows; its width from the header's anchor) and where its rows are now (None where one was deleted),
+    read from the formulas the spreadsheet rewrote. None for a workbook without anchors (built before them)."""
     if checks is None:
         return None
-    out = {}
-    for t in anchors.tables:
-        col = anchors.column(t.sheet)
-        cells = [checks.get(anchors.top + k, col) for k in range(t.rows + 1)]
-        if any(c is None or c.formula is None for c in cells):
-            return None
-        out[t.sheet] = [_anchor_row(c) for c in cells]  # type: ignore[arg-type]
-    return out
-
-
-def _anchor_row(cell: Cell) -> int | None:
-    """The row an anchor's formula names now, or None when it shows a deleted row (``ROW(#REF!)``)."""
-    match = ROW_OF.search(cell.formula or "")
-    return int(match.group(1)) if match else None
+    found: list[tuple[InputTable, list[int | None]]] = []
+    while isinstance(title := checks.value(top - 1, col + len(found)), str) and title.startswith(TITLE):
+        c = col + len(found)
+        cells: list[re.Match[str] | None] = []
+        while (cell := checks.get(top + len(cells), c)) is not None and cell.formula is not None:
+            cells.append(ROW_OF.search(cell.formula))
+        sheet = title[len(TITLE):]
+        width = parse_ref(f"{cells[0].group(2)}1")[1] if cells and cells[0] and cells[0].group(2) else 1
+        deleted, below = types.get(sheet, ("framework-changed", "framework-changed"))
+        found.append((InputTable(sheet, max(len(cells) - 1, 0), width, deleted, below),
+                      [int(m.group(1)) if m else None for m in cells]))
+    return found or None
 
 
 def table_problem(t: InputTable, rows: Sequence[int | None], sheet: Sheet | None) -> tuple[str, str] | None:

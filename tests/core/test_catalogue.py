@@ -128,8 +128,8 @@ DYNAMIC: dict[tuple[str, str], Callable[[], set[str]]] = {
     ("svexcel/word/accessibility.py", "self.rule"): lambda: constant("svexcel/word/accessibility.py", "RULES"),
     ("svexcel/tender/quality.py", "problem[0]"): lambda: returned_by("svexcel/tender/quality.py", "mark_problem"),
     ("svexcel/tender/live/inputs.py", "problem[0]"): lambda: returned_by("svexcel/tender/quality.py", "mark_problem"),
-    ("*", "row_problem"): lambda: (constant("svexcel/excel/rows.py", "INSERTED") | literals_passed("InputTable", 3, "deleted")
-                                   | literals_passed("InputTable", 4, "below")),
+    ("*", "row_problem"): lambda: (constant("svexcel/excel/rows.py", "INSERTED") | constant("svexcel/tender/live/checks.py", "ROW_TYPES")
+                                   | constant("svexcel/delivery/live/checks.py", "ROW_TYPES")),
     ("svexcel/run/inputs.py", "problem[0]"): lambda: (returned_by("svexcel/run/inputs.py", "_problem")
                                                       | constant("svexcel/run/inputs.py", "_BAD_NAME")
                                                       | literals_passed("Kind", 2, "not_one")),

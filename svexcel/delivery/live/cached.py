@@ -100,5 +100,8 @@ def _checks(layout: MonitorLayout) -> dict[tuple[int, int], Cached]:
     out: dict[tuple[int, int], Cached] = {(2, 1): ALL_PASS, (3, 2): 0.0}
     for k in range(len(layout.problems())):
         out |= {(first + k, 2): "", (first + k, 3): ""}
+    a = layout.anchors
+    for t in a.tables:
+        out |= {(a.top + k, a.column(t.sheet)): float(k + 1) for k in range(t.rows + 1)}
     return out
 

@@ -16,18 +16,20 @@ from ...core.findings import Finding, Findings, has_errors
 from ...core.numbers import is_number
 from ...excel.agreement import AGREES, agreement, rows_by
 from ...excel.book import sheets_from_ranges
-from ...framework.model import Framework, framework_from_sheets
+from ...excel.rows import read_anchors, table_problem
+from ...framework.model import Framework, FrameworkError, framework_from_sheets
 from ...tender.live.actions import checks_refusal
 from ...xlsx.reader import Sheet, Workbook, column_letter
 from ...xlsx.tables import cell_text, find_table
 from ..engine import KPI_COUNT, NOT_DUE, Commitment, ContractDelivery, DeliverySettings, monitor
 from ..reader import DeliveryReturn
 from ..settings import delivery_settings_from_sheets
-from .layout import ACTUALS, CONTRACT_COLUMNS, CONTRACTS, DELIVERY_KEYS, FIGURE_COLUMNS, FIRST_PERIOD_COL, setting_row
+from .checks import ADVICE, ANCHOR_COL, ANCHOR_TOP, ROW_TYPES
+from .layout import ACTUALS, CHECKS, CONTRACT_COLUMNS, CONTRACTS, DELIVERY_KEYS, FIGURE_COLUMNS, FIRST_PERIOD_COL, setting_row
 
 Rows = Sequence[Sequence[Value]]
 Table = list[list[Value]]
-SHEETS = ("Settings", "Themes", "Outcomes", "Measures", "QualityScale", CONTRACTS, ACTUALS)
+SHEETS = ("Settings", "Themes", "Outcomes", "Measures", "QualityScale", CONTRACTS, ACTUALS, CHECKS)
 
 
 @dataclass(frozen=True)
@@ -89,23 +91,50 @@ def inputs_from_tables(settings: Rows, themes: Rows, outcomes: Rows, measures: R
 
 
 def inputs_from_sheets(sheets: Mapping[str, Sheet | None], file: str = "") -> MonitorInputs:
-    """The inputs from the workbook's sheets; raises FrameworkError when the framework sheets are invalid."""
+    """The inputs from the workbook's sheets; raises FrameworkError (with any rows changed) when the framework sheets are invalid."""
+    findings = Findings(file)
+    rows = _rows_as_built(sheets, findings)
     scale = sheets.get("QualityScale") or Sheet.from_rows("QualityScale", [["score", "label", "descriptor"]])
-    framework = framework_from_sheets({**sheets, "QualityScale": scale}, file)
+    try:
+        framework = framework_from_sheets({**sheets, "QualityScale": scale}, file)
+    except FrameworkError as exc:
+        raise FrameworkError(findings.items + exc.findings) from exc
     settings, settings_findings = delivery_settings_from_sheets(sheets, file)
-    findings = Findings(file, items=settings_findings)
+    findings.items.extend(settings_findings)
     settings_sheet = sheets.get("Settings")
     for key in DELIVERY_KEYS:
-        row = setting_row(key)
+        row = rows.get("Settings", {}).get(setting_row(key), setting_row(key))  # the key's row as built, where it is now
         if settings_sheet is not None and cell_text(settings_sheet.value(row, 1)) != key:
             findings.add("missing-setting", f"Settings A{row} should hold the key {key}. Restore it.", f"A{row}", sheet="Settings")
-    contracts = _contracts(sheets.get(CONTRACTS), findings.on(CONTRACTS))
+    contracts = _contracts(sheets.get(CONTRACTS), findings.on(CONTRACTS), _period_columns(sheets.get(ACTUALS)))
     _actuals(sheets.get(ACTUALS), framework, contracts, findings.on(ACTUALS))
     return MonitorInputs(framework, settings, list(contracts.values()), findings.items)
 
 
-def _contracts(sheet: Sheet | None, findings: Findings) -> dict[int, DeliveryReturn]:
-    """Each Contracts row by its number, with its periods and reporting period (a bad one is a finding)."""
+def _rows_as_built(sheets: Mapping[str, Sheet | None], findings: Findings) -> dict[str, dict[int, int]]:
+    """Findings where an input table's rows differ from those built (inserted, deleted, typed below), as the anchors on
+    Checks say, and where each row as built is now (sheet -> row as built -> row now); nothing without anchors."""
+    moved = {}
+    for t, rows in read_anchors(sheets.get(CHECKS), ANCHOR_COL, ANCHOR_TOP, ROW_TYPES) or []:
+        problem = table_problem(t, rows, sheets.get(t.sheet))
+        if problem is not None:
+            row_problem, cell = problem
+            findings.add(row_problem, f"Row {cell[1:]} of {t.sheet}: {ADVICE[row_problem]}", cell, sheet=t.sheet)
+        moved[t.sheet] = {built: now for built, now in enumerate(rows, start=1) if now is not None}
+    return moved
+
+
+def _period_columns(sheet: Sheet | None) -> int:
+    """How many period columns (P1, P2 …) the Actuals sheet has."""
+    count = 0
+    while sheet is not None and cell_text(sheet.value(1, FIRST_PERIOD_COL + count)) == f"P{count + 1}":
+        count += 1
+    return count
+
+
+def _contracts(sheet: Sheet | None, findings: Findings, period_columns: int) -> dict[int, DeliveryReturn]:
+    """Each Contracts row by its number, with its periods (a whole number up to the period columns on Actuals) and
+    reporting period (0 to its periods); a bad one is a finding."""
     table = find_table(sheet, CONTRACT_COLUMNS, first_row_only=True)[0] if sheet is not None else None
     if table is None:
         findings.add("missing-header", "The Contracts sheet or its header row is missing. Rebuild the workbook.", "A1")
@@ -115,12 +144,16 @@ def _contracts(sheet: Sheet | None, findings: Findings) -> dict[int, DeliveryRet
         number = table.value(row, "No.")
         if not is_number(number):
             continue
-        periods = table.value(row, "Periods")
+        periods, at = table.value(row, "Periods"), table.ref(row, "Periods")
+        whole = is_number(periods) and float(periods).is_integer() and 1 <= periods <= period_columns  # type: ignore[arg-type,operator]
         contract = DeliveryReturn(table.name(row), supplier=table.text(row, "Supplier"),
                                   contract_reference=table.text(row, "Contract reference"), start=table.text(row, "Contract start"),
-                                  periods=int(periods) if is_number(periods) else 0)  # type: ignore[arg-type]
+                                  periods=int(periods) if whole else 0)  # type: ignore[arg-type]
         k, ref = table.value(row, "Reporting period"), table.ref(row, "Reporting period")
-        if is_number(k) and float(k).is_integer() and 0 <= k <= contract.periods:  # type: ignore[arg-type,operator]
+        if not whole:
+            findings.add("bad-periods", f"The number of periods in {at} is {periods!r}; it comes from the delivery workbook, a whole "
+                         f"number from 1 to {period_columns} (the period columns on Actuals). Restore it.", at)
+        elif is_number(k) and float(k).is_integer() and 0 <= k <= contract.periods:  # type: ignore[arg-type,operator]
             contract.period = int(k)  # type: ignore[arg-type]
         else:
             findings.add("bad-reporting-period", f"The reporting period in {ref} is {k!r}; type a whole number from 0 to {contract.periods}.", ref)

@@ -19,6 +19,7 @@ from typing import Sequence
 from ...core.findings import FINDING_COLUMNS, Finding, finding_rows
 from ...excel.formulas import checked
 from ...excel.grid import CellValue, Formula, Grid, ref
+from ...excel.rows import Anchors, InputTable
 from ...framework.model import SETTING_NOTES as FRAMEWORK_SETTINGS
 from ...framework.model import SHEET_COLUMNS, Framework
 from ...tender.live.layout import COLUMN_NAMES, TABLE_NAMES
@@ -151,6 +152,7 @@ class MonitorLayout:
         last, contracts_last = self.last_row, max(self.n, 1) + 1
         names |= {
             "ContractsTable": ref(CONTRACTS, 1, 1, len(CONTRACT_COLUMNS), contracts_last),
+            "ContractNo": ref(CONTRACTS, 1, 2, 1, contracts_last),
             "ContractPeriods": ref(CONTRACTS, 6, 2, 6, contracts_last),
             "ContractPeriod": ref(CONTRACTS, 7, 2, 7, contracts_last),
             "ActualsTable": ref(ACTUALS, 1, 1, len(ACTUAL_LEAD) + self.max_periods, last),
@@ -231,8 +233,8 @@ class MonitorLayout:
             Formula(f'=IFERROR(IF(OR({accrues}="flow",{accrues}="level"),{accrues},{default}),{default})'),
             Formula(f"=N({value_of(f'{ACTUALS}!$E{r}')})"),
             Formula(f"=IF(ISNUMBER({ACTUALS}!$F{r}),{ACTUALS}!$F{r},1)"),
-            Formula(f"=IFERROR(INDEX(ContractPeriod,{no}),0)"),
-            Formula(f"=IFERROR(INDEX(ContractPeriods,{no}),0)"),
+            Formula(f"=IFERROR(INDEX(ContractPeriod,MATCH({no},ContractNo,0)),0)"),  # by number: a blank row inserted
+            Formula(f"=IFERROR(INDEX(ContractPeriods,MATCH({no},ContractNo,0)),0)"),  # on Contracts moves nothing
             figure(f'IF({k}<{s},0,IF({c["Accrues"]}="level",1,(MIN({k},{n})-{s}+1)/({n}-{s}+1)))'),
             figure(f'IF({k}<{s},0,IF({c["Accrues"]}="level",{c["Committed"]},{c["Committed"]}*(MIN({k},{n})-{s}+1)/({n}-{s}+1)))'),
             figure(f"IF({k}<1,0,INDEX(${first_cum}{r}:${last_cum}{r},{k}))"),
@@ -311,19 +313,31 @@ class MonitorLayout:
         return Grid(FINDINGS, finding_rows(self.findings), 2)
 
     def checks_grid(self) -> Grid:
-        """The verdict, then one row per check: what it tests and the problem found ("" when none)."""
-        return checks.checks_grid(self.problems())
+        """The verdict, then one row per check: what it tests and the problem found ("" when none); the anchors."""
+        return checks.checks_grid(self.problems(), self.anchors)
+
+    @cached_property
+    def anchors(self) -> Anchors:
+        """Where every input row is now: the anchor columns on Checks (svexcel.excel.rows)."""
+        fw = self.framework
+        sizes = {"Settings": (len(FRAMEWORK_SETTINGS) + len(DELIVERY_KEYS), len(SHEET_COLUMNS["Settings"]) + 1),
+                 "Themes": (len(fw.themes), len(SHEET_COLUMNS["Themes"])), "Outcomes": (len(fw.outcomes), len(SHEET_COLUMNS["Outcomes"])),
+                 "Measures": (len(fw.measures), ACCRUES_COL), "QualityScale": (len(fw.quality_scale), len(SHEET_COLUMNS["QualityScale"])),
+                 CONTRACTS: (self.n, len(CONTRACT_COLUMNS)), ACTUALS: (len(self.rows), len(ACTUAL_LEAD) + self.max_periods)}
+        tables = tuple(InputTable(sheet, rows, width, *checks.ROW_TYPES[sheet]) for sheet, (rows, width) in sizes.items())
+        return Anchors(tables, checks.ANCHOR_COL, checks.ANCHOR_TOP)
 
     def problems(self) -> list[tuple[str, str]]:
-        """(what is tested, problem formula) for every editable input and built structure."""
-        fw = self.framework
-        out = checks.settings_checks({key: setting_row(key) for key in DELIVERY_KEYS})
-        out += checks.measure_checks([m.id for m in fw.measures], ACCRUES_COL)
-        out += [checks.contract_check(r, c) for r, c in enumerate(self.contracts, start=2)]
+        """(what is tested, problem formula) for every input table's rows as built, every editable input and built structure."""
+        fw, a = self.framework, self.anchors
+        out = [(f"Rows of {t.sheet} as built", problem) for t, problem in zip(a.tables, a.problems(), strict=True)]
+        out += checks.settings_checks(a, {key: setting_row(key) for key in DELIVERY_KEYS})
+        out += checks.measure_checks(a, [m.id for m in fw.measures], ACCRUES_COL)
+        out += [checks.contract_check(a, k, c, self.max_periods) for k, c in enumerate(self.contracts, start=1)]
         binary = {m.id for m in fw.measures if m.kind == "binary"}
-        out += [checks.actuals_check(r, ident, contract.periods, ident in binary, FIRST_PERIOD_COL,
+        out += [checks.actuals_check(a, k, ident, contract.periods, ident in binary, FIRST_PERIOD_COL,
                                       self.mcol("Row in Measures"))
-                for r, (_, contract, ident) in enumerate(self.rows, start=2)]
+                for k, (_, contract, ident) in enumerate(self.rows, start=1)]
         return out
 
 

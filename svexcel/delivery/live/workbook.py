@@ -19,6 +19,7 @@ from ...core.paths import DEFAULT_FRAMEWORK
 from ...excel.formats import GBP, GBP_WHOLE, SHARE
 from ...excel.formulas import CHECK_TEXT
 from ...excel.protected import YES_NO, protect, validation, write
+from ...excel.rows import Anchors
 from ...excel.styles import NOTE_FONT, TITLE_FONT, WRAP, format_column, mark_input, set_widths, style_header
 from ...excel.xlwings_project import quickstart_workbook, set_interpreter, use_vba_project, vba_project
 from ...framework.model import SHEET_COLUMNS, Framework, load_framework
@@ -159,7 +160,7 @@ def decorate(sheets: dict[str, Worksheet], layout: MonitorLayout) -> None:
     _measure_figures(sheets[MEASURE_FIGURES], layout)
     _contract_figures(sheets[CONTRACT_FIGURES], layout)
     _dashboard(sheets[DASHBOARD], layout)
-    _checks(sheets[CHECKS])
+    _checks(sheets[CHECKS], layout.anchors)
     _findings(sheets[FINDINGS], layout)
 
 
@@ -278,14 +279,19 @@ CHART_DESCRIPTIONS = {  # the Dashboard chart's alternative text: what it shows,
 }
 
 
-def _checks(ws: Worksheet) -> None:
+def _checks(ws: Worksheet, anchors: Anchors) -> None:
     ws["A1"].font = TITLE_FONT
     ws.conditional_formatting.add("A2", FormulaRule(formula=["ChecksFailed>0"], fill=ERROR_FILL))
     style_header(ws, 4, 1, 3)
     style_header(ws, 4, 6, 7)
+    style_header(ws, 4, anchors.col, anchors.col + len(anchors.tables) - 1)
+    ws.cell(4, anchors.col).comment = Comment(
+        "Where each input table's header and rows as built are now: Excel moves these with the rows, so a row inserted "
+        "under a header or between rows, or deleted, is found and named. svexcel reads them to reach the same verdict.", "svexcel")
     ws.conditional_formatting.add("B5:B5000", FormulaRule(formula=["LEN(B5)>0"], fill=ERROR_FILL))
     format_column(ws, 7, alignment=WRAP)
-    set_widths(ws, {"A": 40.0, "B": 40.0, "C": 6.0, "F": 20.0, "G": 90.0})
+    set_widths(ws, {"A": 40.0, "B": 40.0, "C": 6.0, "F": 20.0, "G": 90.0}
+               | {column_letter(anchors.col + j): 12.0 for j in range(len(anchors.tables))})
 
 
 def _findings(ws: Worksheet, layout: MonitorLayout) -> None:

@@ -25,9 +25,14 @@ CHECKS = "Checks"
 CHECK_HEADER_ROW = 4
 CHECK_COLUMNS = ("Check", "Result", "Problems", "First cell to fix", "What to do")
 PROBLEM_COL = 7  # G: the problem list
-BUILT_COLUMNS = ("Built themes", "Built outcomes", "Built measures", "Built returns", "Built scale scores")
+BUILT_COLUMNS = ("Built themes", "Built outcomes", "Built measures", "Built returns")
 BUILT_COL = 9  # I: what the workbook was built for, read back by the engine
-ANCHOR_COL = BUILT_COL + len(BUILT_COLUMNS) + 1  # N: where every input row is now (svexcel.excel.rows)
+ANCHOR_COL, ANCHOR_TOP = BUILT_COL + len(BUILT_COLUMNS) + 1, CHECK_HEADER_ROW + 1  # N5: where every input row is now
+# Each input table's finding types for a row deleted and for anything typed below its last row (svexcel.excel.rows).
+ROW_TYPES = {"Settings": ("framework-changed", "framework-changed"), "Themes": ("framework-changed", "framework-changed"),
+             "Outcomes": ("framework-changed", "framework-changed"), "Measures": ("framework-changed", "framework-changed"),
+             "QualityScale": ("framework-changed", "framework-changed"), "Returns": ("returns-changed", "return-not-scored"),
+             "Quality": ("returns-changed", "quality-row-not-read")}
 # Optional numeric settings the engine checks: key -> (failing test on the cell, finding type).
 OPTIONAL_SETTINGS = {"plausible_sv_ratio": ("{}<=0", "bad-setting"), "moderation_spread": ("{}<0", "bad-setting")}
 REBUILD = ("The framework changed after these returns were collected: rebuild with `svexcel build` and issue new "
@@ -77,16 +82,15 @@ CHECK_ADVICE = {
 
 def input_tables(themes: int, outcomes: int, measures: int, scale: int, returns: int) -> tuple[InputTable, ...]:
     """The workbook's input tables as built, for so many themes, outcomes, measures, scale scores and returns."""
-    return (InputTable("Settings", len(SETTING_NOTES), len(SHEET_COLUMNS["Settings"]) + 1, "framework-changed", "framework-changed"),
-            *(InputTable(sheet, count, len(SHEET_COLUMNS[sheet]), "framework-changed", "framework-changed")
-              for sheet, count in (("Themes", themes), ("Outcomes", outcomes), ("Measures", measures), ("QualityScale", scale))),
-            InputTable("Returns", returns, 3 + measures, "returns-changed", "return-not-scored"),
-            InputTable("Quality", returns, 2 + themes, "returns-changed", "quality-row-not-read"))
+    sizes = {"Settings": (len(SETTING_NOTES), len(SHEET_COLUMNS["Settings"]) + 1), "Themes": (themes, len(SHEET_COLUMNS["Themes"])),
+             "Outcomes": (outcomes, len(SHEET_COLUMNS["Outcomes"])), "Measures": (measures, len(SHEET_COLUMNS["Measures"])),
+             "QualityScale": (scale, len(SHEET_COLUMNS["QualityScale"])), "Returns": (returns, 3 + measures), "Quality": (returns, 2 + themes)}
+    return tuple(InputTable(sheet, rows, width, *ROW_TYPES[sheet]) for sheet, (rows, width) in sizes.items())
 
 
 def anchors(tables: tuple[InputTable, ...]) -> Anchors:
     """Where the Checks sheet keeps every input row's anchor: a column per table from ``ANCHOR_COL``, under the header row."""
-    return Anchors(tables, ANCHOR_COL, CHECK_HEADER_ROW + 1)
+    return Anchors(tables, ANCHOR_COL, ANCHOR_TOP)
 
 
 def settings_problems(a: Anchors) -> list[str]:

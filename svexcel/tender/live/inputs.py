@@ -16,14 +16,14 @@ from ...core.cells import Value
 from ...core.findings import Finding, Findings, has_errors
 from ...core.numbers import is_number
 from ...excel.book import sheets_from_ranges
-from ...excel.rows import INSERTED, anchored, table_problem
+from ...excel.rows import INSERTED, read_anchors, table_problem
 from ...framework.model import SHEET_COLUMNS, Framework, FrameworkError, framework_from_sheets
 from ...xlsx.reader import Sheet, Workbook, cell_ref, column_letter
 from ...xlsx.tables import Table, cell_text, find_table
 from ..quality import Marks, mark_problem, scale
 from ..return_reader import Return
 from ..scoring import Score, assess, compete
-from .checks import BUILT_COL, BUILT_COLUMNS, CHECK_ADVICE, CHECK_HEADER_ROW, CHECKS, REBUILD, anchors, input_tables
+from .checks import ANCHOR_COL, ANCHOR_TOP, BUILT_COL, BUILT_COLUMNS, CHECK_ADVICE, CHECK_HEADER_ROW, CHECKS, REBUILD, ROW_TYPES
 from .layout import QUALITY, RETURN_COLUMNS, RETURNS
 
 Rows = Sequence[Sequence[Value]]
@@ -150,18 +150,17 @@ def _rows_as_built(sheets: Mapping[str, Sheet | None], built: list[list[str]] | 
     Checks say), and the last row of Returns and Quality the formulas read (none without a Checks sheet)."""
     if not built:
         return {}
-    returns = int(float(built[3][0])) if built[3] else 0
-    tables = input_tables(len(built[0]), len(built[1]), len(built[2]), len(built[4]), returns)
-    rows = anchored(sheets.get(CHECKS), anchors(tables))
-    if rows is None:  # built before anchors: the rows as built
-        return {RETURNS: returns + 1, QUALITY: returns + 1}
-    for t in tables:
-        problem = table_problem(t, rows[t.sheet], sheets.get(t.sheet))
+    tables = read_anchors(sheets.get(CHECKS), ANCHOR_COL, ANCHOR_TOP, ROW_TYPES)
+    if tables is None:  # built before anchors: the rows as built
+        last = (int(float(built[3][0])) if built[3] else 0) + 1
+        return {RETURNS: last, QUALITY: last}
+    for t, rows in tables:
+        problem = table_problem(t, rows, sheets.get(t.sheet))
         if problem is not None:
             row_problem, cell = problem
             advice = _ROW_ADVICE.get(row_problem, CHECK_ADVICE.get(row_problem, ""))
             findings.add(row_problem, advice.format(sheet=t.sheet, row=cell[1:]), cell, sheet=t.sheet)
-    return {sheet: max((r for r in rows[sheet] if r is not None), default=1) for sheet in (RETURNS, QUALITY)}
+    return {t.sheet: max((r for r in rows if r is not None), default=1) for t, rows in tables if t.sheet in (RETURNS, QUALITY)}
 
 
 _ROW_ADVICE = {

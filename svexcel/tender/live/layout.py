@@ -400,8 +400,7 @@ class LiveLayout:
         a = self.anchors
         header: list[CellValue] = [*CHECK_COLUMNS, None, "Problem list (type|cell)", "Type", *BUILT_COLUMNS, None, *a.titles()]
         rows.append(header)
-        built: list[list[CellValue]] = [list(self.theme_ids), [o.id for o in self.framework.outcomes], list(self.measure_ids), [float(self.n)],
-                                        [q.score for q in self.framework.quality_scale]]
+        built: list[list[CellValue]] = [list(self.theme_ids), [o.id for o in self.framework.outcomes], list(self.measure_ids), [float(self.n)]]
         anchored = a.columns()
         height = max(len(problems), len(CHECK_ADVICE), *(len(b) for b in built), a.height())
         for k in range(height):

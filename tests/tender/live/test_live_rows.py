@@ -15,14 +15,16 @@ from pathlib import Path
 import pytest
 from builders import quality_of
 from libreoffice import Step, edit
+from row_edits import Expected, names, row_cases
 from test_live_checks import failing_checks, shown
 from test_live_workbook import assert_matches_engine
 
 from svexcel.core.findings import Finding
 from svexcel.core.paths import SAMPLE_QUALITY, SAMPLES
-from svexcel.framework.model import SETTING_NOTES, Framework, FrameworkError
+from svexcel.framework.model import Framework, FrameworkError
 from svexcel.panel.marks import read_quality
 from svexcel.tender.live.actions import reports_refused
+from svexcel.tender.live.checks import ANCHOR_COL, ANCHOR_TOP, ROW_TYPES
 from svexcel.tender.live.inputs import live_findings, read_live_workbook
 from svexcel.tender.live.layout import SCORES_HEADER_ROW
 from svexcel.tender.live.workbook import build_from_folder
@@ -39,55 +41,35 @@ NEW_ROWS: dict[str, list[tuple[str, object]]] = {
     "Returns": [("A", "late-return.xlsx"), ("B", "Late Ltd"), ("C", 1000), ("D", 5)],
     "Quality": [("A", HILLSIDE), ("B", "Hillside Community Trust"), ("C", 100), ("D", 100)],
 }
-# What anything typed below a table's last row is.
-BELOW = {"Settings": "framework-changed", "Themes": "framework-changed", "Outcomes": "framework-changed",
-         "Measures": "framework-changed", "QualityScale": "framework-changed", "Returns": "return-not-scored",
-         "Quality": "quality-row-not-read"}
 
 
-def typed(sheet: str, row: int, values: list[tuple[str, object]]) -> list[Step]:
-    """Steps typing ``values`` into ``row`` of ``sheet``."""
-    return [("number" if isinstance(v, (int, float)) else "text", sheet, f"{col}{row}", v) for col, v in values]
-
-
-def rows_of(framework: Framework, sheet: str) -> int:
-    """Data rows of a table in the samples' workbook."""
-    counts = {"Settings": len(SETTING_NOTES), "Themes": len(framework.themes), "Outcomes": len(framework.outcomes),
-              "Measures": len(framework.measures), "QualityScale": len(framework.quality_scale), "Returns": 6, "Quality": 6}
-    return counts[sheet]
-
-
-def cases(framework: Framework) -> dict[str, tuple[list[Step], tuple[str, str] | None]]:
+def cases(built: Path) -> dict[str, tuple[list[Step], Expected]]:
     """Edit name -> (LibreOffice steps, the failing check's type and cell, or None when every check passes)."""
-    out: dict[str, tuple[list[Step], tuple[str, str] | None]] = {}
-    for sheet, values in NEW_ROWS.items():
-        last = rows_of(framework, sheet) + 1
-        out[f"{sheet}-under-header"] = ([("insert", sheet, 2, 1), *typed(sheet, 2, values)], ("row-inserted", f"{sheet}!A2"))
-        out[f"{sheet}-between"] = ([("insert", sheet, 4, 1), *typed(sheet, 4, values)], ("row-inserted", f"{sheet}!A4"))
-        out[f"{sheet}-below-last"] = ([("insert", sheet, last + 1, 1), *typed(sheet, last + 1, values)],
-                                      (BELOW[sheet], f"{sheet}!A{last + 1}"))
-        out[f"{sheet}-typed-below"] = (typed(sheet, last + 1, values), (BELOW[sheet], f"{sheet}!A{last + 1}"))
-        out[f"{sheet}-typed-further-below"] = (typed(sheet, last + 7, values[1:]), (BELOW[sheet], f"{sheet}!A{last + 7}"))
-        out[f"{sheet}-blank-under-header"] = ([("insert", sheet, 2, 2)], None)
-        out[f"{sheet}-blank-between"] = ([("insert", sheet, 4, 1)], None)
+    out = row_cases(built, ANCHOR_COL, ANCHOR_TOP, ROW_TYPES, NEW_ROWS)
     out["Themes-deleted"] = ([("delete", "Themes", 3, 1)], ("framework-changed", "Themes!A3"))
     out["Returns-deleted"] = ([("delete", "Returns", 5, 1)], ("returns-changed", "Returns!A5"))
     out["Quality-deleted"] = ([("delete", "Quality", 3, 1)], ("returns-changed", "Quality!A3"))
     out["Settings-above-header"] = ([("insert", "Settings", 1, 1)], ("row-inserted", "Settings!A1"))
-    # After rows moved, a check names the cell as it is now: the blank row inserted at 3 moves Hillside's row down.
-    out["mark-60-below-a-blank-row"] = ([("insert", "Quality", 3, 1), ("number", "Quality", "D8", 60)], ("off-scale", "Quality!D8"))
-    out["weight-text-below-a-blank-row"] = ([("insert", "Themes", 2, 1), ("text", "Themes", "D5", "abc")], ("not-a-number", "Themes!D5"))
-    out["quantity-negative-below-a-blank-row"] = ([("insert", "Returns", 2, 1), ("number", "Returns", "D8", -5)],
-                                                  ("negative-quantity", "Returns!D8"))
-    # One scale: a mark not on the QualityScale, and 75% typed (0.75 in a cell formatted as a percentage).
-    out["mark-60"] = ([("number", "Quality", "C7", 60)], ("off-scale", "Quality!C7"))
-    out["mark-0.75"] = ([("number", "Quality", "C7", 0.75)], ("off-scale", "Quality!C7"))
-    out["mark-75-percent"] = ([("number", "Quality", "E7", 0.75), ("format", "Quality", "E7", "0%")], ("stored-as-percent", "Quality!E7"))
-    out["mark-100-percent"] = ([("number", "Quality", "C2", 1), ("format", "Quality", "C2", "0.0%")], ("stored-as-percent", "Quality!C2"))
-    out["mark-150"] = ([("number", "Quality", "D3", 150)], ("bad-quality-score", "Quality!D3"))
-    out["scale-level-text"] = ([("text", "QualityScale", "A3", "25")], ("not-a-number", "QualityScale!A3"))
-    out["scale-level-150"] = ([("number", "QualityScale", "A3", 150)], ("bad-quality-scale", "QualityScale!A3"))
+    out.update(MORE)
     return out
+
+
+# After rows moved, a check names the cell as it is now (a blank row inserted above moves the cell down); one scale: a
+# mark not on the QualityScale, and 75% typed (0.75 in a cell formatted as a percentage).
+MORE: dict[str, tuple[list[Step], Expected]] = {
+    "mark-60-below-a-blank-row": ([("insert", "Quality", 3, 1), ("number", "Quality", "D8", 60)], ("off-scale", "Quality!D8")),
+    "weight-text-below-a-blank-row": ([("insert", "Themes", 2, 1), ("text", "Themes", "D5", "abc")], ("not-a-number", "Themes!D5")),
+    "quantity-negative-below-a-blank-row": ([("insert", "Returns", 2, 1), ("number", "Returns", "D8", -5)],
+                                            ("negative-quantity", "Returns!D8")),
+    "mark-60": ([("number", "Quality", "C7", 60)], ("off-scale", "Quality!C7")),
+    "mark-0.75": ([("number", "Quality", "C7", 0.75)], ("off-scale", "Quality!C7")),
+    "mark-75-percent": ([("number", "Quality", "E7", 0.75), ("format", "Quality", "E7", "0%")], ("stored-as-percent", "Quality!E7")),
+    "mark-100-percent": ([("number", "Quality", "C2", 1), ("format", "Quality", "C2", "0.0%")], ("stored-as-percent", "Quality!C2")),
+    "mark-150": ([("number", "Quality", "D3", 150)], ("bad-quality-score", "Quality!D3")),
+    "scale-level-text": ([("text", "QualityScale", "A3", "25")], ("not-a-number", "QualityScale!A3")),
+    "scale-level-150": ([("number", "QualityScale", "A3", 150)], ("bad-quality-scale", "QualityScale!A3")),
+}
+CASES = [*names(NEW_ROWS), "Themes-deleted", "Returns-deleted", "Quality-deleted", "Settings-above-header", *MORE]
 
 
 @pytest.fixture(scope="module")
@@ -97,16 +79,16 @@ def samples(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(scope="module")
-def edited(samples: Path, framework: Framework, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+def edited(samples: Path, tmp_path_factory: pytest.TempPathFactory) -> dict[str, tuple[Path, Expected]]:
     """Every case made by LibreOffice in its own copy, recalculated and saved (one soffice call for all)."""
     tmp = tmp_path_factory.mktemp("rows")
-    jobs = {}
-    for name, (steps, _) in cases(framework).items():
+    jobs, expected = {}, {}
+    for name, (steps, outcome) in cases(samples).items():
         copy = tmp / f"{name}.xlsm"
         shutil.copy(samples, copy)
-        jobs[copy] = steps
+        jobs[copy], expected[name] = steps, outcome
     saved = edit(jobs, tmp / "saved")
-    return {path.stem: out for path, out in saved.items()}
+    return {path.stem: (out, expected[path.stem]) for path, out in saved.items()}
 
 
 def names_cell(findings: list[Finding], kind: str, where: str) -> bool:
@@ -114,20 +96,10 @@ def names_cell(findings: list[Finding], kind: str, where: str) -> bool:
     return any(f.type == kind and f.severity == "error" and f"{f.sheet}!{f.cell}" == where for f in findings)
 
 
-def case_names() -> list[str]:
-    """Every case, named without the framework (the shipped one decides the table sizes)."""
-    from svexcel.core.paths import DEFAULT_FRAMEWORK
-    from svexcel.framework.model import load_framework
-
-    return list(cases(load_framework(DEFAULT_FRAMEWORK)))
-
-
 @pytest.mark.libreoffice
-@pytest.mark.parametrize("name", case_names())
-def test_each_edit_is_read_like_the_others_or_named_by_the_checks_and_the_engine(
-        name: str, edited: dict[str, Path], framework: Framework) -> None:
-    saved = edited[name]
-    expected = cases(framework)[name][1]
+@pytest.mark.parametrize("name", CASES)
+def test_each_edit_is_read_like_the_others_or_named_by_the_checks_and_the_engine(name: str, edited: dict[str, tuple[Path, Expected]]) -> None:
+    saved, expected = edited[name]
     failing = failing_checks(saved)
     inputs_findings = live_findings(saved)
     if expected is None:
@@ -163,10 +135,12 @@ def figures(path: Path) -> list[object]:
 
 @pytest.mark.libreoffice
 @pytest.mark.parametrize("name", ["Quality-under-header", "Quality-between", "Quality-typed-below", "mark-60", "mark-75-percent"])
-def test_batch_and_make_reports_refuse_what_the_checks_refuse_on_quality(name: str, edited: dict[str, Path], framework: Framework) -> None:
+def test_batch_and_make_reports_refuse_what_the_checks_refuse_on_quality(name: str, edited: dict[str, tuple[Path, Expected]],
+                                                                         framework: Framework) -> None:
     """`svexcel batch --quality live.xlsx` and make_reports refuse the same edits, naming the same type."""
-    kind = cases(framework)[name][1][0]  # type: ignore[index]
-    _, findings = read_quality(edited[name], framework)
-    assert kind in {f.type for f in findings if f.severity == "error"}, findings
-    refusal = reports_refused(read_live_workbook(edited[name]))
+    saved, expected = edited[name]
+    assert expected is not None
+    _, findings = read_quality(saved, framework)
+    assert expected[0] in {f.type for f in findings if f.severity == "error"}, findings
+    refusal = reports_refused(read_live_workbook(saved))
     assert refusal is not None and refusal.startswith("No reports written")
