@@ -13,6 +13,13 @@ from svexcel.xlsx.reader import Workbook
 
 Row = list[tuple[str, object]]  # (column, value) pairs
 Expected = tuple[str, str] | None  # (type, Sheet!Cell) the Checks and the engine name, or None when every check passes
+# A row an officer might add to each framework sheet of either live workbook: (column, value) pairs.
+FRAMEWORK_ROWS: dict[str, Row] = {
+    "Themes": [("A", "NEW"), ("B", "A new theme"), ("D", 3)],
+    "Outcomes": [("A", "NEW1"), ("B", "EQ"), ("C", "A new outcome")],
+    "Measures": [("A", "EQ9.9"), ("B", "EQ1"), ("C", "A new measure"), ("D", "people"), ("E", "monetised"), ("G", 10)],
+    "QualityScale": [("A", 60), ("B", "Fair plus")],
+}
 KINDS = ("under-header", "between", "below-last", "typed-below", "typed-further-below", "blank-under-header", "blank-between")
 
 

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 from libreoffice import Step, edit
-from row_edits import Expected, names, row_cases
+from row_edits import FRAMEWORK_ROWS, Expected, names, row_cases
 from test_monitor_workbook import assert_matches_engine, values, verdict
 
 from svexcel.core.paths import DELIVERY_SAMPLES
@@ -25,10 +25,7 @@ from svexcel.xlsx.reader import Workbook
 
 NEW_ROWS: dict[str, list[tuple[str, object]]] = {
     "Settings": [("A", "rag_green"), ("B", 0.5)],
-    "Themes": [("A", "NEW"), ("B", "A new theme"), ("D", 3)],
-    "Outcomes": [("A", "NEW1"), ("B", "EQ"), ("C", "A new outcome")],
-    "Measures": [("A", "EQ9.9"), ("B", "EQ1"), ("C", "A new measure"), ("D", "people"), ("E", "monetised"), ("G", 10)],
-    "QualityScale": [("A", 60), ("B", "Fair plus")],
+    **FRAMEWORK_ROWS,
     "Contracts": [("A", 9), ("B", "late.xlsx"), ("C", "Late Ltd"), ("D", "HC-LATE"), ("F", 12), ("G", 1)],
     "Actuals": [("A", 1), ("B", "HC-2026-014"), ("C", "EQ1.1"), ("E", 500), ("F", 1), ("G", 400)],
 }

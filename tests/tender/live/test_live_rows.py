@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from builders import quality_of
 from libreoffice import Step, edit
-from row_edits import Expected, names, row_cases
+from row_edits import FRAMEWORK_ROWS, Expected, names, row_cases
 from test_live_checks import failing_checks, shown
 from test_live_workbook import assert_matches_engine
 
@@ -34,10 +34,7 @@ HILLSIDE = "hillside-community-trust.xlsx"
 # A row an officer might add to each table: (column, value) pairs.
 NEW_ROWS: dict[str, list[tuple[str, object]]] = {
     "Settings": [("A", "max_points"), ("B", 50)],
-    "Themes": [("A", "NEW"), ("B", "A new theme"), ("D", 3)],
-    "Outcomes": [("A", "NEW1"), ("B", "EQ"), ("C", "A new outcome")],
-    "Measures": [("A", "EQ9.9"), ("B", "EQ1"), ("C", "A new measure"), ("D", "people"), ("E", "monetised"), ("G", 10)],
-    "QualityScale": [("A", 60), ("B", "Fair plus")],
+    **FRAMEWORK_ROWS,
     "Returns": [("A", "late-return.xlsx"), ("B", "Late Ltd"), ("C", 1000), ("D", 5)],
     "Quality": [("A", HILLSIDE), ("B", "Hillside Community Trust"), ("C", 100), ("D", 100)],
 }
