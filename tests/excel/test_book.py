@@ -24,15 +24,18 @@ def test_ranges_become_sheets_the_engine_reads() -> None:
 
 def test_an_answer_or_the_cells_to_correct() -> None:
     def read(a: list, b: list) -> int:
-        if not a:
+        if a == [[None]]:
             raise FrameworkError([Finding("missing-sheet", "error", "No Themes.", "live.xlsm", "Themes", "A1")])
         return len(a) + len(b)
 
-    assert answer(read, ([1, 2], [3]), lambda n: [[n]], FrameworkError) == [[3]]
-    refused = answer(read, ([], [3]), lambda n: [[n]], FrameworkError)
+    assert answer(read, {"ThemesTable": [[1], [2]], "OutcomesTable": [[3]]}, lambda n: [[n]], FrameworkError) == [[3]]
+    refused = answer(read, {"ThemesTable": [[None]], "OutcomesTable": [[3]]}, lambda n: [[n]], FrameworkError)
     assert refused[0] == [CANNOT] and len(refused) == 2 and "No Themes." in refused[1][0] and "Themes!A1" in refused[1][0]
+    # a range of the wrong shape: one sentence saying what to type
+    assert answer(read, {"ThemesTable": 7.0, "OutcomesTable": [[3]]}, lambda n: [[n]], FrameworkError) == [
+        ["Give the whole table with its header row here: type ThemesTable."]]
     with pytest.raises(ZeroDivisionError):  # only the refusal it is told of becomes a table: a bug still shows
-        answer(lambda: 1 / 0, (), lambda n: [[n]], FrameworkError)
+        answer(lambda: 1 / 0, {}, lambda n: [[n]], FrameworkError)
     assert problem_table(ValueError("plain")) == [[CANNOT], ["plain"]]
 
 
