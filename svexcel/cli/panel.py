@@ -84,9 +84,10 @@ def moderate_command(evaluators_dir: Path, output: Path, note: str, framework_pa
     print_findings(result.findings)
     print_declarations(result)
     wide = [r for r in result.rows if r.flag(result.threshold)]
-    agreed = sum(isinstance(r.consensus, (int, float)) for r in result.rows)
+    typed = sum(r.consensus is not None for r in result.rows)
+    refused = f" ({typed - result.usable} more typed but refused: see above)" if typed > result.usable else ""
     click.echo(f"Wrote {output}: {len({r.file for r in result.rows})} returns × {len(framework.themes)} themes, "
-               f"evaluators {'; '.join(result.evaluators)}; {agreed} of {len(result.rows)} consensus marks typed.")
+               f"evaluators {'; '.join(result.evaluators)}; {result.usable} of {len(result.rows)} consensus marks typed{refused}.")
     if wide:
         click.echo(f"{len(wide)} row(s) flagged '{wide[0].flag(result.threshold)}' (scores differ by more than {result.threshold:g}): "
                    + ", ".join(f"{r.file} {r.theme_id}" for r in wide))

@@ -15,6 +15,7 @@ import click
 from ..core.findings import has_errors, sort_findings
 from ..core.paths import DEFAULT_FRAMEWORK
 from ..framework.model import Framework
+from ..run.interrupts import Interrupted
 from .common import (
     UsageError,
     WorkbookPath,
@@ -143,7 +144,12 @@ def batch(returns_dir: Path, framework_path: Path | None, quality_path: Path | N
     result = run_batch_and_report(returns_dir, out, framework_path, quality_path, jobs, evaluation_template, comparison_template, summaries,
                                   record=plan)
     if record_dir is not None and plan is not None:
-        keep_record(record_dir, plan, notes, [out])
+        try:
+            keep_record(record_dir, plan, notes, [out])
+        except (Interrupted, KeyboardInterrupt, UsageError):
+            click.echo(f"The record was not kept in {record_dir}: the outputs in {out} carry the SHA-256 of its manifest "
+                       f"({plan.sha256}), which no record holds. Run the batch again with --record to keep one.", err=True)
+            raise
     sys.exit(result.exit_code)
 
 

@@ -21,6 +21,24 @@ def clipped(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[:limit - 1] + "…"
 
 
+_SPACES = {"\u00a0": "a non-breaking space", "\u202f": "a narrow non-breaking space", "\u2009": "a thin space", "\t": "a tab"}
+
+
+def as_typed(value: object) -> str:
+    """A cell's value as a person sees it in a message: TRUE/FALSE, a number plainly, text quoted and clipped, with any
+    look-alike space named (never a Python repr such as '1\\xa0200')."""
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, (int, float)):
+        return f"{value:,.10g}"
+    if value is None:
+        return "blank"
+    text = clipped(str(value), 60)
+    odd = [name for char, name in _SPACES.items() if char in text]
+    shown = "".join(" " if char in _SPACES else char for char in text)
+    return f"'{shown}'" + (f" (with {' and '.join(odd)})" if odd else "")
+
+
 def money(value: float | None) -> str:
     """Pounds to the penny with thousands separators: ``£1,234.56``, ``-£12.00``; a dash when absent."""
     if value is None:

@@ -12,7 +12,7 @@ _NUMBER_TEXT = re.compile(
     r"""^\s*
     (?P<sign>[-+]?)\s*
     [£$€]?\s*
-    (?P<digits>\d{1,3}(?:,\d{3})+|\d+)(?P<fraction>\.\d+)?
+    (?:(?P<digits>\d{1,3}(?:,\d{3})+|\d+)(?P<fraction>\.\d*)?|(?P<bare>\.\d+))  # 1,200.50, 12. and .5 as Excel reads them
     \s*$""",
     re.VERBOSE,
 )
@@ -23,7 +23,7 @@ def number_from_text(text: str) -> float | None:
     match = _NUMBER_TEXT.match(text.replace("\u00a0", " "))
     if match is None:
         return None
-    number = float(match["digits"].replace(",", "") + (match["fraction"] or ""))
+    number = float((match["digits"] or "0").replace(",", "") + (match["fraction"] or match["bare"] or "").rstrip("."))
     return -number if match["sign"] == "-" else number
 
 

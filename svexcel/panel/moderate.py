@@ -205,14 +205,15 @@ def carry_over(moderation: Moderation, previous: ModerationFile | None, when: st
 
 def check_consensus(moderation: Moderation, framework: Framework, file: str) -> None:
     """The findings scoring will give each consensus (off the scale, outside the evaluators' marks without a reason …), at the
-    cells of the workbook about to be written."""
+    cells of the workbook about to be written, and how many consensus marks scoring will use."""
     findings = Findings(file, MODERATION, moderation.findings)
     column = len(moderation.locked_columns()) + 1
     for i, row in enumerate(moderation.rows, start=MODERATION_HEADER_ROW + 1):
         given = [s for s in row.scores.values() if s is not None]
         cell = None if row.consensus is None else Cell(row.consensus, shown_as="percent" if row.consensus_percent else None)
-        consensus_mark(cell, row.consensus_rationale, given, framework, f"{row.file}, theme {row.theme_id}",
-                       (cell_ref(i, column), cell_ref(i, column + 1)), findings)
+        mark = consensus_mark(cell, row.consensus_rationale, given, framework, f"{row.file}, theme {row.theme_id}",
+                              (cell_ref(i, column), cell_ref(i, column + 1)), findings)
+        moderation.usable += mark is not None
 
 
 def _typed(previous: ModerationFile, key: Key) -> tuple[Value, bool, str]:

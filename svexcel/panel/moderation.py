@@ -130,6 +130,7 @@ class Moderation:
     notes: list[str] = field(default_factory=list)  # for people: the lock and hidden files in the folder left out
     declarations: list[dict[str, str]] = field(default_factory=list)  # every evaluator's declaration, as the chair's list shows it
     decisions: dict[str, Decision] = field(default_factory=dict)  # the panel chair's decision on each, as applied
+    usable: int = 0  # the consensus marks scoring will use (typed, on the scale, within the marks or explained)
 
     @property
     def pins(self) -> dict[Key, str]:

@@ -18,7 +18,7 @@ import secrets
 import shutil
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Any
 
 from ..core.version import __version__
@@ -173,7 +173,9 @@ def verify_record(record: Path) -> tuple[int, list[Problem]]:
     entries = inputs | outputs
     for path, digest in entries.items():
         file = record / path
-        if not file.is_file():
+        if PurePosixPath(path).is_absolute() or ".." in PurePosixPath(path).parts or ":" in path or "\\" in path:
+            problems.append(Problem(path, "outside-record", "a manifest names only files inside the record; this one was not read"))
+        elif not file.is_file():
             problems.append(Problem(path, "missing"))
         elif sha256(file) != digest:
             problems.append(Problem(path, "changed"))

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from ..core.cells import Cell
 from ..core.findings import Finding, Findings, finding
+from ..core.formatting import as_typed
 from ..core.number_formats import Shown, describe
 from ..core.numbers import cell_number
 from ..framework.model import Framework
@@ -114,7 +115,7 @@ def _held(problem: str, cell: Cell | None) -> str:
         return f"shows the error {cell.error}."
     if problem == "formula-without-value":
         return "holds a formula with no calculated value."
-    return f"is {value!r}, which is not a number."
+    return f"is {as_typed(value)}, which is not a number."
 
 
 def mark_problem(number: float, percent: bool, marks: Sequence[float] = ()) -> tuple[str, str] | None:

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from ..core.cells import Cell
 from ..core.findings import Finding, Findings, Severity, has_errors
+from ..core.formatting import as_typed
 from ..core.number_formats import describe, serial_datetime
 from ..core.numbers import cell_number, is_number
 from ..framework.model import Framework
@@ -206,7 +207,7 @@ class ReturnReader:
         return {
             "cell-error": f"{what} shows the error {cell.error}. Type a plain number instead of the formula.",
             "formula-without-value": f"{what} holds a formula with no calculated value. Open the return in Excel, let it calculate and save it, or type the number.",
-            "not-a-number": f"{what} is {cell.value!r}, which is not a number. Type a plain number such as 1200 (no words or ranges).",
+            "not-a-number": f"{what} is {as_typed(cell.value)}, which is not a number. Type a plain number such as 1200 (no words or ranges).",
         }[problem]
 
     def date_story(self, serial: float, cell: Cell) -> str:
@@ -225,8 +226,8 @@ class ReturnReader:
     def note_message(note: str, cell: Cell, what: str, value: float | None) -> str:
         """What was read from a cell that needed interpreting."""
         return {
-            "formula-value-used": f"{what} holds a formula (={cell.formula}); its calculated value {cell.value!r} was used.",
-            "number-as-text": f"{what} was typed as text {cell.value!r} and read as the number {value or 0:,.10g}.",
+            "formula-value-used": f"{what} holds a formula (={cell.formula}); its calculated value {as_typed(cell.value)} was used.",
+            "number-as-text": f"{what} was typed as text {as_typed(cell.value)} and read as the number {value or 0:,.10g}.",
             "stored-as-percent": f"{what} is formatted as a percentage: {describe(value or 0, 'percent')} was read as the "
                                  f"number {value or 0:,.10g}. If you meant {(value or 0) * 100:,.10g}, format the cell as Number and type that.",
         }[note]
@@ -321,7 +322,7 @@ class ReturnReader:
         if binary and cell is not None and cell.error is None and not (cell.formula is not None and cell.value is None):
             value = cell.value
             if cell.formula is not None:
-                self.findings.add("formula-value-used", f"{what} holds a formula (={cell.formula}); its calculated value {value!r} was used.", ref, sheet=COMMITMENTS)
+                self.findings.add("formula-value-used", f"{what} holds a formula (={cell.formula}); its calculated value {as_typed(value)} was used.", ref, sheet=COMMITMENTS)
             word = str(value).strip().casefold() if value is not None else ""
             if isinstance(value, bool):
                 self.result.quantities[ident] = 1.0 if value else 0.0

@@ -16,7 +16,7 @@ from panel_builders import GOOD, fill_scores
 
 from svexcel.core.paths import SAMPLE_QUALITY, SAMPLES
 from svexcel.framework.model import Framework
-from svexcel.panel.layout import SCORES
+from svexcel.panel.layout import MODERATION, MODERATION_HEADER_ROW, SCORES
 from svexcel.panel.make_panel import make_panel
 
 RIVERSIDE, HILLSIDE = "riverside-care-coop.xlsx", "hillside-community-trust.xlsx"
@@ -51,6 +51,27 @@ def test_an_evaluator_score_off_the_scale_or_as_a_percentage(tmp_path: Path, fra
     assert "is 60, which is not on the quality scale (0, 25, 50, 75, 100)" in run.stderr
     assert "holds 0.75 (shown as 75%), not a mark out of 100" in run.stderr and "e.g. 75" in run.stderr
     assert "evaluators A; B" in run.stdout  # the file is used, those two marks are not
+
+
+def test_moderate_counts_only_the_consensus_marks_scoring_will_use(tmp_path: Path, framework: Framework) -> None:
+    make_panel(SAMPLES, framework, ["A", "B"], tmp_path / "panel")
+    for name in ("A", "B"):
+        fill_scores(tmp_path / "panel" / f"{name}.xlsx", {}, default=(50, GOOD))
+    moderation = tmp_path / "moderation.xlsx"
+    assert svexcel(["moderate", str(tmp_path / "panel"), "-o", str(moderation)], tmp_path).returncode == 0
+    wb = load_workbook(moderation)
+    ws = wb[MODERATION]
+    header = [c.value for c in ws[MODERATION_HEADER_ROW]]
+    consensus, reason = header.index("Consensus") + 1, header.index("Consensus rationale") + 1
+    for row, mark in zip(range(MODERATION_HEADER_ROW + 1, MODERATION_HEADER_ROW + 4), (50, 60, 0.75), strict=True):
+        ws.cell(row, consensus).value = mark
+        ws.cell(row, reason).value = "The panel agreed that the response shows a clear plan with named partners and dates."
+    as_percent(ws.cell(MODERATION_HEADER_ROW + 3, consensus))
+    wb.save(moderation)
+    run = svexcel(["moderate", str(tmp_path / "panel"), "-o", str(moderation)], tmp_path)
+    assert run.returncode == 1, run.stderr
+    assert [t for *_, t in located(run.stderr)] == ["off-scale", "stored-as-percent"]
+    assert "1 of 30 consensus marks typed (2 more typed but refused: see above)." in run.stdout, run.stdout
 
 
 def sample_rows() -> dict[str, int]:

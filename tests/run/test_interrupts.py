@@ -40,11 +40,13 @@ def contracts(framework: Framework, tmp_path_factory: pytest.TempPathFactory) ->
 def prepare(command: Command, work: Path, contracts: Path) -> list[str]:
     """Inputs big enough to interrupt, an output as a previous run left it, and the command line to rerun it."""
     inputs, out = work / "inputs", work / command.output
-    if command.name == "delivery batch":
+    if command.name in ("delivery batch", "delivery verify"):
         shutil.copytree(contracts, inputs)
     else:
         copy_inputs(command, inputs, copies=17 if command.name in ("batch", "build") else 1)  # build needs 100 for workers
     argv = command.argv(inputs, out)
+    if command.name == "delivery verify":
+        argv[argv.index("--sample") + 1] = "1000"  # a workbook big enough to be caught while it is written
     if command.name in ("batch", "delivery batch", "moderate"):
         first = svexcel(command.argv(command.samples, out), work)  # the previous outputs, complete
         assert first.returncode in (0, 1), first.stderr

@@ -15,6 +15,7 @@ from svexcel.run.pool import Pool
 
 
 def _square(offset: int, item: int) -> tuple[int, int]:
+    time.sleep(0.02)  # long enough that the second worker has started before the first could take every chunk
     return item * item + offset, __import__("os").getpid()
 
 

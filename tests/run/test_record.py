@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import signal
 from pathlib import Path
 
 import pytest
@@ -178,8 +179,20 @@ def test_a_tampered_manifest_or_results_is_reported_never_a_crash(tmp_path: Path
     assert isinstance(result.exception, SystemExit) and result.exit_code == 1, result.output
     problems = [line.split(" ", 1)[1] for line in result.output.splitlines() if line.startswith("MISMATCH")]
     assert problems and all(p.split(":")[0] in {"changed", "missing", "not-in-manifest", "manifest-unreadable", "manifest-changed",
-                                                         "input-not-recorded"}
+                                                         "input-not-recorded", "outside-record"}
                             for p in problems), problems
+
+
+@pytest.mark.parametrize("outside", ["../secret.txt", "/etc/hostname", "returns/../../secret.txt", "C:/Windows/win.ini"])
+def test_a_manifest_entry_outside_the_record_is_refused_unread(tmp_path: Path, outside: str) -> None:
+    record = one_return_record(tmp_path)
+    (tmp_path / "secret.txt").write_text("not part of the record")
+    manifest = json.loads((record / "manifest.json").read_text())
+    manifest["files"].append({"path": outside, "sha256": "0" * 64, "size": 1})
+    (record / "manifest.json").write_text(json.dumps(manifest))
+    result = CliRunner().invoke(main, ["verify-record", str(record)])
+    assert result.exit_code == 1
+    assert f"outside-record: {outside}" in result.output, result.output
 
 
 def test_a_return_changed_during_the_run_replaces_no_outputs(tmp_path: Path, samples_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -204,3 +217,25 @@ def test_a_return_changed_during_the_run_replaces_no_outputs(tmp_path: Path, sam
     assert "Nothing was written or replaced" in result.output
     assert {p.relative_to(out): p.read_bytes() for p in out.rglob("*") if p.is_file()} == before
     assert sorted(p.name for p in tmp_path.iterdir()) == ["out", "returns"]  # no record, no staging folder
+
+
+@pytest.mark.parametrize("failure", ["interrupted", "unwritable"])
+def test_outputs_in_place_without_their_record_say_so(tmp_path: Path, samples_dir: Path, monkeypatch: pytest.MonkeyPatch,
+                                                     failure: str) -> None:
+    """Ctrl+C (or a record that cannot be written) once the outputs are in place and the record is being kept: the run says
+    the outputs carry the SHA-256 of a manifest no record holds, and how to keep one."""
+    import svexcel.cli.record as record_cli
+    from svexcel.run.interrupts import Interrupted
+    from svexcel.run.record import RecordError
+
+    def fail(*args, **kwargs):
+        raise Interrupted(signal.SIGINT) if failure == "interrupted" else RecordError("the disk is full")
+
+    monkeypatch.setattr(record_cli, "write_record", fail)
+    out, record = tmp_path / "out", tmp_path / "record"
+    result = CliRunner().invoke(main, ["batch", str(samples_dir), "--out", str(out), "--record", str(record)])
+    assert result.exit_code == (130 if failure == "interrupted" else 2), result.output
+    assert f"The record was not kept in {record}" in result.output and "Run the batch again with --record" in result.output
+    carried = json.loads((out / "results.json").read_text())["manifest_sha256"]
+    assert carried and carried in result.output
+    assert not record.exists()

@@ -291,3 +291,13 @@ def test_bidder_text_is_kept_as_data(build, framework: Framework) -> None:
 def quantity_row_of(path: Path, measure_id: str) -> int:
     """Row of a measure in a saved return."""
     return quantity_row(load_workbook(path), measure_id)
+
+
+def test_numbers_typed_as_excel_reads_them_and_what_is_not_one_said_as_people_see_it(build, framework: Framework) -> None:
+    path = build(quantities={"EQ1.1": ".5", "EQ2.1": "12.", "CC1.1": "1\u00a0200", "SH1.1": True})
+    read = read_return(path, framework)
+    assert (read.quantities["EQ1.1"], read.quantities["EQ2.1"]) == (0.5, 12.0)
+    messages = {f.cell: f.message for f in read.findings if f.type == "not-a-number"}
+    assert len(messages) == 2 and all("\\x" not in m and "True" not in m for m in messages.values()), messages
+    assert any("'1 200' (with a non-breaking space), which is not a number" in m for m in messages.values()), messages
+    assert any("is TRUE, which is not a number" in m for m in messages.values()), messages
