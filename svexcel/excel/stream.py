@@ -55,12 +55,14 @@ class XlsxStream:
         """Append a row to a table: text as text (kept as typed when a spreadsheet would run it), numbers as numbers."""
         self.rows[name] += 1
         ws, row, formats = self.book.get_worksheet_by_name(name), self.rows[name], self.tables[name][1]
+        write_string, write_number, kept, known = ws.write_string, ws.write_number, self.text_kept, len(formats)
         for col, value in enumerate(values):
-            fmt = formats[col] if col < len(formats) else None
-            if isinstance(value, str) and value:
-                ws.write_string(row, col, value, self.text_kept if value.startswith(FORMULA_STARTS) else fmt)
+            fmt = formats[col] if col < known else None
+            if isinstance(value, str):
+                if value:
+                    write_string(row, col, value, kept if value.startswith(FORMULA_STARTS) else fmt)
             elif isinstance(value, (int, float)) and not isinstance(value, bool):
-                ws.write_number(row, col, value, fmt)
+                write_number(row, col, value, fmt)
 
     def close(self) -> None:
         """Add each table's filter and write the file."""

@@ -34,6 +34,7 @@ TAG = re.compile(r"\{[{%#]")
 EXPRESSION = re.compile(r"\{\{.*?\}\}", re.DOTALL)
 # Tags that change a table's column count, which docxtpl's table fix-up then repairs.
 RENDER_BLOCK = 4096  # rendered pieces joined at a time
+DEFLATE_LEVEL = 1  # zlib level of the XML parts written for each document
 TABLE = re.compile(rb"<w:tbl>.*?</w:tbl>", re.DOTALL)
 ROW = re.compile(rb"<w:tr[ >].*?</w:tr>", re.DOTALL)
 GRID_COL = re.compile(rb"<w:gridCol[ />]")
@@ -263,10 +264,11 @@ def _pixels(emu: str | None) -> int:
 
 def _write(archive: zipfile.ZipFile, name: str, pieces: Iterable[bytes | bytearray]) -> None:
     """Add one entry, written piece by piece, with a fixed timestamp (so output is reproducible);
-    pictures are stored, XML deflated."""
+    pictures are stored, XML deflated at level 1 (a report's XML deflates 3-4x faster than at the default, ~20% larger)."""
     info = zipfile.ZipInfo(name, date_time=FIXED_DATE)
     info.external_attr = 0o644 << 16
     info.compress_type = zipfile.ZIP_STORED if name.startswith("word/media/") else zipfile.ZIP_DEFLATED
+    info._compresslevel = DEFLATE_LEVEL  # type: ignore[attr-defined]  # ZipFile.open(ZipInfo, "w") takes no level (3.11-3.13)
     with archive.open(info, "w") as entry:
         for piece in pieces:
             entry.write(piece)
