@@ -18,7 +18,7 @@ import secrets
 import shutil
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from pathlib import Path, PurePosixPath
+from pathlib import Path, PurePosixPath, PureWindowsPath
 from typing import Any
 
 from ..core.version import __version__
@@ -173,7 +173,7 @@ def verify_record(record: Path) -> tuple[int, list[Problem]]:
     entries = inputs | outputs
     for path, digest in entries.items():
         file = record / path
-        if PurePosixPath(path).is_absolute() or ".." in PurePosixPath(path).parts or ":" in path or "\\" in path:
+        if _outside(path):
             problems.append(Problem(path, "outside-record", "a manifest names only files inside the record; this one was not read"))
         elif not file.is_file():
             problems.append(Problem(path, "missing"))
@@ -185,6 +185,12 @@ def verify_record(record: Path) -> tuple[int, list[Problem]]:
             problems.append(Problem(path, "not-in-manifest"))
     problems += _anchored(record, hashlib.sha256(manifest_bytes).hexdigest(), listing, inputs)
     return len(entries), problems
+
+
+def _outside(path: str) -> bool:
+    """A manifest path that would leave the record folder on Linux, macOS or Windows (absolute, a drive, or a '..')."""
+    posix, windows = PurePosixPath(path), PureWindowsPath(path)
+    return posix.is_absolute() or bool(windows.drive) or windows.is_absolute() or ".." in windows.parts
 
 
 def _hashes(manifest: Any) -> dict[str, str]:

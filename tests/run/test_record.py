@@ -195,6 +195,18 @@ def test_a_manifest_entry_outside_the_record_is_refused_unread(tmp_path: Path, o
     assert f"outside-record: {outside}" in result.output, result.output
 
 
+def test_a_file_name_with_a_colon_or_backslash_inside_the_record_is_read(tmp_path: Path) -> None:
+    """Names Linux allows in a returns folder stay inside the record: only absolute paths, drives and '..' leave it."""
+    record = one_return_record(tmp_path)
+    manifest = json.loads((record / "manifest.json").read_text())
+    for name in ("returns/a:b.xlsx", "returns/a\\b.xlsx"):
+        (record / name).write_bytes(b"a return")
+        manifest["files"].append({"path": name, "sha256": hashlib.sha256(b"a return").hexdigest(), "size": 8})
+    (record / "manifest.json").write_text(json.dumps(manifest))
+    result = CliRunner().invoke(main, ["verify-record", str(record)])
+    assert "outside-record" not in result.output and "a:b.xlsx" not in result.output, result.output
+
+
 def test_a_return_changed_during_the_run_replaces_no_outputs(tmp_path: Path, samples_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """A return replaced after it was hashed for the record and before the record is kept: the outputs (whose results.json
     and assessment summaries carry the manifest's SHA-256) must not replace the previous ones, as no record will match them."""
